@@ -1,0 +1,442 @@
+//! The catalog: the file of key records (metadata only) in the data folder.
+//!
+//! Promises:
+//! - Writes are atomic: a new file is written beside the old one, flushed to
+//!   disk, renamed over it, and the folder is flushed. A crash leaves either
+//!   the old catalog or the new one, never a mix.
+//! - A catalog that cannot be read is never overwritten: every change first
+//!   reads the file and stops with [`CatalogError::Unreadable`] if that fails.
+//! - Changes from several processes (window and CLI) are serialized by an
+//!   exclusive lock on `catalog.lock`; each change re-reads the file under
+//!   the lock, so none is lost.
+//! - Files and folders are private to the user (0600 / 0700 on Unix).
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::record::KeyRecord;
+
+const CATALOG_FILE: &str = "catalog.json";
+const LOCK_FILE: &str = "catalog.lock";
+const FORMAT: u32 = 1;
+
+/// Why the catalog could not be used. `Display` is for people.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    /// The file exists but is damaged or not a catalog. It was left as it is.
+    #[error(
+        "Keyward's list of keys at {path} is damaged and could not be read ({detail}). It has been left exactly as it was, and your secrets in the keychain are untouched. Restore the file from a backup, or move it aside to start a new list; `keyward check` lists the keys still in the keychain."
+    )]
+    Unreadable {
+        /// The catalog file.
+        path: PathBuf,
+        /// What the parser said.
+        detail: String,
+    },
+    /// Made by a newer Keyward.
+    #[error(
+        "Keyward's list of keys at {path} was written by a newer version of Keyward. Update Keyward to use it; the file has been left as it was."
+    )]
+    TooNew {
+        /// The catalog file.
+        path: PathBuf,
+    },
+    /// The disk refused a read or write.
+    #[error(
+        "Keyward could not {action} {path}: {source}. Check that the disk is not full and that you may write there."
+    )]
+    Io {
+        /// What Keyward was doing ("read", "write", ...).
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+}
+
+impl CatalogError {
+    fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Self + 'a {
+        move |source| Self::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct CatalogFile {
+    format: u32,
+    keys: Vec<KeyRecord>,
+}
+
+#[derive(Deserialize)]
+struct FormatOnly {
+    format: u32,
+}
+
+/// The catalog in one data folder.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    dir: PathBuf,
+}
+
+/// Holds the catalog's exclusive lock until dropped.
+struct LockGuard(File);
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        // Closing the file releases the lock too; unlocking first just makes it prompt.
+        let _ = self.0.unlock();
+    }
+}
+
+impl Catalog {
+    /// Uses (and creates if needed) the data folder `dir`.
+    pub fn open(dir: impl Into<PathBuf>) -> Result<Self, CatalogError> {
+        let dir = dir.into();
+        create_private_dir(&dir).map_err(CatalogError::io("create the folder", &dir))?;
+        Ok(Self { dir })
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The catalog file's path.
+    pub fn path(&self) -> PathBuf {
+        self.dir.join(CATALOG_FILE)
+    }
+
+    /// Every record, as last written. A missing file is an empty catalog.
+    pub fn load(&self) -> Result<Vec<KeyRecord>, CatalogError> {
+        let path = self.path();
+        let bytes = match fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(CatalogError::io("read", &path)(e)),
+        };
+        parse(&path, &bytes)
+    }
+
+    /// Applies `change` to the records under the exclusive lock and saves the
+    /// result atomically. If `change` fails, nothing is written.
+    pub fn update<T, E>(
+        &self,
+        change: impl FnOnce(&mut Vec<KeyRecord>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<CatalogError>,
+    {
+        let _lock = self.lock()?;
+        let mut keys = self.load()?;
+        let out = change(&mut keys)?;
+        self.save(&keys)?;
+        Ok(out)
+    }
+
+    fn lock(&self) -> Result<LockGuard, CatalogError> {
+        let path = self.dir.join(LOCK_FILE);
+        let file = private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(CatalogError::io("open", &path))?;
+        file.lock().map_err(CatalogError::io("lock", &path))?;
+        Ok(LockGuard(file))
+    }
+
+    fn save(&self, keys: &[KeyRecord]) -> Result<(), CatalogError> {
+        let path = self.path();
+        let body = CatalogFile {
+            format: FORMAT,
+            keys: keys.to_vec(),
+        };
+        let mut bytes = serde_json::to_vec_pretty(&body).map_err(|e| CatalogError::Io {
+            action: "prepare",
+            path: path.clone(),
+            source: io::Error::other(e),
+        })?;
+        bytes.push(b'\n');
+        write_atomically(&path, &bytes)
+    }
+}
+
+fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> {
+    let unreadable = |detail: String| CatalogError::Unreadable {
+        path: path.to_owned(),
+        detail,
+    };
+    let format: FormatOnly =
+        serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
+    if format.format > FORMAT {
+        return Err(CatalogError::TooNew {
+            path: path.to_owned(),
+        });
+    }
+    let file: CatalogFile = serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
+    let mut ids = std::collections::HashSet::new();
+    if let Some(dup) = file.keys.iter().find(|k| !ids.insert(k.id.as_str())) {
+        return Err(unreadable(format!("the key id {} appears twice", dup.id)));
+    }
+    Ok(file.keys)
+}
+
+/// Writes `bytes` to `path` so that a crash leaves the old or the new content.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = private_options()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(&temp)
+            .map_err(CatalogError::io("create", &temp))?;
+        file.write_all(bytes)
+            .map_err(CatalogError::io("write", &temp))?;
+        file.sync_all().map_err(CatalogError::io("flush", &temp))?;
+        faults::before_rename()?;
+        fs::rename(&temp, path).map_err(CatalogError::io("replace", path))?;
+        sync_dir(dir).map_err(CatalogError::io("flush", dir))
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    result
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Creates `dir` (and parents) readable only by the user.
+pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        fs::create_dir_all(dir)
+    }
+}
+
+/// Test-only switch that makes the next atomic write fail just before the rename.
+mod faults {
+    use super::CatalogError;
+
+    #[cfg(test)]
+    thread_local! {
+        pub static FAIL_BEFORE_RENAME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    pub fn before_rename() -> Result<(), CatalogError> {
+        #[cfg(test)]
+        if FAIL_BEFORE_RENAME.with(|f| f.replace(false)) {
+            return Err(CatalogError::Io {
+                action: "replace",
+                path: "test".into(),
+                source: std::io::Error::other("injected fault"),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{KeyName, Label, ServiceName};
+    use crate::record::{History, KeyState, Origin};
+    use chrono::{TimeZone, Utc};
+
+    pub(crate) fn record(id: &str, name: &str) -> KeyRecord {
+        KeyRecord {
+            id: id.into(),
+            name: KeyName::parse(name).unwrap(),
+            service: ServiceName::parse("svc").unwrap(),
+            application: None,
+            credential_id: format!("cid-{id}"),
+            created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+            origin: Origin::Generated,
+            notes: Label::notes("").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+        }
+    }
+
+    fn add(catalog: &Catalog, id: &str) {
+        catalog
+            .update(|keys| {
+                keys.push(record(id, id));
+                Ok::<_, CatalogError>(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_missing_catalog_is_empty_and_updates_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path().join("data")).unwrap();
+        assert!(catalog.load().unwrap().is_empty());
+        add(&catalog, "a");
+        add(&catalog, "b");
+        let names: Vec<_> = catalog.load().unwrap().into_iter().map(|k| k.id).collect();
+        assert_eq!(names, ["a", "b"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn files_are_private_to_the_user() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path().join("data")).unwrap();
+        add(&catalog, "a");
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(catalog.dir()), 0o700);
+        assert_eq!(mode(&catalog.path()), 0o600);
+    }
+
+    #[test]
+    fn a_corrupt_catalog_is_reported_and_left_byte_identical() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        let garbage = b"{\"format\": 1, \"keys\": [ {\"id\": truncated";
+        fs::write(catalog.path(), garbage).unwrap();
+        let err = catalog
+            .update(|keys| {
+                keys.clear();
+                Ok::<_, CatalogError>(())
+            })
+            .unwrap_err();
+        assert!(matches!(err, CatalogError::Unreadable { .. }), "{err:?}");
+        assert!(err.to_string().contains("left exactly as it was"));
+        assert_eq!(fs::read(catalog.path()).unwrap(), garbage);
+    }
+
+    #[test]
+    fn a_catalog_from_a_newer_version_is_not_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        let newer = b"{\"format\": 99, \"keys\": [], \"future\": true}";
+        fs::write(catalog.path(), newer).unwrap();
+        assert!(matches!(catalog.load(), Err(CatalogError::TooNew { .. })));
+        let result = catalog.update(|_| Ok::<_, CatalogError>(()));
+        assert!(result.is_err());
+        assert_eq!(fs::read(catalog.path()).unwrap(), newer);
+    }
+
+    #[test]
+    fn duplicate_ids_make_the_catalog_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        let body = CatalogFile {
+            format: 1,
+            keys: vec![record("x", "a"), record("x", "b")],
+        };
+        fs::write(catalog.path(), serde_json::to_vec(&body).unwrap()).unwrap();
+        assert!(matches!(
+            catalog.load(),
+            Err(CatalogError::Unreadable { .. })
+        ));
+    }
+
+    #[test]
+    fn a_failed_write_keeps_the_old_catalog_and_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        let before = fs::read(catalog.path()).unwrap();
+        faults::FAIL_BEFORE_RENAME.with(|f| f.set(true));
+        let result = catalog.update(|keys| {
+            keys.push(record("b", "b"));
+            Ok::<_, CatalogError>(())
+        });
+        assert!(result.is_err(), "the injected fault must surface");
+        assert_eq!(
+            fs::read(catalog.path()).unwrap(),
+            before,
+            "old catalog intact"
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
+    }
+
+    #[test]
+    fn a_stale_temp_file_from_a_crash_does_not_affect_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        fs::write(dir.path().join(".catalog.json.999.tmp"), b"{half").unwrap();
+        assert_eq!(catalog.load().unwrap().len(), 1);
+        add(&catalog, "b");
+        assert_eq!(catalog.load().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_failing_change_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        let before = fs::read(catalog.path()).unwrap();
+        let result: Result<(), CatalogError> = catalog.update(|keys| {
+            keys.clear();
+            Err(CatalogError::TooNew { path: "x".into() })
+        });
+        assert!(result.is_err());
+        assert_eq!(fs::read(catalog.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn concurrent_updates_from_many_threads_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..4 {
+                let catalog = catalog.clone();
+                scope.spawn(move || {
+                    for i in 0..15 {
+                        add(&catalog, &format!("t{t}-{i}"));
+                    }
+                });
+            }
+        });
+        assert_eq!(catalog.load().unwrap().len(), 60);
+    }
+}

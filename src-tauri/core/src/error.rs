@@ -1,0 +1,62 @@
+//! The core's error: one enum the CLI and the window can act on.
+
+use crate::catalog::CatalogError;
+use crate::generate::RandomSourceFailed;
+use crate::keychain::KeychainError;
+use crate::naming::NameError;
+
+/// Anything a Keyward operation can fail with. `Display` is a sentence for
+/// people; [`Error::code`] is a stable code for scripts and the UI.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Something typed was not acceptable.
+    #[error(transparent)]
+    InvalidInput(#[from] NameError),
+    /// Another input problem, described in the message.
+    #[error("{0}")]
+    Invalid(String),
+    /// The name is already used by another key.
+    #[error(
+        "A key named \"{0}\" already exists. Choose another name (keys made in the same minute get the same suggested name)."
+    )]
+    NameTaken(String),
+    /// No key has that name or id.
+    #[error("There is no key called \"{0}\". Run `keyward list` to see the names.")]
+    NotFound(String),
+    /// The keychain failed.
+    #[error(transparent)]
+    Keychain(#[from] KeychainError),
+    /// The catalog file could not be used.
+    #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    /// The random source failed.
+    #[error(transparent)]
+    Random(#[from] RandomSourceFailed),
+    /// Another Keyward is in the middle of changing this key.
+    #[error(
+        "Another Keyward window or command is changing the key \"{0}\" right now. Wait a moment and try again."
+    )]
+    Busy(String),
+}
+
+impl Error {
+    /// A stable code: `invalid_input`, `name_taken`, `not_found`,
+    /// `keychain_locked`, `keychain_unavailable`, `keychain_timeout`,
+    /// `keychain_denied`, `keychain_error`, `catalog_unreadable`, `io`, `rng`, `busy`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidInput(_) | Self::Invalid(_) => "invalid_input",
+            Self::NameTaken(_) => "name_taken",
+            Self::NotFound(_) => "not_found",
+            Self::Keychain(e) => e.code(),
+            Self::Catalog(CatalogError::Io { .. }) => "io",
+            Self::Catalog(_) => "catalog_unreadable",
+            Self::Random(_) => "rng",
+            Self::Busy(_) => "busy",
+        }
+    }
+}
+
+/// Result with the core's error.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

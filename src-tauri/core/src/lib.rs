@@ -1,0 +1,35 @@
+//! Keyward's domain, with no desktop or Tauri dependency, shared by the
+//! window and the `keyward` command line.
+//!
+//! - [`naming`]: validated names and the `<service>-<dd_mm_yyyy>-<hh_mm>` convention;
+//! - [`generate`]: credential IDs and secrets from the OS random source;
+//! - [`rotation`]: due dates and status, with `now` passed in;
+//! - [`record`]: key metadata and the read model;
+//! - [`catalog`]: the metadata file (atomic writes, cross-process lock);
+//! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
+//! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery.
+
+pub mod catalog;
+pub mod error;
+pub mod generate;
+pub mod keychain;
+pub mod naming;
+pub mod record;
+pub mod rotation;
+pub mod secret;
+pub mod vault;
+
+mod faults;
+#[cfg(test)]
+mod memory_store;
+
+pub use error::{Error, Result};
+pub use secret::Secret;
+
+/// The app identifier: keychain service name and data folder name.
+pub const APP_ID: &str = keychain::SERVICE;
+
+/// The platform data folder for Keyward (`$XDG_DATA_HOME/app.keyward.desktop` on Linux).
+pub fn default_data_dir() -> Option<std::path::PathBuf> {
+    dirs::data_dir().map(|d| d.join(APP_ID))
+}

@@ -1,0 +1,138 @@
+//! What Keyward knows about a key, apart from its secret.
+//!
+//! A [`KeyRecord`] is metadata only: it is what the catalog file stores, and
+//! it has no field that could hold a secret. [`KeyView`] is the read model
+//! shown to people and scripts (`keyward list --json`, the window).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::naming::{KeyName, Label, ServiceName};
+use crate::rotation::{RotationPolicy, RotationStatus, age_days};
+
+/// Where a key came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Made by Keyward.
+    Generated,
+    /// Made elsewhere and recorded in Keyward.
+    Added,
+}
+
+/// Where a key is in the create/delete protocol (see `vault`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyState {
+    /// Being created: the secret may or may not be in the keychain yet.
+    Pending,
+    /// Complete: the secret is in the keychain.
+    Active,
+    /// Being deleted: the secret may or may not still be in the keychain.
+    Deleting,
+}
+
+/// Moments worth remembering about a key.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct History {
+    /// Last time the secret was copied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copied_at: Option<DateTime<Utc>>,
+    /// Last time the secret was shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revealed_at: Option<DateTime<Utc>>,
+    /// When this key was replaced by a newer one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_at: Option<DateTime<Utc>>,
+}
+
+/// A key's metadata. The secret lives in the keychain under `id`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRecord {
+    /// Random, stable identifier; also the keychain account name.
+    pub id: String,
+    /// Unique, human-readable name.
+    pub name: KeyName,
+    /// The service the key is for.
+    pub service: ServiceName,
+    /// The application that uses the key.
+    #[serde(default)]
+    pub application: Option<Label>,
+    /// The public half of the credential.
+    pub credential_id: String,
+    /// When the key was created (UTC).
+    pub created_at: DateTime<Utc>,
+    /// Generated here or added.
+    pub origin: Origin,
+    /// Free notes.
+    #[serde(default = "empty_notes")]
+    pub notes: Label,
+    /// Protocol state.
+    pub state: KeyState,
+    /// Copy/reveal/rotate moments.
+    #[serde(default)]
+    pub history: History,
+}
+
+fn empty_notes() -> Label {
+    // An empty string is always a valid label.
+    Label::notes("").unwrap_or_else(|_| unreachable!("empty notes are valid"))
+}
+
+impl KeyRecord {
+    /// Whether `query` names this key by id or by exact name.
+    pub fn matches(&self, query: &str) -> bool {
+        self.id == query || self.name.as_str() == query
+    }
+
+    /// The read model of this key at `now`.
+    pub fn view(&self, policy: &RotationPolicy, now: DateTime<Utc>) -> KeyView {
+        let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        KeyView {
+            id: self.id.clone(),
+            name: self.name.to_string(),
+            service: self.service.to_string(),
+            application: self.application.as_ref().map(|a| a.to_string()),
+            credential_id: self.credential_id.clone(),
+            notes: self.notes.to_string(),
+            created_at: rfc3339(self.created_at),
+            rotate_by: rfc3339(policy.due_at(self.created_at)),
+            age_days: age_days(self.created_at, now),
+            status: policy.status(self.created_at, now),
+            days_until_due: policy.days_until_due(self.created_at, now),
+            last_copied_at: self.history.copied_at.map(rfc3339),
+            last_revealed_at: self.history.revealed_at.map(rfc3339),
+        }
+    }
+}
+
+/// A key as people and scripts see it. Never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyView {
+    /// Stable identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Service.
+    pub service: String,
+    /// Application using the key, if recorded.
+    pub application: Option<String>,
+    /// Public half of the credential.
+    pub credential_id: String,
+    /// Notes.
+    pub notes: String,
+    /// Creation time, RFC 3339 UTC.
+    pub created_at: String,
+    /// Rotation due time, RFC 3339 UTC.
+    pub rotate_by: String,
+    /// Whole days since creation.
+    pub age_days: i64,
+    /// `ok`, `due_soon` or `overdue`.
+    pub status: RotationStatus,
+    /// Whole days until due; negative when overdue.
+    pub days_until_due: i64,
+    /// Last copy of the secret, RFC 3339 UTC.
+    pub last_copied_at: Option<String>,
+    /// Last reveal of the secret, RFC 3339 UTC.
+    pub last_revealed_at: Option<String>,
+}

@@ -1,0 +1,535 @@
+//! The create/delete protocol over the catalog and the keychain.
+//!
+//! Promises (the consistency protocol):
+//! - create: record `pending` → keychain write → record `active`;
+//! - delete: record `deleting` → keychain delete (already gone counts as done) → record removed;
+//! - if Keyward stops at any point, [`Vault::recover`] finishes or rolls back
+//!   what was left half-done, so a key ends with both its record and its
+//!   secret, or neither. A `pending` key is rolled back: its secret was never shown.
+//! - an operation in progress holds a lock on `inflight/<id>.lock`, so
+//!   recovery in another process never undoes work that is still running.
+//! - listing and looking up never touch the keychain.
+
+use std::fs::{self, File, OpenOptions};
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+
+use crate::catalog::{Catalog, create_private_dir};
+use crate::error::{Error, Result};
+use crate::faults;
+use crate::generate::{Credential, generate_credential, random_hex};
+use crate::keychain::{KeychainError, SecretStore};
+use crate::naming::{KeyName, Label, ServiceName};
+use crate::record::{History, KeyRecord, KeyState, KeyView, Origin};
+use crate::rotation::RotationPolicy;
+use crate::secret::Secret;
+
+/// Longest secret accepted from a person, in bytes.
+pub const SECRET_MAX: usize = 8192;
+
+/// What a new key is called and belongs to.
+#[derive(Debug, Clone)]
+pub struct NewKey {
+    /// Service the key is for.
+    pub service: ServiceName,
+    /// Application that will use it.
+    pub application: Option<Label>,
+    /// Its unique name.
+    pub name: KeyName,
+    /// Free notes.
+    pub notes: Label,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// What [`Vault::recover`] found and did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Recovery {
+    /// Keys whose creation was interrupted, now removed (record and secret).
+    pub rolled_back: Vec<String>,
+    /// Keys whose deletion was interrupted, now finished.
+    pub finished_deletes: Vec<String>,
+    /// Keys that could not be cleaned up yet, with the reason.
+    pub failed: Vec<(String, KeychainError)>,
+}
+
+impl Recovery {
+    /// Whether anything was found.
+    pub fn is_empty(&self) -> bool {
+        self.rolled_back.is_empty() && self.finished_deletes.is_empty() && self.failed.is_empty()
+    }
+}
+
+/// The catalog and the keychain, kept consistent.
+pub struct Vault<S> {
+    catalog: Catalog,
+    store: S,
+    policy: RotationPolicy,
+}
+
+/// Marks a key as being worked on by this process until dropped.
+struct Claim {
+    _file: File,
+    path: PathBuf,
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        // Best effort: a leftover empty lock file is harmless and reused.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+impl<S: SecretStore> Vault<S> {
+    /// A vault over `catalog` and `store`.
+    pub fn new(catalog: Catalog, store: S, policy: RotationPolicy) -> Self {
+        Self {
+            catalog,
+            store,
+            policy,
+        }
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    /// The rotation policy.
+    pub fn policy(&self) -> &RotationPolicy {
+        &self.policy
+    }
+
+    /// Every complete key, as seen at `now`. Never touches the keychain.
+    pub fn list(&self, now: DateTime<Utc>) -> Result<Vec<KeyView>> {
+        Ok(self
+            .catalog
+            .load()?
+            .iter()
+            .filter(|k| k.state == KeyState::Active)
+            .map(|k| k.view(&self.policy, now))
+            .collect())
+    }
+
+    /// The complete key named `query` (by id or exact name).
+    pub fn find(&self, query: &str) -> Result<KeyRecord> {
+        self.catalog
+            .load()?
+            .into_iter()
+            .find(|k| k.state == KeyState::Active && k.matches(query))
+            .ok_or_else(|| Error::NotFound(query.to_owned()))
+    }
+
+    /// Whether no key (in any state) is called `name`.
+    pub fn name_available(&self, name: &KeyName) -> Result<bool> {
+        Ok(!self.catalog.load()?.iter().any(|k| &k.name == name))
+    }
+
+    /// Generates a credential and stores it as a new key. The secret is
+    /// returned once, for showing to the person.
+    pub fn generate(&self, key: NewKey) -> Result<(KeyRecord, Secret)> {
+        let Credential { id, secret } = generate_credential()?;
+        let record = self.create(key, id, &secret, Origin::Generated)?;
+        Ok((record, secret))
+    }
+
+    /// Records an existing key made elsewhere.
+    pub fn add(&self, key: NewKey, credential_id: &Label, secret: Secret) -> Result<KeyRecord> {
+        check_secret(&secret)?;
+        self.create(key, credential_id.to_string(), &secret, Origin::Added)
+    }
+
+    /// Reads a key's secret from the keychain and remembers that it was shown.
+    pub fn reveal(&self, query: &str, now: DateTime<Utc>) -> Result<(KeyRecord, Secret)> {
+        let record = self.find(query)?;
+        let secret = self.store.get(&record.id)?;
+        self.touch(&record.id, |h| h.revealed_at = Some(now))?;
+        Ok((record, secret))
+    }
+
+    /// Reads a key's secret for copying and remembers that it was copied.
+    pub fn secret_for_copy(&self, query: &str, now: DateTime<Utc>) -> Result<(KeyRecord, Secret)> {
+        let record = self.find(query)?;
+        let secret = self.store.get(&record.id)?;
+        self.touch(&record.id, |h| h.copied_at = Some(now))?;
+        Ok((record, secret))
+    }
+
+    /// Deletes a key permanently: its secret from the keychain and its record.
+    pub fn delete(&self, query: &str) -> Result<KeyRecord> {
+        let record = self.find(query)?;
+        let _claim = self
+            .claim(&record.id)?
+            .ok_or_else(|| Error::Busy(record.name.to_string()))?;
+        self.set_state(&record.id, KeyState::Active, KeyState::Deleting)?;
+        faults::point("delete:after-deleting");
+        match self.store.remove(&record.id) {
+            Ok(()) => {}
+            // The keychain may still do it: keep the intent; recovery finishes it.
+            Err(e @ KeychainError::TimedOut { .. }) => return Err(e.into()),
+            Err(e) => {
+                self.set_state(&record.id, KeyState::Deleting, KeyState::Active)?;
+                return Err(e.into());
+            }
+        }
+        faults::point("delete:after-keychain");
+        self.forget(&record.id)?;
+        Ok(record)
+    }
+
+    /// Finishes or rolls back operations that a stopped Keyward left half-done.
+    /// Touches the keychain only for such keys.
+    pub fn recover(&self) -> Result<Recovery> {
+        let mut report = Recovery::default();
+        let unfinished: Vec<String> = self
+            .catalog
+            .load()?
+            .into_iter()
+            .filter(|k| k.state != KeyState::Active)
+            .map(|k| k.id)
+            .collect();
+        for id in unfinished {
+            let Some(_claim) = self.claim(&id)? else {
+                continue; // another process is working on it right now
+            };
+            // Re-read under the claim: the owner may have finished meanwhile.
+            let Some(record) = self
+                .catalog
+                .load()?
+                .into_iter()
+                .find(|k| k.id == id && k.state != KeyState::Active)
+            else {
+                continue;
+            };
+            match self.store.remove(&record.id) {
+                Ok(()) => {
+                    self.forget(&record.id)?;
+                    let list = match record.state {
+                        KeyState::Pending => &mut report.rolled_back,
+                        _ => &mut report.finished_deletes,
+                    };
+                    list.push(record.name.to_string());
+                }
+                Err(e) => report.failed.push((record.name.to_string(), e)),
+            }
+        }
+        Ok(report)
+    }
+
+    /// Keychain items under Keyward's service that no record accounts for.
+    pub fn orphans(&self) -> Result<Vec<String>> {
+        let known: std::collections::HashSet<String> =
+            self.catalog.load()?.into_iter().map(|k| k.id).collect();
+        Ok(self
+            .store
+            .accounts()?
+            .into_iter()
+            .filter(|a| !known.contains(a))
+            .collect())
+    }
+
+    fn create(
+        &self,
+        key: NewKey,
+        credential_id: String,
+        secret: &Secret,
+        origin: Origin,
+    ) -> Result<KeyRecord> {
+        let record = KeyRecord {
+            id: random_hex(16)?,
+            name: key.name,
+            service: key.service,
+            application: key.application,
+            credential_id,
+            created_at: key.created_at,
+            origin,
+            notes: key.notes,
+            state: KeyState::Pending,
+            history: History::default(),
+        };
+        let _claim = self
+            .claim(&record.id)?
+            .ok_or_else(|| Error::Busy(record.name.to_string()))?;
+        self.catalog.update(|keys| {
+            if keys.iter().any(|k| k.name == record.name) {
+                return Err(Error::NameTaken(record.name.to_string()));
+            }
+            keys.push(record.clone());
+            Ok(())
+        })?;
+        faults::point("create:after-pending");
+        match self.store.put(&record.id, secret) {
+            Ok(()) => {}
+            // The write may still land: leave it pending; recovery removes both.
+            Err(e @ KeychainError::TimedOut { .. }) => return Err(e.into()),
+            Err(e) => {
+                // Nothing was stored: drop the record. Should that fail too,
+                // it stays pending and the next recovery removes it.
+                self.forget(&record.id)?;
+                return Err(e.into());
+            }
+        }
+        faults::point("create:after-keychain");
+        self.set_state(&record.id, KeyState::Pending, KeyState::Active)?;
+        faults::point("create:after-active");
+        Ok(KeyRecord {
+            state: KeyState::Active,
+            ..record
+        })
+    }
+
+    fn claim(&self, id: &str) -> Result<Option<Claim>> {
+        let dir = self.catalog.dir().join("inflight");
+        create_private_dir(&dir).map_err(|source| crate::catalog::CatalogError::Io {
+            action: "create the folder",
+            path: dir.clone(),
+            source,
+        })?;
+        let path = dir.join(format!("{id}.lock"));
+        let io_error = |source| crate::catalog::CatalogError::Io {
+            action: "lock",
+            path: path.clone(),
+            source,
+        };
+        let file = OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io_error)?;
+        match file.try_lock() {
+            Ok(()) => Ok(Some(Claim { _file: file, path })),
+            Err(fs::TryLockError::WouldBlock) => Ok(None),
+            Err(fs::TryLockError::Error(e)) => Err(io_error(e).into()),
+        }
+    }
+
+    fn set_state(&self, id: &str, from: KeyState, to: KeyState) -> Result<()> {
+        self.catalog.update(|keys| {
+            let key = keys
+                .iter_mut()
+                .find(|k| k.id == id && k.state == from)
+                .ok_or_else(|| Error::NotFound(id.to_owned()))?;
+            key.state = to;
+            Ok(())
+        })
+    }
+
+    fn forget(&self, id: &str) -> Result<()> {
+        self.catalog.update(|keys| {
+            keys.retain(|k| k.id != id);
+            Ok::<_, Error>(())
+        })
+    }
+
+    fn touch(&self, id: &str, change: impl FnOnce(&mut History)) -> Result<()> {
+        self.catalog.update(|keys| {
+            if let Some(key) = keys.iter_mut().find(|k| k.id == id) {
+                change(&mut key.history);
+            }
+            Ok::<_, Error>(())
+        })
+    }
+}
+
+/// Checks a secret typed or pasted by a person.
+pub fn check_secret(secret: &Secret) -> Result<()> {
+    if secret.is_empty() {
+        return Err(Error::Invalid(
+            "The secret is empty. Paste the credential secret and try again.".into(),
+        ));
+    }
+    if secret.len() > SECRET_MAX {
+        return Err(Error::Invalid(format!(
+            "The secret is too long (more than {SECRET_MAX} characters). Check that you pasted only the secret."
+        )));
+    }
+    if secret.expose().chars().any(char::is_control) {
+        return Err(Error::Invalid(
+            "The secret contains a line break or another invisible character. Paste only the secret itself."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::memory_store::MemoryStore;
+    use chrono::TimeZone;
+
+    fn vault() -> (tempfile::TempDir, Vault<MemoryStore>) {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        (
+            dir,
+            Vault::new(catalog, MemoryStore::default(), RotationPolicy::default()),
+        )
+    }
+
+    fn new_key(name: &str) -> NewKey {
+        NewKey {
+            service: ServiceName::parse("svc").unwrap(),
+            application: None,
+            name: KeyName::parse(name).unwrap(),
+            notes: Label::notes("").unwrap(),
+            created_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 25, 9, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn generate_stores_the_secret_and_an_active_record() {
+        let (_dir, vault) = vault();
+        let (record, secret) = vault.generate(new_key("k1")).unwrap();
+        assert_eq!(record.state, KeyState::Active);
+        assert_eq!(vault.store.get(&record.id).unwrap(), secret);
+        let listed = vault.list(now()).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].name, "k1");
+        assert_eq!(listed[0].status, crate::rotation::RotationStatus::DueSoon);
+    }
+
+    #[test]
+    fn a_taken_name_is_refused_and_nothing_is_stored() {
+        let (_dir, vault) = vault();
+        vault.generate(new_key("k1")).unwrap();
+        let err = vault.generate(new_key("k1")).unwrap_err();
+        assert!(matches!(err, Error::NameTaken(_)), "{err:?}");
+        assert_eq!(vault.store.accounts().unwrap().len(), 1);
+        assert_eq!(vault.catalog.load().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_keychain_failure_on_create_leaves_no_record() {
+        let (_dir, vault) = vault();
+        *vault.store.fail_with.lock().unwrap() = Some(KeychainError::Locked);
+        let err = vault.generate(new_key("k1")).unwrap_err();
+        assert_eq!(err.code(), "keychain_locked");
+        assert!(vault.catalog.load().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_keychain_timeout_on_create_is_cleaned_up_by_recovery() {
+        let (_dir, vault) = vault();
+        *vault.store.fail_with.lock().unwrap() = Some(KeychainError::TimedOut { seconds: 1 });
+        assert!(vault.generate(new_key("k1")).is_err());
+        assert_eq!(vault.catalog.load().unwrap()[0].state, KeyState::Pending);
+        assert!(
+            vault.list(now()).unwrap().is_empty(),
+            "pending keys are not listed"
+        );
+        *vault.store.fail_with.lock().unwrap() = None;
+        let report = vault.recover().unwrap();
+        assert_eq!(report.rolled_back, ["k1"]);
+        assert!(vault.catalog.load().unwrap().is_empty());
+    }
+
+    #[test]
+    fn delete_removes_secret_and_record_and_tolerates_a_missing_secret() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        let (b, _) = vault.generate(new_key("b")).unwrap();
+        vault.delete("a").unwrap();
+        assert!(!vault.store.contains(&a.id));
+        vault.store.remove(&b.id).unwrap(); // someone else removed it
+        vault.delete(&b.id).unwrap();
+        assert!(vault.catalog.load().unwrap().is_empty());
+        assert!(matches!(vault.delete("a"), Err(Error::NotFound(_))));
+    }
+
+    #[test]
+    fn a_failed_keychain_delete_keeps_the_key() {
+        let (_dir, vault) = vault();
+        vault.generate(new_key("a")).unwrap();
+        *vault.store.fail_with.lock().unwrap() = Some(KeychainError::Locked);
+        assert!(vault.delete("a").is_err());
+        assert_eq!(vault.catalog.load().unwrap()[0].state, KeyState::Active);
+    }
+
+    #[test]
+    fn recovery_finishes_interrupted_deletes_and_rolls_back_interrupted_creates() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        let (b, _) = vault.generate(new_key("b")).unwrap();
+        vault
+            .set_state(&a.id, KeyState::Active, KeyState::Deleting)
+            .unwrap();
+        vault
+            .set_state(&b.id, KeyState::Active, KeyState::Pending)
+            .unwrap();
+        let report = vault.recover().unwrap();
+        assert_eq!(report.finished_deletes, ["a"]);
+        assert_eq!(report.rolled_back, ["b"]);
+        assert!(vault.store.accounts().unwrap().is_empty());
+        assert!(vault.catalog.load().unwrap().is_empty());
+        assert!(
+            vault.recover().unwrap().is_empty(),
+            "a second run finds nothing"
+        );
+    }
+
+    #[test]
+    fn recovery_leaves_keys_that_another_process_is_working_on() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        vault
+            .set_state(&a.id, KeyState::Active, KeyState::Pending)
+            .unwrap();
+        let held = vault.claim(&a.id).unwrap().expect("first claim succeeds");
+        assert!(vault.recover().unwrap().is_empty());
+        assert_eq!(vault.catalog.load().unwrap().len(), 1);
+        drop(held);
+        assert_eq!(vault.recover().unwrap().rolled_back, ["a"]);
+    }
+
+    #[test]
+    fn orphans_are_keychain_items_without_a_record() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        vault.store.insert("stray", "x");
+        assert_eq!(vault.orphans().unwrap(), ["stray"]);
+        assert!(!vault.orphans().unwrap().contains(&a.id));
+    }
+
+    #[test]
+    fn reveal_returns_the_secret_and_remembers_it() {
+        let (_dir, vault) = vault();
+        let (_, secret) = vault.generate(new_key("a")).unwrap();
+        let (_, shown) = vault.reveal("a", now()).unwrap();
+        assert_eq!(shown, secret);
+        assert_eq!(vault.find("a").unwrap().history.revealed_at, Some(now()));
+    }
+
+    #[test]
+    fn added_secrets_are_checked() {
+        let (_dir, vault) = vault();
+        let cid = Label::credential_id("AKIA123").unwrap();
+        for bad in ["", "two\nlines", &"x".repeat(SECRET_MAX + 1)] {
+            let err = vault
+                .add(new_key("a"), &cid, Secret::new(bad.into()))
+                .unwrap_err();
+            assert_eq!(err.code(), "invalid_input");
+        }
+        assert!(vault.catalog.load().unwrap().is_empty());
+        let record = vault
+            .add(new_key("a"), &cid, Secret::new("sk_live_1".into()))
+            .unwrap();
+        assert_eq!(record.origin, Origin::Added);
+        assert_eq!(vault.store.get(&record.id).unwrap().expose(), "sk_live_1");
+    }
+
+    #[test]
+    fn the_catalog_never_holds_a_secret() {
+        let (_dir, vault) = vault();
+        let (_, secret) = vault.generate(new_key("a")).unwrap();
+        let text = fs::read_to_string(vault.catalog.path()).unwrap();
+        assert!(!text.contains(secret.expose()));
+        assert!(!text.contains(&secret.expose()[5..20]));
+    }
+}
