@@ -71,7 +71,7 @@ fn token(prefix: &str, random_len: usize) -> Result<String, RandomSourceFailed> 
             out.push(BASE62[usize::from(byte % 62)] as char);
         }
     }
-    let checksum = encode_checksum(crc32(out[prefix.len()..].as_bytes()));
+    let checksum = encode_checksum(crc32(&out.as_bytes()[prefix.len()..]));
     out.push_str(&checksum);
     Ok(out)
 }

@@ -366,7 +366,8 @@ mod tests {
 
     #[test]
     fn refuses_hostile_names_with_a_plain_reason() {
-        let cases: &[(&str, fn(&NameError) -> bool)] = &[
+        type Expect = fn(&NameError) -> bool;
+        let cases: &[(&str, Expect)] = &[
             ("", |e| matches!(e, NameError::Empty { .. })),
             ("../etc/passwd", |e| matches!(e, NameError::Slash { .. })),
             ("a\\b", |e| matches!(e, NameError::Slash { .. })),

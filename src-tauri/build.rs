@@ -1,0 +1,27 @@
+//! Builds the Tauri context. The app's commands are declared here so the
+//! access-control list applies to them: a command not listed, or not allowed
+//! by a capability, cannot be called from the window.
+
+/// Every command the window may call (see `src-tauri/commands/`).
+const COMMANDS: &[&str] = &[
+    "list_keys",
+    "suggest_name",
+    "check_name",
+    "generate_key",
+    "add_key",
+    "reveal_secret",
+    "copy_secret",
+    "copy_credential_id",
+    "delete_key",
+    "app_status",
+];
+
+fn main() {
+    println!("cargo:rerun-if-changed=src-tauri/capabilities");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri-build failed: check tauri.conf.json and the capabilities");
+}

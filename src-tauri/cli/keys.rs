@@ -1,0 +1,252 @@
+//! The handlers behind each command. Each validates its raw input once,
+//! then calls the core.
+
+use std::io::{self, BufRead, IsTerminal, Read, Write};
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use keyward_core::keychain::SecretStore;
+use keyward_core::naming::{self, KeyName, Label, ServiceName};
+use keyward_core::rotation::RotationStatus;
+use keyward_core::vault::{NewKey, Vault};
+use keyward_core::{Error, Result, Secret};
+
+use super::Command;
+use super::output;
+
+/// Exit status of `due` when keys are due soon but none is overdue.
+pub const DUE_SOON: u8 = 3;
+/// Exit status of `due` when at least one key is overdue.
+pub const OVERDUE: u8 = 4;
+
+pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
+    let now = Utc::now();
+    match command {
+        Command::Generate {
+            service,
+            application,
+            name,
+            notes,
+            json,
+        } => {
+            let service = ServiceName::parse(&service)?;
+            let key = new_key(service, application, name, notes, now, now)?;
+            recover(vault)?;
+            let (record, secret) = vault.generate(key)?;
+            output::created(&record.view(vault.policy(), now), Some(&secret), json);
+        }
+        Command::Add {
+            service,
+            credential_id,
+            created,
+            application,
+            name,
+            notes,
+            json,
+        } => {
+            let service = ServiceName::parse(&service)?;
+            let credential_id = Label::credential_id(&credential_id)?;
+            let name = name.as_deref().map(KeyName::parse).transpose()?;
+            let created_at = match created {
+                Some(date) => parse_created(&date, now)?,
+                None => name
+                    .as_ref()
+                    .and_then(naming::date_from_name)
+                    .and_then(local_to_utc)
+                    .unwrap_or(now),
+            };
+            let key = new_key(
+                service,
+                application,
+                name.map(String::from),
+                notes,
+                created_at,
+                now,
+            )?;
+            let secret = read_secret()?;
+            recover(vault)?;
+            let record = vault.add(key, &credential_id, secret)?;
+            output::created(&record.view(vault.policy(), now), None, json);
+        }
+        Command::List { json } => {
+            let keys = sorted(vault.list(now)?);
+            output::keys(
+                &keys,
+                json,
+                "Keyward has no keys yet. Create one with: keyward generate --service NAME",
+            );
+        }
+        Command::Due { json } => {
+            let keys: Vec<_> = sorted(vault.list(now)?)
+                .into_iter()
+                .filter(|k| k.status != RotationStatus::Ok)
+                .collect();
+            output::keys(&keys, json, "No key needs rotating.");
+            let worst = keys.iter().map(|k| k.status).max();
+            return Ok(match worst {
+                Some(RotationStatus::Overdue) => OVERDUE,
+                Some(_) => DUE_SOON,
+                None => 0,
+            });
+        }
+        Command::Reveal { name_or_id } => {
+            recover(vault)?;
+            let (_, secret) = vault.reveal(&name_or_id, now)?;
+            let mut out = io::stdout().lock();
+            writeln!(out, "{}", secret.expose())
+                .and_then(|()| out.flush())
+                .map_err(|e| Error::Invalid(format!("Could not print the secret: {e}.")))?;
+        }
+        Command::Delete { name_or_id, yes } => {
+            recover(vault)?;
+            let record = vault.find(&name_or_id)?;
+            if !yes {
+                confirm_delete(record.name.as_str())?;
+            }
+            let record = vault.delete(&name_or_id)?;
+            println!("Deleted {} permanently.", record.name);
+        }
+        Command::Check { json } => {
+            let recovery = vault.recover()?;
+            let orphans = vault.orphans()?;
+            output::check(&recovery, &orphans, json);
+        }
+    }
+    Ok(0)
+}
+
+/// Newest first, the order people expect when they have just made a key.
+fn sorted(mut keys: Vec<keyward_core::record::KeyView>) -> Vec<keyward_core::record::KeyView> {
+    keys.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| a.name.cmp(&b.name))
+    });
+    keys
+}
+
+fn new_key(
+    service: ServiceName,
+    application: Option<String>,
+    name: Option<String>,
+    notes: Option<String>,
+    created_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<NewKey> {
+    let name = match name {
+        Some(name) => KeyName::parse(&name)?,
+        None => naming::suggest_name(&service, created_at.with_timezone(&Local).naive_local()),
+    };
+    if created_at > now + chrono::Duration::minutes(5) {
+        return Err(Error::Invalid(
+            "The creation date is in the future. Use the date the key was made.".into(),
+        ));
+    }
+    Ok(NewKey {
+        service,
+        application: application
+            .as_deref()
+            .map(Label::application)
+            .transpose()?
+            .flatten(),
+        name,
+        notes: Label::notes(notes.as_deref().unwrap_or(""))?,
+        created_at,
+    })
+}
+
+/// `--created YYYY-MM-DD`, taken as the start of that day in local time.
+fn parse_created(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
+        Error::Invalid(format!(
+            "\"{}\" is not a date Keyward understands. Write it as YYYY-MM-DD, for example 2026-08-26.",
+            output::shorten(raw)
+        ))
+    })?;
+    let created = local_to_utc(date.and_time(chrono::NaiveTime::MIN)).unwrap_or(now);
+    Ok(created)
+}
+
+fn local_to_utc(local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    Local
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Reads the secret of `keyward add` from standard input (never the command line).
+fn read_secret() -> Result<Secret> {
+    let stdin = io::stdin();
+    let text = if stdin.is_terminal() {
+        eprint!("Paste the credential secret and press Enter (it will not be shown): ");
+        read_hidden_line()?
+    } else {
+        let mut text = String::new();
+        stdin
+            .lock()
+            .take(64 * 1024)
+            .read_to_string(&mut text)
+            .map_err(|e| {
+                Error::Invalid(format!(
+                    "Could not read the secret from standard input: {e}."
+                ))
+            })?;
+        text
+    };
+    let mut secret = zeroize::Zeroizing::new(text);
+    // Drop one trailing line break, as `echo` or a pasted line adds.
+    while secret.ends_with(['\n', '\r']) {
+        secret.pop();
+    }
+    Ok(Secret::new(std::mem::take(&mut *secret)))
+}
+
+/// Reads a line from the terminal with echo turned off.
+fn read_hidden_line() -> Result<String> {
+    let echo = |on: bool| {
+        std::process::Command::new("stty")
+            .arg(if on { "echo" } else { "-echo" })
+            .stdin(std::process::Stdio::inherit())
+            .status()
+    };
+    let hidden = echo(false).is_ok_and(|s| s.success());
+    let mut line = String::new();
+    let result = io::stdin().lock().read_line(&mut line);
+    if hidden {
+        let _ = echo(true);
+        eprintln!();
+    }
+    result.map_err(|e| Error::Invalid(format!("Could not read the secret: {e}.")))?;
+    Ok(line)
+}
+
+/// Asks on the terminal; refuses when there is none.
+fn confirm_delete(name: &str) -> Result<()> {
+    if !io::stdin().is_terminal() {
+        return Err(Error::Invalid(format!(
+            "Deleting \"{name}\" cannot be undone, and there is no terminal to ask you to confirm. Add --yes to delete it."
+        )));
+    }
+    eprintln!(
+        "This permanently deletes \"{name}\" from the keychain and from Keyward. It cannot be undone.\n\
+         Check first that no application still uses this key.\n\
+         Type the key's name to confirm:"
+    );
+    let mut answer = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
+    if answer.trim() != name {
+        return Err(Error::Invalid(
+            "The name did not match, so nothing was deleted.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Finishes or undoes what an interrupted Keyward left, and says so.
+fn recover<S: SecretStore>(vault: &Vault<S>) -> Result<()> {
+    let report = vault.recover()?;
+    output::recovery_notes(&report);
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! The headless command line: `keyward <command>`.
+//!
+//! Contract relied on by scripts: results go to standard output (`--json`
+//! gives machine-readable output), errors go to standard error in plain
+//! words with a non-zero exit status, and a failed command changes nothing.
+//! Exit statuses: 0 success, 1 error, 2 wrong usage; `keyward due` also
+//! uses 3 (some keys due soon, none overdue) and 4 (at least one overdue).
+
+mod keys;
+mod output;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use keyward_core::catalog::Catalog;
+use keyward_core::keychain::OsKeychain;
+use keyward_core::rotation::RotationPolicy;
+use keyward_core::vault::Vault;
+
+/// Keyward keeps your organisation's API keys safe. Run it without a command to open the window.
+#[derive(Debug, Parser)]
+#[command(name = "keyward", version, about, long_about = None)]
+pub struct Args {
+    /// What to do; without one, the Keyward window opens.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new API key and show its credential ID and secret once.
+    Generate {
+        /// The service the key is for, e.g. "payments-api".
+        #[arg(long)]
+        service: String,
+        /// The application that will use the key.
+        #[arg(long)]
+        application: Option<String>,
+        /// The key's name (default: <service>-<dd_mm_yyyy>-<hh_mm>).
+        #[arg(long)]
+        name: Option<String>,
+        /// Notes about the key.
+        #[arg(long)]
+        notes: Option<String>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an existing key; its secret is read from standard input.
+    Add {
+        /// The service the key is for.
+        #[arg(long)]
+        service: String,
+        /// The key's credential ID.
+        #[arg(long)]
+        credential_id: String,
+        /// When the key was created (YYYY-MM-DD); default: from a conventional name, else today.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        created: Option<String>,
+        /// The application that uses the key.
+        #[arg(long)]
+        application: Option<String>,
+        /// The key's name (default: <service>-<dd_mm_yyyy>-<hh_mm> of its creation).
+        #[arg(long)]
+        name: Option<String>,
+        /// Notes about the key.
+        #[arg(long)]
+        notes: Option<String>,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every key with its age and rotation status (never a secret).
+    List {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a key's secret alone on standard output.
+    Reveal {
+        /// The key's name or id.
+        name_or_id: String,
+    },
+    /// Delete a key permanently, from the keychain and from Keyward.
+    Delete {
+        /// The key's name or id.
+        name_or_id: String,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// List keys that are due soon or overdue. Exit status: 0 none, 3 due soon only, 4 some overdue.
+    Due {
+        /// Print a JSON array.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finish or undo operations left half-done, and report keychain items Keyward has no record of.
+    Check {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit status for "something failed".
+const FAILURE: u8 = 1;
+
+/// Runs one command and returns the process exit status.
+pub fn run(command: Command) -> ExitCode {
+    match open_vault().and_then(|vault| keys::run(&vault, command)) {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("keyward: {error}");
+            ExitCode::from(FAILURE)
+        }
+    }
+}
+
+/// The data folder: `KEYWARD_DATA_DIR` if set, else the platform's.
+pub fn data_dir() -> Result<PathBuf, keyward_core::Error> {
+    if let Some(dir) = std::env::var_os("KEYWARD_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    keyward_core::default_data_dir().ok_or_else(|| {
+        keyward_core::Error::Invalid(
+            "Keyward could not find your home folder to keep its list of keys in. Set HOME and try again."
+                .into(),
+        )
+    })
+}
+
+/// The vault over the user's catalog and the OS keychain.
+pub fn open_vault() -> Result<Vault<OsKeychain>, keyward_core::Error> {
+    let catalog = Catalog::open(data_dir()?)?;
+    let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
+    Ok(Vault::new(catalog, keychain, RotationPolicy::default()))
+}

@@ -1,0 +1,18 @@
+//! The Keyward app: with a subcommand it runs headless (see [`cli`]);
+//! without one it opens the window (see [`gui`]).
+
+pub mod cli;
+pub mod gui;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Entry point of the `keyward` binary.
+pub fn run() -> ExitCode {
+    let args = cli::Args::parse();
+    match args.command {
+        Some(command) => cli::run(command),
+        None => gui::run(),
+    }
+}

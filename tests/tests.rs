@@ -1,0 +1,12 @@
+//! Integration tests of the `keyward` binary against the real parts: a real
+//! Secret Service (gnome-keyring) in a private desktop session.
+//!
+//! Run them through `tests/session.sh` (the README's test command does);
+//! outside a session every test here fails on purpose rather than skip.
+
+mod util;
+
+mod cli_flows;
+mod crash_recovery;
+mod keychain_faults;
+mod no_secret_leaks;

@@ -1,0 +1,242 @@
+//! Shared test harness: a fresh set of app folders per test, the `keyward`
+//! binary, and direct reads of the real keychain through `secret-tool`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use serde_json::Value;
+
+pub const SERVICE: &str = "app.keyward.desktop";
+
+/// Tests that lock the keyring take this exclusively; all others share it.
+static KEYRING: RwLock<()> = RwLock::new(());
+
+pub enum KeyringUse {
+    Shared(#[allow(dead_code)] RwLockReadGuard<'static, ()>),
+    Exclusive(#[allow(dead_code)] RwLockWriteGuard<'static, ()>),
+}
+
+/// One test's private app folders (data, config, cache, temp) and helpers.
+pub struct App {
+    pub root: tempfile::TempDir,
+    _keyring: KeyringUse,
+}
+
+fn require_session() {
+    assert_eq!(
+        std::env::var("KEYWARD_TEST_SESSION").as_deref(),
+        Ok("1"),
+        "these tests need the real keychain: run them through tests/session.sh (see README)"
+    );
+}
+
+impl App {
+    /// Folders for a test that uses the keychain normally.
+    pub fn new() -> Self {
+        require_session();
+        let guard = KEYRING.read().unwrap_or_else(|e| e.into_inner());
+        Self::with(KeyringUse::Shared(guard))
+    }
+
+    /// Folders for a test that locks the keychain (runs alone).
+    pub fn exclusive() -> Self {
+        require_session();
+        let guard = KEYRING.write().unwrap_or_else(|e| e.into_inner());
+        Self::with(KeyringUse::Exclusive(guard))
+    }
+
+    fn with(keyring: KeyringUse) -> Self {
+        let root = tempfile::Builder::new()
+            .prefix("keyward-test-")
+            .tempdir()
+            .unwrap();
+        for dir in ["data", "config", "cache", "tmp", "state"] {
+            std::fs::create_dir_all(root.path().join(dir)).unwrap();
+        }
+        Self {
+            root,
+            _keyring: keyring,
+        }
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data").join(SERVICE)
+    }
+
+    pub fn catalog_path(&self) -> PathBuf {
+        self.data_dir().join("catalog.json")
+    }
+
+    /// `keyward ARGS` with this test's folders and no standard input.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyward"));
+        let dir = |d: &str| self.root.path().join(d);
+        cmd.args(args)
+            .env("XDG_DATA_HOME", dir("data"))
+            .env("XDG_CONFIG_HOME", dir("config"))
+            .env("XDG_CACHE_HOME", dir("cache"))
+            .env("XDG_STATE_HOME", dir("state"))
+            .env("TMPDIR", dir("tmp"))
+            .env_remove("KEYWARD_DATA_DIR")
+            .env_remove("KEYWARD_TEST_ABORT_AT")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `keyward ARGS`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.cmd(args).output().expect("keyward runs")
+    }
+
+    /// Runs `keyward ARGS` with `input` on standard input.
+    pub fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        use std::io::Write;
+        let mut child = self
+            .cmd(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("keyward starts");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    }
+
+    /// Runs `keyward ARGS`, asserting success, and returns standard output.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "keyward {args:?} failed: {}",
+            text(&out.stderr)
+        );
+        text(&out.stdout)
+    }
+
+    /// `keyward generate --service SERVICE --json`, parsed.
+    pub fn generate(&self, service: &str) -> Value {
+        json(&self.ok(&["generate", "--service", service, "--json"]))
+    }
+
+    /// `keyward list --json`, parsed.
+    pub fn list(&self) -> Vec<Value> {
+        match json(&self.ok(&["list", "--json"])) {
+            Value::Array(keys) => keys,
+            other => panic!("list --json is not an array: {other}"),
+        }
+    }
+
+    /// Names of the listed keys.
+    pub fn names(&self) -> Vec<String> {
+        self.list()
+            .iter()
+            .map(|k| k["name"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Records in the catalog file, whatever their state.
+    pub fn catalog_records(&self) -> Vec<Value> {
+        let Ok(bytes) = std::fs::read(self.catalog_path()) else {
+            return Vec::new();
+        };
+        let file: Value = serde_json::from_slice(&bytes).expect("catalog is JSON");
+        file["keys"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+pub fn json(raw: &str) -> Value {
+    serde_json::from_str(raw).unwrap_or_else(|e| panic!("not JSON ({e}): {raw}"))
+}
+
+/// The secret stored in the real keychain for key `id`, read with `secret-tool`.
+pub fn keychain_secret(id: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", id])
+        .stdin(Stdio::null())
+        .output()
+        .expect("secret-tool runs (package libsecret-tools)");
+    out.status
+        .success()
+        .then(|| text(&out.stdout).trim_end_matches('\n').to_owned())
+}
+
+/// Puts an item straight into the keychain, as another program could.
+pub fn keychain_store(id: &str, secret: &str) {
+    use std::io::Write;
+    let mut child = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label",
+            "stray item",
+            "service",
+            SERVICE,
+            "username",
+            id,
+        ])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(secret.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "secret-tool store failed");
+}
+
+/// Runs one of the session helpers in tests/session/.
+pub fn session_helper(name: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/session")
+        .join(name);
+    let out = Command::new(&path)
+        .stdin(Stdio::null())
+        .output()
+        .expect("helper runs");
+    assert!(out.status.success(), "{name} failed: {}", text(&out.stderr));
+}
+
+/// A unique service name for a test.
+pub fn unique(prefix: &str) -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// A date `days` before today, as YYYY-MM-DD.
+pub fn days_ago(days: i64) -> String {
+    (chrono::Local::now() - chrono::Duration::days(days))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// Waits for `child` up to `limit`; kills it and panics when it takes longer.
+pub fn wait_within(child: &mut std::process::Child, limit: Duration) -> std::process::ExitStatus {
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            panic!("keyward still running after {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
