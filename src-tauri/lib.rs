@@ -2,7 +2,10 @@
 //! without one it opens the window (see [`gui`]).
 
 pub mod cli;
+pub mod clipboard;
+pub mod commands;
 pub mod gui;
+pub mod input;
 
 use std::process::ExitCode;
 

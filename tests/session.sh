@@ -73,6 +73,9 @@ bus_name_has_owner() {
     org.freedesktop.DBus.NameHasOwner "string:$1" 2>/dev/null | grep -q 'boolean true'
 }
 
+# HOME changes below: keep the real Rust toolchain and crate cache reachable.
+export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+
 # Everything started below (and whatever the bus starts on demand, e.g.
 # gcr-prompter) inherits this environment: nothing touches the real home.
 export KEYWARD_TEST_SESSION=1 KEYWARD_SESSION_DIR=$dir

@@ -8,5 +8,6 @@ mod util;
 
 mod cli_flows;
 mod crash_recovery;
+mod ipc;
 mod keychain_faults;
 mod no_secret_leaks;

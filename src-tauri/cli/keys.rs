@@ -3,15 +3,16 @@
 
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::Utc;
 use keyward_core::keychain::SecretStore;
-use keyward_core::naming::{self, KeyName, Label, ServiceName};
+use keyward_core::naming::Label;
 use keyward_core::rotation::RotationStatus;
-use keyward_core::vault::{NewKey, Vault};
+use keyward_core::vault::Vault;
 use keyward_core::{Error, Result, Secret};
 
 use super::Command;
 use super::output;
+use crate::input::KeyInput;
 
 /// Exit status of `due` when keys are due soon but none is overdue.
 pub const DUE_SOON: u8 = 3;
@@ -28,8 +29,14 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
             notes,
             json,
         } => {
-            let service = ServiceName::parse(&service)?;
-            let key = new_key(service, application, name, notes, now, now)?;
+            let key = KeyInput {
+                service: &service,
+                application: application.as_deref(),
+                name: name.as_deref(),
+                notes: notes.as_deref(),
+                created: None,
+            }
+            .into_new_key(false, now)?;
             recover(vault)?;
             let (record, secret) = vault.generate(key)?;
             output::created(&record.view(vault.policy(), now), Some(&secret), json);
@@ -43,25 +50,15 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
             notes,
             json,
         } => {
-            let service = ServiceName::parse(&service)?;
             let credential_id = Label::credential_id(&credential_id)?;
-            let name = name.as_deref().map(KeyName::parse).transpose()?;
-            let created_at = match created {
-                Some(date) => parse_created(&date, now)?,
-                None => name
-                    .as_ref()
-                    .and_then(naming::date_from_name)
-                    .and_then(local_to_utc)
-                    .unwrap_or(now),
-            };
-            let key = new_key(
-                service,
-                application,
-                name.map(String::from),
-                notes,
-                created_at,
-                now,
-            )?;
+            let key = KeyInput {
+                service: &service,
+                application: application.as_deref(),
+                name: name.as_deref(),
+                notes: notes.as_deref(),
+                created: created.as_deref(),
+            }
+            .into_new_key(false, now)?;
             let secret = read_secret()?;
             recover(vault)?;
             let record = vault.add(key, &credential_id, secret)?;
@@ -122,55 +119,6 @@ fn sorted(mut keys: Vec<keyward_core::record::KeyView>) -> Vec<keyward_core::rec
             .then_with(|| a.name.cmp(&b.name))
     });
     keys
-}
-
-fn new_key(
-    service: ServiceName,
-    application: Option<String>,
-    name: Option<String>,
-    notes: Option<String>,
-    created_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Result<NewKey> {
-    let name = match name {
-        Some(name) => KeyName::parse(&name)?,
-        None => naming::suggest_name(&service, created_at.with_timezone(&Local).naive_local()),
-    };
-    if created_at > now + chrono::Duration::minutes(5) {
-        return Err(Error::Invalid(
-            "The creation date is in the future. Use the date the key was made.".into(),
-        ));
-    }
-    Ok(NewKey {
-        service,
-        application: application
-            .as_deref()
-            .map(Label::application)
-            .transpose()?
-            .flatten(),
-        name,
-        notes: Label::notes(notes.as_deref().unwrap_or(""))?,
-        created_at,
-    })
-}
-
-/// `--created YYYY-MM-DD`, taken as the start of that day in local time.
-fn parse_created(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
-    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| {
-        Error::Invalid(format!(
-            "\"{}\" is not a date Keyward understands. Write it as YYYY-MM-DD, for example 2026-08-26.",
-            output::shorten(raw)
-        ))
-    })?;
-    let created = local_to_utc(date.and_time(chrono::NaiveTime::MIN)).unwrap_or(now);
-    Ok(created)
-}
-
-fn local_to_utc(local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    Local
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
 }
 
 /// Reads the secret of `keyward add` from standard input (never the command line).

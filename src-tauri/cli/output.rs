@@ -37,15 +37,6 @@ fn date_part(rfc3339: &str) -> &str {
     rfc3339.get(..10).unwrap_or(rfc3339)
 }
 
-/// Cuts long user input for quoting in a message.
-pub fn shorten(raw: &str) -> String {
-    let mut short: String = raw.chars().filter(|c| !c.is_control()).take(40).collect();
-    if raw.chars().count() > 40 {
-        short.push('…');
-    }
-    short
-}
-
 /// A new or added key, with its secret when it was generated.
 pub fn created(key: &KeyView, secret: Option<&Secret>, json: bool) {
     if json {

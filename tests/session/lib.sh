@@ -47,7 +47,7 @@ wait_prompt_window() {
     fail "no keyring prompt window appeared on $DISPLAY within ${PROMPT_TIMEOUT}s"
 }
 
-# Type KEYS... (xdotool key names) or a text into window W, like a user would.
+# Focus window W and type TEXT into it (XTEST key events, like a user).
 type_into() { # W TEXT
   xdotool windowfocus --sync "$1" || fail "cannot focus prompt window $1"
   xdotool type --delay 2 "$2"

@@ -106,6 +106,24 @@ impl KeyRecord {
     }
 }
 
+impl KeyView {
+    /// Whether this key matches a search typed by a person: every word of
+    /// `query` appears (ignoring case) in the name, service or application.
+    pub fn matches_search(&self, query: &str) -> bool {
+        let haystack = [
+            self.name.as_str(),
+            self.service.as_str(),
+            self.application.as_deref().unwrap_or(""),
+        ]
+        .join(" ")
+        .to_lowercase();
+        query
+            .to_lowercase()
+            .split_whitespace()
+            .all(|word| haystack.contains(word))
+    }
+}
+
 /// A key as people and scripts see it. Never holds a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyView {
@@ -135,4 +153,31 @@ pub struct KeyView {
     pub last_copied_at: Option<String>,
     /// Last reveal of the secret, RFC 3339 UTC.
     pub last_revealed_at: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{KeyName, Label, ServiceName};
+    use chrono::TimeZone;
+
+    #[test]
+    fn search_matches_every_word_in_name_service_or_application() {
+        let record = KeyRecord {
+            id: "id".into(),
+            name: KeyName::parse("payments-api-26_08_2026-09_48").unwrap(),
+            service: ServiceName::parse("payments-api").unwrap(),
+            application: Label::application("Billing Web").unwrap(),
+            credential_id: "cid".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 8, 26, 9, 48, 0).unwrap(),
+            origin: Origin::Generated,
+            notes: Label::notes("").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+        };
+        let view = record.view(&RotationPolicy::default(), record.created_at);
+        assert!(view.matches_search("PAYMENTS billing"));
+        assert!(view.matches_search(""));
+        assert!(!view.matches_search("payments stripe"));
+    }
 }

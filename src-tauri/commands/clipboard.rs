@@ -1,0 +1,44 @@
+//! Commands that copy to the clipboard. The secret goes from the keychain to
+//! the clipboard without passing through the window.
+
+use chrono::Utc;
+use serde::Serialize;
+use tauri::State;
+
+use super::{AppState, CommandResult, IpcError, blocking};
+
+/// How long the copied secret stays on the clipboard.
+#[derive(Debug, Serialize)]
+pub struct Copied {
+    clear_after_seconds: u64,
+}
+
+/// Copies a key's secret; the clipboard is cleared after a while.
+#[tauri::command]
+pub async fn copy_secret(state: State<'_, AppState>, id: String) -> CommandResult<Copied> {
+    let vault = state.vault.clone();
+    let clipboard = state.clipboard.clone();
+    let (_, secret) = blocking(move || vault.secret_for_copy(&id, Utc::now())).await?;
+    clipboard.copy_secret(secret).map_err(clipboard_error)?;
+    Ok(Copied {
+        clear_after_seconds: clipboard.clear_after().as_secs(),
+    })
+}
+
+/// Copies a key's credential ID (not secret: it stays on the clipboard).
+#[tauri::command]
+pub async fn copy_credential_id(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+    let vault = state.vault.clone();
+    let record = blocking(move || vault.find(&id)).await?;
+    state
+        .clipboard
+        .copy_text(&record.credential_id)
+        .map_err(clipboard_error)
+}
+
+fn clipboard_error(error: crate::clipboard::ClipboardError) -> IpcError {
+    IpcError {
+        code: "clipboard",
+        message: error.to_string(),
+    }
+}

@@ -1,0 +1,171 @@
+//! Commands for the keys: list, name help, generate, add, reveal, delete.
+
+use chrono::Utc;
+use keyward_core::Error;
+use keyward_core::naming::{KeyName, Label};
+use keyward_core::record::KeyView;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::{AppState, CommandResult, blocking};
+use crate::input::{KeyInput, suggested_name};
+
+/// Every key, as seen now. Never touches the keychain.
+#[tauri::command]
+pub async fn list_keys(state: State<'_, AppState>) -> CommandResult<Vec<KeyView>> {
+    let vault = state.vault.clone();
+    blocking(move || vault.list(Utc::now())).await
+}
+
+/// The conventional name for a key made now for `service` (as typed).
+#[tauri::command]
+pub fn suggest_name(service: String) -> CommandResult<String> {
+    Ok(suggested_name(&service, Utc::now())?.to_string())
+}
+
+/// Whether a name is acceptable and free.
+#[derive(Debug, Serialize)]
+pub struct NameCheck {
+    ok: bool,
+    message: Option<String>,
+}
+
+/// Checks a name as the person types it.
+#[tauri::command]
+pub async fn check_name(state: State<'_, AppState>, name: String) -> CommandResult<NameCheck> {
+    let vault = state.vault.clone();
+    blocking(move || {
+        let name = match KeyName::parse(&name) {
+            Ok(name) => name,
+            Err(e) => {
+                return Ok(NameCheck {
+                    ok: false,
+                    message: Some(e.to_string()),
+                });
+            }
+        };
+        Ok(if vault.name_available(&name)? {
+            NameCheck {
+                ok: true,
+                message: None,
+            }
+        } else {
+            NameCheck {
+                ok: false,
+                message: Some("A key with this name already exists.".into()),
+            }
+        })
+    })
+    .await
+}
+
+/// A request to generate a key.
+#[derive(Debug, Deserialize)]
+pub struct GenerateRequest {
+    service: String,
+    application: Option<String>,
+    name: Option<String>,
+    notes: Option<String>,
+}
+
+/// A new key and its secret, shown once.
+#[derive(Serialize)]
+pub struct GeneratedKey {
+    key: KeyView,
+    secret: String,
+}
+
+/// Generates a key, stores its secret in the keychain and returns it once.
+#[tauri::command]
+pub async fn generate_key(
+    state: State<'_, AppState>,
+    request: GenerateRequest,
+) -> CommandResult<GeneratedKey> {
+    let vault = state.vault.clone();
+    blocking(move || {
+        let now = Utc::now();
+        let key = KeyInput {
+            service: &request.service,
+            application: request.application.as_deref(),
+            name: request.name.as_deref(),
+            notes: request.notes.as_deref(),
+            created: None,
+        }
+        .into_new_key(true, now)?;
+        vault.recover()?;
+        let (record, secret) = vault.generate(key)?;
+        Ok(GeneratedKey {
+            key: record.view(vault.policy(), now),
+            // The person asked for this key: this is the one time it is sent unasked.
+            secret: secret.expose().to_owned(),
+        })
+    })
+    .await
+}
+
+/// A request to record an existing key. The secret is wiped after use.
+#[derive(Deserialize)]
+pub struct AddRequest {
+    service: String,
+    application: Option<String>,
+    name: Option<String>,
+    credential_id: String,
+    secret: keyward_core::Secret,
+    created: Option<String>,
+    notes: Option<String>,
+}
+
+/// Records a key made elsewhere.
+#[tauri::command]
+pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> CommandResult<KeyView> {
+    let vault = state.vault.clone();
+    blocking(move || {
+        let now = Utc::now();
+        let credential_id = Label::credential_id(&request.credential_id)?;
+        let key = KeyInput {
+            service: &request.service,
+            application: request.application.as_deref(),
+            name: request.name.as_deref(),
+            notes: request.notes.as_deref(),
+            created: request.created.as_deref(),
+        }
+        .into_new_key(true, now)?;
+        let secret = keyward_core::Secret::new(request.secret.expose().trim().to_owned());
+        vault.recover()?;
+        let record = vault.add(key, &credential_id, secret)?;
+        Ok(record.view(vault.policy(), now))
+    })
+    .await
+}
+
+/// The secret of a key, because the person asked to see it.
+#[tauri::command]
+pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> CommandResult<String> {
+    let vault = state.vault.clone();
+    blocking(move || {
+        let (_, secret) = vault.reveal(&id, Utc::now())?;
+        Ok(secret.expose().to_owned())
+    })
+    .await
+}
+
+/// Deletes a key permanently, once the person has typed its name.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn delete_key(
+    state: State<'_, AppState>,
+    id: String,
+    confirm_name: String,
+) -> CommandResult<()> {
+    let vault = state.vault.clone();
+    blocking(move || {
+        let record = vault.find(&id)?;
+        if confirm_name.trim() != record.name.as_str() {
+            return Err(Error::Invalid(
+                "The name you typed does not match the key's name, so nothing was deleted.".into(),
+            ));
+        }
+        vault.delete(&record.id)?;
+        Ok(())
+    })
+    .await
+}

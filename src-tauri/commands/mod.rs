@@ -1,0 +1,92 @@
+//! The window's commands: thin async functions over the core. Each runs
+//! the core's (blocking, keychain-touching) work off the async threads and
+//! turns errors into [`IpcError`] `{code, message}`, which the UI maps to a
+//! sentence. The list of commands is mirrored in `build.rs` (access control).
+
+pub mod clipboard;
+pub mod keys;
+pub mod status;
+
+use std::sync::Arc;
+
+use keyward_core::keychain::OsKeychain;
+use keyward_core::vault::Vault;
+use serde::Serialize;
+
+use crate::clipboard::SecretClipboard;
+
+/// What the commands share, handed out by `app.manage`.
+pub struct AppState {
+    /// The catalog and keychain.
+    pub vault: Arc<Vault<OsKeychain>>,
+    /// The clipboard, which forgets secrets after a while.
+    pub clipboard: Arc<SecretClipboard>,
+}
+
+/// An error as the window receives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IpcError {
+    /// Stable code: see `keyward_core::Error::code`, plus `internal`.
+    pub code: &'static str,
+    /// A sentence for people.
+    pub message: String,
+}
+
+impl From<keyward_core::Error> for IpcError {
+    fn from(error: keyward_core::Error) -> Self {
+        Self {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<keyward_core::naming::NameError> for IpcError {
+    fn from(error: keyward_core::naming::NameError) -> Self {
+        keyward_core::Error::from(error).into()
+    }
+}
+
+impl IpcError {
+    fn internal(detail: impl std::fmt::Display) -> Self {
+        Self {
+            code: "internal",
+            message: format!(
+                "Something went wrong inside Keyward ({detail}). Try again; if it keeps happening, restart Keyward."
+            ),
+        }
+    }
+}
+
+/// Result of a command.
+pub type CommandResult<T> = Result<T, IpcError>;
+
+/// Runs blocking core work on the blocking thread pool.
+pub async fn blocking<T, F>(work: F) -> CommandResult<T>
+where
+    F: FnOnce() -> Result<T, keyward_core::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    tauri::async_runtime::spawn_blocking(work)
+        .await
+        .map_err(IpcError::internal)?
+        .map_err(IpcError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_as_code_and_message() {
+        let error: IpcError = keyward_core::Error::NotFound("x".into()).into();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "not_found");
+        assert!(json["message"].as_str().unwrap().contains("no key called"));
+        assert_eq!(
+            json.as_object().unwrap().len(),
+            2,
+            "exactly code and message"
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! Raw input from the command line or the window, turned into domain values
+//! once. Local time is read here (the core never reads the clock).
+
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use keyward_core::naming::{self, KeyName, Label, ServiceName};
+use keyward_core::vault::NewKey;
+use keyward_core::{Error, Result};
+
+/// What a person asked for when making or adding a key.
+#[derive(Debug, Default)]
+pub struct KeyInput<'a> {
+    /// The service as typed.
+    pub service: &'a str,
+    /// The application, if any.
+    pub application: Option<&'a str>,
+    /// A chosen name; without one the conventional name is suggested.
+    pub name: Option<&'a str>,
+    /// Notes.
+    pub notes: Option<&'a str>,
+    /// `YYYY-MM-DD` creation date of an existing key.
+    pub created: Option<&'a str>,
+}
+
+impl KeyInput<'_> {
+    /// Validates everything and decides the creation time: the given date,
+    /// else the date in a conventional name, else `now`.
+    pub fn into_new_key(self, slug_service: bool, now: DateTime<Utc>) -> Result<NewKey> {
+        let service = if slug_service {
+            naming::service_slug(self.service)?
+        } else {
+            ServiceName::parse(self.service)?
+        };
+        let name = self
+            .name
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(KeyName::parse)
+            .transpose()?;
+        let created_at = match self.created.map(str::trim).filter(|c| !c.is_empty()) {
+            Some(date) => parse_created(date, now)?,
+            None => name
+                .as_ref()
+                .and_then(naming::date_from_name)
+                .and_then(local_to_utc)
+                .unwrap_or(now),
+        };
+        if created_at > now + chrono::Duration::minutes(5) {
+            return Err(Error::Invalid(
+                "The creation date is in the future. Use the date the key was made.".into(),
+            ));
+        }
+        let name = match name {
+            Some(name) => name,
+            None => naming::suggest_name(&service, created_at.with_timezone(&Local).naive_local()),
+        };
+        Ok(NewKey {
+            service,
+            application: self
+                .application
+                .map(Label::application)
+                .transpose()?
+                .flatten(),
+            name,
+            notes: Label::notes(self.notes.unwrap_or(""))?,
+            created_at,
+        })
+    }
+}
+
+/// The conventional name for a key made now for `service` (as typed).
+pub fn suggested_name(service: &str, now: DateTime<Utc>) -> Result<KeyName> {
+    let service = naming::service_slug(service)?;
+    Ok(naming::suggest_name(
+        &service,
+        now.with_timezone(&Local).naive_local(),
+    ))
+}
+
+/// `YYYY-MM-DD`, taken as the start of that day in local time.
+fn parse_created(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
+        let shown: String = raw.chars().filter(|c| !c.is_control()).take(40).collect();
+        Error::Invalid(format!(
+            "\"{shown}\" is not a date Keyward understands. Write it as YYYY-MM-DD, for example 2026-08-26."
+        ))
+    })?;
+    Ok(local_to_utc(date.and_time(chrono::NaiveTime::MIN)).unwrap_or(now))
+}
+
+fn local_to_utc(local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    Local
+        .from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}

@@ -1,0 +1,164 @@
+//! The window's commands through Tauri's mock runtime, with the app's real
+//! context (capabilities and access control) and the real keychain.
+
+use keyward_core::catalog::Catalog;
+use keyward_core::keychain::OsKeychain;
+use keyward_core::rotation::RotationPolicy;
+use keyward_core::vault::Vault;
+use serde_json::{Value, json};
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
+use tauri::webview::InvokeRequest;
+use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+use crate::util::*;
+
+struct Window {
+    _app: tauri::App<MockRuntime>,
+    webview: WebviewWindow<MockRuntime>,
+}
+
+fn window(app_dirs: &App, label: &str) -> Window {
+    let catalog = Catalog::open(app_dirs.data_dir()).unwrap();
+    let vault = Vault::new(
+        catalog,
+        OsKeychain::new(std::time::Duration::from_secs(20)),
+        RotationPolicy::default(),
+    );
+    let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault))
+        .build(keyward::gui::context())
+        .expect("the app builds on the mock runtime");
+    let webview = WebviewWindowBuilder::new(&app, label, Default::default())
+        .build()
+        .unwrap();
+    Window { _app: app, webview }
+}
+
+fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
+    get_ipc_response(
+        &window.webview,
+        InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: INVOKE_KEY.to_string(),
+        },
+    )
+    .map(|body| body.deserialize::<Value>().unwrap())
+}
+
+#[test]
+fn generate_list_reveal_and_delete_through_the_commands() {
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    let generated = invoke(
+        &win,
+        "generate_key",
+        json!({"request": {"service": "Payments API", "application": "Billing", "name": null, "notes": null}}),
+    )
+    .expect("generate_key works");
+    let key = &generated["key"];
+    assert!(
+        key["name"].as_str().unwrap().starts_with("payments-api-"),
+        "slugged: {key}"
+    );
+    let id = key["id"].as_str().unwrap();
+    let secret = generated["secret"].as_str().unwrap();
+    assert_eq!(keychain_secret(id).as_deref(), Some(secret));
+
+    let listed = invoke(&win, "list_keys", json!({})).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert!(
+        !listed.to_string().contains(secret),
+        "the list carries no secret"
+    );
+
+    assert_eq!(
+        invoke(&win, "reveal_secret", json!({"id": id})).unwrap(),
+        secret
+    );
+
+    let wrong = invoke(
+        &win,
+        "delete_key",
+        json!({"id": id, "confirm_name": "not-it"}),
+    )
+    .unwrap_err();
+    assert_eq!(wrong["code"], "invalid_input");
+    assert!(
+        keychain_secret(id).is_some(),
+        "a wrong name deletes nothing"
+    );
+    invoke(
+        &win,
+        "delete_key",
+        json!({"id": id, "confirm_name": key["name"]}),
+    )
+    .unwrap();
+    assert_eq!(keychain_secret(id), None);
+    assert_eq!(invoke(&win, "list_keys", json!({})).unwrap(), json!([]));
+}
+
+#[test]
+fn name_help_suggests_and_checks() {
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    let suggested = invoke(&win, "suggest_name", json!({"service": "Stripe Live"})).unwrap();
+    let suggested = suggested.as_str().unwrap();
+    assert!(
+        suggested.starts_with("stripe-live-") && suggested.len() == "stripe-live-".len() + 16,
+        "{suggested}"
+    );
+    let ok = invoke(&win, "check_name", json!({"name": suggested})).unwrap();
+    assert_eq!(ok, json!({"ok": true, "message": null}));
+    let bad = invoke(&win, "check_name", json!({"name": "../x"})).unwrap();
+    assert_eq!(bad["ok"], false);
+    assert!(bad["message"].as_str().unwrap().contains("slash"));
+}
+
+#[test]
+fn errors_reach_the_window_as_code_and_message() {
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    let err = invoke(&win, "reveal_secret", json!({"id": "missing"})).unwrap_err();
+    assert_eq!(err["code"], "not_found");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("There is no key")
+    );
+    let err = invoke(
+        &win,
+        "add_key",
+        json!({"request": {"service": "svc", "application": null, "name": null, "credential_id": "id", "secret": "", "created": null, "notes": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+}
+
+#[test]
+fn commands_that_are_not_declared_are_refused() {
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    for cmd in [
+        "plugin:shell|execute",
+        "plugin:fs|read_text_file",
+        "plugin:clipboard-manager|read_text",
+        "not_a_command",
+    ] {
+        let refused = invoke(&win, cmd, json!({}));
+        assert!(refused.is_err(), "{cmd} must be refused, got {refused:?}");
+    }
+}
+
+#[test]
+fn another_window_cannot_call_the_commands() {
+    let dirs = App::new();
+    let win = window(&dirs, "intruder");
+    let refused = invoke(&win, "list_keys", json!({})).unwrap_err();
+    assert!(refused.to_string().contains("not allowed"), "{refused}");
+}
