@@ -100,10 +100,10 @@ impl SecretClipboard {
                 _ => Ok(()),
             }
         });
-        if let Ok(mut last) = self.last_secret.lock() {
-            if last.as_ref() == Some(secret) {
-                *last = None;
-            }
+        if let Ok(mut last) = self.last_secret.lock()
+            && last.as_ref() == Some(secret)
+        {
+            *last = None;
         }
     }
 
