@@ -1,0 +1,51 @@
+// Pins rules of the UI's source that a reviewer could otherwise miss:
+// one module talks to the back end, user text is never rendered as HTML, nothing needs
+// 'unsafe-inline' styles, and no technical words reach the screen.
+import { describe, expect, it } from 'vitest';
+
+const sources = import.meta.glob<string>(['../**/*.ts', '../**/*.svelte', '!../**/*.test.ts'], {
+  query: '?raw',
+  import: 'default',
+  eager: true,
+});
+
+const svelteFiles = Object.entries(sources).filter(([path]) => path.endsWith('.svelte'));
+
+/** The markup of a component: without its <script> and <style> blocks, and without comments. */
+function markup(source: string): string {
+  return source
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<style[\s\S]*?<\/style>/g, '')
+    .replace(/<!--[\s\S]*?-->/g, '');
+}
+
+describe('the UI source', () => {
+  it('is found by this test', () => {
+    expect(Object.keys(sources).length).toBeGreaterThan(20);
+    expect(svelteFiles.length).toBeGreaterThan(10);
+    for (const [path, text] of svelteFiles) expect(text, `${path} is read as written, not compiled`).toMatch(/<script lang="ts"/);
+  });
+
+  it('talks to the back end only through lib/api.ts', () => {
+    const importers = Object.entries(sources)
+      .filter(([, text]) => /from\s+['"]@tauri-apps\/api/.test(text))
+      .map(([path]) => path);
+    expect(importers).toEqual(['./api.ts']);
+  });
+
+  it('never renders text as HTML', () => {
+    for (const [path, text] of svelteFiles) expect(text, path).not.toContain('{@html');
+  });
+
+  it('has no style attributes in markup (the CSP refuses inline styles)', () => {
+    for (const [path, text] of svelteFiles) expect(markup(text), path).not.toMatch(/\sstyle\s*=/);
+  });
+
+  it('shows no technical words to people', () => {
+    const jargon = /\b(d-?bus|secret service|ipc|json|invoke|tauri|backend|back end|rust|stack trace|null|undefined)\b/i;
+    for (const [path, text] of svelteFiles) {
+      const visible = markup(text).replace(/\{[^}]*\}/g, ' ').replace(/<[^>]*>/g, ' ');
+      expect(visible, path).not.toMatch(jargon);
+    }
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { ageInWords, formatDate, formatDateTime, isoDay } from './dates';
+
+describe('ageInWords', () => {
+  it('says "Less than a day" for a key created today', () => {
+    expect(ageInWords(0)).toBe('Less than a day');
+  });
+
+  it('counts days up to a month, with the right plural', () => {
+    expect(ageInWords(1)).toBe('1 day');
+    expect(ageInWords(12)).toBe('12 days');
+    expect(ageInWords(30)).toBe('30 days');
+  });
+
+  it('counts whole months after a month', () => {
+    expect(ageInWords(31)).toBe('1 month');
+    expect(ageInWords(60)).toBe('1 month');
+    expect(ageInWords(61)).toBe('2 months');
+    expect(ageInWords(92)).toBe('3 months');
+    expect(ageInWords(125)).toBe('4 months');
+    expect(ageInWords(364)).toBe('11 months');
+  });
+
+  it('counts years and months after a year', () => {
+    expect(ageInWords(366)).toBe('1 year');
+    expect(ageInWords(430)).toBe('1 year and 2 months');
+    expect(ageInWords(731)).toBe('2 years');
+  });
+
+  it('never shows a negative or broken age', () => {
+    expect(ageInWords(-3)).toBe('Less than a day');
+    expect(ageInWords(Number.NaN)).toBe('Less than a day');
+  });
+});
+
+describe('formatDate', () => {
+  it('writes day, short month and year in local time', () => {
+    expect(formatDate(new Date(2027, 1, 26, 10, 48))).toBe('26 Feb 2027');
+    expect(formatDate(new Date(2026, 10, 3))).toBe('3 Nov 2026');
+  });
+
+  it('reads RFC 3339 strings', () => {
+    const local = new Date('2027-02-26T12:00:00Z');
+    expect(formatDate('2027-02-26T12:00:00Z')).toBe(formatDate(local));
+  });
+
+  it('says so when the date cannot be read', () => {
+    expect(formatDate('not a date')).toBe('unknown date');
+  });
+});
+
+describe('formatDateTime', () => {
+  it('adds the local time with two-digit hours and minutes', () => {
+    expect(formatDateTime(new Date(2026, 10, 26, 9, 5))).toBe('26 Nov 2026 at 09:05');
+  });
+});
+
+describe('isoDay', () => {
+  it('gives the YYYY-MM-DD a date input uses', () => {
+    expect(isoDay(new Date(2026, 0, 7))).toBe('2026-01-07');
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * Dates and ages in the words the UI shows: "26 Feb 2027", "4 months".
+ *
+ * Dates are shown in the computer's local time zone. The formats are fixed (day, short month,
+ * year) rather than taken from the system locale, so that "26 Feb 2027" reads the same for
+ * everyone and cannot be mistaken for 2 June.
+ */
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+function toDate(value: string | Date): Date | null {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "26 Feb 2027" in local time; "unknown date" for an unreadable value. */
+export function formatDate(value: string | Date): string {
+  const date = toDate(value);
+  if (!date) return 'unknown date';
+  return `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()}`;
+}
+
+/** "26 Feb 2027 at 09:05" in local time. */
+export function formatDateTime(value: string | Date): string {
+  const date = toDate(value);
+  if (!date) return 'unknown date';
+  const hh = String(date.getHours()).padStart(2, '0');
+  const mm = String(date.getMinutes()).padStart(2, '0');
+  return `${formatDate(date)} at ${hh}:${mm}`;
+}
+
+/** `YYYY-MM-DD` of a local date, as `<input type="date">` uses. */
+export function isoDay(date: Date): string {
+  const mm = String(date.getMonth() + 1).padStart(2, '0');
+  const dd = String(date.getDate()).padStart(2, '0');
+  return `${date.getFullYear()}-${mm}-${dd}`;
+}
+
+function plural(count: number, unit: string): string {
+  return `${count} ${unit}${count === 1 ? '' : 's'}`;
+}
+
+/** Average days in a month over the Gregorian cycle, to turn an age in days into months. */
+const DAYS_PER_MONTH = 365.2425 / 12;
+
+/**
+ * A key's age in words: "Less than a day", "12 days", "4 months", "1 year and 2 months".
+ * Days up to 30, whole months up to a year, then years and months.
+ */
+export function ageInWords(ageDays: number): string {
+  const days = Math.floor(ageDays);
+  if (!Number.isFinite(days) || days < 1) return 'Less than a day';
+  if (days <= 30) return plural(days, 'day');
+  const months = Math.max(1, Math.floor(days / DAYS_PER_MONTH));
+  if (months < 12) return plural(months, 'month');
+  const years = Math.floor(months / 12);
+  const rest = months % 12;
+  return rest === 0 ? plural(years, 'year') : `${plural(years, 'year')} and ${plural(rest, 'month')}`;
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { errorSentence, explainError, explainKeychainState, isIpcError, keychainStateOf } from './errors';
+import { ERROR_CODES, type KeychainState } from './types';
+
+const JARGON = /d-?bus|secret service|ipc|json|invoke|serde|rust|tauri|backend|back end|stack|panic|errno|null|undefined/i;
+
+describe('explainError', () => {
+  it('shows the back end message for invalid input, with what to do', () => {
+    const e = explainError({ code: 'invalid_input', message: 'A service name cannot contain "/".' });
+    expect(e).toEqual({
+      code: 'invalid_input',
+      message: 'A service name cannot contain "/".',
+      action: 'Correct it and try again.',
+      keychain: false,
+    });
+  });
+
+  it('shows the back end message when a name is taken', () => {
+    const e = explainError({ code: 'name_taken', message: 'A key with this name already exists.' });
+    expect(e.message).toBe('A key with this name already exists.');
+    expect(e.action).toBe('Choose a different name.');
+  });
+
+  it('falls back to its own words when the back end sends an empty message', () => {
+    expect(explainError({ code: 'name_taken', message: '  ' }).message).toBe('A key with this name already exists.');
+    expect(explainError({ code: 'invalid_input', message: '' }).message).toBe('Something you typed cannot be used.');
+  });
+
+  it('tells the person to unlock a locked keychain', () => {
+    const e = explainError({ code: 'keychain_locked', message: 'org.freedesktop.Secret.Error.IsLocked' });
+    expect(e.message).toBe('Your keychain is locked.');
+    expect(e.action).toBe('Unlock it (you may see a password prompt) and try again.');
+    expect(e.keychain).toBe(true);
+  });
+
+  it('uses its own words for keychain and catalog errors, never the technical message', () => {
+    const technical = 'D-Bus error: org.freedesktop.DBus.Error.ServiceUnknown (serde_json)';
+    for (const code of ['keychain_locked', 'keychain_unavailable', 'keychain_timeout', 'keychain_denied', 'catalog_unreadable'] as const) {
+      const e = explainError({ code, message: technical });
+      expect(e.message, `${code} must not echo the technical message`).not.toContain('D-Bus');
+      expect(`${e.message} ${e.action}`, `${code} must be jargon-free`).not.toMatch(JARGON);
+    }
+  });
+
+  it('marks exactly the keychain codes as keychain problems', () => {
+    const keychainCodes = ERROR_CODES.filter((c) => explainError({ code: c, message: 'x' }).keychain);
+    expect(keychainCodes).toEqual(['keychain_locked', 'keychain_unavailable', 'keychain_timeout', 'keychain_denied', 'keychain_error']);
+  });
+
+  it('gives every known code a message and an action', () => {
+    for (const code of ERROR_CODES) {
+      const e = explainError({ code, message: 'Plain words from the back end.' });
+      expect(e.code).toBe(code);
+      expect(e.message.length, `${code} needs a message`).toBeGreaterThan(10);
+      expect(e.action.length, `${code} needs an action`).toBeGreaterThan(10);
+      expect(e.message.endsWith('.'), `${code} message is a sentence`).toBe(true);
+      expect(e.action.endsWith('.'), `${code} action is a sentence`).toBe(true);
+    }
+  });
+
+  it('pins the wording of each code the UI explains itself', () => {
+    const words = Object.fromEntries(
+      ERROR_CODES.filter((c) => c !== 'invalid_input' && c !== 'name_taken').map((c) => [c, errorSentence({ code: c, message: 'ignored' })]),
+    );
+    expect(words).toMatchInlineSnapshot(`
+      {
+        "busy": "Keyward is busy with another change to this key. Wait a moment and try again.",
+        "catalog_unreadable": "Keyward cannot read its list of keys. It has left the list untouched so that nothing is lost. Close Keyward and open it again. If this keeps happening, contact your IT support.",
+        "clipboard": "Keyward could not use the clipboard. Show the secret instead and copy it by hand.",
+        "internal": "Something went wrong inside Keyward. Try again. If it keeps happening, close Keyward and open it again.",
+        "io": "Keyward could not read or save its files on this computer. Check that the computer has free disk space, then try again.",
+        "keychain_denied": "Keyward was not allowed to use your keychain. If your computer asks whether Keyward may use the keychain, choose Allow, then try again.",
+        "keychain_error": "Your keychain reported a problem. Try again. If it keeps happening, restart your computer.",
+        "keychain_locked": "Your keychain is locked. Unlock it (you may see a password prompt) and try again.",
+        "keychain_timeout": "Your keychain is not answering. It may be waiting for you: look for a password prompt in another window, then try again.",
+        "keychain_unavailable": "Keyward cannot find a keychain on this computer, so it cannot store or read secrets. Sign out and back in to your computer, then try again. If it keeps happening, ask your IT support to set up a keychain.",
+        "not_found": "This key no longer exists. It may have been deleted in another Keyward window. Go back to the list to see the keys you have now.",
+        "rng": "Keyward could not create a secure secret, so no key was made. Try again. If it keeps happening, restart your computer.",
+      }
+    `);
+  });
+
+  it('treats anything that is not a command error as a generic problem, hiding its text', () => {
+    for (const reason of [
+      'command list_keys not found',
+      new TypeError("Cannot read properties of undefined (reading 'invoke')"),
+      { code: 'teapot', message: 'I am a teapot' },
+      { message: 'no code' },
+      null,
+      undefined,
+      42,
+    ]) {
+      const e = explainError(reason);
+      expect(e.code).toBe('unknown');
+      expect(e.message).toBe('Something went wrong inside Keyward.');
+      expect(e.keychain).toBe(false);
+    }
+  });
+});
+
+describe('isIpcError', () => {
+  it('accepts only known codes with a string message', () => {
+    expect(isIpcError({ code: 'io', message: 'disk full' })).toBe(true);
+    expect(isIpcError({ code: 'io' })).toBe(true);
+    expect(isIpcError({ code: 'io', message: 3 })).toBe(false);
+    expect(isIpcError({ code: 'nope', message: '' })).toBe(false);
+    expect(isIpcError('io')).toBe(false);
+  });
+});
+
+describe('explainKeychainState', () => {
+  it('says nothing when the keychain is fine', () => {
+    expect(explainKeychainState('ok', null)).toBeNull();
+  });
+
+  it('explains each problem state in plain words with an action', () => {
+    const states: KeychainState[] = ['locked', 'unavailable', 'timeout', 'denied', 'error'];
+    for (const state of states) {
+      const e = explainKeychainState(state, null);
+      expect(e, state).not.toBeNull();
+      expect(e!.action.length, state).toBeGreaterThan(10);
+      expect(`${e!.message} ${e!.action}`, state).not.toMatch(JARGON);
+    }
+  });
+
+  it('matches the wording of the matching error codes', () => {
+    expect(explainKeychainState('locked', 'ignored')!.message).toBe(explainError({ code: 'keychain_locked', message: '' }).message);
+    expect(explainKeychainState('timeout', null)!.action).toBe(explainError({ code: 'keychain_timeout', message: '' }).action);
+  });
+
+  it('adds the back end detail only for an unexpected keychain error', () => {
+    expect(explainKeychainState('error', 'The keychain refused the request.')!.message).toBe(
+      'Keyward could not use your keychain: The keychain refused the request.',
+    );
+    expect(explainKeychainState('error', '  ')!.message).toBe('Keyward could not use your keychain.');
+    expect(explainKeychainState('locked', 'detail')!.message).not.toContain('detail');
+  });
+});
+
+describe('keychainStateOf', () => {
+  it('maps keychain codes to banner states and everything else to none', () => {
+    expect(keychainStateOf('keychain_locked')).toBe('locked');
+    expect(keychainStateOf('keychain_unavailable')).toBe('unavailable');
+    expect(keychainStateOf('keychain_timeout')).toBe('timeout');
+    expect(keychainStateOf('keychain_denied')).toBe('denied');
+    expect(keychainStateOf('io')).toBeNull();
+    expect(keychainStateOf('unknown')).toBeNull();
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Turns anything a failed command rejects with into words a non-technical person understands,
+ * plus what to do next.
+ *
+ * Promises: every input gives an explanation (unknown shapes become a generic one, never a
+ * technical string); the back end's own message is shown only for `invalid_input` and
+ * `name_taken`, where it describes what the person typed; no text mentions the machinery
+ * behind the keychain.
+ */
+import { ERROR_CODES, type IpcError, type ErrorCode, type KeychainState } from './types';
+
+/** What went wrong, what to do, and whether it is a keychain problem (shown in the banner too). */
+export interface ErrorExplanation {
+  /** The error code, or `unknown` for a rejection that did not come from a Keyward command. */
+  code: ErrorCode | 'unknown';
+  /** What happened, in one sentence. */
+  message: string;
+  /** What the person can do next, in one sentence (may be empty). */
+  action: string;
+  /** True when the keychain is the cause: the app also shows its keychain banner. */
+  keychain: boolean;
+}
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** Is `value` a `{ code, message }` rejection from one of Keyward's commands? */
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.code === 'string' &&
+    KNOWN_CODES.has(candidate.code) &&
+    (candidate.message === undefined || typeof candidate.message === 'string')
+  );
+}
+
+type Wording = { message: string; action: string };
+
+const OWN_WORDING: Record<Exclude<ErrorCode, 'invalid_input' | 'name_taken'>, Wording> = {
+  not_found: {
+    message: 'This key no longer exists. It may have been deleted in another Keyward window.',
+    action: 'Go back to the list to see the keys you have now.',
+  },
+  keychain_locked: {
+    message: 'Your keychain is locked.',
+    action: 'Unlock it (you may see a password prompt) and try again.',
+  },
+  keychain_unavailable: {
+    message: 'Keyward cannot find a keychain on this computer, so it cannot store or read secrets.',
+    action: 'Sign out and back in to your computer, then try again. If it keeps happening, ask your IT support to set up a keychain.',
+  },
+  keychain_timeout: {
+    message: 'Your keychain is not answering.',
+    action: 'It may be waiting for you: look for a password prompt in another window, then try again.',
+  },
+  keychain_denied: {
+    message: 'Keyward was not allowed to use your keychain.',
+    action: 'If your computer asks whether Keyward may use the keychain, choose Allow, then try again.',
+  },
+  keychain_error: {
+    message: 'Your keychain reported a problem.',
+    action: 'Try again. If it keeps happening, restart your computer.',
+  },
+  catalog_unreadable: {
+    message: 'Keyward cannot read its list of keys. It has left the list untouched so that nothing is lost.',
+    action: 'Close Keyward and open it again. If this keeps happening, contact your IT support.',
+  },
+  io: {
+    message: 'Keyward could not read or save its files on this computer.',
+    action: 'Check that the computer has free disk space, then try again.',
+  },
+  rng: {
+    message: 'Keyward could not create a secure secret, so no key was made.',
+    action: 'Try again. If it keeps happening, restart your computer.',
+  },
+  busy: {
+    message: 'Keyward is busy with another change to this key.',
+    action: 'Wait a moment and try again.',
+  },
+  clipboard: {
+    message: 'Keyward could not use the clipboard.',
+    action: 'Show the secret instead and copy it by hand.',
+  },
+  internal: {
+    message: 'Something went wrong inside Keyward.',
+    action: 'Try again. If it keeps happening, close Keyward and open it again.',
+  },
+};
+
+const GENERIC: Wording = OWN_WORDING.internal;
+
+/** Explains any rejection from a command (or anything else thrown) in plain words. */
+export function explainError(reason: unknown): ErrorExplanation {
+  if (!isIpcError(reason)) {
+    return { code: 'unknown', ...GENERIC, keychain: false };
+  }
+  const backEndMessage = (reason.message ?? '').trim();
+  switch (reason.code) {
+    case 'invalid_input':
+      return {
+        code: reason.code,
+        message: backEndMessage || 'Something you typed cannot be used.',
+        action: 'Correct it and try again.',
+        keychain: false,
+      };
+    case 'name_taken':
+      return {
+        code: reason.code,
+        message: backEndMessage || 'A key with this name already exists.',
+        action: 'Choose a different name.',
+        keychain: false,
+      };
+    default:
+      return {
+        code: reason.code,
+        ...OWN_WORDING[reason.code],
+        keychain: reason.code.startsWith('keychain_'),
+      };
+  }
+}
+
+/** The explanation as one line: what happened, then what to do. */
+export function errorSentence(reason: unknown): string {
+  const { message, action } = explainError(reason);
+  return action ? `${message} ${action}` : message;
+}
+
+/** What the keychain banner says for a state from `app_status`; null when all is well. */
+export interface KeychainExplanation {
+  state: Exclude<KeychainState, 'ok'>;
+  message: string;
+  action: string;
+}
+
+/**
+ * Explains the keychain state reported at start. Uses Keyward's own words for known states;
+ * for `error` it shows the back end's message when there is one, as it is the only clue.
+ */
+export function explainKeychainState(state: KeychainState, backEndMessage: string | null): KeychainExplanation | null {
+  switch (state) {
+    case 'ok':
+      return null;
+    case 'locked':
+      return { state, ...OWN_WORDING.keychain_locked };
+    case 'unavailable':
+      return { state, ...OWN_WORDING.keychain_unavailable };
+    case 'timeout':
+      return { state, ...OWN_WORDING.keychain_timeout };
+    case 'denied':
+      return { state, ...OWN_WORDING.keychain_denied };
+    case 'error': {
+      const detail = backEndMessage?.trim();
+      return {
+        state,
+        message: detail ? `Keyward could not use your keychain: ${detail}` : 'Keyward could not use your keychain.',
+        action: 'Try again. If it keeps happening, close Keyward and open it again.',
+      };
+    }
+  }
+}
+
+/** The keychain state that a keychain error code means, for the banner. */
+export function keychainStateOf(code: ErrorCode | 'unknown'): Exclude<KeychainState, 'ok' | 'error'> | null {
+  switch (code) {
+    case 'keychain_locked':
+      return 'locked';
+    case 'keychain_unavailable':
+      return 'unavailable';
+    case 'keychain_timeout':
+      return 'timeout';
+    case 'keychain_denied':
+      return 'denied';
+    default:
+      return null;
+  }
+}

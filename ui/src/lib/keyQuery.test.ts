@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { countByStatus, DEFAULT_QUERY, indexKeys, isFiltering, queryKeys, type KeyQuery } from './keyQuery';
+import type { KeyView, RotationStatus } from './types';
+
+function key(id: string, name: string, service: string, application: string | null, created: string, status: RotationStatus = 'ok'): KeyView {
+  return {
+    id,
+    name,
+    service,
+    application,
+    credential_id: `kw_${id}`,
+    notes: '',
+    created_at: created,
+    rotate_by: created,
+    age_days: 0,
+    status,
+    days_until_due: 10,
+    last_copied_at: null,
+    last_revealed_at: null,
+  };
+}
+
+const KEYS: KeyView[] = [
+  key('a', 'payments-api-01_09_2026-10_00', 'Payments API', 'Billing app', '2026-09-01T10:00:00Z', 'due_soon'),
+  key('b', 'maps-12_06_2026-08_30', 'Maps', null, '2026-06-12T08:30:00Z', 'overdue'),
+  key('c', 'payments-api-20_11_2026-16_45', 'Payments API', 'Shop website', '2026-11-20T16:45:00Z', 'ok'),
+  key('d', 'café-stats-01_11_2026-09_00', 'Café stats', 'Reports', '2026-11-01T09:00:00+02:00', 'ok'),
+];
+
+const names = (keys: KeyView[]) => keys.map((k) => k.id);
+const query = (patch: Partial<KeyQuery>) => queryKeys(indexKeys(KEYS), { ...DEFAULT_QUERY, ...patch });
+
+describe('queryKeys', () => {
+  it('lists every key newest first by default', () => {
+    expect(names(query({}))).toEqual(['c', 'd', 'a', 'b']);
+  });
+
+  it('lists oldest first on request', () => {
+    expect(names(query({ sort: 'oldest' }))).toEqual(['b', 'a', 'd', 'c']);
+  });
+
+  it('compares creation times, not their text, across time zones', () => {
+    const early = key('x', 'x', 'X', null, '2026-11-01T09:00:00+02:00'); // 07:00 UTC
+    const late = key('y', 'y', 'Y', null, '2026-11-01T08:00:00Z');
+    expect(names(queryKeys(indexKeys([early, late]), { ...DEFAULT_QUERY, sort: 'oldest' }))).toEqual(['x', 'y']);
+  });
+
+  it('searches name, service and application, ignoring case', () => {
+    expect(names(query({ text: 'PAYMENTS' }))).toEqual(['c', 'a']);
+    expect(names(query({ text: 'billing' }))).toEqual(['a']);
+    expect(names(query({ text: 'maps' }))).toEqual(['b']);
+  });
+
+  it('needs every word to match, in any field', () => {
+    expect(names(query({ text: 'payments shop' }))).toEqual(['c']);
+    expect(names(query({ text: 'payments maps' }))).toEqual([]);
+  });
+
+  it('ignores accents and surrounding spaces', () => {
+    expect(names(query({ text: '  cafe ' }))).toEqual(['d']);
+    expect(names(query({ text: 'CAFÉ' }))).toEqual(['d']);
+  });
+
+  it('does not match words that span two fields', () => {
+    expect(names(query({ text: 'apppayments' }))).toEqual([]);
+  });
+
+  it('filters by status, together with the search', () => {
+    expect(names(query({ status: 'overdue' }))).toEqual(['b']);
+    expect(names(query({ status: 'ok', text: 'payments' }))).toEqual(['c']);
+  });
+
+  it('keeps a stable order for keys created at the same moment', () => {
+    const same = [key('2', 'b-name', 'S', null, '2026-01-01T00:00:00Z'), key('1', 'a-name', 'S', null, '2026-01-01T00:00:00Z')];
+    expect(names(queryKeys(indexKeys(same), DEFAULT_QUERY))).toEqual(['1', '2']);
+  });
+
+  it('leaves the input list untouched', () => {
+    const before = names(KEYS);
+    query({ sort: 'oldest' });
+    expect(names(KEYS)).toEqual(before);
+  });
+
+  it('handles 10,000 keys quickly', () => {
+    const many = Array.from({ length: 10_000 }, (_, i) =>
+      key(String(i), `service-${i % 97}-${i}`, `Service ${i % 97}`, i % 3 ? `App ${i % 11}` : null, new Date(Date.UTC(2026, 0, 1) + i * 3_600_000).toISOString()),
+    );
+    const index = indexKeys(many);
+    const started = performance.now();
+    const found = queryKeys(index, { text: 'service 42', sort: 'oldest', status: 'all' });
+    const elapsed = performance.now() - started;
+    expect(found.length).toBeGreaterThan(0);
+    expect(elapsed, 'one keystroke must filter 10,000 keys well within a frame budget').toBeLessThan(100);
+  });
+});
+
+describe('countByStatus', () => {
+  it('counts each status', () => {
+    expect(countByStatus(KEYS)).toEqual({ ok: 2, due_soon: 1, overdue: 1 });
+  });
+});
+
+describe('isFiltering', () => {
+  it('is false for a blank search and all statuses', () => {
+    expect(isFiltering({ ...DEFAULT_QUERY, text: '   ' })).toBe(false);
+    expect(isFiltering({ ...DEFAULT_QUERY, sort: 'oldest' })).toBe(false);
+  });
+
+  it('is true when searching or filtering', () => {
+    expect(isFiltering({ ...DEFAULT_QUERY, text: 'x' })).toBe(true);
+    expect(isFiltering({ ...DEFAULT_QUERY, status: 'overdue' })).toBe(true);
+  });
+});
