@@ -8,6 +8,7 @@ mod util;
 
 mod cli_flows;
 mod crash_recovery;
+mod e2e;
 mod ipc;
 mod keychain_faults;
 mod no_secret_leaks;

@@ -1,0 +1,362 @@
+//! End to end: the real app in a real window (tauri-driver + WebKitWebDriver
+//! under the session's Xvfb display), against the real keychain. Screenshots
+//! of each screen go to `tests/artifacts/`.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+use crate::util::*;
+
+/// tauri-driver's ports are fixed: one window test at a time.
+static DRIVER: Mutex<()> = Mutex::new(());
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    /// Stops tauri-driver and everything it started (WebKitWebDriver, the
+    /// app), and waits until they are gone: the app is single-instance, so a
+    /// leftover window would swallow the next test's launch.
+    fn drop(&mut self) {
+        let family = descendants(self.0.id());
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+        for pid in &family {
+            let _ = Command::new("kill").arg(pid.to_string()).status();
+        }
+        let started = Instant::now();
+        while family
+            .iter()
+            .any(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+            && started.elapsed() < Duration::from_secs(10)
+        {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Every process below `root`, read from /proc.
+fn descendants(root: u32) -> Vec<u32> {
+    let parents: Vec<(u32, u32)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // "pid (comm) state ppid ...": comm may hold spaces, so split after ')'.
+            let ppid = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            Some((pid, ppid))
+        })
+        .collect();
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(pid, _)| *pid),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn start_driver(app: &App) -> Driver {
+    let dir = |d: &str| app.root.path().join(d);
+    let child = Command::new("tauri-driver")
+        .env("XDG_DATA_HOME", dir("data"))
+        .env("XDG_CONFIG_HOME", dir("config"))
+        .env("XDG_CACHE_HOME", dir("cache"))
+        .env("XDG_STATE_HOME", dir("state"))
+        .env("TMPDIR", dir("tmp"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tauri-driver runs (installed by .ci/deps)");
+    Driver(child)
+}
+
+async fn connect() -> Client {
+    let caps = json!({
+        "browserName": "wry",
+        "tauri:options": { "application": env!("CARGO_BIN_EXE_keyward") },
+    });
+    let Value::Object(caps) = caps else {
+        unreachable!()
+    };
+    let started = Instant::now();
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect("http://127.0.0.1:4444")
+            .await
+        {
+            Ok(client) => return client,
+            Err(e) if started.elapsed() < Duration::from_secs(30) => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+            Err(e) => panic!("could not open the app through tauri-driver: {e}"),
+        }
+    }
+}
+
+fn xpath_button(text: &str) -> String {
+    format!("//button[normalize-space()='{text}']")
+}
+
+async fn wait_for<'a>(client: &Client, locator: Locator<'a>) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(locator)
+        .await
+        .unwrap_or_else(|e| panic!("{locator:?} did not appear: {e}"))
+}
+
+async fn click_button(client: &Client, text: &str) {
+    wait_for(client, Locator::XPath(&xpath_button(text)))
+        .await
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    let png = client.screenshot().await.unwrap();
+    std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+}
+
+async fn heading(client: &Client, text: &str) {
+    wait_for(
+        client,
+        Locator::XPath(&format!("//h1[normalize-space()='{text}']")),
+    )
+    .await;
+}
+
+fn clipboard() -> Option<String> {
+    let out = Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .stdin(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| text(&out.stdout))
+}
+
+async fn type_into(client: &Client, css: &str, value: &str) {
+    let field = wait_for(client, Locator::Css(css)).await;
+    field.clear().await.unwrap();
+    field.send_keys(value).await.unwrap();
+}
+
+#[test]
+fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
+    let app = App::new();
+    let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
+    let _driver = start_driver(&app);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let client = connect().await;
+        heading(&client, "API keys").await;
+        wait_for(
+            &client,
+            Locator::XPath(&xpath_button("Generate your first key")),
+        )
+        .await;
+        screenshot(&client, "01-empty").await;
+
+        click_button(&client, "Generate your first key").await;
+        heading(&client, "Generate an API key").await;
+        type_into(&client, "#gen-service", "Payments API").await;
+        type_into(&client, "#gen-application", "Billing web app").await;
+        // The suggested name follows the convention.
+        let name_field = wait_for(
+            &client,
+            Locator::XPath("//label[starts-with(normalize-space(),'Key name')]"),
+        )
+        .await;
+        let name_id = name_field.attr("for").await.unwrap().unwrap();
+        let started = Instant::now();
+        let name = loop {
+            let value = client
+                .find(Locator::Id(&name_id))
+                .await
+                .unwrap()
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            if value.starts_with("payments-api-") {
+                break value;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no name was suggested (got {value:?})"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        screenshot(&client, "02-generate").await;
+        click_button(&client, "Save & Add").await;
+
+        heading(&client, "Your new key is ready").await;
+        let secret = wait_for(&client, Locator::Css("code.secret"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            secret.starts_with("kwsk_"),
+            "the secret is shown once: {secret}"
+        );
+        screenshot(&client, "03-shown-once").await;
+        let listed = app.list();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0]["name"], name.as_str());
+        let id = listed[0]["id"].as_str().unwrap().to_owned();
+        assert_eq!(
+            keychain_secret(&id).as_deref(),
+            Some(secret.as_str()),
+            "the keychain holds what was shown"
+        );
+
+        click_button(&client, "Copy secret").await;
+        let copied_at = Instant::now();
+        let started = Instant::now();
+        while clipboard().as_deref() != Some(secret.as_str()) {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "the secret never reached the clipboard"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+
+        click_button(&client, "Done").await;
+        heading(&client, "API keys").await;
+        let row = wait_for(
+            &client,
+            Locator::XPath(&format!(
+                "//button[contains(concat(' ',@class,' '),' row ')][@title='{name}']"
+            )),
+        )
+        .await;
+        let body = client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!body.contains(&secret), "the list never shows the secret");
+        screenshot(&client, "04-list").await;
+
+        row.click().await.unwrap();
+        heading(&client, &name).await;
+        click_button(&client, "Show secret").await;
+        let shown = wait_for(&client, Locator::Id("secret-value"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(shown, secret, "reveal shows the same secret");
+        screenshot(&client, "05-details").await;
+        click_button(&client, "Hide secret").await;
+
+        // The copied secret leaves the clipboard 30 seconds after copying.
+        let remaining = Duration::from_secs(32).saturating_sub(copied_at.elapsed());
+        tokio::time::sleep(remaining).await;
+        assert_ne!(
+            clipboard().as_deref(),
+            Some(secret.as_str()),
+            "the clipboard still holds the secret after 30 s"
+        );
+
+        click_button(&client, "Delete key…").await;
+        wait_for(&client, Locator::Id("delete-confirm"))
+            .await
+            .send_keys(&name)
+            .await
+            .unwrap();
+        screenshot(&client, "06-delete").await;
+        let confirm = wait_for(&client, Locator::XPath("//dialog//button[@type='submit']")).await;
+        confirm.click().await.unwrap();
+        heading(&client, "API keys").await;
+        wait_for(
+            &client,
+            Locator::XPath(&xpath_button("Generate your first key")),
+        )
+        .await;
+        assert!(app.list().is_empty(), "gone from the list");
+        assert_eq!(keychain_secret(&id), None, "gone from the keychain");
+        client.close().await.unwrap();
+    });
+}
+
+#[test]
+fn html_in_names_and_notes_is_shown_as_text() {
+    let app = App::new();
+    let hostile_app = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            "html-test",
+            "--credential-id",
+            "<i>cid</i>",
+            "--application",
+            hostile_app,
+            "--notes",
+            "<script>document.title='pwned'</script>",
+        ],
+        "secret-value",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
+    let _driver = start_driver(&app);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let client = connect().await;
+        heading(&client, "API keys").await;
+        let row = wait_for(&client, Locator::XPath("//button[contains(concat(' ',@class,' '),' row ')]")).await;
+        let row_text = client
+            .execute("return document.querySelector('button.row').textContent", vec![])
+            .await
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(row_text.contains("<b>bold</b>"), "the markup is shown as text: {row_text:?}");
+        row.click().await.unwrap();
+        wait_for(&client, Locator::XPath("//*[contains(text(), \"<script>\")]")).await;
+        let injected = client
+            .execute("return document.querySelectorAll('main img, main b, main script').length + ':' + document.title", vec![])
+            .await
+            .unwrap();
+        assert_eq!(injected.as_str().unwrap().split(':').next(), Some("0"), "no element came from the data");
+        assert!(!injected.as_str().unwrap().contains("pwned"), "no script ran");
+        screenshot(&client, "07-html-as-text").await;
+        client.close().await.unwrap();
+    });
+}
