@@ -6,6 +6,7 @@
 
 mod util;
 
+mod bindings;
 mod cli_flows;
 mod crash_recovery;
 mod e2e;

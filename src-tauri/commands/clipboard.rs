@@ -8,7 +8,7 @@ use tauri::State;
 use super::{AppState, CommandResult, IpcError, blocking};
 
 /// How long the copied secret stays on the clipboard.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct Copied {
     clear_after_seconds: u64,
 }

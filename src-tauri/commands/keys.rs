@@ -24,7 +24,7 @@ pub fn suggest_name(service: String) -> CommandResult<String> {
 }
 
 /// Whether a name is acceptable and free.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct NameCheck {
     ok: bool,
     message: Option<String>,
@@ -60,7 +60,7 @@ pub async fn check_name(state: State<'_, AppState>, name: String) -> CommandResu
 }
 
 /// A request to generate a key.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ts_rs::TS)]
 pub struct GenerateRequest {
     service: String,
     application: Option<String>,
@@ -69,7 +69,7 @@ pub struct GenerateRequest {
 }
 
 /// A new key and its secret, shown once.
-#[derive(Serialize)]
+#[derive(Serialize, ts_rs::TS)]
 pub struct GeneratedKey {
     key: KeyView,
     secret: String,
@@ -104,12 +104,13 @@ pub async fn generate_key(
 }
 
 /// A request to record an existing key. The secret is wiped after use.
-#[derive(Deserialize)]
+#[derive(Deserialize, ts_rs::TS)]
 pub struct AddRequest {
     service: String,
     application: Option<String>,
     name: Option<String>,
     credential_id: String,
+    #[ts(type = "string")]
     secret: keyward_core::Secret,
     created: Option<String>,
     notes: Option<String>,

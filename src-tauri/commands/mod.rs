@@ -24,9 +24,10 @@ pub struct AppState {
 }
 
 /// An error as the window receives it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct IpcError {
-    /// Stable code: see `keyward_core::Error::code`, plus `internal`.
+    /// Stable code: see `keyward_core::Error::code`, plus `internal` and `clipboard`.
+    #[ts(type = "string")]
     pub code: &'static str,
     /// A sentence for people.
     pub message: String,
@@ -56,6 +57,13 @@ impl IpcError {
             ),
         }
     }
+}
+
+/// Every code an [`IpcError`] can carry: the core's, plus the shell's own.
+pub fn error_codes() -> Vec<&'static str> {
+    let mut codes = keyward_core::error::ALL_CODES.to_vec();
+    codes.extend(["clipboard", "internal"]);
+    codes
 }
 
 /// Result of a command.
@@ -89,4 +97,26 @@ mod tests {
             "exactly code and message"
         );
     }
+}
+
+/// The TypeScript bindings of the types that cross to the window, as
+/// `(file name, contents)`. A test compares them with `ui/src/lib/bindings/`.
+pub fn typescript_bindings() -> Vec<(String, String)> {
+    use ts_rs::{Config, TS};
+    fn one<T: TS + 'static + ?Sized>(cfg: &Config) -> (String, String) {
+        let text = T::export_to_string(cfg).unwrap_or_else(|e| format!("// export failed: {e}\n"));
+        (format!("{}.ts", T::name(cfg)), text)
+    }
+    let cfg = Config::new().with_large_int("number");
+    vec![
+        one::<keyward_core::record::KeyView>(&cfg),
+        one::<keyward_core::rotation::RotationStatus>(&cfg),
+        one::<keys::NameCheck>(&cfg),
+        one::<keys::GenerateRequest>(&cfg),
+        one::<keys::GeneratedKey>(&cfg),
+        one::<keys::AddRequest>(&cfg),
+        one::<clipboard::Copied>(&cfg),
+        one::<status::AppStatus>(&cfg),
+        one::<IpcError>(&cfg),
+    ]
 }

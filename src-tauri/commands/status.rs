@@ -6,8 +6,9 @@ use tauri::State;
 use super::{AppState, CommandResult, blocking};
 
 /// What the window shows at start.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AppStatus {
+    #[ts(type = "\"ok\" | \"locked\" | \"unavailable\" | \"timeout\" | \"denied\" | \"error\"")]
     keychain: &'static str,
     keychain_message: Option<String>,
     recovered: Vec<String>,

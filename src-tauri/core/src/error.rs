@@ -58,5 +58,57 @@ impl Error {
     }
 }
 
+/// Every code [`Error::code`] can return.
+pub const ALL_CODES: &[&str] = &[
+    "invalid_input",
+    "name_taken",
+    "not_found",
+    "keychain_locked",
+    "keychain_unavailable",
+    "keychain_timeout",
+    "keychain_denied",
+    "keychain_error",
+    "catalog_unreadable",
+    "io",
+    "rng",
+    "busy",
+];
+
 /// Result with the core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keychain::KeychainError;
+
+    #[test]
+    fn every_error_code_is_listed() {
+        let errors = [
+            Error::Invalid("x".into()),
+            Error::NameTaken("x".into()),
+            Error::NotFound("x".into()),
+            Error::Keychain(KeychainError::Locked),
+            Error::Keychain(KeychainError::Unavailable { detail: "x".into() }),
+            Error::Keychain(KeychainError::TimedOut { seconds: 1 }),
+            Error::Keychain(KeychainError::Denied),
+            Error::Keychain(KeychainError::NotFound),
+            Error::Keychain(KeychainError::Other { detail: "x".into() }),
+            Error::Catalog(CatalogError::TooNew { path: "x".into() }),
+            Error::Catalog(CatalogError::Io {
+                action: "read",
+                path: "x".into(),
+                source: std::io::Error::other("x"),
+            }),
+            Error::Random(RandomSourceFailed),
+            Error::Busy("x".into()),
+        ];
+        for error in &errors {
+            assert!(
+                ALL_CODES.contains(&error.code()),
+                "{} is not in ALL_CODES",
+                error.code()
+            );
+        }
+    }
+}

@@ -125,7 +125,7 @@ impl KeyView {
 }
 
 /// A key as people and scripts see it. Never holds a secret.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 pub struct KeyView {
     /// Stable identifier.
     pub id: String,
