@@ -81,24 +81,6 @@ where
         .map_err(IpcError::from)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn errors_cross_as_code_and_message() {
-        let error: IpcError = keyward_core::Error::NotFound("x".into()).into();
-        let json = serde_json::to_value(&error).unwrap();
-        assert_eq!(json["code"], "not_found");
-        assert!(json["message"].as_str().unwrap().contains("no key called"));
-        assert_eq!(
-            json.as_object().unwrap().len(),
-            2,
-            "exactly code and message"
-        );
-    }
-}
-
 /// The TypeScript bindings of the types that cross to the window, as
 /// `(file name, contents)`. A test compares them with `ui/src/lib/bindings/`.
 pub fn typescript_bindings() -> Vec<(String, String)> {
@@ -119,4 +101,22 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<status::AppStatus>(&cfg),
         one::<IpcError>(&cfg),
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_cross_as_code_and_message() {
+        let error: IpcError = keyward_core::Error::NotFound("x".into()).into();
+        let json = serde_json::to_value(&error).unwrap();
+        assert_eq!(json["code"], "not_found");
+        assert!(json["message"].as_str().unwrap().contains("no key called"));
+        assert_eq!(
+            json.as_object().unwrap().len(),
+            2,
+            "exactly code and message"
+        );
+    }
 }
