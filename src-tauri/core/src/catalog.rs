@@ -294,6 +294,9 @@ mod tests {
             notes: Label::notes("").unwrap(),
             state: KeyState::Active,
             history: History::default(),
+            reminder: Default::default(),
+            replaced_by: None,
+            delete_after: None,
         }
     }
 

@@ -15,8 +15,10 @@ pub mod generate;
 pub mod keychain;
 pub mod naming;
 pub mod record;
+pub mod reminders;
 pub mod rotation;
 pub mod secret;
+pub mod settings;
 pub mod vault;
 
 mod faults;
@@ -28,6 +30,11 @@ pub use secret::Secret;
 
 /// The app identifier: keychain service name and data folder name.
 pub const APP_ID: &str = keychain::SERVICE;
+
+/// The platform config folder for Keyward (`$XDG_CONFIG_HOME/app.keyward.desktop` on Linux).
+pub fn default_config_dir() -> Option<std::path::PathBuf> {
+    dirs::config_dir().map(|d| d.join(APP_ID))
+}
 
 /// The platform data folder for Keyward (`$XDG_DATA_HOME/app.keyward.desktop` on Linux).
 pub fn default_data_dir() -> Option<std::path::PathBuf> {

@@ -8,6 +8,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::naming::{KeyName, Label, ServiceName};
+use crate::reminders::ReminderState;
 use crate::rotation::{RotationPolicy, RotationStatus, age_days};
 
 /// Where a key came from.
@@ -72,6 +73,15 @@ pub struct KeyRecord {
     /// Copy/reveal/rotate moments.
     #[serde(default)]
     pub history: History,
+    /// What reminders were given, and any snooze.
+    #[serde(default)]
+    pub reminder: ReminderState,
+    /// The id of the key that replaced this one (set by rotation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    /// When a replaced key should be deleted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_after: Option<DateTime<Utc>>,
 }
 
 fn empty_notes() -> Label {
@@ -102,6 +112,13 @@ impl KeyRecord {
             days_until_due: policy.days_until_due(self.created_at, now),
             last_copied_at: self.history.copied_at.map(rfc3339),
             last_revealed_at: self.history.revealed_at.map(rfc3339),
+            replaced_by: self.replaced_by.clone(),
+            delete_after: self.delete_after.map(rfc3339),
+            snoozed_until: self
+                .reminder
+                .snoozed_until
+                .filter(|t| *t > now)
+                .map(rfc3339),
         }
     }
 }
@@ -153,6 +170,12 @@ pub struct KeyView {
     pub last_copied_at: Option<String>,
     /// Last reveal of the secret, RFC 3339 UTC.
     pub last_revealed_at: Option<String>,
+    /// Id of the key that replaced this one, once rotated.
+    pub replaced_by: Option<String>,
+    /// When a replaced key should be deleted, RFC 3339 UTC.
+    pub delete_after: Option<String>,
+    /// Reminders for this key are paused until then, RFC 3339 UTC.
+    pub snoozed_until: Option<String>,
 }
 
 #[cfg(test)]
@@ -174,6 +197,9 @@ mod tests {
             notes: Label::notes("").unwrap(),
             state: KeyState::Active,
             history: History::default(),
+            reminder: ReminderState::default(),
+            replaced_by: None,
+            delete_after: None,
         };
         let view = record.view(&RotationPolicy::default(), record.created_at);
         assert!(view.matches_search("PAYMENTS billing"));

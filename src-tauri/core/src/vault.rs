@@ -247,6 +247,9 @@ impl<S: SecretStore> Vault<S> {
             notes: key.notes,
             state: KeyState::Pending,
             history: History::default(),
+            reminder: Default::default(),
+            replaced_by: None,
+            delete_after: None,
         };
         let _claim = self
             .claim(&record.id)?

@@ -56,4 +56,16 @@ last_copied_at: string | null,
 /**
  * Last reveal of the secret, RFC 3339 UTC.
  */
-last_revealed_at: string | null, };
+last_revealed_at: string | null, 
+/**
+ * Id of the key that replaced this one, once rotated.
+ */
+replaced_by: string | null, 
+/**
+ * When a replaced key should be deleted, RFC 3339 UTC.
+ */
+delete_after: string | null, 
+/**
+ * Reminders for this key are paused until then, RFC 3339 UTC.
+ */
+snoozed_until: string | null, };

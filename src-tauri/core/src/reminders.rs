@@ -1,0 +1,437 @@
+//! Rotation reminders: which stage each key has reached, what to announce,
+//! and when to look again. Pure functions: `now` is always passed in.
+//!
+//! Stages of a key, in order: `upcoming` (lead time before the due date),
+//! `due` (the due date), `overdue` (one repeat interval after it), then a
+//! repeat every interval while it stays overdue. A replaced key instead has
+//! one stage, `delete_replaced`, when its grace period ends.
+//!
+//! Promises: each stage is announced once per key (the last announced stage
+//! is stored in the catalog, so this holds across restarts); if several
+//! stages passed while Keyward was not running, only the latest is
+//! announced; setting the clock back never repeats a stage; a snoozed key
+//! is silent until the snooze ends, and its current stage is then announced
+//! again.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::record::{KeyRecord, KeyState};
+use crate::rotation::RotationPolicy;
+
+/// A reminder stage. Ordered: later stages compare greater.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "stage", content = "repeat")]
+pub enum Stage {
+    /// Due within the lead time.
+    Upcoming,
+    /// The due date has come.
+    Due,
+    /// Overdue; `0` is the first overdue reminder, then one per repeat interval.
+    Overdue(u32),
+    /// A replaced key whose grace period is over: delete it.
+    DeleteReplaced,
+}
+
+/// What reminders a key has had.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReminderState {
+    /// The last stage announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced: Option<Stage>,
+    /// When it was announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub announced_at: Option<DateTime<Utc>>,
+    /// No reminders until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozed_until: Option<DateTime<Utc>>,
+}
+
+/// The reminder rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReminderPolicy {
+    /// Due date and lead time.
+    pub rotation: RotationPolicy,
+    /// Interval between overdue reminders.
+    pub repeat: Duration,
+}
+
+impl Default for ReminderPolicy {
+    fn default() -> Self {
+        Self {
+            rotation: RotationPolicy::default(),
+            repeat: Duration::days(7),
+        }
+    }
+}
+
+/// One key that has reached a stage not yet announced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    /// The key's id.
+    pub id: String,
+    /// The key's name.
+    pub name: String,
+    /// The stage reached.
+    pub stage: Stage,
+    /// Whole days overdue (0 when not overdue).
+    pub days_overdue: i64,
+}
+
+/// What to announce now, and when to look again.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// Keys to announce, oldest due date first.
+    pub announce: Vec<Reminder>,
+    /// The next moment something could change (a stage boundary or a snooze ending).
+    pub next_wake: Option<DateTime<Utc>>,
+}
+
+impl ReminderPolicy {
+    /// The stage `record` is in at `now`, and when its next stage starts.
+    pub fn stage(
+        &self,
+        record: &KeyRecord,
+        now: DateTime<Utc>,
+    ) -> (Option<Stage>, Option<DateTime<Utc>>) {
+        if let Some(delete_after) = record.delete_after {
+            return if now >= delete_after {
+                (Some(Stage::DeleteReplaced), None)
+            } else {
+                (None, Some(delete_after))
+            };
+        }
+        let due = self.rotation.due_at(record.created_at);
+        let soon = due - self.rotation.lead_time;
+        if now < soon {
+            return (None, Some(soon));
+        }
+        if now < due {
+            return (Some(Stage::Upcoming), Some(due));
+        }
+        let repeat = self.repeat.max(Duration::hours(1));
+        let periods = (now - due).num_seconds() / repeat.num_seconds();
+        let next = due + repeat * (periods as i32 + 1);
+        let stage = match periods {
+            0 => Stage::Due,
+            n => Stage::Overdue(u32::try_from(n - 1).unwrap_or(u32::MAX)),
+        };
+        (Some(stage), Some(next))
+    }
+
+    /// Decides what to announce at `now` over every complete key.
+    pub fn plan(&self, records: &[KeyRecord], now: DateTime<Utc>) -> Plan {
+        let mut plan = Plan::default();
+        let mut wake = |t: DateTime<Utc>| {
+            if t > now && plan.next_wake.is_none_or(|w| t < w) {
+                plan.next_wake = Some(t);
+            }
+        };
+        for record in records.iter().filter(|r| r.state == KeyState::Active) {
+            let (stage, next) = self.stage(record, now);
+            if let Some(next) = next {
+                wake(next);
+            }
+            if let Some(until) = record.reminder.snoozed_until.filter(|t| *t > now) {
+                wake(until);
+                continue;
+            }
+            let Some(stage) = stage else { continue };
+            if record.reminder.announced.is_some_and(|done| done >= stage) {
+                continue;
+            }
+            let due = self.rotation.due_at(record.created_at);
+            plan.announce.push(Reminder {
+                id: record.id.clone(),
+                name: record.name.to_string(),
+                stage,
+                days_overdue: if stage == Stage::DeleteReplaced {
+                    0
+                } else {
+                    (now - due).num_days().max(0)
+                },
+            });
+        }
+        plan.announce.sort_by(|a, b| {
+            b.days_overdue
+                .cmp(&a.days_overdue)
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        plan
+    }
+}
+
+/// Records that `reminders` were announced at `now` (for the catalog).
+pub fn mark_announced(records: &mut [KeyRecord], reminders: &[Reminder], now: DateTime<Utc>) {
+    for reminder in reminders {
+        if let Some(record) = records.iter_mut().find(|r| r.id == reminder.id) {
+            record.reminder.announced = Some(reminder.stage);
+            record.reminder.announced_at = Some(now);
+            record.reminder.snoozed_until = None;
+        }
+    }
+}
+
+/// Silences a key until `until`; its current stage is announced again then.
+pub fn snooze(record: &mut KeyRecord, until: DateTime<Utc>) {
+    record.reminder.snoozed_until = Some(until);
+    record.reminder.announced = None;
+}
+
+/// The notification for a group of reminders: (title, body). Names only, never a secret.
+pub fn message(reminders: &[Reminder], period_months: u32) -> (String, String) {
+    let needs_rotation: Vec<&Reminder> = reminders
+        .iter()
+        .filter(|r| r.stage != Stage::DeleteReplaced)
+        .collect();
+    let to_delete: Vec<&Reminder> = reminders
+        .iter()
+        .filter(|r| r.stage == Stage::DeleteReplaced)
+        .collect();
+    let mut lines = Vec::new();
+    let title = match (needs_rotation.len(), to_delete.len()) {
+        (1, 0) => match needs_rotation[0].stage {
+            Stage::Upcoming => "A key is due for rotation soon".to_owned(),
+            _ => "A key needs rotating".to_owned(),
+        },
+        (0, 1) => "A replaced key can be deleted".to_owned(),
+        (n, 0) => format!("{n} keys need rotating"),
+        (0, m) => format!("{m} replaced keys can be deleted"),
+        (n, m) => format!("{n} keys need rotating, {m} can be deleted"),
+    };
+    for r in &needs_rotation {
+        lines.push(match r.stage {
+            Stage::Upcoming => format!("{} is due for rotation soon. Plan to rotate it.", r.name),
+            Stage::Due if period_months == 1 => {
+                format!("{} is 1 month old. Rotate it now.", r.name)
+            }
+            Stage::Due => format!("{} is {period_months} months old. Rotate it now.", r.name),
+            _ => format!(
+                "{} is {} days overdue. Rotate it now.",
+                r.name, r.days_overdue
+            ),
+        });
+    }
+    for r in &to_delete {
+        lines.push(format!(
+            "{} was replaced. Delete it once no application uses it.",
+            r.name
+        ));
+    }
+    const SHOWN: usize = 5;
+    let mut body = lines
+        .iter()
+        .take(SHOWN)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("\n");
+    if lines.len() > SHOWN {
+        body.push_str(&format!(
+            "\n…and {} more. Open Keyward to see them all.",
+            lines.len() - SHOWN
+        ));
+    }
+    (title, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{KeyName, Label, ServiceName};
+    use crate::record::{History, Origin};
+    use chrono::TimeZone;
+
+    fn key(name: &str, created: DateTime<Utc>) -> KeyRecord {
+        KeyRecord {
+            id: format!("id-{name}"),
+            name: KeyName::parse(name).unwrap(),
+            service: ServiceName::parse("svc").unwrap(),
+            application: None,
+            credential_id: "cid".into(),
+            created_at: created,
+            origin: Origin::Generated,
+            notes: Label::notes("").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+            reminder: ReminderState::default(),
+            replaced_by: None,
+            delete_after: None,
+        }
+    }
+
+    fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).single().unwrap()
+    }
+
+    fn stages(policy: &ReminderPolicy, records: &[KeyRecord], now: DateTime<Utc>) -> Vec<Stage> {
+        policy
+            .plan(records, now)
+            .announce
+            .into_iter()
+            .map(|r| r.stage)
+            .collect()
+    }
+
+    #[test]
+    fn stages_follow_the_calendar_with_month_end_and_leap_days() {
+        let policy = ReminderPolicy::default();
+        let k = key("k", utc(2027, 11, 30)); // due 29 Feb 2028
+        let due = utc(2028, 2, 29);
+        assert_eq!(
+            policy
+                .stage(&k, due - Duration::days(14) - Duration::seconds(1))
+                .0,
+            None
+        );
+        assert_eq!(
+            policy.stage(&k, due - Duration::days(14)).0,
+            Some(Stage::Upcoming)
+        );
+        assert_eq!(policy.stage(&k, due).0, Some(Stage::Due));
+        assert_eq!(
+            policy.stage(&k, due + Duration::days(7)).0,
+            Some(Stage::Overdue(0))
+        );
+        assert_eq!(
+            policy.stage(&k, due + Duration::days(14)).0,
+            Some(Stage::Overdue(1))
+        );
+        assert_eq!(
+            policy.stage(&k, due + Duration::days(20)).1,
+            Some(due + Duration::days(21))
+        );
+    }
+
+    #[test]
+    fn each_stage_is_announced_once_even_across_restarts() {
+        let policy = ReminderPolicy::default();
+        let mut records = vec![key("k", utc(2026, 1, 10))];
+        let due = utc(2026, 4, 10);
+        let now = due + Duration::hours(1);
+        let plan = policy.plan(&records, now);
+        assert_eq!(plan.announce.len(), 1);
+        assert_eq!(plan.announce[0].stage, Stage::Due);
+        mark_announced(&mut records, &plan.announce, now);
+        // A restart reloads the catalog: the stored state is what counts.
+        let reloaded: Vec<KeyRecord> =
+            serde_json::from_str(&serde_json::to_string(&records).unwrap()).unwrap();
+        assert!(
+            policy
+                .plan(&reloaded, now + Duration::hours(2))
+                .announce
+                .is_empty()
+        );
+        assert_eq!(
+            stages(&policy, &reloaded, due + Duration::days(7)),
+            [Stage::Overdue(0)]
+        );
+    }
+
+    #[test]
+    fn stages_missed_while_closed_give_one_reminder_for_the_latest() {
+        let policy = ReminderPolicy::default();
+        let records = vec![key("k", utc(2025, 1, 10))];
+        assert_eq!(stages(&policy, &records, utc(2025, 6, 1)).len(), 1);
+    }
+
+    #[test]
+    fn the_lead_time_edge_is_exact() {
+        let policy = ReminderPolicy::default();
+        let records = vec![key("k", utc(2026, 1, 10))];
+        let soon = utc(2026, 4, 10) - Duration::days(14);
+        assert!(stages(&policy, &records, soon - Duration::seconds(1)).is_empty());
+        assert_eq!(stages(&policy, &records, soon), [Stage::Upcoming]);
+        assert_eq!(
+            policy.plan(&records, soon - Duration::hours(1)).next_wake,
+            Some(soon)
+        );
+    }
+
+    #[test]
+    fn setting_the_clock_back_never_repeats_and_forward_announces_once() {
+        let policy = ReminderPolicy::default();
+        let mut records = vec![key("k", utc(2026, 1, 10))];
+        let due = utc(2026, 4, 10);
+        let plan = policy.plan(&records, due + Duration::days(8));
+        mark_announced(&mut records, &plan.announce, due + Duration::days(8));
+        // Clock set back a fortnight, then forward again: nothing new.
+        assert!(stages(&policy, &records, due - Duration::days(1)).is_empty());
+        assert!(stages(&policy, &records, due + Duration::days(9)).is_empty());
+        // Jumped a month ahead: one reminder for the stage reached.
+        assert_eq!(
+            stages(&policy, &records, due + Duration::days(40)),
+            [Stage::Overdue(4)]
+        );
+    }
+
+    #[test]
+    fn a_snoozed_key_is_silent_until_the_snooze_ends_then_reminds_again() {
+        let policy = ReminderPolicy::default();
+        let mut records = vec![key("k", utc(2026, 1, 10))];
+        let now = utc(2026, 4, 11);
+        let plan = policy.plan(&records, now);
+        mark_announced(&mut records, &plan.announce, now);
+        snooze(&mut records[0], now + Duration::days(1));
+        let during = policy.plan(&records, now + Duration::hours(3));
+        assert!(during.announce.is_empty());
+        assert_eq!(during.next_wake, Some(now + Duration::days(1)));
+        assert_eq!(
+            stages(&policy, &records, now + Duration::days(1)),
+            [Stage::Due]
+        );
+    }
+
+    #[test]
+    fn several_keys_make_one_message_with_names_and_no_secret() {
+        let policy = ReminderPolicy::default();
+        let records = vec![
+            key("payments-api-26_08_2026-09_48", utc(2026, 8, 26)),
+            key("crm-01_08_2026-10_00", utc(2026, 8, 1)),
+            key("maps-20_08_2026-10_00", utc(2026, 8, 20)),
+        ];
+        let plan = policy.plan(&records, utc(2026, 11, 26));
+        assert_eq!(plan.announce.len(), 3);
+        let (title, body) = message(&plan.announce, 3);
+        assert_eq!(title, "3 keys need rotating");
+        assert!(
+            body.contains("payments-api-26_08_2026-09_48 is 3 months old. Rotate it now."),
+            "{body}"
+        );
+        assert!(
+            body.contains("crm-01_08_2026-10_00 is 25 days overdue"),
+            "{body}"
+        );
+        let (single, _) = message(&plan.announce[..1], 3);
+        assert_eq!(single, "A key needs rotating");
+    }
+
+    #[test]
+    fn replaced_keys_get_a_delete_reminder_after_the_grace_period_only() {
+        let policy = ReminderPolicy::default();
+        let mut old = key("old", utc(2026, 1, 1));
+        old.replaced_by = Some("id-new".into());
+        old.delete_after = Some(utc(2026, 5, 8));
+        let records = vec![old];
+        let before = policy.plan(&records, utc(2026, 5, 1));
+        assert!(
+            before.announce.is_empty(),
+            "no rotation reminder for a replaced key"
+        );
+        assert_eq!(before.next_wake, Some(utc(2026, 5, 8)));
+        assert_eq!(
+            stages(&policy, &records, utc(2026, 5, 8)),
+            [Stage::DeleteReplaced]
+        );
+        let (title, body) = message(&policy.plan(&records, utc(2026, 5, 9)).announce, 3);
+        assert_eq!(title, "A replaced key can be deleted");
+        assert!(body.contains("old was replaced"));
+    }
+
+    #[test]
+    fn next_wake_is_the_earliest_boundary_over_all_keys() {
+        let policy = ReminderPolicy::default();
+        let records = vec![key("a", utc(2026, 1, 10)), key("b", utc(2026, 2, 10))];
+        let plan = policy.plan(&records, utc(2026, 1, 11));
+        assert_eq!(plan.next_wake, Some(utc(2026, 4, 10) - Duration::days(14)));
+    }
+}
