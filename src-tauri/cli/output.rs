@@ -175,6 +175,9 @@ mod tests {
             days_until_due,
             last_copied_at: None,
             last_revealed_at: None,
+            replaced_by: None,
+            delete_after: None,
+            snoozed_until: None,
         }
     }
 

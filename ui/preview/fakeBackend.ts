@@ -84,6 +84,9 @@ function seed(kind: string, now: Date): StoredKey[] {
       created_at: created.toISOString(),
       last_copied_at: i % 3 === 0 ? new Date(created.getTime() + 2 * DAY).toISOString() : null,
       last_revealed_at: i % 4 === 0 ? new Date(created.getTime() + 5 * DAY).toISOString() : null,
+      replaced_by: null,
+      delete_after: null,
+      snoozed_until: null,
     },
     secret: `kw_sec_${randomText(43)}`,
   });
@@ -159,6 +162,9 @@ export function installFakeBackend(params: URLSearchParams): void {
           created_at: now().toISOString(),
           last_copied_at: null,
           last_revealed_at: null,
+          replaced_by: null,
+          delete_after: null,
+          snoozed_until: null,
         },
         secret: `kw_sec_${randomText(43)}`,
       };
@@ -183,6 +189,9 @@ export function installFakeBackend(params: URLSearchParams): void {
           created_at: created.toISOString(),
           last_copied_at: null,
           last_revealed_at: null,
+          replaced_by: null,
+          delete_after: null,
+          snoozed_until: null,
         },
         secret: r.secret,
       };

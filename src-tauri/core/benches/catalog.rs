@@ -31,6 +31,9 @@ fn catalog_with_keys(dir: &std::path::Path) -> Catalog {
                     notes: Label::notes("rotated by the platform team").unwrap(),
                     state: KeyState::Active,
                     history: History::default(),
+                    reminder: Default::default(),
+                    replaced_by: None,
+                    delete_after: None,
                 });
             }
             Ok::<_, keyward_core::catalog::CatalogError>(())

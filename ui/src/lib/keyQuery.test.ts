@@ -17,6 +17,9 @@ function key(id: string, name: string, service: string, application: string | nu
     days_until_due: 10,
     last_copied_at: null,
     last_revealed_at: null,
+    replaced_by: null,
+    delete_after: null,
+    snoozed_until: null,
   };
 }
 
