@@ -41,3 +41,10 @@ export function recoveredNotice(names: readonly string[]): string {
     ? `Keyward was closed before it finished saving or deleting the key ${list}. It has tidied this up. Check that the list shows your keys as you expect.`
     : `Keyward was closed before it finished saving or deleting the keys ${list}. It has tidied these up. Check that the list shows your keys as you expect.`;
 }
+
+/** After saving a report. */
+export function reportSaved(path: string): string {
+  return `Report saved to ${path}`;
+}
+
+export const SETTINGS_SAVED = 'Settings saved.';

@@ -7,17 +7,27 @@
  * `./errors`.
  *
  * The {@link Commands} table ties each command name to its argument and answer types, so a
- * misspelt name or a wrong argument is a compile error rather than a runtime surprise.
+ * misspelt name or a wrong argument is a compile error rather than a runtime surprise. The
+ * {@link Events} table does the same for the events the back end sends.
  */
 import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
 import type {
   AddRequest,
   AppStatus,
+  AuditEntry,
   Copied,
   GenerateRequest,
   GeneratedKey,
   KeyView,
   NameCheck,
+  OpenKeyEvent,
+  ReportFormat,
+  Settings,
+  SnoozeDays,
+  WebhookFormat,
+  WebhookStatus,
+  WebhookTest,
 } from './types';
 
 /** Command name → its argument object and its answer. Mirrors the back end's command list. */
@@ -32,6 +42,25 @@ export interface Commands {
   copy_credential_id: { args: { id: string }; answer: null };
   delete_key: { args: { id: string; confirm_name: string }; answer: null };
   app_status: { args: Record<string, never>; answer: AppStatus };
+  rotate_key: { args: { id: string }; answer: GeneratedKey };
+  snooze_key: { args: { id: string; days: SnoozeDays }; answer: KeyView };
+  take_open_request: { args: Record<string, never>; answer: string | null };
+  get_settings: { args: Record<string, never>; answer: Settings };
+  save_settings: { args: { settings: Settings }; answer: Settings };
+  audit_log: { args: { id: string | null }; answer: AuditEntry[] };
+  save_report: { args: { format: ReportFormat }; answer: string | null };
+  get_webhook: { args: Record<string, never>; answer: WebhookStatus };
+  set_webhook: { args: { url: string; format: WebhookFormat; include_credential_ids: boolean }; answer: WebhookStatus };
+  clear_webhook: { args: Record<string, never>; answer: WebhookStatus };
+  test_webhook: { args: Record<string, never>; answer: WebhookTest };
+}
+
+/** Event name → its payload. Mirrors what the back end emits. */
+export interface Events {
+  /** The list of keys changed outside this window (the reminder task, the command line): reload it. */
+  'keys-changed': null;
+  /** A clicked desktop notification asks to open this key. */
+  'open-key': OpenKeyEvent;
 }
 
 export type CommandName = keyof Commands;
@@ -101,4 +130,92 @@ export async function deleteKey(id: string, confirmName: string): Promise<void> 
 /** How the keychain answers, and which unfinished changes were cleaned up at start. */
 export function appStatus(): Promise<AppStatus> {
   return call('app_status', {});
+}
+
+/**
+ * Replaces a key: creates a new one (same service and application, a new conventional name)
+ * and marks this one replaced, to be deleted after the grace period. The answer is the NEW key
+ * with its secret: show it once and forget it. Reload the list to see the old key's new state.
+ */
+export function rotateKey(id: string): Promise<GeneratedKey> {
+  return call('rotate_key', { id });
+}
+
+/** Pauses the key's reminders for one day or a week. */
+export function snoozeKey(id: string, days: SnoozeDays): Promise<KeyView> {
+  return call('snooze_key', { id, days });
+}
+
+/**
+ * The key a clicked desktop notification asked to open, if any; asking clears it. Call at
+ * start and whenever the window gains focus.
+ */
+export function takeOpenRequest(): Promise<string | null> {
+  return call('take_open_request', {});
+}
+
+/** The person's settings. */
+export function getSettings(): Promise<Settings> {
+  return call('get_settings', {});
+}
+
+/** Saves the settings; rejects with `invalid_input` (a sentence saying which value) when one is out of range. */
+export function saveSettings(settings: Settings): Promise<Settings> {
+  return call('save_settings', { settings });
+}
+
+/** What Keyward did, newest first: for one key, or for all keys when `id` is null. */
+export function auditLog(id: string | null): Promise<AuditEntry[]> {
+  return call('audit_log', { id });
+}
+
+/** Asks where to save a report, then saves it. The path it was saved to, or null when the person cancelled. */
+export function saveReport(format: ReportFormat): Promise<string | null> {
+  return call('save_report', { format });
+}
+
+/** Whether a team channel is set up (its address is never sent to the window). */
+export function getWebhook(): Promise<WebhookStatus> {
+  return call('get_webhook', {});
+}
+
+/** Sets up the team channel. The address is a secret: the back end keeps it in the keychain. */
+export function setWebhook(url: string, format: WebhookFormat, includeCredentialIds: boolean): Promise<WebhookStatus> {
+  return call('set_webhook', { url, format, include_credential_ids: includeCredentialIds });
+}
+
+/** Removes the team channel. */
+export function clearWebhook(): Promise<WebhookStatus> {
+  return call('clear_webhook', {});
+}
+
+/** Sends a test message to the team channel. */
+export function testWebhook(): Promise<WebhookTest> {
+  return call('test_webhook', {});
+}
+
+/** Stops listening. */
+export type Unlisten = () => void;
+
+/**
+ * Calls `handler` with each `event` from the back end until the returned function is called.
+ * Listening is best effort: if it cannot start, the window still works (it reloads on focus).
+ */
+export function onEvent<E extends keyof Events>(event: E, handler: (payload: Events[E]) => void): Unlisten {
+  let stopped = false;
+  let unlisten: (() => void) | null = null;
+  listen<Events[E]>(event, (message) => {
+    if (!stopped) handler(message.payload);
+  }).then(
+    (stop) => {
+      const quietly = () => void Promise.resolve(stop()).catch(() => undefined);
+      if (stopped) quietly();
+      else unlisten = quietly;
+    },
+    () => undefined,
+  );
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
 }

@@ -26,11 +26,19 @@ describe('the UI source', () => {
     for (const [path, text] of svelteFiles) expect(text, `${path} is read as written, not compiled`).toMatch(/<script lang="ts"/);
   });
 
-  it('talks to the back end only through lib/api.ts', () => {
+  it('talks to the back end only through lib/api.ts (commands and events)', () => {
+    // Any mention in code: `from '@tauri-apps/api/…'`, `import('@tauri-apps/api/…')`, a bare import.
     const importers = Object.entries(sources)
-      .filter(([, text]) => /from\s+['"]@tauri-apps\/api/.test(text))
+      .filter(([, text]) => /['"`]@tauri-apps\/api[/'"`]/.test(text))
       .map(([path]) => path);
     expect(importers).toEqual(['./api.ts']);
+    const api = sources['./api.ts'];
+    expect(api).toMatch(/from\s+'@tauri-apps\/api\/core'/);
+    expect(api).toMatch(/from\s+'@tauri-apps\/api\/event'/);
+  });
+
+  it('never reaches for the back end’s window globals', () => {
+    for (const [path, text] of Object.entries(sources)) expect(text, path).not.toMatch(/__TAURI/);
   });
 
   it('never renders text as HTML', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageInWords, formatDate, formatDateTime, isoDay } from './dates';
+import { ageInWords, formatDate, formatDateTime, formatShortDate, isoDay } from './dates';
 
 describe('ageInWords', () => {
   it('says "Less than a day" for a key created today', () => {
@@ -58,5 +58,14 @@ describe('formatDateTime', () => {
 describe('isoDay', () => {
   it('gives the YYYY-MM-DD a date input uses', () => {
     expect(isoDay(new Date(2026, 0, 7))).toBe('2026-01-07');
+  });
+});
+
+describe('formatShortDate', () => {
+  it('leaves out the year when it is this year', () => {
+    const now = new Date(2026, 10, 26, 12);
+    expect(formatShortDate(new Date(2026, 10, 27, 9), now)).toBe('27 Nov');
+    expect(formatShortDate(new Date(2027, 0, 2, 9), now)).toBe('2 Jan 2027');
+    expect(formatShortDate('not a date', now)).toBe('unknown date');
   });
 });

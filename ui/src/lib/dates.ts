@@ -20,6 +20,16 @@ export function formatDate(value: string | Date): string {
   return `${date.getDate()} ${MONTHS[date.getMonth()]} ${date.getFullYear()}`;
 }
 
+/**
+ * "27 Nov" when the date falls in the same (local) year as `now`, "27 Nov 2027" otherwise; for
+ * dates close to today, where the year only adds noise.
+ */
+export function formatShortDate(value: string | Date, now: Date = new Date()): string {
+  const date = toDate(value);
+  if (!date) return 'unknown date';
+  return date.getFullYear() === now.getFullYear() ? `${date.getDate()} ${MONTHS[date.getMonth()]}` : formatDate(date);
+}
+
 /** "26 Feb 2027 at 09:05" in local time. */
 export function formatDateTime(value: string | Date): string {
   const date = toDate(value);

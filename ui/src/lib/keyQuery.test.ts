@@ -99,7 +99,27 @@ describe('queryKeys', () => {
 
 describe('countByStatus', () => {
   it('counts each status', () => {
-    expect(countByStatus(KEYS)).toEqual({ ok: 2, due_soon: 1, overdue: 1 });
+    expect(countByStatus(KEYS)).toEqual({ ok: 2, due_soon: 1, overdue: 1, replaced: 0 });
+  });
+
+  it('counts a replaced key as replaced, whatever its age', () => {
+    const replaced = { ...KEYS[1], replaced_by: 'c' };
+    expect(countByStatus([KEYS[0], replaced, KEYS[2]])).toEqual({ ok: 1, due_soon: 1, overdue: 0, replaced: 1 });
+  });
+});
+
+describe('replaced keys and the "needs rotating" filter', () => {
+  const withReplaced = [...KEYS, { ...key('e', 'maps-01_01_2026-08_00', 'Maps', null, '2026-01-01T08:00:00Z', 'overdue'), replaced_by: 'b' }];
+  const show = (status: KeyQuery['status']) => names(queryKeys(indexKeys(withReplaced), { ...DEFAULT_QUERY, status }));
+
+  it('shows keys due soon and overdue, but not replaced ones', () => {
+    expect(show('needs_rotating')).toEqual(['a', 'b']);
+  });
+
+  it('lists replaced keys on their own, not under their rotation status', () => {
+    expect(show('replaced')).toEqual(['e']);
+    expect(show('overdue')).toEqual(['b']);
+    expect(show('all')).toHaveLength(5);
   });
 });
 

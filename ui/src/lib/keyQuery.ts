@@ -10,8 +10,11 @@ import type { KeyView, RotationStatus } from './types';
 
 export type SortOrder = 'newest' | 'oldest';
 
-/** Which keys to show: all of them, or one rotation status. */
-export type StatusFilter = 'all' | RotationStatus;
+/** The group a key is listed under: its rotation status, or "replaced" once rotated. */
+export type KeyGroup = RotationStatus | 'replaced';
+
+/** Which keys to show: all, those that need rotating (due soon or overdue), or one group. */
+export type StatusFilter = 'all' | 'needs_rotating' | KeyGroup;
 
 export interface KeyQuery {
   /** What the person typed in the search box. Every word must appear in the name, service or application. */
@@ -57,12 +60,28 @@ export function matchesWords(entry: IndexedKey, words: readonly string[]): boole
   return words.every((word) => entry.haystack.includes(word));
 }
 
+/** A replaced key is listed as replaced whatever its age; any other key by its rotation status. */
+export function keyGroup(key: Pick<KeyView, 'status' | 'replaced_by'>): KeyGroup {
+  return key.replaced_by !== null ? 'replaced' : key.status;
+}
+
+/** Does the key belong to what the filter shows? */
+export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by'>, filter: StatusFilter): boolean {
+  const group = keyGroup(key);
+  switch (filter) {
+    case 'all':
+      return true;
+    case 'needs_rotating':
+      return group === 'overdue' || group === 'due_soon';
+    default:
+      return group === filter;
+  }
+}
+
 /** The keys that match the query, in the order it asks for. */
 export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): KeyView[] {
   const words = searchWords(query.text);
-  const matching = index.filter(
-    (entry) => (query.status === 'all' || entry.key.status === query.status) && matchesWords(entry, words),
-  );
+  const matching = index.filter((entry) => matchesFilter(entry.key, query.status) && matchesWords(entry, words));
   const direction = query.sort === 'newest' ? -1 : 1;
   matching.sort(
     (a, b) => direction * (a.createdMs - b.createdMs) || a.key.name.localeCompare(b.key.name) || a.key.id.localeCompare(b.key.id),
@@ -70,10 +89,10 @@ export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): KeyVie
   return matching.map((entry) => entry.key);
 }
 
-/** How many keys have each status, for the filter's labels and the summary. */
-export function countByStatus(keys: readonly KeyView[]): Record<RotationStatus, number> {
-  const counts: Record<RotationStatus, number> = { ok: 0, due_soon: 0, overdue: 0 };
-  for (const key of keys) counts[key.status] += 1;
+/** How many keys are in each group, for the filter's labels and the summary. */
+export function countByStatus(keys: readonly KeyView[]): Record<KeyGroup, number> {
+  const counts: Record<KeyGroup, number> = { ok: 0, due_soon: 0, overdue: 0, replaced: 0 };
+  for (const key of keys) counts[keyGroup(key)] += 1;
   return counts;
 }
 

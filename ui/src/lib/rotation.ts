@@ -3,7 +3,7 @@
  *
  * Status always comes with words; colour and the symbol only repeat what the words say.
  */
-import { formatDate } from './dates';
+import { formatDate, formatShortDate } from './dates';
 import type { KeyView, RotationStatus } from './types';
 
 function days(count: number): string {
@@ -57,3 +57,92 @@ export const STATUS_SYMBOLS: Record<RotationStatus, string> = {
   due_soon: '◷',
   ok: '✓',
 };
+
+// ---------------------------------------------------------------------------------------------
+// Replaced and paused keys
+// ---------------------------------------------------------------------------------------------
+
+type ReminderFields = Pick<KeyView, 'status' | 'days_until_due' | 'rotate_by' | 'replaced_by' | 'delete_after' | 'snoozed_until'>;
+
+/** Which colour and symbol a status is shown with: a rotation status, or "replaced". */
+export type StatusTone = RotationStatus | 'replaced';
+
+/** A key's status as shown: the words, the colour, and whether its reminders are paused. */
+export interface KeyStatus {
+  tone: StatusTone;
+  /** "Rotate within 9 days", "Replaced — delete after 3 Dec 2026", "Replaced — delete it now". */
+  text: string;
+  /** "Reminders paused until 27 Nov" while the key's reminders are paused; null otherwise. */
+  paused: string | null;
+}
+
+function time(value: string | null): number | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** Has this key been replaced by a newer one (rotated)? */
+export function isReplaced(key: Pick<KeyView, 'replaced_by'>): boolean {
+  return key.replaced_by !== null;
+}
+
+/**
+ * Is it time to delete this replaced key? True once its delete-after date has passed, and for a
+ * replaced key without a (readable) date. False for a key that has not been replaced.
+ */
+export function deleteIsDue(key: Pick<KeyView, 'replaced_by' | 'delete_after'>, now: Date = new Date()): boolean {
+  if (!isReplaced(key)) return false;
+  const after = time(key.delete_after);
+  return after === null || now.getTime() >= after;
+}
+
+/** Does this key need rotating: due soon or overdue, and not already replaced? */
+export function needsRotating(key: Pick<KeyView, 'status' | 'replaced_by'>): boolean {
+  return !isReplaced(key) && key.status !== 'ok';
+}
+
+/** Until when the key's reminders are paused; null when they are not (or no longer) paused. */
+export function pausedUntil(key: Pick<KeyView, 'snoozed_until'>, now: Date = new Date()): Date | null {
+  const until = time(key.snoozed_until);
+  return until !== null && until > now.getTime() ? new Date(until) : null;
+}
+
+/** "Reminders paused until 27 Nov". */
+export function pausedText(until: string | Date, now: Date = new Date()): string {
+  return `Reminders paused until ${formatShortDate(until, now)}`;
+}
+
+/**
+ * A key's status in words. A replaced key shows when to delete it instead of its rotation status
+ * ("Replaced — delete after 3 Dec 2026", then "Replaced — delete it now"); a key whose reminders
+ * are paused says so as well.
+ */
+export function keyStatus(key: ReminderFields, now: Date = new Date()): KeyStatus {
+  const until = pausedUntil(key, now);
+  const paused = until ? pausedText(until, now) : null;
+  if (isReplaced(key)) {
+    if (deleteIsDue(key, now)) return { tone: 'overdue', text: 'Replaced — delete it now', paused };
+    return { tone: 'replaced', text: `Replaced — delete after ${formatDate(key.delete_after ?? '')}`, paused };
+  }
+  return { tone: key.status, text: keyStatusText(key), paused };
+}
+
+/** The symbols of {@link STATUS_SYMBOLS}, plus one for a replaced key. */
+export const TONE_SYMBOLS: Record<StatusTone, string> = { ...STATUS_SYMBOLS, replaced: '↻' };
+
+/**
+ * What the person should do after rotating, shown with the new key:
+ * "Put the new key into Shop website. The old key stays valid until you delete it; Keyward will
+ * remind you to delete it after 3 Dec 2026."
+ */
+export function rotatedAdvice(old: Pick<KeyView, 'application' | 'delete_after'>): string {
+  const application = old.application?.trim();
+  const put = application ? `Put the new key into ${application}.` : 'Put the new key into the application that used the old key.';
+  const after = time(old.delete_after);
+  const remind =
+    after === null
+      ? 'The old key stays valid until you delete it: delete it once no application uses it.'
+      : `The old key stays valid until you delete it; Keyward will remind you to delete it after ${formatDate(old.delete_after ?? '')}.`;
+  return `${put} ${remind}`;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { AUDIT_WORDS, auditSentence, auditSubject, auditWords, isProblem } from './audit';
+import { formatDateTime } from './dates';
+import type { AuditAction, AuditEntry } from './types';
+
+function entry(action: AuditAction, patch: Partial<AuditEntry> = {}): AuditEntry {
+  return { at: '2026-11-26T09:05:00Z', action, key_id: 'k1', key_name: 'maps-02_11_2026-09_12', detail: null, ...patch };
+}
+
+describe('auditWords', () => {
+  it('says each action in plain words', () => {
+    expect(auditWords(entry('copied')).title).toBe('Secret copied');
+    expect(auditWords(entry('deleted')).title).toBe('Key deleted');
+    expect(auditWords(entry('reminder_sent')).title).toBe('Reminder sent');
+    expect(auditWords(entry('webhook_sent')).title).toBe('Team channel message sent');
+    expect(auditWords(entry('revealed')).title).toBe('Secret shown');
+  });
+
+  it('gives the reason after the words for a failed team channel message', () => {
+    expect(auditWords(entry('webhook_failed', { detail: 'the chat service did not answer' }))).toEqual({
+      title: 'Team channel message failed: the chat service did not answer',
+      detail: null,
+    });
+    expect(auditWords(entry('webhook_failed', { detail: '  ' })).title).toBe('Team channel message failed');
+  });
+
+  it('keeps other details on their own line', () => {
+    expect(auditWords(entry('reminder_sent', { detail: 'Overdue' }))).toEqual({ title: 'Reminder sent', detail: 'Overdue' });
+    expect(auditWords(entry('copied', { detail: '' })).detail).toBeNull();
+  });
+
+  it('has words for every action, and for one it does not know', () => {
+    for (const words of Object.values(AUDIT_WORDS)) expect(words).not.toMatch(/webhook|_/i);
+    expect(auditWords({ action: 'exported' as AuditAction, detail: null }).title).toBe('Other activity');
+  });
+
+  it('marks failures as problems', () => {
+    expect(isProblem(entry('webhook_failed'))).toBe(true);
+    expect(isProblem(entry('webhook_sent'))).toBe(false);
+  });
+});
+
+describe('auditSubject and auditSentence', () => {
+  it('names the key, a key that is gone, or all keys', () => {
+    expect(auditSubject(entry('copied'))).toBe('maps-02_11_2026-09_12');
+    expect(auditSubject(entry('deleted', { key_name: null }))).toBe('A key that no longer exists');
+    expect(auditSubject(entry('webhook_sent', { key_id: null, key_name: null }))).toBe('All keys');
+  });
+
+  it('reads as one sentence', () => {
+    expect(auditSentence(entry('reminder_sent', { detail: 'Overdue' }))).toBe(
+      `${formatDateTime('2026-11-26T09:05:00Z')}: Reminder sent (Overdue), maps-02_11_2026-09_12`,
+    );
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * The activity log in plain words: "Secret copied", "Key deleted", "Team channel message failed:
+ * the chat service did not answer".
+ *
+ * Promises: every entry gets words, also an action this version does not know (from a newer
+ * back end); the detail the back end adds is kept as text and shown under the words, except for
+ * a failed team-channel message, where it is the reason and follows the words.
+ */
+import { formatDateTime } from './dates';
+import type { AuditAction, AuditEntry } from './types';
+
+export const AUDIT_WORDS: Record<AuditAction, string> = {
+  generated: 'Key generated',
+  added: 'Existing key added',
+  copied: 'Secret copied',
+  revealed: 'Secret shown',
+  rotated: 'Key rotated',
+  deleted: 'Key deleted',
+  reminder_sent: 'Reminder sent',
+  webhook_sent: 'Team channel message sent',
+  webhook_failed: 'Team channel message failed',
+};
+
+/** Is this entry about something that went wrong (shown in the error colour)? */
+export function isProblem(entry: Pick<AuditEntry, 'action'>): boolean {
+  return entry.action === 'webhook_failed';
+}
+
+/** The entry as a title and an optional detail line. */
+export function auditWords(entry: Pick<AuditEntry, 'action' | 'detail'>): { title: string; detail: string | null } {
+  const words = (AUDIT_WORDS as Record<string, string | undefined>)[entry.action] ?? 'Other activity';
+  const detail = entry.detail?.trim() || null;
+  if (entry.action === 'webhook_failed') return { title: detail ? `${words}: ${detail}` : words, detail: null };
+  return { title: words, detail };
+}
+
+/** What the entry is about: the key's name, or "All keys" when it is not about one key. */
+export function auditSubject(entry: Pick<AuditEntry, 'key_id' | 'key_name'>): string {
+  if (entry.key_name?.trim()) return entry.key_name;
+  return entry.key_id ? 'A key that no longer exists' : 'All keys';
+}
+
+/** The entry read as one sentence, for screen readers: "26 Nov 2026 at 09:05: Secret copied, maps-…". */
+export function auditSentence(entry: AuditEntry): string {
+  const { title, detail } = auditWords(entry);
+  return `${formatDateTime(entry.at)}: ${title}${detail ? ` (${detail})` : ''}, ${auditSubject(entry)}`;
+}
