@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_WORDS, auditSentence, auditSubject, auditWords, isProblem } from './audit';
+import { AUDIT_FILTERS, AUDIT_WORDS, auditSentence, auditSubject, auditWords, filterAudit, isProblem } from './audit';
 import { formatDateTime } from './dates';
 import type { AuditAction, AuditEntry } from './types';
 
@@ -51,5 +51,26 @@ describe('auditSubject and auditSentence', () => {
     expect(auditSentence(entry('reminder_sent', { detail: 'Overdue' }))).toBe(
       `${formatDateTime('2026-11-26T09:05:00Z')}: Reminder sent (Overdue), maps-02_11_2026-09_12`,
     );
+  });
+});
+
+describe('filterAudit', () => {
+  const log = (['copied', 'generated', 'webhook_failed', 'revealed', 'reminder_sent', 'deleted'] as const).map((a) => entry(a));
+
+  it('keeps everything for "all", in order', () => {
+    expect(filterAudit(log, 'all').map((e) => e.action)).toEqual(log.map((e) => e.action));
+  });
+
+  it('shows one kind of activity', () => {
+    expect(filterAudit(log, 'secrets').map((e) => e.action)).toEqual(['copied', 'revealed']);
+    expect(filterAudit(log, 'changes').map((e) => e.action)).toEqual(['generated', 'deleted']);
+    expect(filterAudit(log, 'reminders').map((e) => e.action)).toEqual(['webhook_failed', 'reminder_sent']);
+  });
+
+  it('puts every action under exactly one kind', () => {
+    for (const action of Object.keys(AUDIT_WORDS)) {
+      const kinds = Object.values(AUDIT_FILTERS).filter((f) => f.actions?.includes(action as AuditAction));
+      expect(kinds, action).toHaveLength(1);
+    }
   });
 });

@@ -45,3 +45,24 @@ export function auditSentence(entry: AuditEntry): string {
   const { title, detail } = auditWords(entry);
   return `${formatDateTime(entry.at)}: ${title}${detail ? ` (${detail})` : ''}, ${auditSubject(entry)}`;
 }
+
+/** The kinds of activity the Activity screen can show on their own. */
+export type AuditFilter = 'all' | 'secrets' | 'changes' | 'reminders';
+
+export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readonly AuditAction[] | null }> = {
+  all: { label: 'All activity', actions: null },
+  secrets: { label: 'Secrets copied or shown', actions: ['copied', 'revealed'] },
+  changes: { label: 'Keys made, rotated or deleted', actions: ['generated', 'added', 'rotated', 'deleted'] },
+  reminders: { label: 'Reminders and team channel messages', actions: ['reminder_sent', 'webhook_sent', 'webhook_failed'] },
+};
+
+/** Is the entry of the kind the filter shows? */
+export function inFilter(entry: Pick<AuditEntry, 'action'>, filter: AuditFilter): boolean {
+  const actions = AUDIT_FILTERS[filter].actions;
+  return actions === null || actions.includes(entry.action);
+}
+
+/** The entries of one kind, in the order given. */
+export function filterAudit<T extends Pick<AuditEntry, 'action'>>(entries: readonly T[], filter: AuditFilter): T[] {
+  return entries.filter((entry) => inFilter(entry, filter));
+}

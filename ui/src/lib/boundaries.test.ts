@@ -50,7 +50,8 @@ describe('the UI source', () => {
   });
 
   it('shows no technical words to people', () => {
-    const jargon = /\b(d-?bus|secret service|ipc|json|invoke|tauri|backend|back end|rust|stack trace|null|undefined)\b/i;
+    // "webhook" is said "team channel"; ".json" as the name of a file type is allowed.
+    const jargon = /(?<!\.)\b(d-?bus|secret service|ipc|json|webhooks?|invoke|tauri|backend|back end|rust|stack trace|null|undefined)\b/i;
     for (const [path, text] of svelteFiles) {
       const visible = markup(text).replace(/\{[^}]*\}/g, ' ').replace(/<[^>]*>/g, ' ');
       expect(visible, path).not.toMatch(jargon);
