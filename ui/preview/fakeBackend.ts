@@ -2,12 +2,42 @@
  * DEV-ONLY fake of Keyward's back end, for the preview. Installs
  * `window.__TAURI_INTERNALS__.invoke`, which `@tauri-apps/api/core`'s `invoke` calls, and answers
  * the same commands with the same shapes and error codes as the real one, from memory.
- * Rotation: due three calendar months after creation, "due soon" 14 days before.
+ * Rotation: due `rotation_months` calendar months after creation, "due soon" `lead_time_days`
+ * before (3 and 14 unless the Settings screen changes them).
+ *
+ * Events: `listen` from `@tauri-apps/api/event` goes through `plugin:event|listen`, answered
+ * here; `internals.emit(event, payload)` delivers one (scenarios use it to play a clicked
+ * notification). Like the real back end, commands that change keys emit `keys-changed`.
  */
-import type { AddRequest, AppStatus, ErrorCode, GenerateRequest, KeychainState, KeyView, RotationStatus } from '../src/lib/types';
+import type {
+  AddRequest,
+  AppStatus,
+  AuditAction,
+  AuditEntry,
+  ErrorCode,
+  GenerateRequest,
+  KeychainState,
+  KeyView,
+  ReportFormat,
+  RotationStatus,
+  Settings,
+  WebhookFormat,
+  WebhookStatus,
+} from '../src/lib/types';
 
 const DAY = 86_400_000;
-const LEAD_DAYS = 14;
+
+const DEFAULT_SETTINGS: Settings = {
+  rotation_months: 3,
+  lead_time_days: 14,
+  repeat_days: 7,
+  grace_days: 7,
+  notifications: true,
+  start_at_login: false,
+  clipboard_clear_seconds: 30,
+  webhook_format: 'slack',
+  webhook_include_credential_ids: false,
+};
 
 interface StoredKey {
   view: Omit<KeyView, 'age_days' | 'status' | 'days_until_due' | 'rotate_by'>;
@@ -28,11 +58,11 @@ function addMonthsClamped(date: Date, months: number): Date {
   return result;
 }
 
-function view(stored: StoredKey, now: Date): KeyView {
+function view(stored: StoredKey, now: Date, settings: Settings = DEFAULT_SETTINGS): KeyView {
   const created = new Date(stored.view.created_at);
-  const rotateBy = addMonthsClamped(created, 3);
+  const rotateBy = addMonthsClamped(created, settings.rotation_months);
   const untilDue = Math.floor((rotateBy.getTime() - now.getTime()) / DAY);
-  const status: RotationStatus = now >= rotateBy ? 'overdue' : untilDue < LEAD_DAYS ? 'due_soon' : 'ok';
+  const status: RotationStatus = now >= rotateBy ? 'overdue' : untilDue < settings.lead_time_days ? 'due_soon' : 'ok';
   return {
     ...stored.view,
     rotate_by: rotateBy.toISOString(),
@@ -97,7 +127,7 @@ function seed(kind: string, now: Date): StoredKey[] {
       d.setHours(hour, 15 + days % 40, 0, 0);
       return d;
     };
-    return [
+    const keys = [
       make(1, 'Payments API', 'Shop website', ago(3, 10), 'Asked for by Priya for the new checkout.'),
       make(2, 'Maps', 'Delivery app', ago(30, 9)),
       make(3, 'Email sending', null, ago(55, 14)),
@@ -107,7 +137,15 @@ function seed(kind: string, now: Date): StoredKey[] {
       make(7, 'Invoices', 'Accounting app', ago(104, 13), 'Used by the monthly billing run.\nReplace before the audit.'),
       make(8, 'Search', 'Intranet', ago(170, 15)),
       make(9, 'Payments API', 'Mobile app', ago(400, 10)),
+      make(10, 'Search', 'Intranet', ago(2, 9)),
+      make(11, 'Payments API', 'Mobile app', ago(12, 17)),
     ];
+    // Rotated: key-8 by key-10 (still within the week to switch over), key-9 by key-11 (time to delete it).
+    Object.assign(keys[7].view, { replaced_by: 'key-10', delete_after: new Date(now.getTime() + 5 * DAY).toISOString() });
+    Object.assign(keys[8].view, { replaced_by: 'key-11', delete_after: new Date(now.getTime() - 5 * DAY).toISOString() });
+    // Reminders about key-7 paused for six more days.
+    keys[6].view.snoozed_until = new Date(now.getTime() + 6 * DAY).toISOString();
+    return keys;
   }
   const count = Number(kind);
   return Array.from({ length: Number.isFinite(count) ? count : 0 }, (_, i) => {
@@ -115,6 +153,44 @@ function seed(kind: string, now: Date): StoredKey[] {
     const created = new Date(now.getTime() - ((i * 7919) % 200) * DAY - (i % 1440) * 60_000);
     return make(i + 1, `${service} ${Math.floor(i / SERVICES.length) + 1}`, application, created);
   });
+}
+
+function entry(at: Date | string, action: AuditAction, key: StoredKey | null, detail: string | null = null): AuditEntry {
+  return {
+    at: typeof at === 'string' ? at : at.toISOString(),
+    action,
+    key_id: key?.view.id ?? null,
+    key_name: key?.view.name ?? null,
+    detail,
+  };
+}
+
+/** A believable history for the seeded keys, newest first. */
+function seedAudit(keys: StoredKey[], kind: string, now: Date): AuditEntry[] {
+  const log: AuditEntry[] = [];
+  keys.forEach((key, i) => {
+    log.push(entry(key.view.created_at, i % 4 === 2 ? 'added' : 'generated', key));
+    if (key.view.last_copied_at) log.push(entry(key.view.last_copied_at, 'copied', key));
+    if (key.view.last_revealed_at) log.push(entry(key.view.last_revealed_at, 'revealed', key));
+  });
+  if (kind === 'mixed') {
+    const at = (days: number, hour: number) => {
+      const d = new Date(now.getTime() - days * DAY);
+      d.setHours(hour, 0, 0, 0);
+      return d;
+    };
+    const byId = (id: string) => keys.find((k) => k.view.id === id) ?? null;
+    log.push(entry(at(12, 17), 'rotated', byId('key-9'), `Replaced by ${byId('key-11')?.view.name}`));
+    log.push(entry(at(2, 9), 'rotated', byId('key-8'), `Replaced by ${byId('key-10')?.view.name}`));
+    for (const id of ['key-4', 'key-5', 'key-6']) log.push(entry(at(1, 9), 'reminder_sent', byId(id), 'Due soon'));
+    log.push(entry(at(8, 9), 'reminder_sent', byId('key-7'), 'Overdue'));
+    log.push(entry(at(1, 9), 'webhook_sent', null, '4 keys need attention'));
+    log.push(entry(at(8, 9), 'webhook_failed', null, 'the chat service did not answer within 10 seconds'));
+    log.push(entry(at(20, 15), 'deleted', null, null));
+    Object.assign(log[log.length - 1], { key_id: 'key-old', key_name: 'crm-export-02_06_2026-10_04' });
+    log.push(entry(at(1, 12), 'copied', byId('key-1')));
+  }
+  return log.filter((e) => Date.parse(e.at) <= now.getTime()).sort((a, b) => Date.parse(b.at) - Date.parse(a.at));
 }
 
 export function installFakeBackend(params: URLSearchParams): void {
@@ -125,6 +201,44 @@ export function installFakeBackend(params: URLSearchParams): void {
   const latency = Number(params.get('latency') ?? '40');
   // fail=command:code makes one command reject, e.g. fail=copy_secret:keychain_locked
   const [failCommand, failCode] = (params.get('fail') ?? '').split(':');
+
+  let settings: Settings = { ...DEFAULT_SETTINGS };
+  const audit: AuditEntry[] = seedAudit(keys, params.get('keys') ?? 'mixed', now());
+  const note = (action: AuditAction, key: StoredKey | null, detail: string | null = null) => audit.unshift(entry(now(), action, key, detail));
+  // open=<key id>: a clicked notification left this request for take_open_request.
+  let openRequest: string | null = params.get('open');
+  // channel=set|failing: a team channel is already set up (and its last message failed).
+  const channelParam = params.get('channel');
+  const channel: { url: string | null; last_error: string | null } = {
+    url: channelParam ? 'https://chat.example.com/hooks/fake' : null,
+    last_error: channelParam === 'failing' ? 'The chat service did not answer within 10 seconds.' : null,
+  };
+  const webhookStatus = (): WebhookStatus => ({
+    configured: channel.url !== null,
+    format: settings.webhook_format,
+    include_credential_ids: settings.webhook_include_credential_ids,
+    last_error: channel.last_error,
+  });
+  const settingsProblem = (s: Settings): string | null => {
+    const within = (v: unknown, min: number, max: number) => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;
+    if (!within(s.rotation_months, 1, 24)) return 'The rotation period must be between 1 and 24 months.';
+    if (!within(s.lead_time_days, 1, 60)) return 'Reminders can start between 1 and 60 days before a key is due.';
+    if (!within(s.repeat_days, 1, 60)) return 'Overdue reminders can repeat every 1 to 60 days.';
+    if (!within(s.grace_days, 1, 90)) return 'A replaced key can be kept for 1 to 90 days.';
+    if (!within(s.clipboard_clear_seconds, 5, 600)) return 'The clipboard can be cleared after 5 to 600 seconds.';
+    return null;
+  };
+
+  // Events: callbacks registered through transformCallback, listeners through plugin:event|listen.
+  const callbacks = new Map<number, (message: unknown) => void>();
+  const listeners = new Map<number, { event: string; handler: number }>();
+  let nextId = 1;
+  const emit = (event: string, payload: unknown) => {
+    for (const [id, listener] of listeners) {
+      if (listener.event === event) callbacks.get(listener.handler)?.({ event, id, payload: structuredClone(payload) });
+    }
+  };
+  const keysChanged = () => setTimeout(() => emit('keys-changed', null), 0);
 
   const find = (id: string) => keys.find((k) => k.view.id === id) ?? fail('not_found', 'This key no longer exists.');
   const needKeychain = () => {
@@ -138,7 +252,7 @@ export function installFakeBackend(params: URLSearchParams): void {
   };
 
   const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
-    list_keys: () => keys.map((k) => view(k, now())),
+    list_keys: () => keys.map((k) => view(k, now(), settings)),
     app_status: (): AppStatus => ({ keychain, keychain_message: null, recovered }),
     suggest_name: ({ service }) => conventionalName(String(service), now()),
     check_name: ({ name }) => {
@@ -169,7 +283,8 @@ export function installFakeBackend(params: URLSearchParams): void {
         secret: `kw_sec_${randomText(43)}`,
       };
       keys.push(stored);
-      return { key: view(stored, now()), secret: stored.secret };
+      note('generated', stored);
+      return { key: view(stored, now(), settings), secret: stored.secret };
     },
     add_key: ({ request }) => {
       const r = request as AddRequest;
@@ -196,18 +311,22 @@ export function installFakeBackend(params: URLSearchParams): void {
         secret: r.secret,
       };
       keys.push(stored);
-      return view(stored, now());
+      note('added', stored);
+      return view(stored, now(), settings);
     },
     reveal_secret: ({ id }) => {
       needKeychain();
       const stored = find(String(id));
       stored.view.last_revealed_at = now().toISOString();
+      note('revealed', stored);
       return stored.secret;
     },
     copy_secret: ({ id }) => {
       needKeychain();
-      find(String(id)).view.last_copied_at = now().toISOString();
-      return { clear_after_seconds: 30 };
+      const stored = find(String(id));
+      stored.view.last_copied_at = now().toISOString();
+      note('copied', stored);
+      return { clear_after_seconds: settings.clipboard_clear_seconds };
     },
     copy_credential_id: ({ id }) => {
       find(String(id));
@@ -218,6 +337,98 @@ export function installFakeBackend(params: URLSearchParams): void {
       if (confirm_name !== stored.view.name) fail('invalid_input', 'The name you typed does not match the key’s name.');
       needKeychain();
       keys.splice(keys.indexOf(stored), 1);
+      note('deleted', stored);
+      return null;
+    },
+    rotate_key: ({ id }) => {
+      const old = find(String(id));
+      if (old.view.replaced_by) fail('invalid_input', 'This key has already been replaced.');
+      needKeychain();
+      let name = conventionalName(old.view.service, now());
+      for (let n = 2; keys.some((k) => k.view.name === name); n++) name = `${conventionalName(old.view.service, now())}-${n}`;
+      const stored: StoredKey = {
+        view: {
+          ...old.view,
+          id: `key-${randomText(8)}`,
+          name,
+          credential_id: `kwid_${randomText(20)}`,
+          notes: old.view.notes,
+          created_at: now().toISOString(),
+          last_copied_at: null,
+          last_revealed_at: null,
+          replaced_by: null,
+          delete_after: null,
+          snoozed_until: null,
+        },
+        secret: `kw_sec_${randomText(43)}`,
+      };
+      keys.push(stored);
+      old.view.replaced_by = stored.view.id;
+      old.view.delete_after = new Date(now().getTime() + settings.grace_days * DAY).toISOString();
+      old.view.snoozed_until = null;
+      note('rotated', old, `Replaced by ${stored.view.name}`);
+      note('generated', stored);
+      keysChanged();
+      return { key: view(stored, now(), settings), secret: stored.secret };
+    },
+    snooze_key: ({ id, days }) => {
+      if (days !== 1 && days !== 7) fail('invalid_input', 'Reminders can be paused for 1 day or 7 days.');
+      const stored = find(String(id));
+      stored.view.snoozed_until = new Date(now().getTime() + Number(days) * DAY).toISOString();
+      keysChanged();
+      return view(stored, now(), settings);
+    },
+    take_open_request: () => {
+      const id = openRequest;
+      openRequest = null;
+      return id;
+    },
+    get_settings: () => settings,
+    save_settings: ({ settings: next }) => {
+      const problem = settingsProblem(next as Settings);
+      if (problem) fail('invalid_input', problem);
+      settings = { ...(next as Settings) };
+      keysChanged();
+      return settings;
+    },
+    audit_log: ({ id }) => (id === null || id === undefined ? audit : audit.filter((e) => e.key_id === id)),
+    save_report: ({ format }) => {
+      if (params.get('report') === 'cancel') return null;
+      const day = now().toISOString().slice(0, 10);
+      return `/home/sam/Documents/keyward-report-${day}.${format as ReportFormat}`;
+    },
+    get_webhook: () => webhookStatus(),
+    set_webhook: ({ url, format, include_credential_ids }) => {
+      const address = String(url).trim();
+      if (!address.startsWith('https://')) fail('invalid_input', 'The team channel address must start with https://.');
+      needKeychain();
+      channel.url = address;
+      channel.last_error = null;
+      settings = { ...settings, webhook_format: format as WebhookFormat, webhook_include_credential_ids: Boolean(include_credential_ids) };
+      return webhookStatus();
+    },
+    clear_webhook: () => {
+      channel.url = null;
+      channel.last_error = null;
+      return webhookStatus();
+    },
+    test_webhook: () => {
+      if (!channel.url) fail('invalid_input', 'No team channel is set up.');
+      if (channelParam === 'failing') {
+        channel.last_error = 'The chat service did not answer within 10 seconds.';
+        note('webhook_failed', null, channel.last_error);
+        return { delivered: false, message: `The test message could not be sent: ${channel.last_error}` };
+      }
+      note('webhook_sent', null, 'Test message');
+      return { delivered: true, message: 'Test message sent. Check that it arrived in your team channel.' };
+    },
+    'plugin:event|listen': ({ event, handler }) => {
+      const id = nextId++;
+      listeners.set(id, { event: String(event), handler: Number(handler) });
+      return id;
+    },
+    'plugin:event|unlisten': ({ eventId }) => {
+      listeners.delete(Number(eventId));
       return null;
     },
   };
@@ -231,12 +442,24 @@ export function installFakeBackend(params: URLSearchParams): void {
       // Answers cross a serialisation boundary in the real app; do the same here.
       return structuredClone(handler(args));
     },
-    transformCallback: () => 0,
-    unregisterCallback: () => undefined,
+    transformCallback: (callback: (message: unknown) => void) => {
+      const id = nextId++;
+      callbacks.set(id, callback);
+      return id;
+    },
+    unregisterCallback: (id: number) => callbacks.delete(id),
     convertFileSrc: (path: string) => path,
     metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
     /** Lets a scenario unlock the keychain. */
     setKeychain: (state: KeychainState) => (keychain = state),
+    /** Lets a scenario play an event from the back end, e.g. a clicked notification. */
+    emit,
   };
   (window as unknown as { __TAURI_INTERNALS__: typeof internals }).__TAURI_INTERNALS__ = internals;
+  (window as unknown as { __TAURI_EVENT_PLUGIN_INTERNALS__: unknown }).__TAURI_EVENT_PLUGIN_INTERNALS__ = {
+    unregisterListener: (_event: string, id: number) => listeners.delete(id),
+  };
+  // notify=<key id>: two seconds after start, a desktop notification about this key is clicked.
+  const notify = params.get('notify');
+  if (notify) setTimeout(() => emit('open-key', { id: notify }), 2000);
 }

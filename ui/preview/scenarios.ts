@@ -48,6 +48,30 @@ async function openFirstKey(): Promise<void> {
   await waitFor(() => buttonNamed('Delete key'), 'the details screen');
 }
 
+/** Opens a key's details the way a clicked desktop notification does (the `open-key` event). */
+async function openKeyById(id: string): Promise<void> {
+  await waitFor(() => document.querySelector('[data-row-index="0"] button'), 'the list');
+  (window as unknown as { __TAURI_INTERNALS__: { emit: (event: string, payload: unknown) => void } }).__TAURI_INTERNALS__.emit('open-key', { id });
+  await waitFor(() => document.querySelector('.kicker'), 'the details screen');
+  await sleep(150);
+}
+
+async function openSection(label: string, ready: string): Promise<void> {
+  const button = await waitFor(
+    () => [...document.querySelectorAll<HTMLButtonElement>('nav button')].find((b) => b.textContent?.trim() === label),
+    `the ${label} button`,
+  );
+  button.click();
+  await waitFor(() => document.body.textContent?.includes(ready), ready);
+  await sleep(100);
+}
+
+function scrollMainTo(selector: string): void {
+  const target = document.querySelector<HTMLElement>(selector);
+  const main = document.querySelector<HTMLElement>('main');
+  if (target && main) main.scrollTop = target.offsetTop - 12;
+}
+
 const SCENARIOS: Record<string, () => Promise<void>> = {
   'generate-form': generateForm,
   generate: async () => {
@@ -109,6 +133,77 @@ const SCENARIOS: Record<string, () => Promise<void>> = {
   search: async () => {
     await typeInto('#key-search', 'pay');
     await sleep(1200);
+  },
+  'due-details': () => openKeyById('key-4'),
+  'snoozed-details': () => openKeyById('key-7'),
+  'replaced-details': () => openKeyById('key-9'),
+  'replaced-later-details': () => openKeyById('key-8'),
+  'rotate-dialog': async () => {
+    await openKeyById('key-4');
+    await press('Rotate this key');
+    await waitFor(() => document.querySelector('dialog[open]'), 'the rotate dialog');
+  },
+  rotated: async () => {
+    await openKeyById('key-4');
+    await press('Rotate this key');
+    await press('Make the new key');
+    await waitFor(() => document.body.textContent?.includes('The new key is ready'), 'the new key');
+  },
+  'rotated-list': async () => {
+    await openKeyById('key-4');
+    await press('Rotate this key');
+    await press('Make the new key');
+    await press('Done');
+    await waitFor(() => document.body.textContent?.includes('API keys'), 'the list');
+    await press('Show replaced keys');
+    await sleep(200);
+  },
+  'banner-filter': async () => {
+    await press('Show keys to rotate');
+    await sleep(300);
+  },
+  history: async () => {
+    await openKeyById('key-9');
+    scrollMainTo('.history');
+    await sleep(100);
+  },
+  activity: () => openSection('Activity', 'Everything Keyward has done'),
+  report: async () => {
+    await openSection('Activity', 'Everything Keyward has done');
+    await press('Export report');
+    await waitFor(() => document.querySelector('dialog[open]'), 'the report dialog');
+  },
+  'report-saved': async () => {
+    await openSection('Activity', 'Everything Keyward has done');
+    await press('Export report');
+    await press('Save report');
+    await waitFor(() => document.body.textContent?.includes('Report saved to'), 'the announcement');
+  },
+  settings: () => openSection('Settings', 'Save settings'),
+  'settings-problems': async () => {
+    await openSection('Settings', 'Save settings');
+    await typeInto('#set-rotation-months', '6');
+    await typeInto('#set-lead-time-days', '90');
+    await typeInto('#set-clipboard-clear-seconds', '');
+    await press('Save settings');
+    scrollMainTo('#set-rotation-months');
+    document.querySelector<HTMLElement>('main')!.scrollTop -= 80;
+  },
+  'team-channel': async () => {
+    await openSection('Settings', 'Save settings');
+    await waitFor(() => document.body.textContent?.includes('team channel is set up'), 'the team channel');
+    await press('Send test message');
+    await waitFor(() => document.querySelector('.tested'), 'the test result');
+    const main = document.querySelector<HTMLElement>('main')!;
+    main.scrollTop = main.scrollHeight;
+  },
+  'team-channel-new': async () => {
+    await openSection('Settings', 'Save settings');
+    await waitFor(() => document.body.textContent?.includes('No team channel is set up'), 'the team channel');
+    await typeInto('#channel-address', 'http://chat.example.com/hooks/abc');
+    await press('Set up team channel');
+    scrollMainTo('#channel-title');
+    document.querySelector<HTMLElement>('main')!.scrollTop -= 40;
   },
   scrolled: async () => {
     const viewport = await waitFor(() => document.querySelector<HTMLElement>('[role="list"]')?.parentElement, 'the list');
