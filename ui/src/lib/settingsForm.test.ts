@@ -89,6 +89,16 @@ describe('channelAddressProblem', () => {
     expect(channelAddressProblem('http://hooks.example.com/x')).toBe(
       'The address must start with https:// so that messages are sent securely.',
     );
+    expect(channelAddressProblem('ftp://hooks.example.com/x')).toBe(
+      'The address must start with https:// so that messages are sent securely.',
+    );
+    expect(channelAddressProblem('http://127.0.0.1.example.com/x')).not.toBeNull();
+  });
+
+  it('accepts plain http only to this computer, as the back end does', () => {
+    expect(channelAddressProblem('http://localhost:8080/hook')).toBeNull();
+    expect(channelAddressProblem('http://127.0.0.1:9000/hook')).toBeNull();
+    expect(channelAddressProblem('http://[::1]:9000/hook')).toBeNull();
   });
 
   it('explains an empty or broken address', () => {

@@ -85,7 +85,8 @@ export function isChanged(draft: SettingsDraft, saved: Settings): boolean {
 
 /**
  * What is wrong with a team channel address, or null when it can be sent. It must be a web
- * address that starts with https://, so that reminders travel encrypted.
+ * address that starts with https://, so that reminders travel encrypted (the back end also
+ * accepts http:// to this computer itself, and so does this check).
  */
 export function channelAddressProblem(text: string): string | null {
   const address = text.trim();
@@ -96,7 +97,14 @@ export function channelAddressProblem(text: string): string | null {
   } catch {
     return 'This is not a web address. Copy the whole address, starting with https://.';
   }
-  if (url.protocol !== 'https:') return 'The address must start with https:// so that messages are sent securely.';
   if (url.hostname === '') return 'This is not a web address. Copy the whole address, starting with https://.';
-  return null;
+  if (url.protocol === 'https:') return null;
+  // Like the back end: plain http:// only to this computer itself (a local relay), never over the network.
+  if (url.protocol === 'http:' && isThisComputer(url.hostname)) return null;
+  return 'The address must start with https:// so that messages are sent securely.';
+}
+
+function isThisComputer(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
