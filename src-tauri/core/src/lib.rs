@@ -7,8 +7,12 @@
 //! - [`record`]: key metadata and the read model;
 //! - [`catalog`]: the metadata file (atomic writes, cross-process lock);
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
-//! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery.
+//! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery;
+//! - [`audit`]: the append-only audit log;
+//! - [`report`]: the rotation report (CSV and JSON);
+//! - [`team_channel`]: the team channel's address and message payloads (no network).
 
+pub mod audit;
 pub mod catalog;
 pub mod error;
 pub mod generate;
@@ -16,9 +20,11 @@ pub mod keychain;
 pub mod naming;
 pub mod record;
 pub mod reminders;
+pub mod report;
 pub mod rotation;
 pub mod secret;
 pub mod settings;
+pub mod team_channel;
 pub mod vault;
 
 mod faults;

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
 
+use crate::audit::{AuditAction, AuditLog};
 use crate::catalog::{Catalog, create_private_dir};
 use crate::error::{Error, Result};
 use crate::faults;
@@ -66,7 +67,12 @@ pub struct Vault<S> {
     catalog: Catalog,
     store: S,
     policy: RotationPolicy,
+    audit: Option<AuditLog>,
 }
+
+/// Keychain accounts starting with this belong to Keyward's settings (for
+/// example the team channel's address), not to a key: never orphans.
+pub const SETTING_ACCOUNT_PREFIX: &str = "setting:";
 
 /// Marks a key as being worked on by this process until dropped.
 struct Claim {
@@ -88,6 +94,31 @@ impl<S: SecretStore> Vault<S> {
             catalog,
             store,
             policy,
+            audit: None,
+        }
+    }
+
+    /// Records what happens to keys in `audit` (after each success only).
+    pub fn with_audit(mut self, audit: AuditLog) -> Self {
+        self.audit = Some(audit);
+        self
+    }
+
+    /// The audit log, if one is kept, so other parts can record their events.
+    pub fn audit(&self) -> Option<&AuditLog> {
+        self.audit.as_ref()
+    }
+
+    /// The secret store, for tests in other modules.
+    #[cfg(test)]
+    pub(crate) fn store_for_tests(&self) -> &S {
+        &self.store
+    }
+
+    /// Records `action` on `record`; a failed write never fails the operation.
+    fn note(&self, action: AuditAction, record: &KeyRecord) {
+        if let Some(audit) = &self.audit {
+            audit.note(action, Some((&record.id, record.name.as_str())), None);
         }
     }
 
@@ -131,13 +162,16 @@ impl<S: SecretStore> Vault<S> {
     pub fn generate(&self, key: NewKey) -> Result<(KeyRecord, Secret)> {
         let Credential { id, secret } = generate_credential()?;
         let record = self.create(key, id, &secret, Origin::Generated)?;
+        self.note(AuditAction::Generated, &record);
         Ok((record, secret))
     }
 
     /// Records an existing key made elsewhere.
     pub fn add(&self, key: NewKey, credential_id: &Label, secret: Secret) -> Result<KeyRecord> {
         check_secret(&secret)?;
-        self.create(key, credential_id.to_string(), &secret, Origin::Added)
+        let record = self.create(key, credential_id.to_string(), &secret, Origin::Added)?;
+        self.note(AuditAction::Added, &record);
+        Ok(record)
     }
 
     /// Reads a key's secret from the keychain and remembers that it was shown.
@@ -145,6 +179,7 @@ impl<S: SecretStore> Vault<S> {
         let record = self.find(query)?;
         let secret = self.store.get(&record.id)?;
         self.touch(&record.id, |h| h.revealed_at = Some(now))?;
+        self.note(AuditAction::Revealed, &record);
         Ok((record, secret))
     }
 
@@ -153,6 +188,7 @@ impl<S: SecretStore> Vault<S> {
         let record = self.find(query)?;
         let secret = self.store.get(&record.id)?;
         self.touch(&record.id, |h| h.copied_at = Some(now))?;
+        self.note(AuditAction::Copied, &record);
         Ok((record, secret))
     }
 
@@ -175,6 +211,7 @@ impl<S: SecretStore> Vault<S> {
         }
         faults::point("delete:after-keychain");
         self.forget(&record.id)?;
+        self.note(AuditAction::Deleted, &record);
         Ok(record)
     }
 
@@ -217,7 +254,8 @@ impl<S: SecretStore> Vault<S> {
         Ok(report)
     }
 
-    /// Keychain items under Keyward's service that no record accounts for.
+    /// Keychain items under Keyward's service that no record accounts for
+    /// (settings kept in the keychain, `setting:…`, are not orphans).
     pub fn orphans(&self) -> Result<Vec<String>> {
         let known: std::collections::HashSet<String> =
             self.catalog.load()?.into_iter().map(|k| k.id).collect();
@@ -225,7 +263,7 @@ impl<S: SecretStore> Vault<S> {
             .store
             .accounts()?
             .into_iter()
-            .filter(|a| !known.contains(a))
+            .filter(|a| !known.contains(a) && !a.starts_with(SETTING_ACCOUNT_PREFIX))
             .collect())
     }
 
@@ -498,6 +536,18 @@ mod tests {
         vault.store.insert("stray", "x");
         assert_eq!(vault.orphans().unwrap(), ["stray"]);
         assert!(!vault.orphans().unwrap().contains(&a.id));
+    }
+
+    #[test]
+    fn settings_kept_in_the_keychain_are_not_orphans() {
+        let (_dir, vault) = vault();
+        vault.store.insert(
+            crate::team_channel::WEBHOOK_URL_ACCOUNT,
+            "https://hooks.example.com/x",
+        );
+        vault.store.insert("setting:future-setting", "x");
+        vault.store.insert("stray", "x");
+        assert_eq!(vault.orphans().unwrap(), ["stray"]);
     }
 
     #[test]

@@ -1,0 +1,334 @@
+//! The rotation report for security leads: every key, its dates, its
+//! status and whether it has been replaced, as CSV or JSON.
+//!
+//! Promises:
+//! - Never a secret: a [`ReportRow`] is built from the catalog only.
+//! - JSON rows carry every field of `keyward list --json` ([`KeyView`])
+//!   under the same names, plus `days_overdue`, `replaced_by_name` and
+//!   `pending_deletion`. CSV has the same columns, in the same order.
+//! - CSV follows RFC 4180 (a header row, CRLF line ends, fields quoted
+//!   when they hold a comma, a quote or a line break), and a text cell that
+//!   a spreadsheet would run as a formula (one starting with `=`, `+`, `-`,
+//!   `@`, a tab or a carriage return) gets a leading `'`, so opening the
+//!   report cannot run anything. Numbers written by Keyward are left as they are.
+//! - Rows are ordered by rotation date, most urgent first.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::record::{KeyRecord, KeyState, KeyView};
+use crate::rotation::{RotationPolicy, RotationStatus};
+
+/// One key in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct ReportRow {
+    /// Everything `keyward list --json` shows.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub key: KeyView,
+    /// Whole days past the rotation date (0 when not overdue).
+    pub days_overdue: i64,
+    /// Name of the key that replaced this one, once rotated.
+    pub replaced_by_name: Option<String>,
+    /// Whether this key has been replaced and is waiting to be deleted.
+    pub pending_deletion: bool,
+}
+
+/// The report's rows for every complete key in `records`, seen at `now`.
+pub fn rows(records: &[KeyRecord], policy: &RotationPolicy, now: DateTime<Utc>) -> Vec<ReportRow> {
+    let name_of = |id: &str| {
+        records
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| r.name.to_string())
+    };
+    let mut rows: Vec<ReportRow> = records
+        .iter()
+        .filter(|r| r.state == KeyState::Active)
+        .map(|record| {
+            let key = record.view(policy, now);
+            ReportRow {
+                days_overdue: if key.status == RotationStatus::Overdue {
+                    (-key.days_until_due).max(0)
+                } else {
+                    0
+                },
+                replaced_by_name: record.replaced_by.as_deref().and_then(name_of),
+                pending_deletion: record.replaced_by.is_some(),
+                key,
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        a.key
+            .rotate_by
+            .cmp(&b.key.rotate_by)
+            .then_with(|| a.key.name.cmp(&b.key.name))
+    });
+    rows
+}
+
+/// The report as a pretty JSON array.
+pub fn to_json(rows: &[ReportRow]) -> String {
+    // Plain strings, numbers and booleans: serializing cannot fail.
+    let mut text = serde_json::to_string_pretty(rows).unwrap_or_else(|_| "[]".into());
+    text.push('\n');
+    text
+}
+
+/// A CSV cell: text from people (neutralised) or a number Keyward wrote.
+enum Cell<'a> {
+    Text(&'a str),
+    Number(i64),
+    Flag(bool),
+}
+
+/// The CSV columns, in order: the JSON field names.
+pub const COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "service",
+    "application",
+    "credential_id",
+    "notes",
+    "created_at",
+    "rotate_by",
+    "age_days",
+    "status",
+    "days_until_due",
+    "days_overdue",
+    "last_copied_at",
+    "last_revealed_at",
+    "replaced_by",
+    "replaced_by_name",
+    "delete_after",
+    "pending_deletion",
+    "snoozed_until",
+];
+
+/// The report as RFC 4180 CSV with a header row.
+pub fn to_csv(rows: &[ReportRow]) -> String {
+    let mut out = String::new();
+    let header: Vec<Cell> = COLUMNS.iter().map(|c| Cell::Text(c)).collect();
+    push_record(&mut out, &header);
+    for row in rows {
+        let k = &row.key;
+        let cells = [
+            Cell::Text(&k.id),
+            Cell::Text(&k.name),
+            Cell::Text(&k.service),
+            opt(&k.application),
+            Cell::Text(&k.credential_id),
+            Cell::Text(&k.notes),
+            Cell::Text(&k.created_at),
+            Cell::Text(&k.rotate_by),
+            Cell::Number(k.age_days),
+            Cell::Text(k.status.as_str()),
+            Cell::Number(k.days_until_due),
+            Cell::Number(row.days_overdue),
+            opt(&k.last_copied_at),
+            opt(&k.last_revealed_at),
+            opt(&k.replaced_by),
+            opt(&row.replaced_by_name),
+            opt(&k.delete_after),
+            Cell::Flag(row.pending_deletion),
+            opt(&k.snoozed_until),
+        ];
+        debug_assert_eq!(cells.len(), COLUMNS.len());
+        push_record(&mut out, &cells);
+    }
+    out
+}
+
+fn opt(value: &Option<String>) -> Cell<'_> {
+    Cell::Text(value.as_deref().unwrap_or(""))
+}
+
+fn push_record(out: &mut String, cells: &[Cell]) {
+    for (i, cell) in cells.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        match cell {
+            Cell::Number(n) => out.push_str(&n.to_string()),
+            Cell::Flag(b) => out.push_str(if *b { "true" } else { "false" }),
+            Cell::Text(text) => push_text(out, text),
+        }
+    }
+    out.push_str("\r\n");
+}
+
+fn push_text(out: &mut String, text: &str) {
+    let neutralised;
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        neutralised = format!("'{text}");
+        neutralised.as_str()
+    } else {
+        text
+    };
+    if text.contains([',', '"', '\r', '\n']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(text);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{KeyName, Label, ServiceName};
+    use crate::record::{History, Origin};
+    use chrono::TimeZone;
+
+    fn record(id: &str, name: &str, created: DateTime<Utc>) -> KeyRecord {
+        KeyRecord {
+            id: id.into(),
+            name: KeyName::parse(name).unwrap(),
+            service: ServiceName::parse("payments-api").unwrap(),
+            application: Label::application("Billing, \"web\"").unwrap(),
+            credential_id: format!("kwid_{id}"),
+            created_at: created,
+            origin: Origin::Generated,
+            notes: Label::notes("=HYPERLINK(\"http://evil\")").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+            reminder: Default::default(),
+            replaced_by: None,
+            delete_after: None,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap()
+    }
+
+    fn sample() -> Vec<KeyRecord> {
+        let old = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let fresh = Utc.with_ymd_and_hms(2026, 5, 20, 9, 0, 0).unwrap();
+        let mut a = record("a1", "old-key", old);
+        a.replaced_by = Some("b2".into());
+        a.delete_after = Some(now() + chrono::Duration::days(3));
+        let b = record("b2", "new-key", fresh);
+        let mut pending = record("c3", "half-made", fresh);
+        pending.state = KeyState::Pending;
+        vec![b, a, pending]
+    }
+
+    #[test]
+    fn rows_cover_complete_keys_most_urgent_first_with_replacement_and_overdue_days() {
+        let rows = rows(&sample(), &RotationPolicy::default(), now());
+        assert_eq!(rows.len(), 2, "the unfinished key is not reported");
+        assert_eq!(rows[0].key.name, "old-key", "most urgent first");
+        assert_eq!(rows[0].key.status, RotationStatus::Overdue);
+        assert_eq!(rows[0].days_overdue, 61, "due 1 April, seen 1 June");
+        assert_eq!(rows[0].replaced_by_name.as_deref(), Some("new-key"));
+        assert!(rows[0].pending_deletion);
+        assert_eq!(rows[1].days_overdue, 0);
+        assert!(!rows[1].pending_deletion);
+    }
+
+    #[test]
+    fn csv_parses_with_a_standard_reader_one_row_per_key_under_a_header() {
+        let rows = rows(&sample(), &RotationPolicy::default(), now());
+        let text = to_csv(&rows);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        assert_eq!(header, COLUMNS);
+        let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(records.len(), rows.len(), "one row per key");
+        let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
+        let first = &records[0];
+        assert_eq!(&first[col("name")], "old-key");
+        assert_eq!(
+            &first[col("application")],
+            "Billing, \"web\"",
+            "commas and quotes survive the round trip"
+        );
+        assert_eq!(&first[col("days_overdue")], "61");
+        assert_eq!(&first[col("days_until_due")], "-61", "numbers stay numbers");
+        assert_eq!(&first[col("pending_deletion")], "true");
+        assert_eq!(&first[col("replaced_by_name")], "new-key");
+        assert!(text.ends_with("\r\n"), "RFC 4180 line ends");
+    }
+
+    #[test]
+    fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
+        let rows = rows(&sample(), &RotationPolicy::default(), now());
+        let text = to_csv(&rows);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let notes = COLUMNS.iter().position(|c| *c == "notes").unwrap();
+        for record in reader.records() {
+            assert_eq!(&record.unwrap()[notes], "'=HYPERLINK(\"http://evil\")");
+        }
+        for start in ["=", "+", "-", "@", "\t", "\r"] {
+            let mut out = String::new();
+            push_text(&mut out, &format!("{start}1+1"));
+            assert!(
+                out.trim_start_matches('"').starts_with('\''),
+                "{start:?} is neutralised: {out:?}"
+            );
+        }
+        let mut out = String::new();
+        push_text(&mut out, "plain");
+        assert_eq!(out, "plain");
+    }
+
+    #[test]
+    fn json_rows_carry_every_list_field_under_the_same_names_plus_the_report_fields() {
+        let records = sample();
+        let rows = rows(&records, &RotationPolicy::default(), now());
+        let json: serde_json::Value = serde_json::from_str(&to_json(&rows)).unwrap();
+        let row = json[0].as_object().unwrap();
+        let view =
+            serde_json::to_value(records[1].view(&RotationPolicy::default(), now())).unwrap();
+        for field in view.as_object().unwrap().keys() {
+            assert!(
+                row.contains_key(field),
+                "report JSON lacks list field {field}"
+            );
+        }
+        for field in ["days_overdue", "replaced_by_name", "pending_deletion"] {
+            assert!(row.contains_key(field), "report JSON lacks {field}");
+        }
+        let mut csv_columns: Vec<&str> = COLUMNS.to_vec();
+        let mut json_fields: Vec<&str> = row.keys().map(String::as_str).collect();
+        csv_columns.sort_unstable();
+        json_fields.sort_unstable();
+        assert_eq!(
+            csv_columns, json_fields,
+            "CSV and JSON have the same fields"
+        );
+    }
+
+    #[test]
+    fn the_report_never_holds_a_secret() {
+        use crate::memory_store::MemoryStore;
+        use crate::vault::{NewKey, Vault};
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = crate::catalog::Catalog::open(dir.path()).unwrap();
+        let vault = Vault::new(catalog, MemoryStore::default(), RotationPolicy::default());
+        let mut secrets = Vec::new();
+        for name in ["a", "b"] {
+            let (_, secret) = vault
+                .generate(NewKey {
+                    service: ServiceName::parse("svc").unwrap(),
+                    application: None,
+                    name: KeyName::parse(name).unwrap(),
+                    notes: Label::notes("").unwrap(),
+                    created_at: now(),
+                })
+                .unwrap();
+            secrets.push(secret);
+        }
+        let rows = rows(&vault.catalog().load().unwrap(), vault.policy(), now());
+        assert_eq!(rows.len(), 2);
+        for text in [to_csv(&rows), to_json(&rows)] {
+            for secret in &secrets {
+                assert!(!text.contains(secret.expose()), "a secret is in the report");
+                assert!(!text.contains(&secret.expose()[5..25]), "part of a secret");
+            }
+        }
+    }
+}

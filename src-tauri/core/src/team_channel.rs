@@ -1,0 +1,485 @@
+//! The team channel, without the network: the channel's address (a
+//! secret, validated once), the [`Digest`] Keyward posts there, and the
+//! payload in each [`WebhookFormat`]. Sending lives in the app's `webhook`
+//! module; this crate stays network-free.
+//!
+//! Promises:
+//! - A [`WebhookUrl`] is `https://`, or `http://` to this computer only
+//!   (127.0.0.0/8, ::1, `localhost`), so nobody on the network can read or
+//!   change a message. It is a secret (a webhook address lets anyone post to
+//!   the channel): it prints as `<redacted>` and is never put in a message.
+//! - A payload holds key names, dates and statuses; credential IDs only when
+//!   the person allowed them; never a secret.
+//! - Text for Slack and Teams is escaped (`&`, `<`, `>`), so a key's notes
+//!   or application cannot mention `@channel` or inject links.
+
+use std::net::IpAddr;
+
+use serde_json::{Value, json};
+
+use crate::Secret;
+use crate::report::ReportRow;
+use crate::settings::WebhookFormat;
+
+/// The keychain account under which the team channel's address is kept.
+pub const WEBHOOK_URL_ACCOUNT: &str = "setting:webhook-url";
+
+/// Longest accepted webhook address, in bytes.
+pub const URL_MAX: usize = 2048;
+
+/// Why a webhook address was refused. `Display` is a sentence for people,
+/// and never repeats the address.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum UrlError {
+    /// Nothing was given.
+    #[error("The webhook address is empty. Paste the address your team channel gave you.")]
+    Empty,
+    /// Not a web address.
+    #[error(
+        "That is not a web address Keyward understands. Paste the whole webhook address, starting with https://."
+    )]
+    Malformed,
+    /// Plain `http://` to another computer.
+    #[error(
+        "Keyward sends team messages only over https://, so that nobody on the network can read or change them. Use the https:// address your team channel gave you."
+    )]
+    NotHttps,
+    /// Another scheme (ftp:, file:, ...).
+    #[error(
+        "A webhook address starts with https://. Paste the address your team channel gave you."
+    )]
+    Scheme,
+    /// Too long to be a webhook address.
+    #[error(
+        "The webhook address is too long (more than 2048 characters). Check that you pasted only the address."
+    )]
+    TooLong,
+}
+
+/// A validated team-channel address. A secret: never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebhookUrl(Secret);
+
+impl WebhookUrl {
+    /// Checks `raw` (surrounding white space is ignored).
+    pub fn parse(raw: &str) -> Result<Self, UrlError> {
+        let text = raw.trim();
+        if text.is_empty() {
+            return Err(UrlError::Empty);
+        }
+        if text.len() > URL_MAX {
+            return Err(UrlError::TooLong);
+        }
+        let url = url::Url::parse(text).map_err(|_| UrlError::Malformed)?;
+        if !matches!(url.scheme(), "https" | "http") {
+            return Err(UrlError::Scheme);
+        }
+        let host = url.host().ok_or(UrlError::Malformed)?;
+        if url.scheme() == "http" && !is_loopback(&host) {
+            return Err(UrlError::NotHttps);
+        }
+        Ok(Self(Secret::new(text.to_owned())))
+    }
+
+    /// The address, for the HTTP client and the keychain only.
+    pub fn expose(&self) -> &str {
+        self.0.expose()
+    }
+
+    /// The address as a secret, for the keychain.
+    pub fn as_secret(&self) -> &Secret {
+        &self.0
+    }
+
+    /// Whether the address points at this computer.
+    pub fn is_loopback(&self) -> bool {
+        url::Url::parse(self.expose())
+            .ok()
+            .and_then(|u| u.host().map(|h| is_loopback(&h)))
+            .unwrap_or(false)
+    }
+}
+
+impl std::fmt::Debug for WebhookUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookUrl(<redacted>)")
+    }
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),
+        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+    }
+}
+
+/// What to tell the team: a title, lines of text, and the keys concerned.
+///
+/// Lines should name keys and dates only; credential IDs are added from
+/// `keys` when the person allowed them, never from the lines.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Digest {
+    /// One line summing it up, e.g. "3 keys need rotating".
+    pub title: String,
+    /// The details, one per line.
+    pub lines: Vec<String>,
+    /// The keys the message is about (report rows: names, dates, status).
+    pub keys: Vec<ReportRow>,
+}
+
+impl Digest {
+    /// A digest about `keys`, with a line per key saying where it stands.
+    pub fn for_keys(title: impl Into<String>, keys: Vec<ReportRow>) -> Self {
+        let lines = keys.iter().map(key_line).collect();
+        Self {
+            title: title.into(),
+            lines,
+            keys,
+        }
+    }
+
+    /// The message `keyward webhook test` sends.
+    pub fn test_message() -> Self {
+        Self {
+            title: "Keyward test message".into(),
+            lines: vec!["This team channel will receive Keyward's key rotation reminders.".into()],
+            keys: Vec::new(),
+        }
+    }
+}
+
+/// "payments-api-… (payments-api): 12 days overdue, rotate by 2026-04-01".
+pub fn key_line(row: &ReportRow) -> String {
+    use crate::rotation::RotationStatus;
+    let k = &row.key;
+    let date = k.rotate_by.get(..10).unwrap_or(&k.rotate_by);
+    let days = |n: i64| {
+        if n == 1 {
+            "1 day".to_owned()
+        } else {
+            format!("{n} days")
+        }
+    };
+    let status = if row.pending_deletion {
+        let after = k
+            .delete_after
+            .as_deref()
+            .and_then(|d| d.get(..10))
+            .unwrap_or("now");
+        format!("replaced; delete it after {after}")
+    } else {
+        match k.status {
+            RotationStatus::Overdue if row.days_overdue > 0 => {
+                format!("{} overdue (rotate by {date})", days(row.days_overdue))
+            }
+            RotationStatus::Overdue => format!("due today ({date})"),
+            RotationStatus::DueSoon => format!("due in {} ({date})", days(k.days_until_due)),
+            RotationStatus::Ok => format!("ok (rotate by {date})"),
+        }
+    };
+    format!("{} ({}): {status}", k.name, k.service)
+}
+
+/// Who sends the message: shown so a lead with many machines knows whose keys these are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sender {
+    /// The computer's name.
+    pub machine: String,
+    /// The person's login name.
+    pub user: String,
+}
+
+/// The request body for `format`.
+pub fn payload(
+    format: WebhookFormat,
+    include_ids: bool,
+    digest: &Digest,
+    sender: &Sender,
+) -> Value {
+    let footer = format!("Sent by Keyward for {} on {}.", sender.user, sender.machine);
+    let ids: Vec<String> = if include_ids {
+        digest
+            .keys
+            .iter()
+            .map(|r| format!("{}: {}", r.key.name, r.key.credential_id))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    match format {
+        WebhookFormat::Slack => {
+            let mut text = format!("*{}*", escape(&digest.title));
+            for line in &digest.lines {
+                text.push_str(&format!("\n• {}", escape(line)));
+            }
+            if !ids.is_empty() {
+                text.push_str("\nCredential IDs:");
+                for id in &ids {
+                    text.push_str(&format!("\n• {}", escape(id)));
+                }
+            }
+            text.push_str(&format!("\n_{}_", escape(&footer)));
+            json!({ "text": text })
+        }
+        WebhookFormat::Teams => {
+            let mut parts: Vec<String> = digest
+                .lines
+                .iter()
+                .map(|l| format!("- {}", escape(l)))
+                .collect();
+            if !ids.is_empty() {
+                parts.push("Credential IDs:".into());
+                parts.extend(ids.iter().map(|id| format!("- {}", escape(id))));
+            }
+            parts.push(escape(&footer));
+            json!({
+                "@type": "MessageCard",
+                "@context": "https://schema.org/extensions",
+                "summary": digest.title,
+                "title": escape(&digest.title),
+                "text": parts.join("\n\n"),
+            })
+        }
+        WebhookFormat::Json => {
+            let keys: Vec<Value> = digest
+                .keys
+                .iter()
+                .map(|row| {
+                    let mut value = serde_json::to_value(row).unwrap_or(Value::Null);
+                    if let (false, Value::Object(map)) = (include_ids, &mut value) {
+                        map.remove("credential_id");
+                    }
+                    value
+                })
+                .collect();
+            json!({
+                "summary": digest.title,
+                "lines": digest.lines,
+                "machine": sender.machine,
+                "user": sender.user,
+                "keys": keys,
+            })
+        }
+    }
+}
+
+/// Escapes the three characters Slack and Teams treat as markup.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::naming::{KeyName, Label, ServiceName};
+    use crate::record::{History, KeyRecord, KeyState, Origin};
+    use crate::rotation::RotationPolicy;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn https_addresses_are_accepted() {
+        for ok in [
+            "https://hooks.slack.com/services/T000/B000/XXXX",
+            "  https://example.webhook.office.com/webhookb2/abc  ",
+            "https://chat.example.org:8443/hooks/x",
+        ] {
+            assert!(WebhookUrl::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn plain_http_is_accepted_only_to_this_computer() {
+        for ok in [
+            "http://127.0.0.1:8080/hook",
+            "http://127.1.2.3/hook",
+            "http://[::1]:9000/hook",
+            "http://localhost/hook",
+            "http://LOCALHOST:1/hook",
+        ] {
+            let url = WebhookUrl::parse(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
+            assert!(url.is_loopback(), "{ok}");
+        }
+        for refused in [
+            "http://example.com/x",
+            "http://10.0.0.1/hook",
+            "http://localhost.example.com/hook",
+            "http://[::ffff:10.0.0.1]/hook",
+        ] {
+            assert_eq!(
+                WebhookUrl::parse(refused),
+                Err(UrlError::NotHttps),
+                "{refused}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_addresses_are_refused_in_words_without_repeating_them() {
+        let cases = [
+            ("", UrlError::Empty),
+            ("hooks.slack.com/services/x", UrlError::Malformed),
+            ("ftp://example.com/x", UrlError::Scheme),
+            ("file:///etc/passwd", UrlError::Scheme),
+            ("https://", UrlError::Malformed),
+            (
+                &format!("https://example.com/{}", "x".repeat(URL_MAX)),
+                UrlError::TooLong,
+            ),
+        ];
+        for (raw, expected) in cases {
+            let error = WebhookUrl::parse(raw).unwrap_err();
+            assert_eq!(error, expected, "{raw}");
+            let text = error.to_string();
+            assert!(text.ends_with('.'), "a sentence: {text}");
+            assert!(
+                !text.contains("example.com"),
+                "the address is not repeated: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_webhook_address_never_prints_itself() {
+        let url = WebhookUrl::parse("https://hooks.example.com/secret-token").unwrap();
+        assert!(!format!("{url:?}").contains("secret-token"));
+    }
+
+    fn digest() -> Digest {
+        let record = KeyRecord {
+            id: "0123abcd".into(),
+            name: KeyName::parse("payments-api-01_01_2026-09_00").unwrap(),
+            service: ServiceName::parse("payments-api").unwrap(),
+            application: Label::application("<!channel> & co").unwrap(),
+            credential_id: "kwid_CREDENTIAL_ID_1".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
+            origin: Origin::Generated,
+            notes: Label::notes("").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+            reminder: Default::default(),
+            replaced_by: None,
+            delete_after: None,
+        };
+        let now = Utc.with_ymd_and_hms(2026, 4, 13, 9, 0, 0).unwrap();
+        let rows = crate::report::rows(&[record], &RotationPolicy::default(), now);
+        Digest::for_keys("1 key needs rotating <!channel>", rows)
+    }
+
+    fn sender() -> Sender {
+        Sender {
+            machine: "lead-laptop".into(),
+            user: "alex".into(),
+        }
+    }
+
+    #[test]
+    fn a_digest_line_names_the_key_and_its_dates() {
+        let d = digest();
+        assert_eq!(
+            d.lines,
+            [
+                "payments-api-01_01_2026-09_00 (payments-api): 12 days overdue (rotate by 2026-04-01)"
+            ]
+        );
+    }
+
+    #[test]
+    fn slack_payload_is_one_escaped_text_field() {
+        let body = payload(WebhookFormat::Slack, false, &digest(), &sender());
+        let object = body.as_object().unwrap();
+        assert_eq!(object.len(), 1, "Slack-compatible: just text: {body}");
+        let text = body["text"].as_str().unwrap();
+        assert!(
+            text.starts_with("*1 key needs rotating &lt;!channel&gt;*"),
+            "{text}"
+        );
+        assert!(text.contains("12 days overdue"), "{text}");
+        assert!(text.contains("alex on lead-laptop"), "{text}");
+        assert!(!text.contains("<!channel>"), "no mentions injected: {text}");
+    }
+
+    #[test]
+    fn teams_payload_is_a_message_card() {
+        let body = payload(WebhookFormat::Teams, false, &digest(), &sender());
+        assert_eq!(body["@type"], "MessageCard");
+        assert_eq!(body["@context"], "https://schema.org/extensions");
+        assert_eq!(body["summary"], "1 key needs rotating <!channel>");
+        assert!(body["title"].as_str().unwrap().contains("&lt;!channel&gt;"));
+        assert!(body["text"].as_str().unwrap().contains("12 days overdue"));
+    }
+
+    #[test]
+    fn json_payload_carries_machine_user_and_report_fields() {
+        let body = payload(WebhookFormat::Json, false, &digest(), &sender());
+        assert_eq!(body["summary"], "1 key needs rotating <!channel>");
+        assert_eq!(body["machine"], "lead-laptop");
+        assert_eq!(body["user"], "alex");
+        let key = &body["keys"][0];
+        assert_eq!(key["name"], "payments-api-01_01_2026-09_00");
+        assert_eq!(key["days_overdue"], 12);
+        assert_eq!(key["rotate_by"], "2026-04-01T09:00:00Z");
+    }
+
+    #[test]
+    fn credential_ids_are_sent_only_when_allowed() {
+        for format in [
+            WebhookFormat::Slack,
+            WebhookFormat::Teams,
+            WebhookFormat::Json,
+        ] {
+            let without = payload(format, false, &digest(), &sender()).to_string();
+            assert!(
+                !without.contains("kwid_CREDENTIAL_ID_1"),
+                "{format:?}: {without}"
+            );
+            let with = payload(format, true, &digest(), &sender()).to_string();
+            assert!(with.contains("kwid_CREDENTIAL_ID_1"), "{format:?}: {with}");
+        }
+    }
+
+    #[test]
+    fn payloads_never_hold_a_secret() {
+        use crate::memory_store::MemoryStore;
+        use crate::vault::{NewKey, Vault};
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = crate::catalog::Catalog::open(dir.path()).unwrap();
+        let vault = Vault::new(catalog, MemoryStore::default(), RotationPolicy::default());
+        let created = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let (_, secret) = vault
+            .generate(NewKey {
+                service: ServiceName::parse("svc").unwrap(),
+                application: None,
+                name: KeyName::parse("k").unwrap(),
+                notes: Label::notes("").unwrap(),
+                created_at: created,
+            })
+            .unwrap();
+        let rows = crate::report::rows(
+            &vault.catalog().load().unwrap(),
+            vault.policy(),
+            created + chrono::Duration::days(100),
+        );
+        let digest = Digest::for_keys("due", rows);
+        for format in [
+            WebhookFormat::Slack,
+            WebhookFormat::Teams,
+            WebhookFormat::Json,
+        ] {
+            for include_ids in [false, true] {
+                let body = payload(format, include_ids, &digest, &sender()).to_string();
+                assert!(
+                    !body.contains(secret.expose()),
+                    "{format:?} holds the secret"
+                );
+                assert!(
+                    !body.contains(&secret.expose()[5..25]),
+                    "{format:?} holds part of it"
+                );
+            }
+        }
+    }
+}
