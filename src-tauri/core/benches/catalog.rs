@@ -1,5 +1,6 @@
 //! Benchmarks over a 10,000-key catalog: loading and listing, searching, and
-//! planning which keys are due and when the next status change is.
+//! planning which keys are due and when the next status change is, and
+//! planning reminders (what to announce, when to wake).
 //! Run: `cargo bench -p keyward-core`. None of these touch the keychain.
 
 use std::hint::black_box;
@@ -9,6 +10,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use keyward_core::catalog::Catalog;
 use keyward_core::naming::{KeyName, Label, ServiceName};
 use keyward_core::record::{History, KeyRecord, KeyState, Origin};
+use keyward_core::reminders::ReminderPolicy;
 use keyward_core::rotation::{RotationPolicy, RotationStatus};
 
 const KEYS: usize = 10_000;
@@ -79,6 +81,10 @@ fn benches(c: &mut Criterion) {
                 .min();
             black_box((due, next))
         })
+    });
+    let reminders = ReminderPolicy::default();
+    c.bench_function("reminder planning 10k keys", |b| {
+        b.iter(|| black_box(reminders.plan(black_box(&records), now)))
     });
 }
 

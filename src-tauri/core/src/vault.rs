@@ -192,6 +192,63 @@ impl<S: SecretStore> Vault<S> {
         Ok((record, secret))
     }
 
+    /// Rotates a key: generates its replacement (same service and
+    /// application, named by the convention for `now`), then marks the old key
+    /// replaced, to be deleted after `grace`. Returns the new key and its secret.
+    pub fn rotate(
+        &self,
+        query: &str,
+        new_name: KeyName,
+        now: DateTime<Utc>,
+        grace: chrono::Duration,
+    ) -> Result<(KeyRecord, Secret)> {
+        let old = self.find(query)?;
+        if old.replaced_by.is_some() {
+            return Err(Error::Invalid(format!(
+                "\"{}\" has already been replaced. Delete it once no application uses it.",
+                old.name
+            )));
+        }
+        let (new, secret) = self.generate(NewKey {
+            service: old.service.clone(),
+            application: old.application.clone(),
+            name: new_name,
+            notes: old.notes.clone(),
+            created_at: now,
+        })?;
+        self.catalog.update(|keys| {
+            if let Some(key) = keys.iter_mut().find(|k| k.id == old.id) {
+                key.replaced_by = Some(new.id.clone());
+                key.delete_after = Some(now + grace);
+                key.history.rotated_at = Some(now);
+                key.reminder = Default::default();
+            }
+            Ok::<_, Error>(())
+        })?;
+        if let Some(audit) = &self.audit {
+            let detail = format!("replaced by {}", new.name);
+            audit.note(
+                AuditAction::Rotated,
+                Some((&old.id, old.name.as_str())),
+                Some(&detail),
+            );
+        }
+        Ok((new, secret))
+    }
+
+    /// Pauses reminders for a key until `until`.
+    pub fn snooze(&self, query: &str, until: DateTime<Utc>) -> Result<KeyRecord> {
+        let record = self.find(query)?;
+        self.catalog.update(|keys| {
+            let key = keys
+                .iter_mut()
+                .find(|k| k.id == record.id)
+                .ok_or_else(|| Error::NotFound(query.to_owned()))?;
+            crate::reminders::snooze(key, until);
+            Ok(key.clone())
+        })
+    }
+
     /// Deletes a key permanently: its secret from the keychain and its record.
     pub fn delete(&self, query: &str) -> Result<KeyRecord> {
         let record = self.find(query)?;
@@ -575,6 +632,49 @@ mod tests {
             .unwrap();
         assert_eq!(record.origin, Origin::Added);
         assert_eq!(vault.store.get(&record.id).unwrap().expose(), "sk_live_1");
+    }
+
+    #[test]
+    fn rotation_makes_a_new_key_and_marks_the_old_one_for_deletion() {
+        let (_dir, vault) = vault();
+        let mut key = new_key("old");
+        key.application = Label::application("Billing").unwrap();
+        let (old, _) = vault.generate(key).unwrap();
+        let (new, secret) = vault
+            .rotate(
+                "old",
+                KeyName::parse("new").unwrap(),
+                now(),
+                chrono::Duration::days(7),
+            )
+            .unwrap();
+        assert_eq!(new.service, old.service);
+        assert_eq!(new.application, old.application);
+        assert_eq!(vault.store.get(&new.id).unwrap(), secret);
+        let old = vault.find("old").unwrap();
+        assert_eq!(old.replaced_by.as_deref(), Some(new.id.as_str()));
+        assert_eq!(old.delete_after, Some(now() + chrono::Duration::days(7)));
+        assert!(
+            vault.store.contains(&old.id),
+            "the old key stays valid until deleted"
+        );
+        let again = vault.rotate(
+            "old",
+            KeyName::parse("newer").unwrap(),
+            now(),
+            chrono::Duration::days(7),
+        );
+        assert_eq!(again.unwrap_err().code(), "invalid_input");
+    }
+
+    #[test]
+    fn snoozing_pauses_reminders() {
+        let (_dir, vault) = vault();
+        vault.generate(new_key("k")).unwrap();
+        let until = now() + chrono::Duration::days(1);
+        let record = vault.snooze("k", until).unwrap();
+        assert_eq!(record.reminder.snoozed_until, Some(until));
+        assert_eq!(vault.find("k").unwrap().reminder.snoozed_until, Some(until));
     }
 
     #[test]
