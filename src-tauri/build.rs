@@ -14,6 +14,17 @@ const COMMANDS: &[&str] = &[
     "copy_credential_id",
     "delete_key",
     "app_status",
+    "audit_log",
+    "save_report",
+    "get_webhook",
+    "set_webhook",
+    "clear_webhook",
+    "test_webhook",
+    "rotate_key",
+    "snooze_key",
+    "take_open_request",
+    "get_settings",
+    "save_settings",
 ];
 
 fn main() {

@@ -25,7 +25,7 @@ pub struct ClipboardError(String);
 pub struct SecretClipboard {
     inner: Mutex<Option<Clipboard>>,
     last_secret: Mutex<Option<Secret>>,
-    clear_after: Duration,
+    clear_after: Mutex<Duration>,
 }
 
 impl Default for SecretClipboard {
@@ -33,7 +33,7 @@ impl Default for SecretClipboard {
         Self {
             inner: Mutex::new(None),
             last_secret: Mutex::new(None),
-            clear_after: CLEAR_AFTER,
+            clear_after: Mutex::new(CLEAR_AFTER),
         }
     }
 }
@@ -41,7 +41,14 @@ impl Default for SecretClipboard {
 impl SecretClipboard {
     /// How long secrets stay.
     pub fn clear_after(&self) -> Duration {
-        self.clear_after
+        self.clear_after.lock().map_or(CLEAR_AFTER, |d| *d)
+    }
+
+    /// Changes how long secrets stay (from the settings).
+    pub fn set_clear_after(&self, after: Duration) {
+        if let Ok(mut current) = self.clear_after.lock() {
+            *current = after;
+        }
     }
 
     fn with<T>(
@@ -83,7 +90,7 @@ impl SecretClipboard {
             *last = Some(secret.clone());
         }
         let this = self.clone();
-        let delay = self.clear_after;
+        let delay = self.clear_after();
         tauri::async_runtime::spawn(async move {
             tokio::time::sleep(delay).await;
             this.clear_if_holds(&secret);

@@ -4,9 +4,10 @@
 //! tests run the same set-up on Tauri's mock runtime.
 
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use tauri::{Manager, Runtime};
+use keyward_core::settings::SettingsFile;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::clipboard::SecretClipboard;
 use crate::commands::{self, AppState};
@@ -18,6 +19,9 @@ pub const MAIN_WINDOW: &str = "main";
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .manage(state)
+        // Native save dialog for the report, used from Rust only: the window
+        // is granted none of the plugin's own commands.
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(tauri::generate_handler![
             commands::keys::list_keys,
             commands::keys::suggest_name,
@@ -29,6 +33,17 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::clipboard::copy_secret,
             commands::clipboard::copy_credential_id,
             commands::status::app_status,
+            commands::lead::audit_log,
+            commands::lead::save_report,
+            commands::lead::get_webhook,
+            commands::lead::set_webhook,
+            commands::lead::clear_webhook,
+            commands::lead::test_webhook,
+            commands::rotation::rotate_key,
+            commands::rotation::snooze_key,
+            commands::rotation::take_open_request,
+            commands::settings::get_settings,
+            commands::settings::save_settings,
         ])
 }
 
@@ -37,13 +52,20 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
-/// The state of a running app over the user's catalog and keychain.
+/// The state of a running app over the user's catalog, keychain and settings.
 pub fn app_state(
     vault: keyward_core::vault::Vault<keyward_core::keychain::OsKeychain>,
+    settings: SettingsFile,
 ) -> AppState {
+    let clipboard = SecretClipboard::default();
+    let clear_after = settings.load_or_default().clipboard_clear_seconds;
+    clipboard.set_clear_after(std::time::Duration::from_secs(u64::from(clear_after)));
     AppState {
         vault: Arc::new(vault),
-        clipboard: Arc::new(SecretClipboard::default()),
+        clipboard: Arc::new(clipboard),
+        settings,
+        replan: Arc::new(tokio::sync::Notify::new()),
+        open_request: Arc::new(Mutex::new(None)),
     }
 }
 
@@ -61,16 +83,64 @@ fn open_main_window<R: Runtime, M: Manager<R>>(app: &M) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Builds and runs the desktop app until the person quits.
-pub fn run() -> ExitCode {
+/// Shows the window on the key a clicked notification named.
+fn open_key<R: Runtime>(app: &AppHandle<R>, id: String) {
+    if let Some(state) = app.try_state::<AppState>()
+        && let Ok(mut request) = state.open_request.lock()
+    {
+        *request = Some(id.clone());
+    }
+    if let Err(error) = open_main_window(app) {
+        eprintln!("keyward: could not show the window: {error}");
+    }
+    let _ = app.emit("open-key", serde_json::json!({ "id": id }));
+}
+
+/// Connects the reminder task to the tray and the window.
+struct Sink<R: Runtime> {
+    app: AppHandle<R>,
+    tray: Option<crate::tray::TrayStatus<R>>,
+}
+
+impl<R: Runtime> crate::reminders::ReminderSink for Sink<R> {
+    fn attention(&self, rotate: usize, delete: usize) {
+        if let Some(tray) = &self.tray {
+            tray.set(rotate, delete);
+        }
+    }
+
+    fn announced(&self) {
+        let _ = self.app.emit("keys-changed", ());
+    }
+
+    fn open_key(&self, id: String) {
+        let app = self.app.clone();
+        let _ = self.app.run_on_main_thread(move || open_key(&app, id));
+    }
+}
+
+/// Builds and runs the desktop app until the person quits. With
+/// `background`, it starts in the tray without opening the window.
+pub fn run(background: bool) -> ExitCode {
+    let settings = match crate::cli::config_dir() {
+        Ok(dir) => SettingsFile::new(&dir),
+        Err(error) => {
+            eprintln!("keyward: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
     let state = match crate::cli::open_vault() {
-        Ok(vault) => app_state(vault),
+        Ok(vault) => app_state(vault, settings),
         Err(error) => {
             eprintln!("keyward: {error}");
             return ExitCode::FAILURE;
         }
     };
     let clipboard = state.clipboard.clone();
+    let catalog = state.vault.catalog().clone();
+    let settings = state.settings.clone();
+    let replan = state.replan.clone();
+    let audit = state.vault.audit().cloned();
     let app = builder(tauri::Builder::default(), state)
         // A second launch focuses the first window instead of opening another.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -78,8 +148,30 @@ pub fn run() -> ExitCode {
                 eprintln!("keyward: could not show the window: {error}");
             }
         }))
-        .setup(|app| {
-            open_main_window(app)?;
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let tray = match crate::tray::build(&handle, |app| {
+                if let Err(error) = open_main_window(app) {
+                    eprintln!("keyward: could not show the window: {error}");
+                }
+            }) {
+                Ok(tray) => Some(tray),
+                Err(error) => {
+                    eprintln!(
+                        "keyward: no tray icon ({error}); Keyward quits when its window closes."
+                    );
+                    None
+                }
+            };
+            let has_tray = tray.is_some();
+            let sink = Arc::new(Sink { app: handle, tray });
+            app.manage(crate::reminders::ReminderTask::start(
+                catalog, settings, audit, replan, sink,
+            ));
+            app.manage(TrayPresence(has_tray));
+            if !background || !has_tray {
+                open_main_window(app)?;
+            }
             Ok(())
         })
         .build(context());
@@ -90,10 +182,19 @@ pub fn run() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    app.run(move |_app, event| {
-        if let tauri::RunEvent::Exit = event {
-            clipboard.clear_on_exit();
+    app.run(move |app, event| match event {
+        // Closing the window destroys it (freeing the page's memory); with a
+        // tray, Keyward keeps running for reminders until Quit.
+        tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } if app.try_state::<TrayPresence>().is_some_and(|t| t.0) => {
+            api.prevent_exit();
         }
+        tauri::RunEvent::Exit => clipboard.clear_on_exit(),
+        _ => {}
     });
     ExitCode::SUCCESS
 }
+
+/// Whether a tray icon exists (so closing the window must not quit).
+struct TrayPresence(bool);

@@ -12,10 +12,11 @@ use serde_json::{Value, json};
 
 use crate::util::*;
 
-/// tauri-driver's ports are fixed: one window test at a time.
-static DRIVER: Mutex<()> = Mutex::new(());
+/// tauri-driver's ports are fixed and the app is single-instance: one
+/// window test at a time.
+static DRIVER: &Mutex<()> = &APP_RUNNING;
 
-struct Driver(Child);
+struct Driver(pub Child);
 
 impl Drop for Driver {
     /// Stops tauri-driver and everything it started (WebKitWebDriver, the
@@ -358,5 +359,93 @@ fn html_in_names_and_notes_is_shown_as_text() {
         assert!(!injected.as_str().unwrap().contains("pwned"), "no script ran");
         screenshot(&client, "07-html-as-text").await;
         client.close().await.unwrap();
+    });
+}
+
+/// The X windows on the session's display, one line each (`xwininfo -tree`).
+fn x_windows() -> String {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("xwininfo (x11-utils)");
+    text(&out.stdout)
+}
+
+#[test]
+fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_tray() {
+    let app = App::new();
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            "legacy-billing",
+            "--credential-id",
+            "cid",
+            "--created",
+            &days_ago(120),
+        ],
+        "secret-value",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
+    let driver = start_driver(&app);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let client = connect().await;
+        heading(&client, "API keys").await;
+        let row = wait_for(&client, Locator::XPath("//button[contains(concat(' ',@class,' '),' row ')]")).await;
+        let row_text = client
+            .execute("return document.querySelector('button.row').textContent", vec![])
+            .await
+            .unwrap();
+        let row_text = row_text.as_str().unwrap_or_default();
+        assert!(row_text.contains("overdue"), "the list says the key is overdue: {row_text}");
+        assert!(row.attr("class").await.unwrap().unwrap_or_default().contains("overdue"));
+        screenshot(&client, "08-overdue").await;
+
+        // Rotate it: a replacement is made and shown once; the old key is marked for deletion.
+        row.click().await.unwrap();
+        click_button(&client, "Rotate this key…").await;
+        screenshot(&client, "09-rotate-dialog").await;
+        click_button(&client, "Make the new key").await;
+        heading(&client, "The new key is ready").await;
+        let secret = wait_for(&client, Locator::Css("code.secret")).await.text().await.unwrap();
+        screenshot(&client, "10-rotated").await;
+        click_button(&client, "Done").await;
+        let keys = app.list();
+        assert_eq!(keys.len(), 2, "the old key and its replacement");
+        let old = keys.iter().find(|k| k["replaced_by"].is_string()).expect("the old key is marked replaced");
+        let new = keys.iter().find(|k| k["replaced_by"].is_null()).unwrap();
+        assert_eq!(old["replaced_by"], new["id"]);
+        assert!(old["delete_after"].is_string(), "with a date to delete it after");
+        assert_eq!(new["service"], "legacy-billing");
+        assert_eq!(keychain_secret(new["id"].as_str().unwrap()).as_deref(), Some(secret.as_str()));
+        click_button(&client, "Keys").await;
+        heading(&client, "API keys").await;
+        let listed = client
+            .execute("return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent).join('|')", vec![])
+            .await
+            .unwrap();
+        assert!(listed.as_str().unwrap_or_default().contains("Replaced"), "the list shows the old key as replaced: {listed}");
+        screenshot(&client, "11-replaced").await;
+
+        let keyward = descendants(driver.0.id())
+            .into_iter()
+            .find(|pid| {
+                std::fs::read_link(format!("/proc/{pid}/exe"))
+                    .is_ok_and(|exe| exe.ends_with("keyward"))
+            })
+            .expect("the app runs under tauri-driver");
+        assert!(x_windows().contains("tray-icon tray app main"), "the tray icon exists");
+        // Close it as a person would (the window manager's close message).
+        session_helper("close-window", &["Keyward"]);
+        std::thread::sleep(Duration::from_secs(2));
+        assert!(
+            std::path::Path::new(&format!("/proc/{keyward}")).exists(),
+            "Keyward keeps running after its window is closed"
+        );
+        let windows = x_windows();
+        assert!(windows.contains("tray-icon tray app main"), "the tray icon stays");
+        assert!(!windows.contains("\"Keyward\": (\"keyward\" \"Keyward\")"), "the window is gone: {windows}");
     });
 }

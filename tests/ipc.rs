@@ -25,7 +25,8 @@ fn window(app_dirs: &App, label: &str) -> Window {
         OsKeychain::new(std::time::Duration::from_secs(20)),
         RotationPolicy::default(),
     );
-    let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault))
+    let settings = keyward_core::settings::SettingsFile::new(&app_dirs.root.path().join("config"));
+    let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault, settings))
         .build(keyward::gui::context())
         .expect("the app builds on the mock runtime");
     let webview = WebviewWindowBuilder::new(&app, label, Default::default())

@@ -8,7 +8,7 @@ use crate::util::*;
 #[test]
 fn a_locked_keychain_with_an_unanswered_prompt_fails_cleanly_within_the_timeout() {
     let app = App::exclusive();
-    session_helper("lock-keyring");
+    session_helper("lock-keyring", &[]);
     let started = Instant::now();
     let mut child = app
         .cmd(&["generate", "--service", "locked"])
@@ -20,8 +20,8 @@ fn a_locked_keychain_with_an_unanswered_prompt_fails_cleanly_within_the_timeout(
     let status = wait_within(&mut child, Duration::from_secs(15));
     let elapsed = started.elapsed();
     let out = child.wait_with_output().unwrap();
-    session_helper("dismiss-prompt");
-    session_helper("unlock-keyring");
+    session_helper("dismiss-prompt", &[]);
+    session_helper("unlock-keyring", &[]);
     assert_eq!(status.code(), Some(1));
     assert!(
         elapsed >= Duration::from_secs(3),
@@ -43,7 +43,7 @@ fn a_locked_keychain_with_an_unanswered_prompt_fails_cleanly_within_the_timeout(
 fn a_dismissed_unlock_prompt_says_the_keychain_is_locked() {
     let app = App::exclusive();
     let key = app.generate(&unique("before-lock"));
-    session_helper("lock-keyring");
+    session_helper("lock-keyring", &[]);
     let mut child = app
         .cmd(&["reveal", key["name"].as_str().unwrap()])
         .stdout(Stdio::piped())
@@ -51,10 +51,10 @@ fn a_dismissed_unlock_prompt_says_the_keychain_is_locked() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(500));
-    session_helper("dismiss-prompt");
+    session_helper("dismiss-prompt", &[]);
     let status = wait_within(&mut child, Duration::from_secs(15));
     let out = child.wait_with_output().unwrap();
-    session_helper("unlock-keyring");
+    session_helper("unlock-keyring", &[]);
     assert_eq!(status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("keychain is locked"), "{err}");

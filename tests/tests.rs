@@ -13,3 +13,10 @@ mod e2e;
 mod ipc;
 mod keychain_faults;
 mod no_secret_leaks;
+// For security leads: audit log, report, team channel.
+mod audit;
+mod hook_server;
+mod lead_ipc;
+mod reminders;
+mod report;
+mod webhook;

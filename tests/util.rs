@@ -10,6 +10,10 @@ use serde_json::Value;
 
 pub const SERVICE: &str = "app.keyward.desktop";
 
+/// Keyward is single-instance: tests that run the app (window or
+/// background) take this so only one runs at a time.
+pub static APP_RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Tests that lock the keyring take this exclusively; all others share it.
 static KEYRING: RwLock<()> = RwLock::new(());
 
@@ -197,11 +201,12 @@ pub fn keychain_store(id: &str, secret: &str) {
 }
 
 /// Runs one of the session helpers in tests/session/.
-pub fn session_helper(name: &str) {
+pub fn session_helper(name: &str, args: &[&str]) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/session")
         .join(name);
     let out = Command::new(&path)
+        .args(args)
         .stdin(Stdio::null())
         .output()
         .expect("helper runs");

@@ -107,6 +107,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
             let orphans = vault.orphans()?;
             output::check(&recovery, &orphans, json);
         }
+        Command::Lead(command) => return super::lead::run(vault, command, now),
     }
     Ok(0)
 }
@@ -149,7 +150,7 @@ fn read_secret() -> Result<Secret> {
 }
 
 /// Reads a line from the terminal with echo turned off.
-fn read_hidden_line() -> Result<String> {
+pub(super) fn read_hidden_line() -> Result<String> {
     let echo = |on: bool| {
         std::process::Command::new("stty")
             .arg(if on { "echo" } else { "-echo" })

@@ -7,6 +7,7 @@
 //! uses 3 (some keys due soon, none overdue) and 4 (at least one overdue).
 
 mod keys;
+mod lead;
 mod output;
 
 use std::path::PathBuf;
@@ -15,7 +16,6 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use keyward_core::catalog::Catalog;
 use keyward_core::keychain::OsKeychain;
-use keyward_core::rotation::RotationPolicy;
 use keyward_core::vault::Vault;
 
 /// Keyward keeps your organisation's API keys safe. Run it without a command to open the window.
@@ -25,6 +25,9 @@ pub struct Args {
     /// What to do; without one, the Keyward window opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Start in the background (tray and reminders) without opening the window.
+    #[arg(long)]
+    pub background: bool,
 }
 
 /// The headless commands.
@@ -103,6 +106,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// For security leads: the rotation report and the team channel.
+    #[command(flatten)]
+    Lead(lead::LeadCommand),
 }
 
 /// Exit status for "something failed".
@@ -132,9 +138,25 @@ pub fn data_dir() -> Result<PathBuf, keyward_core::Error> {
     })
 }
 
-/// The vault over the user's catalog and the OS keychain.
+/// The config folder: `KEYWARD_CONFIG_DIR` if set, else the platform's.
+pub fn config_dir() -> Result<PathBuf, keyward_core::Error> {
+    if let Some(dir) = std::env::var_os("KEYWARD_CONFIG_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    keyward_core::default_config_dir().ok_or_else(|| {
+        keyward_core::Error::Invalid(
+            "Keyward could not find your home folder to keep its settings in. Set HOME and try again."
+                .into(),
+        )
+    })
+}
+
+/// The vault over the user's catalog and the OS keychain, with the rotation
+/// policy from the person's settings.
 pub fn open_vault() -> Result<Vault<OsKeychain>, keyward_core::Error> {
     let catalog = Catalog::open(data_dir()?)?;
     let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
-    Ok(Vault::new(catalog, keychain, RotationPolicy::default()))
+    let settings = keyward_core::settings::SettingsFile::new(&config_dir()?).load_or_default();
+    let audit = keyward_core::audit::AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
+    Ok(Vault::new(catalog, keychain, settings.policy()).with_audit(audit))
 }

@@ -75,6 +75,16 @@ pub struct GeneratedKey {
     secret: String,
 }
 
+impl GeneratedKey {
+    /// The key and its secret for the window: the one time it is sent unasked.
+    pub fn new(key: KeyView, secret: &keyward_core::Secret) -> Self {
+        Self {
+            key,
+            secret: secret.expose().to_owned(),
+        }
+    }
+}
+
 /// Generates a key, stores its secret in the keychain and returns it once.
 #[tauri::command]
 pub async fn generate_key(
@@ -94,13 +104,10 @@ pub async fn generate_key(
         .into_new_key(true, now)?;
         vault.recover()?;
         let (record, secret) = vault.generate(key)?;
-        Ok(GeneratedKey {
-            key: record.view(vault.policy(), now),
-            // The person asked for this key: this is the one time it is sent unasked.
-            secret: secret.expose().to_owned(),
-        })
+        Ok(GeneratedKey::new(record.view(vault.policy(), now), &secret))
     })
     .await
+    .inspect(|_| state.keys_changed())
 }
 
 /// A request to record an existing key. The secret is wiped after use.
@@ -137,6 +144,7 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
         Ok(record.view(vault.policy(), now))
     })
     .await
+    .inspect(|_| state.keys_changed())
 }
 
 /// The secret of a key, because the person asked to see it.
@@ -169,4 +177,5 @@ pub async fn delete_key(
         Ok(())
     })
     .await
+    .inspect(|()| state.keys_changed())
 }

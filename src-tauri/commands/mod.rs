@@ -5,9 +5,12 @@
 
 pub mod clipboard;
 pub mod keys;
+pub mod lead;
+pub mod rotation;
+pub mod settings;
 pub mod status;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use keyward_core::keychain::OsKeychain;
 use keyward_core::vault::Vault;
@@ -21,6 +24,19 @@ pub struct AppState {
     pub vault: Arc<Vault<OsKeychain>>,
     /// The clipboard, which forgets secrets after a while.
     pub clipboard: Arc<SecretClipboard>,
+    /// The person's settings.
+    pub settings: keyward_core::settings::SettingsFile,
+    /// Wakes the reminder task when keys or settings change.
+    pub replan: Arc<tokio::sync::Notify>,
+    /// A key a clicked notification asked to open, for the window to take.
+    pub open_request: Arc<Mutex<Option<String>>>,
+}
+
+impl AppState {
+    /// Tells the reminder task that keys or settings changed.
+    pub fn keys_changed(&self) {
+        self.replan.notify_one();
+    }
 }
 
 /// An error as the window receives it.
@@ -100,6 +116,13 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<clipboard::Copied>(&cfg),
         one::<status::AppStatus>(&cfg),
         one::<IpcError>(&cfg),
+        one::<keyward_core::audit::AuditEntry>(&cfg),
+        one::<keyward_core::audit::AuditAction>(&cfg),
+        one::<lead::ReportFormat>(&cfg),
+        one::<lead::WebhookTest>(&cfg),
+        one::<crate::webhook::config::WebhookStatus>(&cfg),
+        one::<keyward_core::settings::Settings>(&cfg),
+        one::<keyward_core::settings::WebhookFormat>(&cfg),
     ]
 }
 

@@ -1,0 +1,203 @@
+//! Commands for security leads: the audit log, the report, and the team
+//! channel. The webhook address goes from the window to the keychain and
+//! never back: the window only learns whether one is set up.
+
+use chrono::Utc;
+use keyward_core::Secret;
+use keyward_core::audit::AuditEntry;
+use keyward_core::keychain::{KeychainError, OsKeychain};
+use keyward_core::settings::{Settings, SettingsError, WebhookFormat};
+use keyward_core::team_channel::Digest;
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::{AppState, CommandResult, IpcError, blocking};
+use crate::webhook::config::{self, WebhookStatus};
+use crate::webhook::{self, WebhookError};
+
+/// The report's file formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportFormat {
+    /// Comma-separated values, for spreadsheets.
+    Csv,
+    /// JSON, for scripts.
+    Json,
+}
+
+/// The answer to "Send a test message".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct WebhookTest {
+    /// Whether the channel accepted it.
+    pub delivered: bool,
+    /// What happened, as a sentence.
+    pub message: String,
+}
+
+/// What Keyward did, newest first: for the key `id`, or for all keys.
+#[tauri::command]
+pub async fn audit_log(
+    state: State<'_, AppState>,
+    id: Option<String>,
+) -> CommandResult<Vec<AuditEntry>> {
+    let vault = state.vault.clone();
+    blocking(move || match vault.audit() {
+        Some(audit) => Ok(audit.newest_first(id.as_deref())?),
+        None => Ok(Vec::new()),
+    })
+    .await
+}
+
+/// Asks where to save the report, then saves it (readable only by the
+/// person). The path it was saved to, or `null` when the person cancelled.
+#[tauri::command]
+pub async fn save_report<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    format: ReportFormat,
+) -> CommandResult<Option<String>> {
+    let vault = state.vault.clone();
+    let now = Utc::now();
+    let text = blocking(move || {
+        let rows = keyward_core::report::rows(&vault.catalog().load()?, vault.policy(), now);
+        Ok(match format {
+            ReportFormat::Csv => keyward_core::report::to_csv(&rows),
+            ReportFormat::Json => keyward_core::report::to_json(&rows),
+        })
+    })
+    .await?;
+    let (name, extension) = match format {
+        ReportFormat::Csv => ("CSV spreadsheet", "csv"),
+        ReportFormat::Json => ("JSON", "json"),
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Save the rotation report")
+        .add_filter(name, &[extension])
+        .set_file_name(format!(
+            "keyward-report-{}.{extension}",
+            chrono::Local::now().format("%Y-%m-%d")
+        ))
+        .save_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| IpcError {
+        code: "invalid_input",
+        message: format!(
+            "Keyward cannot save to that place ({e}). Choose a folder on this computer."
+        ),
+    })?;
+    let shown = path.display().to_string();
+    blocking(move || {
+        keyward_core::catalog::write_atomically(&path, text.as_bytes())?;
+        Ok(())
+    })
+    .await?;
+    Ok(Some(shown))
+}
+
+fn keychain() -> OsKeychain {
+    OsKeychain::new(OsKeychain::timeout_from_env())
+}
+
+/// Whether a team channel is set up (never its address).
+#[tauri::command]
+pub async fn get_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
+    let vault = state.vault.clone();
+    let settings = state.settings.load_or_default();
+    blocking(move || Ok(config::status(&keychain(), &settings, vault.audit())?)).await
+}
+
+/// Stores the team channel's address in the keychain and its format in the settings.
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_webhook(
+    state: State<'_, AppState>,
+    url: Secret,
+    format: WebhookFormat,
+    include_credential_ids: bool,
+) -> CommandResult<WebhookStatus> {
+    // Read the settings first: a damaged file is reported, never overwritten.
+    let mut settings = state.settings.load().map_err(settings_error)?;
+    let store = keychain();
+    tauri::async_runtime::spawn_blocking(move || config::set_url(&store, url.expose()))
+        .await
+        .map_err(IpcError::internal)?
+        .map_err(webhook_error)?;
+    settings.webhook_format = format;
+    settings.webhook_include_credential_ids = include_credential_ids;
+    state.settings.save(&settings).map_err(settings_error)?;
+    get_webhook(state).await
+}
+
+/// Removes the team channel's address.
+#[tauri::command]
+pub async fn clear_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
+    tauri::async_runtime::spawn_blocking(|| config::clear_url(&keychain()))
+        .await
+        .map_err(IpcError::internal)?
+        .map_err(keychain_error)?;
+    get_webhook(state).await
+}
+
+/// Sends a test message to the team channel and says how it went.
+#[tauri::command]
+pub async fn test_webhook(state: State<'_, AppState>) -> CommandResult<WebhookTest> {
+    let settings: Settings = state.settings.load_or_default();
+    let audit = state.vault.audit().cloned();
+    let format = settings.webhook_format;
+    let sent = webhook::send_to_team(
+        keychain(),
+        &settings,
+        &Digest::test_message(),
+        audit.as_ref(),
+    )
+    .await;
+    Ok(match sent {
+        Ok(Some(_)) => WebhookTest {
+            delivered: true,
+            message: format!(
+                "The test message was delivered to your team channel ({} format).",
+                webhook::format_name(format)
+            ),
+        },
+        Ok(None) => WebhookTest {
+            delivered: false,
+            message: WebhookError::NotConfigured.to_string(),
+        },
+        Err(WebhookError::Keychain(e)) => return Err(keychain_error(e)),
+        Err(error) => WebhookTest {
+            delivered: false,
+            message: format!("The test message was not delivered. {error}"),
+        },
+    })
+}
+
+fn keychain_error(error: KeychainError) -> IpcError {
+    keyward_core::Error::from(error).into()
+}
+
+fn webhook_error(error: WebhookError) -> IpcError {
+    match error {
+        WebhookError::Keychain(e) => keychain_error(e),
+        WebhookError::InvalidUrl(e) => IpcError {
+            code: "invalid_input",
+            message: e.to_string(),
+        },
+        other => IpcError::internal(other),
+    }
+}
+
+fn settings_error(error: SettingsError) -> IpcError {
+    IpcError {
+        code: match error {
+            SettingsError::OutOfRange(_) => "invalid_input",
+            _ => "io",
+        },
+        message: error.to_string(),
+    }
+}

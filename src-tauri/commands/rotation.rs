@@ -1,0 +1,62 @@
+//! Commands for reminders: rotate, snooze, and opening a key from a notification.
+
+use chrono::{Duration, Utc};
+use keyward_core::record::KeyView;
+use tauri::State;
+
+use super::keys::GeneratedKey;
+use super::{AppState, CommandResult, IpcError, blocking};
+use crate::input::suggested_name;
+
+/// Replaces a key with a new one (same service and application) and marks
+/// the old one for deletion after the grace period. The new secret is shown once.
+#[tauri::command]
+pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult<GeneratedKey> {
+    let vault = state.vault.clone();
+    let settings = state.settings.load_or_default();
+    let generated = blocking(move || {
+        let now = Utc::now();
+        let old = vault.find(&id)?;
+        let name = suggested_name(old.service.as_str(), now)?;
+        vault.recover()?;
+        let (new, secret) = vault.rotate(&id, name, now, settings.grace())?;
+        Ok(GeneratedKey::new(new.view(vault.policy(), now), &secret))
+    })
+    .await?;
+    state.keys_changed();
+    Ok(generated)
+}
+
+/// Pauses reminders for a key for 1 or 7 days.
+#[tauri::command]
+pub async fn snooze_key(
+    state: State<'_, AppState>,
+    id: String,
+    days: u32,
+) -> CommandResult<KeyView> {
+    if !matches!(days, 1 | 7) {
+        return Err(IpcError {
+            code: "invalid_input",
+            message: "Reminders can be paused for 1 day or 7 days.".into(),
+        });
+    }
+    let vault = state.vault.clone();
+    let view = blocking(move || {
+        let now = Utc::now();
+        let record = vault.snooze(&id, now + Duration::days(i64::from(days)))?;
+        Ok(record.view(vault.policy(), now))
+    })
+    .await?;
+    state.keys_changed();
+    Ok(view)
+}
+
+/// The key a clicked notification asked to open, if any (taken once).
+#[tauri::command]
+pub fn take_open_request(state: State<'_, AppState>) -> Option<String> {
+    state
+        .open_request
+        .lock()
+        .ok()
+        .and_then(|mut request| request.take())
+}

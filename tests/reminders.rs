@@ -1,0 +1,266 @@
+//! Rotation reminders from the running app (in the background, window
+//! closed) shown by a real notification daemon (dunst in the session).
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::util::*;
+
+/// Watches every desktop notification sent on the session bus.
+struct NotifyMonitor {
+    child: Child,
+    log: std::path::PathBuf,
+}
+
+impl NotifyMonitor {
+    fn start(app: &App) -> Self {
+        let log = app.root.path().join("notify.log");
+        let file = std::fs::File::create(&log).unwrap();
+        let child = Command::new("dbus-monitor")
+            .args([
+                "--session",
+                "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+            ])
+            .stdin(Stdio::null())
+            .stdout(file)
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-monitor runs");
+        std::thread::sleep(Duration::from_millis(500));
+        Self { child, log }
+    }
+
+    /// The Notify calls seen so far whose text mentions `needle`.
+    fn calls_mentioning(&self, needle: &str) -> Vec<String> {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        text.split("method call")
+            .filter(|call| call.contains("member=Notify") && call.contains(needle))
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+impl Drop for NotifyMonitor {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `keyward --background` with this test's folders.
+fn start_in_background(app: &App) -> Child {
+    app.cmd(&["--background"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+fn stop(mut child: Child) -> String {
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut err = String::new();
+    if let Some(mut stderr) = child.stderr.take() {
+        let _ = stderr.read_to_string(&mut err);
+    }
+    err
+}
+
+fn add_old_key(app: &App, service: &str, days: i64) -> String {
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            service,
+            "--credential-id",
+            "cid",
+            "--created",
+            &days_ago(days),
+            "--json",
+        ],
+        &format!("secret-of-{service}"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    json(&text(&out.stdout))["name"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn old_keys_produce_one_notification_once_and_none_after_a_restart() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let first = add_old_key(&app, &unique("stale-a"), 120);
+    let second = add_old_key(&app, &unique("stale-b"), 100);
+    let fresh = add_old_key(&app, &unique("fresh"), 3);
+    let monitor = NotifyMonitor::start(&app);
+
+    let child = start_in_background(&app);
+    let started = Instant::now();
+    while monitor.calls_mentioning(&first).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no notification was sent"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let log = stop(child);
+
+    let calls = monitor.calls_mentioning(&first);
+    assert_eq!(calls.len(), 1, "one notification for both keys: {calls:?}");
+    let call = &calls[0];
+    assert!(call.contains("\"Keyward\""), "sent as Keyward: {call}");
+    assert!(call.contains("2 keys need rotating"), "{call}");
+    assert!(
+        call.contains(&second) && call.contains("days overdue. Rotate it now."),
+        "{call}"
+    );
+    assert!(!call.contains(&fresh), "a fresh key is not mentioned");
+    assert!(!call.contains("secret-of-"), "no secret in a notification");
+    assert!(
+        !log.contains("not available"),
+        "the daemon was there: {log}"
+    );
+
+    // dunst really showed it: once closed it is in dunst's history.
+    let _ = Command::new("dunstctl").arg("close-all").status();
+    std::thread::sleep(Duration::from_millis(300));
+    let history = Command::new("dunstctl").arg("history").output().unwrap();
+    assert!(
+        text(&history.stdout).contains("2 keys need rotating"),
+        "dunst showed the notification"
+    );
+
+    // A restart announces nothing again: the stage was remembered.
+    let child = start_in_background(&app);
+    std::thread::sleep(Duration::from_secs(4));
+    stop(child);
+    assert_eq!(
+        monitor.calls_mentioning(&first).len(),
+        1,
+        "no repeat after a restart"
+    );
+}
+
+#[test]
+fn without_a_notification_daemon_the_app_keeps_running_and_says_so_once() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    add_old_key(&app, &unique("nodaemon"), 120);
+    // A private bus with no services at all: nothing can answer notifications.
+    let config = app.root.path().join("bus.conf");
+    std::fs::write(
+        &config,
+        "<busconfig><type>session</type><listen>unix:tmpdir=/tmp</listen>\
+         <policy context=\"default\"><allow send_destination=\"*\" eavesdrop=\"true\"/>\
+         <allow eavesdrop=\"true\"/><allow own=\"*\"/></policy></busconfig>",
+    )
+    .unwrap();
+    let mut bus = Command::new("dbus-daemon")
+        .args([
+            "--nofork",
+            "--print-address",
+            &format!("--config-file={}", config.display()),
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut address = String::new();
+    {
+        use std::io::BufRead;
+        let stdout = bus.stdout.as_mut().unwrap();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut address)
+            .unwrap();
+    }
+    let child = app
+        .cmd(&["--background"])
+        .env("DBUS_SESSION_BUS_ADDRESS", address.trim())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    std::thread::sleep(Duration::from_secs(5));
+    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
+    let log = stop(child);
+    let _ = bus.kill();
+    let _ = bus.wait();
+    assert!(
+        alive,
+        "Keyward kept running without a notification daemon: {log}"
+    );
+    assert_eq!(
+        log.matches("desktop notifications are not available")
+            .count(),
+        1,
+        "logged once: {log}"
+    );
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+#[test]
+fn due_follows_the_rotation_period_in_the_settings() {
+    let app = App::new();
+    add_old_key(&app, &unique("monthly"), 40);
+    assert_eq!(
+        app.run(&["due"]).status.code(),
+        Some(0),
+        "40 days is fine with 3 months"
+    );
+    let config = app.root.path().join("config/app.keyward.desktop");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("settings.json"), r#"{"rotation_months": 1}"#).unwrap();
+    let due = app.run(&["due", "--json"]);
+    assert_eq!(
+        due.status.code(),
+        Some(4),
+        "overdue with a one-month period"
+    );
+}
+
+#[test]
+fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
+    use crate::hook_server::{HookServer, Reply};
+    let app = App::new();
+    let channel = crate::webhook::Channel::take(&app);
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let server = HookServer::start(&[Reply::Status(200)]);
+    channel.set(&server.url("reminders"), &["--format", "slack"]);
+    let name = add_old_key(&app, &unique("team-stale"), 110);
+
+    let child = start_in_background(&app);
+    let started = Instant::now();
+    while server.bodies().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no digest reached the team channel"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    stop(child);
+    let child = start_in_background(&app);
+    std::thread::sleep(Duration::from_secs(3));
+    stop(child);
+
+    let bodies = server.bodies();
+    assert_eq!(
+        bodies.len(),
+        1,
+        "one digest for the stage, none after a restart: {bodies:?}"
+    );
+    let digest = json(&bodies[0]);
+    let message = digest["text"].as_str().expect("a Slack-style message");
+    assert!(message.contains(&name), "{message}");
+    assert!(!bodies[0].contains("secret-of-"), "no secret in the digest");
+    let audit = std::fs::read_to_string(app.data_dir().join("audit.log")).unwrap();
+    assert!(
+        audit.contains("\"reminder_sent\"") && audit.contains("\"webhook_sent\""),
+        "{audit}"
+    );
+}
