@@ -13,18 +13,22 @@ use tauri::{WebviewWindow, WebviewWindowBuilder};
 
 use crate::util::*;
 
-struct Window {
+pub struct Window {
     _app: tauri::App<MockRuntime>,
     webview: WebviewWindow<MockRuntime>,
 }
 
-fn window(app_dirs: &App, label: &str) -> Window {
+pub fn window(app_dirs: &App, label: &str) -> Window {
     let catalog = Catalog::open(app_dirs.data_dir()).unwrap();
     let vault = Vault::new(
         catalog,
         OsKeychain::new(std::time::Duration::from_secs(20)),
         RotationPolicy::default(),
-    );
+    )
+    .with_audit(keyward_core::audit::AuditLog::in_dir(
+        &app_dirs.data_dir(),
+        chrono::Utc::now,
+    ));
     let settings = keyward_core::settings::SettingsFile::new(&app_dirs.root.path().join("config"));
     let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault, settings))
         .build(keyward::gui::context())
@@ -35,7 +39,7 @@ fn window(app_dirs: &App, label: &str) -> Window {
     Window { _app: app, webview }
 }
 
-fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
+pub fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
     get_ipc_response(
         &window.webview,
         InvokeRequest {

@@ -2,66 +2,17 @@
 //! Tauri's mock runtime, with the app's real access control, the real
 //! keychain and a real HTTP server on 127.0.0.1.
 
-use chrono::Utc;
-use keyward_core::audit::AuditLog;
-use keyward_core::catalog::Catalog;
-use keyward_core::keychain::OsKeychain;
-use keyward_core::rotation::RotationPolicy;
-use keyward_core::settings::SettingsFile;
-use keyward_core::vault::Vault;
 use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
 
 use crate::hook_server::{HookServer, Reply};
+use crate::ipc::{invoke, window};
 use crate::util::*;
 use crate::webhook::{ACCOUNT, Channel};
-
-struct Window {
-    _app: tauri::App<MockRuntime>,
-    webview: WebviewWindow<MockRuntime>,
-}
-
-fn window(dirs: &App) -> Window {
-    let catalog = Catalog::open(dirs.data_dir()).unwrap();
-    let vault = Vault::new(
-        catalog,
-        OsKeychain::new(std::time::Duration::from_secs(20)),
-        RotationPolicy::default(),
-    )
-    .with_audit(AuditLog::in_dir(&dirs.data_dir(), Utc::now));
-    let settings = SettingsFile::new(&dirs.root.path().join("config"));
-    let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault, settings))
-        .build(keyward::gui::context())
-        .expect("the app builds on the mock runtime");
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Window { _app: app, webview }
-}
-
-fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &window.webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
-}
 
 #[test]
 fn the_audit_log_lists_what_happened_newest_first_for_one_key_or_all() {
     let dirs = App::new();
-    let win = window(&dirs);
+    let win = window(&dirs, "main");
     let mut ids = Vec::new();
     let mut secrets = Vec::new();
     for service in ["Audit One", "Audit Two"] {
@@ -101,7 +52,7 @@ fn the_audit_log_lists_what_happened_newest_first_for_one_key_or_all() {
 #[test]
 fn the_window_cannot_open_dialogs_itself_only_through_save_report() {
     let dirs = App::new();
-    let win = window(&dirs);
+    let win = window(&dirs, "main");
     for command in [
         "plugin:dialog|save",
         "plugin:dialog|open",
@@ -120,7 +71,7 @@ fn the_window_cannot_open_dialogs_itself_only_through_save_report() {
 fn the_team_channel_is_set_tested_and_cleared_from_the_window_and_its_address_never_comes_back() {
     let dirs = App::new();
     let _channel = Channel::take(&dirs);
-    let win = window(&dirs);
+    let win = window(&dirs, "main");
     let server = HookServer::start(&[Reply::Status(200)]);
     let url = server.url(&unique("window-token"));
 
@@ -168,7 +119,7 @@ fn the_team_channel_is_set_tested_and_cleared_from_the_window_and_its_address_ne
 fn a_failed_message_is_shown_as_the_last_error_until_one_is_delivered() {
     let dirs = App::new();
     let _channel = Channel::take(&dirs);
-    let win = window(&dirs);
+    let win = window(&dirs, "main");
     let server = HookServer::start(&[Reply::Status(404), Reply::Status(200)]);
     invoke(
         &win,

@@ -1,19 +1,6 @@
 //! Secrets never touch a file: every file the app wrote is searched for them.
 
-use std::path::Path;
-
 use crate::util::*;
-
-fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
 
 #[test]
 fn no_file_the_app_wrote_contains_a_secret() {

@@ -245,3 +245,15 @@ pub fn wait_within(child: &mut std::process::Child, limit: Duration) -> std::pro
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+/// Every file below `dir`, recursively.
+pub fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else {
+            out.push(path);
+        }
+    }
+}

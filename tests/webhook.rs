@@ -304,17 +304,6 @@ fn the_address_lives_only_in_the_keychain_is_never_shown_and_is_not_an_orphan() 
     assert!(text(&out.stderr).contains("No team channel is set up"));
 }
 
-fn files_under(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            files_under(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn send_digest_posts_names_and_dates_of_real_keys_and_never_a_secret() {
     let app = App::new();

@@ -9,7 +9,7 @@
 //!
 //! # Calling it (for the reminder task)
 //!
-//! ```ignore
+//! ```text
 //! use keyward::webhook;
 //! use keyward_core::team_channel::Digest;
 //!
