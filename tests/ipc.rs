@@ -167,3 +167,34 @@ fn another_window_cannot_call_the_commands() {
     let refused = invoke(&win, "list_keys", json!({})).unwrap_err();
     assert!(refused.to_string().contains("not allowed"), "{refused}");
 }
+
+#[test]
+fn start_at_login_writes_and_removes_an_autostart_entry() {
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    let mut settings = invoke(&win, "get_settings", json!({})).unwrap();
+    assert_eq!(
+        settings["start_at_login"], false,
+        "off until the person turns it on"
+    );
+    let entry = keyward::autostart::entry_path().expect("a config folder");
+    settings["start_at_login"] = json!(true);
+    invoke(&win, "save_settings", json!({ "settings": settings })).unwrap();
+    let text = std::fs::read_to_string(&entry).expect("the autostart entry exists");
+    assert!(
+        text.contains("--background") && text.contains("Name=Keyward"),
+        "{text}"
+    );
+    settings["start_at_login"] = json!(false);
+    invoke(&win, "save_settings", json!({ "settings": settings })).unwrap();
+    assert!(!entry.exists(), "turned off again");
+    settings["clipboard_clear_seconds"] = json!(1);
+    let refused = invoke(&win, "save_settings", json!({ "settings": settings })).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("5 to 600 seconds")
+    );
+}

@@ -264,3 +264,43 @@ fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
         "{audit}"
     );
 }
+
+#[test]
+fn a_second_launch_opens_the_window_of_the_first_and_exits() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let first = start_in_background(&app);
+    std::thread::sleep(Duration::from_secs(3));
+    let windows = || {
+        text(
+            &Command::new("xwininfo")
+                .args(["-root", "-tree"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+    };
+    assert!(
+        !windows().contains("\"Keyward\": ("),
+        "started in the background: no window yet"
+    );
+    let started = Instant::now();
+    let mut second = app
+        .cmd(&[])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let status = wait_within(&mut second, Duration::from_secs(15));
+    assert!(status.success(), "the second launch hands over and exits");
+    let mut opened = false;
+    while started.elapsed() < Duration::from_secs(10) && !opened {
+        opened = windows().contains("\"Keyward\": (");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let pid = first.id();
+    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
+    stop(first);
+    assert!(opened, "the first Keyward opened its window");
+    assert!(alive, "the first Keyward keeps running");
+}
