@@ -13,7 +13,6 @@
 //! channel, if one is set up, on a task of its own so that nothing waits.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -43,11 +42,10 @@ pub trait ReminderSink: Send + Sync + 'static {
     fn open_key(&self, id: String);
 }
 
-/// Handle of the running task; dropping it stops the task.
+/// Handle of the running task; dropping it stops the task. Whoever holds
+/// `replan` (given to [`ReminderTask::start`]) makes it look again at once.
 pub struct ReminderTask {
     stop: watch::Sender<bool>,
-    replan: Arc<Notify>,
-    wakeups: Arc<AtomicU64>,
 }
 
 impl ReminderTask {
@@ -60,39 +58,21 @@ impl ReminderTask {
         sink: Arc<dyn ReminderSink>,
     ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
-        let wakeups = Arc::new(AtomicU64::new(0));
-        let counter = wakeups.clone();
-        let wake = replan.clone();
         let notifier = Arc::new(Notifier::default());
         tauri::async_runtime::spawn(async move {
             loop {
-                counter.fetch_add(1, Ordering::Relaxed);
                 let sleep = look(&catalog, &settings, audit.as_ref(), &notifier, &sink).await;
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
                     eprintln!("keyward: reminder task sleeps for {} s", sleep.as_secs());
                 }
                 tokio::select! {
                     () = tokio::time::sleep(sleep) => {}
-                    () = wake.notified() => {}
+                    () = replan.notified() => {}
                     _ = stopped.changed() => break,
                 }
             }
         });
-        Self {
-            stop,
-            replan,
-            wakeups,
-        }
-    }
-
-    /// Asks the task to look again now (keys or settings changed).
-    pub fn replan(&self) {
-        self.replan.notify_one();
-    }
-
-    /// How many times the task has woken up.
-    pub fn wakeups(&self) -> u64 {
-        self.wakeups.load(Ordering::Relaxed)
+        Self { stop }
     }
 }
 
