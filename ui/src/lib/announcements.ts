@@ -2,9 +2,10 @@
  * The short sentences Keyward says after an action, shown in the status area and read out by
  * screen readers ("Key saved", "Copied").
  */
+import { formatCount } from './numbers';
 
 function count(n: number, one: string, many: string): string {
-  return `${n.toLocaleString('en-GB')} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
 
 /** After `copy_secret`: says when the clipboard will be cleared. */
@@ -30,7 +31,7 @@ export function searchResult(found: number): string {
 
 /** "Showing 12 of 10,000 keys" when filtering, "10,000 keys" otherwise. */
 export function shownCount(shown: number, total: number): string {
-  return shown === total ? keyCount(total) : `Showing ${shown.toLocaleString('en-GB')} of ${keyCount(total)}`;
+  return shown === total ? keyCount(total) : `Showing ${formatCount(shown)} of ${keyCount(total)}`;
 }
 
 /** The start-up notice about changes that were interrupted last time and have been tidied up. */

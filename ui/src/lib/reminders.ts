@@ -7,6 +7,7 @@
  * moment the status says "delete it now"; paused reminders still count, because the keys still
  * need the work (pausing only quiets notifications).
  */
+import { formatCount } from './numbers';
 import { deleteIsDue, needsRotating } from './rotation';
 import type { KeyView } from './types';
 
@@ -32,7 +33,7 @@ export function attentionCounts(
 }
 
 function count(n: number): string {
-  return n.toLocaleString('en-GB');
+  return formatCount(n);
 }
 
 /** "3 keys need rotating", "1 key needs rotating". */
