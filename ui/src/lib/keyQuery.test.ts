@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByStatus, DEFAULT_QUERY, indexKeys, isFiltering, queryKeys, type KeyQuery } from './keyQuery';
+import { countByStatus, DEFAULT_QUERY, fold, indexKeys, isFiltering, matchesFilter, queryKeys, sortedIndex, type KeyQuery, type SortOrder, type StatusFilter } from './keyQuery';
 import type { KeyView, RotationStatus } from './types';
 
 function key(id: string, name: string, service: string, application: string | null, created: string, status: RotationStatus = 'ok'): KeyView {
@@ -132,5 +132,64 @@ describe('isFiltering', () => {
   it('is true when searching or filtering', () => {
     expect(isFiltering({ ...DEFAULT_QUERY, text: 'x' })).toBe(true);
     expect(isFiltering({ ...DEFAULT_QUERY, status: 'overdue' })).toBe(true);
+  });
+});
+
+describe('the search index (sorted once per load, folded once per key)', () => {
+  /** queryKeys as it was before the index kept sorted orders: filter, then sort the matches. */
+  function reference(keys: readonly KeyView[], q: KeyQuery): string[] {
+    const slowFold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+    const words = slowFold(q.text).split(/\s+/).filter((w) => w.length > 0);
+    const entries = keys.map((k) => {
+      const created = Date.parse(k.created_at);
+      return { key: k, haystack: slowFold([k.name, k.service, k.application ?? ''].join('\u0000')), createdMs: Number.isNaN(created) ? 0 : created };
+    });
+    const matching = entries.filter((e) => matchesFilter(e.key, q.status) && words.every((w) => e.haystack.includes(w)));
+    const direction = q.sort === 'newest' ? -1 : 1;
+    matching.sort((a, b) => direction * (a.createdMs - b.createdMs) || a.key.name.localeCompare(b.key.name) || a.key.id.localeCompare(b.key.id));
+    return matching.map((e) => e.key.id);
+  }
+
+  // Many keys, with creation times that repeat (ties), unreadable dates, accents and statuses.
+  const SERVICES = ['Payments API', 'Maps', 'Café stats', 'Ünïcode', 'billing', 'ＦＵＬＬ width'];
+  const STATUSES: RotationStatus[] = ['ok', 'due_soon', 'overdue'];
+  const MANY: KeyView[] = Array.from({ length: 600 }, (_, i) => {
+    const service = SERVICES[(i * 7) % SERVICES.length];
+    const created = i % 37 === 0 ? 'not a date' : new Date(Date.UTC(2026, 0, 1 + (i % 50), (i * 13) % 24)).toISOString();
+    const k = key(`id-${(i * 7919) % 1000}`, `${service.toLowerCase().replace(/\s+/g, '-')}-${i % 90}`, service, i % 3 ? `App ${i % 11}` : null, created, STATUSES[i % 3]);
+    return i % 17 === 0 ? { ...k, replaced_by: 'someone' } : k;
+  });
+  const index = indexKeys(MANY);
+
+  it('gives the same keys in the same order as filtering and then sorting', () => {
+    const texts = ['', 'p', 'pa', 'pay', 'cafe', 'CAFÉ', 'unicode', 'full', 'app 1', '  maps   7 ', 'zzz'];
+    const statuses: StatusFilter[] = ['all', 'needs_rotating', 'ok', 'due_soon', 'overdue', 'replaced'];
+    const sorts: SortOrder[] = ['newest', 'oldest'];
+    for (const text of texts)
+      for (const status of statuses)
+        for (const sort of sorts) {
+          const q = { text, status, sort };
+          expect(names(queryKeys(index, q)), JSON.stringify(q)).toEqual(reference(MANY, q));
+        }
+  });
+
+  it('sorts each index once per order and keeps it', () => {
+    const newest = sortedIndex(index, 'newest');
+    expect(sortedIndex(index, 'newest')).toBe(newest);
+    expect(sortedIndex(index, 'oldest')).not.toBe(newest);
+    expect(sortedIndex(index, 'oldest')).toBe(sortedIndex(index, 'oldest'));
+    // A new index (a reloaded list) is sorted afresh.
+    expect(sortedIndex(indexKeys(MANY), 'newest')).not.toBe(newest);
+  });
+
+  it('does not reorder the index itself', () => {
+    const before = [...index];
+    sortedIndex(index, 'oldest');
+    expect(index).toEqual(before);
+  });
+
+  it('folds ASCII text the same way as any other text', () => {
+    for (const text of ['', 'Payments-API_01', 'MAPS 12:30', '\u0000tab\tand~', 'Café', 'ＦＵＬＬ', 'Ångström', 'İstanbul'])
+      expect(fold(text)).toBe(text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
   });
 });

@@ -32,8 +32,13 @@ export interface IndexedKey {
   createdMs: number;
 }
 
+/** Only ASCII characters: nothing to decompose and no accents to strip. */
+const ASCII = /^[\u0000-\u007f]*$/;
+
 /** Lower-cased and stripped of accents, so "café" finds "Cafe". */
-function fold(text: string): string {
+export function fold(text: string): string {
+  // The same result for plain ASCII, without the Unicode decomposition (most names are ASCII).
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
@@ -78,15 +83,43 @@ export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by'>, filt
   }
 }
 
+/** Newest (or oldest) first; keys made at the same time by name, then by id. */
+function compareEntries(sort: SortOrder): (a: IndexedKey, b: IndexedKey) => number {
+  const direction = sort === 'newest' ? -1 : 1;
+  return (a, b) => direction * (a.createdMs - b.createdMs) || a.key.name.localeCompare(b.key.name) || a.key.id.localeCompare(b.key.id);
+}
+
+/**
+ * The whole index sorted once per order and kept for as long as the index lives, so that a
+ * keystroke only filters: filtering a sorted list keeps its order, and the sort is stable, so
+ * the result is the same as sorting the matching keys each time. An index is never changed
+ * after {@link indexKeys} made it.
+ */
+const sortedIndexes = new WeakMap<readonly IndexedKey[], Partial<Record<SortOrder, readonly IndexedKey[]>>>();
+
+/** `index` in the order `sort` asks for (sorted on first use, then cached). */
+export function sortedIndex(index: readonly IndexedKey[], sort: SortOrder): readonly IndexedKey[] {
+  let orders = sortedIndexes.get(index);
+  if (!orders) {
+    orders = {};
+    sortedIndexes.set(index, orders);
+  }
+  let sorted = orders[sort];
+  if (!sorted) {
+    sorted = [...index].sort(compareEntries(sort));
+    orders[sort] = sorted;
+  }
+  return sorted;
+}
+
 /** The keys that match the query, in the order it asks for. */
 export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): KeyView[] {
   const words = searchWords(query.text);
-  const matching = index.filter((entry) => matchesFilter(entry.key, query.status) && matchesWords(entry, words));
-  const direction = query.sort === 'newest' ? -1 : 1;
-  matching.sort(
-    (a, b) => direction * (a.createdMs - b.createdMs) || a.key.name.localeCompare(b.key.name) || a.key.id.localeCompare(b.key.id),
-  );
-  return matching.map((entry) => entry.key);
+  const result: KeyView[] = [];
+  for (const entry of sortedIndex(index, query.sort)) {
+    if (matchesFilter(entry.key, query.status) && matchesWords(entry, words)) result.push(entry.key);
+  }
+  return result;
 }
 
 /** How many keys are in each group, for the filter's labels and the summary. */
