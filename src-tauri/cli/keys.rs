@@ -10,8 +10,8 @@ use keyward_core::rotation::RotationStatus;
 use keyward_core::vault::Vault;
 use keyward_core::{Error, Result, Secret};
 
-use super::Command;
 use super::output;
+use super::{Command, KeyArgs};
 use crate::input::KeyInput;
 
 /// Exit status of `due` when keys are due soon but none is overdue.
@@ -22,47 +22,23 @@ pub const OVERDUE: u8 = 4;
 pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
     let now = Utc::now();
     match command {
-        Command::Generate {
-            service,
-            application,
-            name,
-            notes,
-            json,
-        } => {
-            let key = KeyInput {
-                service: &service,
-                application: application.as_deref(),
-                name: name.as_deref(),
-                notes: notes.as_deref(),
-                created: None,
-            }
-            .into_new_key(false, now)?;
+        Command::Generate { key } => {
+            let new = key_input(&key, None).into_new_key(false, now)?;
             recover(vault)?;
-            let (record, secret) = vault.generate(key)?;
-            output::created(&record.view(vault.policy(), now), Some(&secret), json);
+            let (record, secret) = vault.generate(new)?;
+            output::created(&record.view(vault.policy(), now), Some(&secret), key.json);
         }
         Command::Add {
-            service,
+            key,
             credential_id,
             created,
-            application,
-            name,
-            notes,
-            json,
         } => {
             let credential_id = Label::credential_id(&credential_id)?;
-            let key = KeyInput {
-                service: &service,
-                application: application.as_deref(),
-                name: name.as_deref(),
-                notes: notes.as_deref(),
-                created: created.as_deref(),
-            }
-            .into_new_key(false, now)?;
+            let new = key_input(&key, created.as_deref()).into_new_key(false, now)?;
             let secret = read_secret()?;
             recover(vault)?;
-            let record = vault.add(key, &credential_id, secret)?;
-            output::created(&record.view(vault.policy(), now), None, json);
+            let record = vault.add(new, &credential_id, secret)?;
+            output::created(&record.view(vault.policy(), now), None, key.json);
         }
         Command::List { json } => {
             let keys = sorted(vault.list(now)?);
@@ -110,6 +86,16 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
         Command::Lead(command) => return super::lead::run(vault, command, now),
     }
     Ok(0)
+}
+
+fn key_input<'a>(key: &'a KeyArgs, created: Option<&'a str>) -> KeyInput<'a> {
+    KeyInput {
+        service: &key.service,
+        application: key.application.as_deref(),
+        name: key.name.as_deref(),
+        notes: key.notes.as_deref(),
+        created,
+    }
 }
 
 /// Newest first, the order people expect when they have just made a key.

@@ -35,45 +35,21 @@ pub struct Args {
 pub enum Command {
     /// Create a new API key and show its credential ID and secret once.
     Generate {
-        /// The service the key is for, e.g. "payments-api".
-        #[arg(long)]
-        service: String,
-        /// The application that will use the key.
-        #[arg(long)]
-        application: Option<String>,
-        /// The key's name (default: <service>-<dd_mm_yyyy>-<hh_mm>).
-        #[arg(long)]
-        name: Option<String>,
-        /// Notes about the key.
-        #[arg(long)]
-        notes: Option<String>,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
+        /// What the key is for and what it is called.
+        #[command(flatten)]
+        key: KeyArgs,
     },
     /// Record an existing key; its secret is read from standard input.
     Add {
-        /// The service the key is for.
-        #[arg(long)]
-        service: String,
+        /// What the key is for and what it is called.
+        #[command(flatten)]
+        key: KeyArgs,
         /// The key's credential ID.
         #[arg(long)]
         credential_id: String,
         /// When the key was created (YYYY-MM-DD); default: from a conventional name, else today.
         #[arg(long, value_name = "YYYY-MM-DD")]
         created: Option<String>,
-        /// The application that uses the key.
-        #[arg(long)]
-        application: Option<String>,
-        /// The key's name (default: <service>-<dd_mm_yyyy>-<hh_mm> of its creation).
-        #[arg(long)]
-        name: Option<String>,
-        /// Notes about the key.
-        #[arg(long)]
-        notes: Option<String>,
-        /// Print one JSON object.
-        #[arg(long)]
-        json: bool,
     },
     /// List every key with its age and rotation status (never a secret).
     List {
@@ -109,6 +85,26 @@ pub enum Command {
     /// For security leads: the rotation report and the team channel.
     #[command(flatten)]
     Lead(lead::LeadCommand),
+}
+
+/// The options `generate` and `add` share.
+#[derive(Debug, clap::Args)]
+pub struct KeyArgs {
+    /// The service the key is for, e.g. "payments-api".
+    #[arg(long)]
+    pub service: String,
+    /// The application that uses the key.
+    #[arg(long)]
+    pub application: Option<String>,
+    /// The key's name (default: <service>-<dd_mm_yyyy>-<hh_mm> of its creation).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Notes about the key.
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Exit status for "something failed".
