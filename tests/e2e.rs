@@ -158,6 +158,23 @@ async fn heading(client: &Client, text: &str) {
     .await;
 }
 
+/// Waits for the first key row; returns it and its whole text.
+async fn first_row(client: &Client) -> (fantoccini::elements::Element, String) {
+    let row = wait_for(
+        client,
+        Locator::XPath("//button[contains(concat(' ',@class,' '),' row ')]"),
+    )
+    .await;
+    let text = client
+        .execute(
+            "return document.querySelector('button.row').textContent",
+            vec![],
+        )
+        .await
+        .unwrap();
+    (row, text.as_str().unwrap_or_default().to_owned())
+}
+
 fn clipboard() -> Option<String> {
     let out = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
@@ -340,14 +357,7 @@ fn html_in_names_and_notes_is_shown_as_text() {
     rt.block_on(async {
         let client = connect().await;
         heading(&client, "API keys").await;
-        let row = wait_for(&client, Locator::XPath("//button[contains(concat(' ',@class,' '),' row ')]")).await;
-        let row_text = client
-            .execute("return document.querySelector('button.row').textContent", vec![])
-            .await
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let (row, row_text) = first_row(&client).await;
         assert!(row_text.contains("<b>bold</b>"), "the markup is shown as text: {row_text:?}");
         row.click().await.unwrap();
         wait_for(&client, Locator::XPath("//*[contains(text(), \"<script>\")]")).await;
@@ -393,12 +403,7 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
     rt.block_on(async {
         let client = connect().await;
         heading(&client, "API keys").await;
-        let row = wait_for(&client, Locator::XPath("//button[contains(concat(' ',@class,' '),' row ')]")).await;
-        let row_text = client
-            .execute("return document.querySelector('button.row').textContent", vec![])
-            .await
-            .unwrap();
-        let row_text = row_text.as_str().unwrap_or_default();
+        let (row, row_text) = first_row(&client).await;
         assert!(row_text.contains("overdue"), "the list says the key is overdue: {row_text}");
         assert!(row.attr("class").await.unwrap().unwrap_or_default().contains("overdue"));
         screenshot(&client, "08-overdue").await;
