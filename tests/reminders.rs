@@ -304,3 +304,63 @@ fn a_second_launch_opens_the_window_of_the_first_and_exits() {
     assert!(opened, "the first Keyward opened its window");
     assert!(alive, "the first Keyward keeps running");
 }
+
+#[test]
+fn clicking_the_notification_opens_keyward_on_the_key() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let name = add_old_key(&app, &unique("click-me"), 120);
+    let _ = Command::new("dunstctl").arg("close-all").status();
+    let monitor = NotifyMonitor::start(&app);
+    let child = start_in_background(&app);
+    let started = Instant::now();
+    while monitor.calls_mentioning(&name).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no notification was sent"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let windows = || {
+        text(
+            &Command::new("xwininfo")
+                .args(["-root", "-tree"])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+    };
+    assert!(
+        !windows().contains("\"Keyward\": ("),
+        "no window before the click"
+    );
+    // The person clicks the notification (dunst runs its default action).
+    let clicked = Command::new("dunstctl")
+        .args(["action", "0"])
+        .status()
+        .unwrap();
+    assert!(clicked.success());
+    let mut opened = false;
+    while started.elapsed() < Duration::from_secs(30) && !opened {
+        opened = windows().contains("\"Keyward\": (");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    if opened {
+        // For people to look at: the window shows the key's details.
+        std::thread::sleep(Duration::from_secs(5));
+        let shot = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/artifacts/12-notification-click.png");
+        let _ = std::fs::create_dir_all(shot.parent().unwrap());
+        let _ = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&shot)
+            .status();
+    }
+    stop(child);
+    let _ = Command::new("dunstctl").arg("close-all").status();
+    assert!(
+        opened,
+        "clicking the notification opened the Keyward window"
+    );
+}
