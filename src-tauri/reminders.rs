@@ -4,7 +4,8 @@
 //! when dropped. It sleeps until the next reminder boundary (a stage
 //! starting, a snooze ending), capped at an hour so a suspended machine or a
 //! changed clock is noticed, and re-plans at once when told that keys or
-//! settings changed. It reads the catalog and settings; it never touches the
+//! settings changed: by the window directly, and by any other Keyward (the
+//! command line) through a watch on the catalog file. It reads the catalog and settings; it never touches the
 //! window's page, and reads the keychain only for the team channel's address
 //! when there is a reminder to send there (never a key's secret).
 //!
@@ -59,7 +60,10 @@ impl ReminderTask {
     ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let notifier = Arc::new(Notifier::default());
+        let watcher = watch_catalog(&catalog, replan.clone());
         tauri::async_runtime::spawn(async move {
+            // Kept alive as long as the task runs.
+            let _watcher = watcher;
             loop {
                 let sleep = look(&catalog, &settings, audit.as_ref(), &notifier, &sink).await;
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
@@ -73,6 +77,35 @@ impl ReminderTask {
             }
         });
         Self { stop }
+    }
+}
+
+/// Wakes the task when the catalog file is replaced (every change is an
+/// atomic rename), whoever changed it. `None` (with a note on standard
+/// error) when the platform cannot watch files: the hourly look remains.
+fn watch_catalog(catalog: &Catalog, replan: Arc<Notify>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let file = catalog.path();
+    let handler = move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && !matches!(event.kind, notify::EventKind::Access(_))
+            && event.paths.iter().any(|p| p == &file)
+        {
+            replan.notify_one();
+        }
+    };
+    let watched = notify::recommended_watcher(handler).and_then(|mut watcher| {
+        watcher.watch(catalog.dir(), notify::RecursiveMode::NonRecursive)?;
+        Ok(watcher)
+    });
+    match watched {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            eprintln!(
+                "keyward: changes from the command line are noticed within an hour (cannot watch the list of keys: {error})"
+            );
+            None
+        }
     }
 }
 

@@ -364,3 +364,22 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
         "clicking the notification opened the Keyward window"
     );
 }
+
+#[test]
+fn a_key_added_from_the_command_line_while_keyward_runs_is_reminded_at_once() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    add_old_key(&app, &unique("fresh-first"), 2);
+    let monitor = NotifyMonitor::start(&app);
+    let child = start_in_background(&app);
+    std::thread::sleep(Duration::from_secs(3));
+    // Another Keyward (the CLI) adds an overdue key; the running one notices.
+    let name = add_old_key(&app, &unique("late-arrival"), 120);
+    let added = Instant::now();
+    while monitor.calls_mentioning(&name).is_empty() {
+        assert!(added.elapsed() < Duration::from_secs(15), "the running Keyward did not notice the new key");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    stop(child);
+    let _ = Command::new("dunstctl").arg("close-all").status();
+}
