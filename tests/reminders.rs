@@ -377,7 +377,10 @@ fn a_key_added_from_the_command_line_while_keyward_runs_is_reminded_at_once() {
     let name = add_old_key(&app, &unique("late-arrival"), 120);
     let added = Instant::now();
     while monitor.calls_mentioning(&name).is_empty() {
-        assert!(added.elapsed() < Duration::from_secs(15), "the running Keyward did not notice the new key");
+        assert!(
+            added.elapsed() < Duration::from_secs(15),
+            "the running Keyward did not notice the new key"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     stop(child);
