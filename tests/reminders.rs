@@ -271,17 +271,8 @@ fn a_second_launch_opens_the_window_of_the_first_and_exits() {
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
     let first = start_in_background(&app);
     std::thread::sleep(Duration::from_secs(3));
-    let windows = || {
-        text(
-            &Command::new("xwininfo")
-                .args(["-root", "-tree"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-    };
     assert!(
-        !windows().contains("\"Keyward\": ("),
+        !keyward_window_open(),
         "started in the background: no window yet"
     );
     let started = Instant::now();
@@ -295,7 +286,7 @@ fn a_second_launch_opens_the_window_of_the_first_and_exits() {
     assert!(status.success(), "the second launch hands over and exits");
     let mut opened = false;
     while started.elapsed() < Duration::from_secs(10) && !opened {
-        opened = windows().contains("\"Keyward\": (");
+        opened = keyward_window_open();
         std::thread::sleep(Duration::from_millis(200));
     }
     let pid = first.id();
@@ -322,19 +313,7 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
         std::thread::sleep(Duration::from_millis(200));
     }
     std::thread::sleep(Duration::from_millis(500));
-    let windows = || {
-        text(
-            &Command::new("xwininfo")
-                .args(["-root", "-tree"])
-                .output()
-                .unwrap()
-                .stdout,
-        )
-    };
-    assert!(
-        !windows().contains("\"Keyward\": ("),
-        "no window before the click"
-    );
+    assert!(!keyward_window_open(), "no window before the click");
     // The person clicks the notification (dunst runs its default action).
     let clicked = Command::new("dunstctl")
         .args(["action", "0"])
@@ -343,7 +322,7 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
     assert!(clicked.success());
     let mut opened = false;
     while started.elapsed() < Duration::from_secs(30) && !opened {
-        opened = windows().contains("\"Keyward\": (");
+        opened = keyward_window_open();
         std::thread::sleep(Duration::from_millis(200));
     }
     if opened {

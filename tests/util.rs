@@ -257,3 +257,17 @@ pub fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
         }
     }
 }
+
+/// The X windows on the session's display, one line each (`xwininfo -tree`).
+pub fn x_windows() -> String {
+    let out = Command::new("xwininfo")
+        .args(["-root", "-tree"])
+        .output()
+        .expect("xwininfo (x11-utils)");
+    text(&out.stdout)
+}
+
+/// Whether Keyward's main window (titled "Keyward") is on the display.
+pub fn keyward_window_open() -> bool {
+    x_windows().contains("\"Keyward\": (")
+}
