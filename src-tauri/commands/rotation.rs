@@ -1,6 +1,7 @@
 //! Commands for reminders: rotate, snooze, and opening a key from a notification.
 
 use chrono::{Duration, Utc};
+use keyward_core::naming::ServiceName;
 use keyward_core::record::KeyView;
 use tauri::State;
 
@@ -16,9 +17,8 @@ pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult
     let settings = state.settings.load_or_default();
     let generated = blocking(move || {
         let now = Utc::now();
-        let old = vault.find(&id)?;
-        let name = suggested_name(old.service.as_str(), now)?;
         vault.recover()?;
+        let name = |service: &ServiceName| suggested_name(service.as_str(), now);
         let (new, secret) = vault.rotate(&id, name, now, settings.grace())?;
         Ok(GeneratedKey::new(new.view(vault.policy(), now), &secret))
     })

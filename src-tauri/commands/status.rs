@@ -1,5 +1,6 @@
 //! The start-up check: finish interrupted work and see whether the keychain answers.
 
+use keyward_core::keychain::KeychainError;
 use serde::Serialize;
 use tauri::State;
 
@@ -34,11 +35,11 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
                     .collect(),
             },
             Err(keyward_core::Error::Keychain(e)) => AppStatus {
-                keychain: match e.code() {
-                    "keychain_locked" => "locked",
-                    "keychain_unavailable" => "unavailable",
-                    "keychain_timeout" => "timeout",
-                    "keychain_denied" => "denied",
+                keychain: match e {
+                    KeychainError::Locked => "locked",
+                    KeychainError::Unavailable { .. } => "unavailable",
+                    KeychainError::TimedOut { .. } => "timeout",
+                    KeychainError::Denied => "denied",
                     _ => "error",
                 },
                 keychain_message: Some(e.to_string()),

@@ -193,12 +193,12 @@ impl<S: SecretStore> Vault<S> {
     }
 
     /// Rotates a key: generates its replacement (same service and
-    /// application, named by the convention for `now`), then marks the old key
-    /// replaced, to be deleted after `grace`. Returns the new key and its secret.
+    /// application, named by `new_name` from the service), then marks the old
+    /// key replaced, to be deleted after `grace`. Returns the new key and its secret.
     pub fn rotate(
         &self,
         query: &str,
-        new_name: KeyName,
+        new_name: impl FnOnce(&ServiceName) -> Result<KeyName>,
         now: DateTime<Utc>,
         grace: chrono::Duration,
     ) -> Result<(KeyRecord, Secret)> {
@@ -212,7 +212,7 @@ impl<S: SecretStore> Vault<S> {
         let (new, secret) = self.generate(NewKey {
             service: old.service.clone(),
             application: old.application.clone(),
-            name: new_name,
+            name: new_name(&old.service)?,
             notes: old.notes.clone(),
             created_at: now,
         })?;
@@ -643,7 +643,7 @@ mod tests {
         let (new, secret) = vault
             .rotate(
                 "old",
-                KeyName::parse("new").unwrap(),
+                |_| Ok(KeyName::parse("new").unwrap()),
                 now(),
                 chrono::Duration::days(7),
             )
@@ -660,7 +660,7 @@ mod tests {
         );
         let again = vault.rotate(
             "old",
-            KeyName::parse("newer").unwrap(),
+            |_| Ok(KeyName::parse("newer").unwrap()),
             now(),
             chrono::Duration::days(7),
         );
