@@ -16,7 +16,7 @@ use crate::util::*;
 /// window test at a time.
 static DRIVER: &Mutex<()> = &APP_RUNNING;
 
-struct Driver(pub Child);
+struct Driver(Child);
 
 impl Drop for Driver {
     /// Stops tauri-driver and everything it started (WebKitWebDriver, the
@@ -190,29 +190,38 @@ async fn type_into(client: &Client, css: &str, value: &str) {
     field.send_keys(value).await.unwrap();
 }
 
-#[test]
-fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
-    let app = App::new();
+/// Opens Keyward for `app`'s folders in the real window (one window test
+/// at a time), waits for the key list, then runs `steps` with the WebDriver
+/// client and the pid of tauri-driver (the app runs below it).
+fn in_window(app: &App, steps: impl AsyncFnOnce(&Client, u32)) {
     let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
-    let _driver = start_driver(&app);
+    let driver = start_driver(app);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let client = connect().await;
         heading(&client, "API keys").await;
+        steps(&client, driver.0.id()).await;
+    });
+}
+
+#[test]
+fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
+    let app = App::new();
+    in_window(&app, async |client, _| {
         wait_for(
-            &client,
+            client,
             Locator::XPath(&xpath_button("Generate your first key")),
         )
         .await;
-        screenshot(&client, "01-empty").await;
+        screenshot(client, "01-empty").await;
 
-        click_button(&client, "Generate your first key").await;
-        heading(&client, "Generate an API key").await;
-        type_into(&client, "#gen-service", "Payments API").await;
-        type_into(&client, "#gen-application", "Billing web app").await;
+        click_button(client, "Generate your first key").await;
+        heading(client, "Generate an API key").await;
+        type_into(client, "#gen-service", "Payments API").await;
+        type_into(client, "#gen-application", "Billing web app").await;
         // The suggested name follows the convention.
         let name_field = wait_for(
-            &client,
+            client,
             Locator::XPath("//label[starts-with(normalize-space(),'Key name')]"),
         )
         .await;
@@ -236,11 +245,11 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             );
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
-        screenshot(&client, "02-generate").await;
-        click_button(&client, "Save & Add").await;
+        screenshot(client, "02-generate").await;
+        click_button(client, "Save & Add").await;
 
-        heading(&client, "Your new key is ready").await;
-        let secret = wait_for(&client, Locator::Css("code.secret"))
+        heading(client, "Your new key is ready").await;
+        let secret = wait_for(client, Locator::Css("code.secret"))
             .await
             .text()
             .await
@@ -249,7 +258,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             secret.starts_with("kwsk_"),
             "the secret is shown once: {secret}"
         );
-        screenshot(&client, "03-shown-once").await;
+        screenshot(client, "03-shown-once").await;
         let listed = app.list();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0]["name"], name.as_str());
@@ -260,7 +269,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             "the keychain holds what was shown"
         );
 
-        click_button(&client, "Copy secret").await;
+        click_button(client, "Copy secret").await;
         let copied_at = Instant::now();
         let started = Instant::now();
         while clipboard().as_deref() != Some(secret.as_str()) {
@@ -271,10 +280,10 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
 
-        click_button(&client, "Done").await;
-        heading(&client, "API keys").await;
+        click_button(client, "Done").await;
+        heading(client, "API keys").await;
         let row = wait_for(
-            &client,
+            client,
             Locator::XPath(&format!(
                 "//button[contains(concat(' ',@class,' '),' row ')][@title='{name}']"
             )),
@@ -288,19 +297,19 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             .await
             .unwrap();
         assert!(!body.contains(&secret), "the list never shows the secret");
-        screenshot(&client, "04-list").await;
+        screenshot(client, "04-list").await;
 
         row.click().await.unwrap();
-        heading(&client, &name).await;
-        click_button(&client, "Show secret").await;
-        let shown = wait_for(&client, Locator::Id("secret-value"))
+        heading(client, &name).await;
+        click_button(client, "Show secret").await;
+        let shown = wait_for(client, Locator::Id("secret-value"))
             .await
             .text()
             .await
             .unwrap();
         assert_eq!(shown, secret, "reveal shows the same secret");
-        screenshot(&client, "05-details").await;
-        click_button(&client, "Hide secret").await;
+        screenshot(client, "05-details").await;
+        click_button(client, "Hide secret").await;
 
         // The copied secret leaves the clipboard 30 seconds after copying.
         let remaining = Duration::from_secs(32).saturating_sub(copied_at.elapsed());
@@ -311,24 +320,24 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             "the clipboard still holds the secret after 30 s"
         );
 
-        click_button(&client, "Delete key…").await;
-        wait_for(&client, Locator::Id("delete-confirm"))
+        click_button(client, "Delete key…").await;
+        wait_for(client, Locator::Id("delete-confirm"))
             .await
             .send_keys(&name)
             .await
             .unwrap();
-        screenshot(&client, "06-delete").await;
-        let confirm = wait_for(&client, Locator::XPath("//dialog//button[@type='submit']")).await;
+        screenshot(client, "06-delete").await;
+        let confirm = wait_for(client, Locator::XPath("//dialog//button[@type='submit']")).await;
         confirm.click().await.unwrap();
-        heading(&client, "API keys").await;
+        heading(client, "API keys").await;
         wait_for(
-            &client,
+            client,
             Locator::XPath(&xpath_button("Generate your first key")),
         )
         .await;
         assert!(app.list().is_empty(), "gone from the list");
         assert_eq!(keychain_secret(&id), None, "gone from the keychain");
-        client.close().await.unwrap();
+        client.clone().close().await.unwrap();
     });
 }
 
@@ -351,24 +360,33 @@ fn html_in_names_and_notes_is_shown_as_text() {
         "secret-value",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
-    let _driver = start_driver(&app);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = connect().await;
-        heading(&client, "API keys").await;
-        let (row, row_text) = first_row(&client).await;
-        assert!(row_text.contains("<b>bold</b>"), "the markup is shown as text: {row_text:?}");
+    in_window(&app, async |client, _| {
+        let (row, row_text) = first_row(client).await;
+        assert!(
+            row_text.contains("<b>bold</b>"),
+            "the markup is shown as text: {row_text:?}"
+        );
         row.click().await.unwrap();
-        wait_for(&client, Locator::XPath("//*[contains(text(), \"<script>\")]")).await;
+        wait_for(
+            client,
+            Locator::XPath("//*[contains(text(), \"<script>\")]"),
+        )
+        .await;
         let injected = client
             .execute("return document.querySelectorAll('main img, main b, main script').length + ':' + document.title", vec![])
             .await
             .unwrap();
-        assert_eq!(injected.as_str().unwrap().split(':').next(), Some("0"), "no element came from the data");
-        assert!(!injected.as_str().unwrap().contains("pwned"), "no script ran");
-        screenshot(&client, "07-html-as-text").await;
-        client.close().await.unwrap();
+        assert_eq!(
+            injected.as_str().unwrap().split(':').next(),
+            Some("0"),
+            "no element came from the data"
+        );
+        assert!(
+            !injected.as_str().unwrap().contains("pwned"),
+            "no script ran"
+        );
+        screenshot(client, "07-html-as-text").await;
+        client.clone().close().await.unwrap();
     });
 }
 
@@ -388,51 +406,74 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         "secret-value",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
-    let driver = start_driver(&app);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    rt.block_on(async {
-        let client = connect().await;
-        heading(&client, "API keys").await;
-        let (row, row_text) = first_row(&client).await;
-        assert!(row_text.contains("overdue"), "the list says the key is overdue: {row_text}");
-        assert!(row.attr("class").await.unwrap().unwrap_or_default().contains("overdue"));
-        screenshot(&client, "08-overdue").await;
+    in_window(&app, async |client, driver_pid| {
+        let (row, row_text) = first_row(client).await;
+        assert!(
+            row_text.contains("overdue"),
+            "the list says the key is overdue: {row_text}"
+        );
+        assert!(
+            row.attr("class")
+                .await
+                .unwrap()
+                .unwrap_or_default()
+                .contains("overdue")
+        );
+        screenshot(client, "08-overdue").await;
 
         // Rotate it: a replacement is made and shown once; the old key is marked for deletion.
         row.click().await.unwrap();
-        click_button(&client, "Rotate this key…").await;
-        screenshot(&client, "09-rotate-dialog").await;
-        click_button(&client, "Make the new key").await;
-        heading(&client, "The new key is ready").await;
-        let secret = wait_for(&client, Locator::Css("code.secret")).await.text().await.unwrap();
-        screenshot(&client, "10-rotated").await;
-        click_button(&client, "Done").await;
+        click_button(client, "Rotate this key…").await;
+        screenshot(client, "09-rotate-dialog").await;
+        click_button(client, "Make the new key").await;
+        heading(client, "The new key is ready").await;
+        let secret = wait_for(client, Locator::Css("code.secret"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        screenshot(client, "10-rotated").await;
+        click_button(client, "Done").await;
         let keys = app.list();
         assert_eq!(keys.len(), 2, "the old key and its replacement");
-        let old = keys.iter().find(|k| k["replaced_by"].is_string()).expect("the old key is marked replaced");
+        let old = keys
+            .iter()
+            .find(|k| k["replaced_by"].is_string())
+            .expect("the old key is marked replaced");
         let new = keys.iter().find(|k| k["replaced_by"].is_null()).unwrap();
         assert_eq!(old["replaced_by"], new["id"]);
-        assert!(old["delete_after"].is_string(), "with a date to delete it after");
+        assert!(
+            old["delete_after"].is_string(),
+            "with a date to delete it after"
+        );
         assert_eq!(new["service"], "legacy-billing");
-        assert_eq!(keychain_secret(new["id"].as_str().unwrap()).as_deref(), Some(secret.as_str()));
-        click_button(&client, "Keys").await;
-        heading(&client, "API keys").await;
+        assert_eq!(
+            keychain_secret(new["id"].as_str().unwrap()).as_deref(),
+            Some(secret.as_str())
+        );
+        click_button(client, "Keys").await;
+        heading(client, "API keys").await;
         let listed = client
             .execute("return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent).join('|')", vec![])
             .await
             .unwrap();
-        assert!(listed.as_str().unwrap_or_default().contains("Replaced"), "the list shows the old key as replaced: {listed}");
-        screenshot(&client, "11-replaced").await;
+        assert!(
+            listed.as_str().unwrap_or_default().contains("Replaced"),
+            "the list shows the old key as replaced: {listed}"
+        );
+        screenshot(client, "11-replaced").await;
 
-        let keyward = descendants(driver.0.id())
+        let keyward = descendants(driver_pid)
             .into_iter()
             .find(|pid| {
                 std::fs::read_link(format!("/proc/{pid}/exe"))
                     .is_ok_and(|exe| exe.ends_with("keyward"))
             })
             .expect("the app runs under tauri-driver");
-        assert!(x_windows().contains("tray-icon tray app main"), "the tray icon exists");
+        assert!(
+            x_windows().contains("tray-icon tray app main"),
+            "the tray icon exists"
+        );
         // Close it as a person would (the window manager's close message).
         session_helper("close-window", &["Keyward"]);
         std::thread::sleep(Duration::from_secs(2));
@@ -441,7 +482,10 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
             "Keyward keeps running after its window is closed"
         );
         let windows = x_windows();
-        assert!(windows.contains("tray-icon tray app main"), "the tray icon stays");
+        assert!(
+            windows.contains("tray-icon tray app main"),
+            "the tray icon stays"
+        );
         assert!(!keyward_window_open(), "the window is gone: {windows}");
     });
 }
