@@ -120,8 +120,22 @@ impl<R: Runtime> crate::reminders::ReminderSink for Sink<R> {
 }
 
 /// Builds and runs the desktop app until the person quits. With
-/// `background`, it starts in the tray without opening the window.
-pub fn run(background: bool) -> ExitCode {
+/// `background`, it starts in the tray without opening the window; with
+/// `show_key`, the window opens on that key.
+///
+/// On Linux, this process sends the reminders while it runs (taking them
+/// over from the light background process, which then exits), and closing
+/// the window hands them back: the background process starts and this one
+/// ends, so the browser engine's memory is given back.
+pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
+    #[cfg(target_os = "linux")]
+    let claim = match keyward_background::handover::take_over() {
+        Ok(claim) => claim,
+        Err(error) => {
+            eprintln!("keyward: cannot coordinate reminders with other Keyward processes: {error}");
+            None
+        }
+    };
     let settings = match crate::cli::config_dir() {
         Ok(dir) => SettingsFile::new(&dir),
         Err(error) => {
@@ -136,6 +150,11 @@ pub fn run(background: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if let Some(id) = show_key
+        && let Ok(mut request) = state.open_request.lock()
+    {
+        *request = Some(id);
+    }
     let clipboard = state.clipboard.clone();
     let catalog = state.vault.catalog().clone();
     let settings = state.settings.clone();
@@ -166,7 +185,12 @@ pub fn run(background: bool) -> ExitCode {
             let has_tray = tray.is_some();
             let sink = Arc::new(Sink { app: handle, tray });
             app.manage(crate::reminders::ReminderTask::start(
-                catalog, settings, audit, replan, sink,
+                tauri::async_runtime::handle().inner(),
+                catalog,
+                settings,
+                audit,
+                replan,
+                sink,
             ));
             app.manage(TrayPresence(has_tray));
             if !background || !has_tray {
@@ -182,9 +206,23 @@ pub fn run(background: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    #[cfg(target_os = "linux")]
+    let mut claim = claim;
     app.run(move |app, event| match event {
-        // Closing the window destroys it (freeing the page's memory); with a
-        // tray, Keyward keeps running for reminders until Quit.
+        // Closing the window ends this process: on Linux the light background
+        // process takes over the tray and the reminders.
+        #[cfg(target_os = "linux")]
+        tauri::RunEvent::ExitRequested { code: None, .. }
+            if app.try_state::<TrayPresence>().is_some_and(|t| t.0) =>
+        {
+            if let Some(claim) = claim.take() {
+                claim.release();
+            }
+            hand_over_to_background();
+        }
+        // Elsewhere, closing the window destroys it (freeing the page's
+        // memory); with a tray, Keyward keeps running until Quit.
+        #[cfg(not(target_os = "linux"))]
         tauri::RunEvent::ExitRequested {
             code: None, api, ..
         } if app.try_state::<TrayPresence>().is_some_and(|t| t.0) => {
@@ -194,6 +232,18 @@ pub fn run(background: bool) -> ExitCode {
         _ => {}
     });
     ExitCode::SUCCESS
+}
+
+/// Starts the light background process (this one is about to end).
+#[cfg(target_os = "linux")]
+fn hand_over_to_background() {
+    let started = keyward_background::agent::background_program()
+        .and_then(|program| std::process::Command::new(program).spawn());
+    if let Err(error) = started {
+        eprintln!(
+            "keyward: Keyward could not stay in the background ({error}); open it again to get reminders."
+        );
+    }
 }
 
 /// Whether a tray icon exists (so closing the window must not quit).

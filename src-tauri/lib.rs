@@ -7,10 +7,9 @@ pub mod clipboard;
 pub mod commands;
 pub mod gui;
 pub mod input;
-pub mod notifier;
-pub mod reminders;
 pub mod tray;
-pub mod webhook;
+
+pub use keyward_background::{notifier, reminders, webhook};
 
 use std::process::ExitCode;
 
@@ -21,6 +20,26 @@ pub fn run() -> ExitCode {
     let args = cli::Args::parse();
     match args.command {
         Some(command) => cli::run(command),
-        None => gui::run(args.background),
+        None if args.background => background(),
+        None => gui::run(false, args.show_key),
     }
+}
+
+/// `keyward --background`: on Linux, becomes the light background process
+/// (tray and reminders without GTK or WebKit); elsewhere, the app starts in
+/// its tray without a window.
+fn background() -> ExitCode {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        let error = match keyward_background::agent::background_program() {
+            // Only returns when the program could not be started.
+            Ok(program) => std::process::Command::new(program).exec(),
+            Err(error) => error,
+        };
+        eprintln!("keyward: Keyward could not start in the background: {error}");
+        ExitCode::FAILURE
+    }
+    #[cfg(not(target_os = "linux"))]
+    gui::run(true, None)
 }

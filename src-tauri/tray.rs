@@ -1,6 +1,7 @@
 //! The tray icon: keeps Keyward reachable with the window closed.
 //! Menu: Open Keyward, a line saying how many keys need attention, Quit.
 
+use keyward_background::tray::attention_words;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIconBuilder;
 use tauri::{AppHandle, Runtime};
@@ -17,26 +18,6 @@ impl<R: Runtime> TrayStatus<R> {
         if let Err(error) = self.line.set_text(&text) {
             eprintln!("keyward: could not update the tray: {error}");
         }
-    }
-}
-
-/// "All keys are up to date", "1 key needs rotating", "3 keys need rotating, 1 can be deleted".
-pub fn attention_words(rotate: usize, delete: usize) -> String {
-    let rotate_words = match rotate {
-        0 => None,
-        1 => Some("1 key needs rotating".to_owned()),
-        n => Some(format!("{n} keys need rotating")),
-    };
-    let delete_words = match delete {
-        0 => None,
-        1 => Some("1 replaced key can be deleted".to_owned()),
-        n => Some(format!("{n} replaced keys can be deleted")),
-    };
-    match (rotate_words, delete_words) {
-        (None, None) => "All keys are up to date".to_owned(),
-        (Some(r), None) => r,
-        (None, Some(d)) => d,
-        (Some(r), Some(_)) => format!("{r}, {delete} can be deleted"),
     }
 }
 
@@ -64,21 +45,4 @@ pub fn build<R: Runtime>(
         })
         .build(app)?;
     Ok(TrayStatus { line })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_status_line_reads_naturally() {
-        assert_eq!(attention_words(0, 0), "All keys are up to date");
-        assert_eq!(attention_words(1, 0), "1 key needs rotating");
-        assert_eq!(attention_words(3, 0), "3 keys need rotating");
-        assert_eq!(attention_words(0, 2), "2 replaced keys can be deleted");
-        assert_eq!(
-            attention_words(3, 1),
-            "3 keys need rotating, 1 can be deleted"
-        );
-    }
 }

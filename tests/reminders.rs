@@ -57,7 +57,11 @@ fn start_in_background(app: &App) -> Child {
         .unwrap()
 }
 
-fn stop(mut child: Child) -> String {
+/// Ends `child` and every other Keyward of this test (a clicked reminder
+/// starts the window, which shares the child's standard error); returns
+/// what the child wrote there.
+fn stop(app: &App, mut child: Child) -> String {
+    app.stop_processes();
     let _ = child.kill();
     let _ = child.wait();
     let mut err = String::new();
@@ -107,7 +111,7 @@ fn old_keys_produce_one_notification_once_and_none_after_a_restart() {
         std::thread::sleep(Duration::from_millis(200));
     }
     std::thread::sleep(Duration::from_secs(2));
-    let log = stop(child);
+    let log = stop(&app, child);
 
     let calls = monitor.calls_mentioning(&first);
     assert_eq!(calls.len(), 1, "one notification for both keys: {calls:?}");
@@ -137,7 +141,7 @@ fn old_keys_produce_one_notification_once_and_none_after_a_restart() {
     // A restart announces nothing again: the stage was remembered.
     let child = start_in_background(&app);
     std::thread::sleep(Duration::from_secs(4));
-    stop(child);
+    stop(&app, child);
     assert_eq!(
         monitor.calls_mentioning(&first).len(),
         1,
@@ -187,7 +191,7 @@ fn without_a_notification_daemon_the_app_keeps_running_and_says_so_once() {
     let pid = child.id();
     std::thread::sleep(Duration::from_secs(5));
     let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
-    let log = stop(child);
+    let log = stop(&app, child);
     let _ = bus.kill();
     let _ = bus.wait();
     assert!(
@@ -243,10 +247,10 @@ fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
         std::thread::sleep(Duration::from_millis(200));
     }
     std::thread::sleep(Duration::from_secs(2));
-    stop(child);
+    stop(&app, child);
     let child = start_in_background(&app);
     std::thread::sleep(Duration::from_secs(3));
-    stop(child);
+    stop(&app, child);
 
     let bodies = server.bodies();
     assert_eq!(
@@ -266,34 +270,107 @@ fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
 }
 
 #[test]
-fn a_second_launch_opens_the_window_of_the_first_and_exits() {
+fn a_second_launch_hands_over_to_the_open_window_and_exits() {
     let app = App::new();
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    let first = start_in_background(&app);
-    std::thread::sleep(Duration::from_secs(3));
-    assert!(
-        !keyward_window_open(),
-        "started in the background: no window yet"
-    );
-    let started = Instant::now();
-    let mut second = app
+    let first = app
         .cmd(&[])
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let status = wait_within(&mut second, Duration::from_secs(15));
-    assert!(status.success(), "the second launch hands over and exits");
-    let mut opened = false;
-    while started.elapsed() < Duration::from_secs(10) && !opened {
-        opened = keyward_window_open();
+    let started = Instant::now();
+    while !keyward_window_open() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the window did not open"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
+    for args in [&[][..], &["--background"][..]] {
+        let mut second = app
+            .cmd(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let status = wait_within(&mut second, Duration::from_secs(15));
+        assert!(
+            status.success(),
+            "`keyward {args:?}` hands over to the open window and exits"
+        );
+    }
     let pid = first.id();
-    let alive = std::path::Path::new(&format!("/proc/{pid}")).exists();
-    stop(first);
-    assert!(opened, "the first Keyward opened its window");
-    assert!(alive, "the first Keyward keeps running");
+    let running = app.processes();
+    stop(&app, first);
+    assert_eq!(
+        running,
+        vec![(pid, "keyward".to_owned())],
+        "only the first Keyward still runs"
+    );
+}
+
+#[test]
+fn with_the_window_closed_a_light_process_keeps_the_tray_and_the_reminders() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    add_old_key(&app, &unique("tray-line"), 120);
+    let child = start_in_background(&app);
+    let background = child.id();
+    let menu = tray_menu_within(background, "1 key needs rotating", Duration::from_secs(15));
+    let labels: Vec<&str> = menu.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(
+        labels,
+        ["Open Keyward", "1 key needs rotating", "Quit Keyward"],
+        "the tray menu of the background process"
+    );
+    assert_eq!(app.pid_of("keyward-background"), Some(background));
+    assert!(
+        !maps_webkit(background),
+        "the background process has no browser engine loaded"
+    );
+
+    // Open Keyward from the tray: the window opens and takes the reminders over.
+    tray_click(background, "Open Keyward");
+    let window = app
+        .wait_for_process("keyward", Duration::from_secs(15))
+        .expect("the window process starts");
+    let started = Instant::now();
+    while !keyward_window_open() {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the window did not open"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(
+        ended_within(background, Duration::from_secs(10)),
+        "the background process steps aside for the window"
+    );
+
+    // Close the window: its process ends and a light one keeps the tray.
+    session_helper("close-window", &["Keyward"]);
+    assert!(
+        ended_within(window, Duration::from_secs(15)),
+        "the window's process (and its browser engine) is gone"
+    );
+    let background = app
+        .wait_for_process("keyward-background", Duration::from_secs(10))
+        .expect("a background process keeps Keyward in the tray");
+    let menu = tray_menu_within(background, "1 key needs rotating", Duration::from_secs(15));
+    assert!(
+        menu.iter().any(|(_, l)| l == "1 key needs rotating"),
+        "{menu:?}"
+    );
+
+    // Quit from the tray ends Keyward.
+    tray_click(background, "Quit Keyward");
+    assert!(
+        ended_within(background, Duration::from_secs(10)),
+        "Quit ends Keyward"
+    );
+    assert_eq!(app.processes(), vec![], "nothing of Keyward keeps running");
+    stop(&app, child);
 }
 
 #[test]
@@ -336,7 +413,7 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
             .arg(&shot)
             .status();
     }
-    stop(child);
+    stop(&app, child);
     let _ = Command::new("dunstctl").arg("close-all").status();
     assert!(
         opened,
@@ -362,6 +439,6 @@ fn a_key_added_from_the_command_line_while_keyward_runs_is_reminded_at_once() {
         );
         std::thread::sleep(Duration::from_millis(200));
     }
-    stop(child);
+    stop(&app, child);
     let _ = Command::new("dunstctl").arg("close-all").status();
 }

@@ -89,6 +89,73 @@ impl App {
         cmd
     }
 
+    /// Keyward processes (window or background) running with this test's
+    /// folders: (pid, program name).
+    pub fn processes(&self) -> Vec<(u32, String)> {
+        let marker = format!(
+            "XDG_DATA_HOME={}\0",
+            self.root.path().join("data").display()
+        );
+        std::fs::read_dir("/proc")
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|entry| {
+                let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+                let exe = std::fs::read_link(entry.path().join("exe")).ok()?;
+                let program = exe.file_name()?.to_str()?.to_owned();
+                if program != "keyward" && program != "keyward-background" {
+                    return None;
+                }
+                let environ = std::fs::read(entry.path().join("environ")).ok()?;
+                let environ = String::from_utf8_lossy(&environ);
+                environ.contains(&marker).then_some((pid, program))
+            })
+            .collect()
+    }
+
+    /// The pid of this test's `program` (`keyward` or `keyward-background`).
+    pub fn pid_of(&self, program: &str) -> Option<u32> {
+        self.processes()
+            .into_iter()
+            .find(|(_, p)| p == program)
+            .map(|(pid, _)| pid)
+    }
+
+    /// Waits up to `limit` for this test's `program` to run; its pid.
+    pub fn wait_for_process(&self, program: &str, limit: Duration) -> Option<u32> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(pid) = self.pid_of(program) {
+                return Some(pid);
+            }
+            if started.elapsed() > limit {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Ends every Keyward process of this test (politely, then for sure).
+    pub fn stop_processes(&self) {
+        for signal in ["-TERM", "-KILL"] {
+            let pids = self.processes();
+            if pids.is_empty() {
+                return;
+            }
+            for (pid, _) in &pids {
+                let _ = Command::new("kill")
+                    .args([signal, &pid.to_string()])
+                    .stderr(Stdio::null())
+                    .status();
+            }
+            let started = std::time::Instant::now();
+            while !self.processes().is_empty() && started.elapsed() < Duration::from_secs(5) {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+
     /// Runs `keyward ARGS`.
     pub fn run(&self, args: &[&str]) -> Output {
         self.cmd(args).output().expect("keyward runs")
@@ -244,6 +311,134 @@ pub fn wait_within(child: &mut std::process::Child, limit: Duration) -> std::pro
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+}
+
+impl Drop for App {
+    /// No Keyward started by a test outlives it.
+    fn drop(&mut self) {
+        self.stop_processes();
+    }
+}
+
+/// Whether process `pid` still runs.
+pub fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+        !stat
+            .rsplit_once(')')
+            .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+    })
+}
+
+/// Waits up to `limit` for process `pid` to end; whether it did.
+pub fn ended_within(pid: u32, limit: Duration) -> bool {
+    let started = std::time::Instant::now();
+    while alive(pid) {
+        if started.elapsed() > limit {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    true
+}
+
+fn dbus_send(args: &[&str]) -> Option<String> {
+    let out = Command::new("dbus-send")
+        .args(["--session", "--print-reply"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status.success().then(|| text(&out.stdout))
+}
+
+/// The bus name of process `pid`'s tray icon (a StatusNotifierItem).
+fn tray_item(pid: u32) -> Option<String> {
+    let names = dbus_send(&[
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.ListNames",
+    ])?;
+    let prefix = format!("org.kde.StatusNotifierItem-{pid}-");
+    names
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("string \"")?.strip_suffix('"'))
+        .find(|name| name.starts_with(&prefix))
+        .map(str::to_owned)
+}
+
+/// The menu of process `pid`'s tray icon, read over D-Bus as a tray would
+/// (com.canonical.dbusmenu): (item id, label) pairs. `None` while it has
+/// no tray icon on the bus.
+pub fn tray_menu(pid: u32) -> Option<Vec<(i32, String)>> {
+    let item = tray_item(pid)?;
+    let layout = dbus_send(&[
+        &format!("--dest={item}"),
+        "/MenuBar",
+        "com.canonical.dbusmenu.GetLayout",
+        "int32:0",
+        "int32:-1",
+        "array:string:",
+    ])?;
+    // Each item is `struct { int32 ID  array [ dict entry( string "label"  variant string "…" ) … ] … }`.
+    let lines: Vec<&str> = layout.lines().map(str::trim).collect();
+    let mut id = 0;
+    let mut menu = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        if line.ends_with("struct {")
+            && let Some(n) = lines.get(i + 1).and_then(|l| l.strip_prefix("int32 "))
+        {
+            id = n.parse().unwrap_or(id);
+        }
+        if *line == "string \"label\""
+            && let Some(label) = lines
+                .get(i + 1)
+                .and_then(|l| l.strip_prefix("variant"))
+                .and_then(|l| l.trim().strip_prefix("string \""))
+                .and_then(|l| l.strip_suffix('"'))
+        {
+            menu.push((id, label.to_owned()));
+        }
+    }
+    Some(menu)
+}
+
+/// Waits up to `limit` for process `pid`'s tray menu to hold `label`.
+pub fn tray_menu_within(pid: u32, label: &str, limit: Duration) -> Vec<(i32, String)> {
+    let started = std::time::Instant::now();
+    loop {
+        let menu = tray_menu(pid).unwrap_or_default();
+        if menu.iter().any(|(_, l)| l == label) || started.elapsed() > limit {
+            return menu;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Clicks the tray menu item `label` of process `pid`, as a tray would.
+pub fn tray_click(pid: u32, label: &str) {
+    let menu = tray_menu(pid).expect("the process has a tray icon");
+    let (id, _) = menu
+        .iter()
+        .find(|(_, l)| l == label)
+        .unwrap_or_else(|| panic!("no {label:?} in the tray menu: {menu:?}"));
+    let item = tray_item(pid).expect("the process has a tray icon");
+    dbus_send(&[
+        &format!("--dest={item}"),
+        "/MenuBar",
+        "com.canonical.dbusmenu.Event",
+        &format!("int32:{id}"),
+        "string:clicked",
+        "variant:int32:0",
+        "uint32:0",
+    ])
+    .expect("the tray takes the click");
+}
+
+/// Whether process `pid` has the browser engine (WebKit) loaded.
+pub fn maps_webkit(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/maps"))
+        .is_ok_and(|maps| maps.contains("libwebkit2gtk"))
 }
 
 /// Every file below `dir`, recursively.

@@ -10,7 +10,6 @@ mod keys;
 mod lead;
 mod output;
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -26,8 +25,11 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Start in the background (tray and reminders) without opening the window.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "show_key")]
     pub background: bool,
+    /// Open the window on this key (used when a reminder is clicked).
+    #[arg(long, value_name = "ID", hide = true)]
+    pub show_key: Option<String>,
 }
 
 /// The headless commands.
@@ -121,31 +123,7 @@ pub fn run(command: Command) -> ExitCode {
     }
 }
 
-/// The data folder: `KEYWARD_DATA_DIR` if set, else the platform's.
-pub fn data_dir() -> Result<PathBuf, keyward_core::Error> {
-    if let Some(dir) = std::env::var_os("KEYWARD_DATA_DIR") {
-        return Ok(PathBuf::from(dir));
-    }
-    keyward_core::default_data_dir().ok_or_else(|| {
-        keyward_core::Error::Invalid(
-            "Keyward could not find your home folder to keep its list of keys in. Set HOME and try again."
-                .into(),
-        )
-    })
-}
-
-/// The config folder: `KEYWARD_CONFIG_DIR` if set, else the platform's.
-pub fn config_dir() -> Result<PathBuf, keyward_core::Error> {
-    if let Some(dir) = std::env::var_os("KEYWARD_CONFIG_DIR") {
-        return Ok(PathBuf::from(dir));
-    }
-    keyward_core::default_config_dir().ok_or_else(|| {
-        keyward_core::Error::Invalid(
-            "Keyward could not find your home folder to keep its settings in. Set HOME and try again."
-                .into(),
-        )
-    })
-}
+pub use keyward_core::{config_dir, data_dir};
 
 /// The vault over the user's catalog and the OS keychain, with the rotation
 /// policy from the person's settings.

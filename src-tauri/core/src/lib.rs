@@ -46,3 +46,31 @@ pub fn default_config_dir() -> Option<std::path::PathBuf> {
 pub fn default_data_dir() -> Option<std::path::PathBuf> {
     dirs::data_dir().map(|d| d.join(APP_ID))
 }
+
+/// The data folder every Keyward process uses: `KEYWARD_DATA_DIR` if set,
+/// else the platform's.
+pub fn data_dir() -> Result<std::path::PathBuf, Error> {
+    if let Some(dir) = std::env::var_os("KEYWARD_DATA_DIR") {
+        return Ok(dir.into());
+    }
+    default_data_dir().ok_or_else(|| {
+        Error::Invalid(
+            "Keyward could not find your home folder to keep its list of keys in. Set HOME and try again."
+                .into(),
+        )
+    })
+}
+
+/// The config folder every Keyward process uses: `KEYWARD_CONFIG_DIR` if
+/// set, else the platform's.
+pub fn config_dir() -> Result<std::path::PathBuf, Error> {
+    if let Some(dir) = std::env::var_os("KEYWARD_CONFIG_DIR") {
+        return Ok(dir.into());
+    }
+    default_config_dir().ok_or_else(|| {
+        Error::Invalid(
+            "Keyward could not find your home folder to keep its settings in. Set HOME and try again."
+                .into(),
+        )
+    })
+}

@@ -50,8 +50,9 @@ pub struct ReminderTask {
 }
 
 impl ReminderTask {
-    /// Starts the task on Tauri's async runtime.
+    /// Starts the task on `runtime`.
     pub fn start(
+        runtime: &tokio::runtime::Handle,
         catalog: Catalog,
         settings: SettingsFile,
         audit: Option<AuditLog>,
@@ -61,7 +62,7 @@ impl ReminderTask {
         let (stop, mut stopped) = watch::channel(false);
         let notifier = Arc::new(Notifier::default());
         let watcher = watch_catalog(&catalog, replan.clone());
-        tauri::async_runtime::spawn(async move {
+        runtime.spawn(async move {
             // Kept alive as long as the task runs.
             let _watcher = watcher;
             loop {
@@ -130,7 +131,7 @@ async fn look(
         sink.clone(),
     );
     let log = audit.cloned();
-    let result = tauri::async_runtime::spawn_blocking(move || {
+    let result = tokio::task::spawn_blocking(move || {
         announce(&catalog, &settings, log.as_ref(), &notifier, &sink)
     })
     .await;
@@ -147,7 +148,7 @@ async fn look(
     };
     if let Some((digest, settings)) = digest {
         let audit = audit.cloned();
-        tauri::async_runtime::spawn(async move {
+        tokio::spawn(async move {
             let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
             // Every outcome is in the audit log; a failure is also said here.
             if let Err(error) =

@@ -10,14 +10,14 @@
 //! # Calling it (for the reminder task)
 //!
 //! ```text
-//! use keyward::webhook;
+//! use keyward_background::webhook;
 //! use keyward_core::team_channel::Digest;
 //!
 //! // After showing the desktop notification, never before: sending may take
 //! // up to `RetryPolicy::worst_case()` (about 32 s) when the channel is down.
 //! let digest = Digest::for_keys("2 keys need rotating", report_rows);
 //! let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
-//! tauri::async_runtime::spawn(async move {
+//! tokio::spawn(async move {
 //!     // Ok(None): no team channel is set up. Every outcome is already in
 //!     // the audit log (`webhook_sent` / `webhook_failed`).
 //!     let _ = webhook::send_to_team(keychain, &settings, &digest, audit.as_ref()).await;

@@ -1,0 +1,181 @@
+//! The light background process, `keyward-background`: the tray icon and the
+//! reminder task while no window is open.
+//!
+//! It links neither GTK nor WebKit, so staying in the background costs a few
+//! megabytes instead of a browser engine's worth. It is started by closing
+//! the window (the window process hands over and exits) and by
+//! `keyward --background` (start at login). Opening Keyward — from the tray
+//! or by clicking a reminder — starts the window process, which takes the
+//! reminders over; this process then exits (see [`crate::handover`]).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::sync::Arc;
+
+use keyward_core::audit::AuditLog;
+use keyward_core::catalog::Catalog;
+use keyward_core::settings::SettingsFile;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::reminders::{ReminderSink, ReminderTask};
+use crate::tray::{BackgroundTray, TrayChoice, attention_words};
+
+/// The window program, next to this one.
+pub fn window_program() -> std::io::Result<PathBuf> {
+    Ok(std::env::current_exe()?.with_file_name("keyward"))
+}
+
+/// This program, next to the window program.
+pub fn background_program() -> std::io::Result<PathBuf> {
+    Ok(std::env::current_exe()?.with_file_name("keyward-background"))
+}
+
+/// What the main loop reacts to.
+enum Event {
+    /// From the reminder task: counts for the tray's status line.
+    Attention(usize, usize),
+    /// Open the window, on a key when a reminder was clicked.
+    Open(Option<String>),
+    /// The person chose Quit.
+    Quit,
+    /// The window took the reminders over.
+    TakenOver,
+}
+
+struct Sink(UnboundedSender<Event>);
+
+impl ReminderSink for Sink {
+    fn attention(&self, rotate: usize, delete: usize) {
+        let _ = self.0.send(Event::Attention(rotate, delete));
+    }
+
+    fn announced(&self) {}
+
+    fn open_key(&self, id: String) {
+        let _ = self.0.send(Event::Open(Some(id)));
+    }
+}
+
+/// Runs until Quit or until the window takes over.
+pub fn run() -> ExitCode {
+    let claim = match crate::handover::join() {
+        Ok(Some(claim)) => claim,
+        Ok(None) => {
+            eprintln!("keyward: Keyward is already running.");
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            eprintln!(
+                "keyward: Keyward cannot stay in the background: the desktop session's message bus is not available ({error}). Open Keyward again from your applications menu."
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let folders = keyward_core::data_dir()
+        .and_then(|data| Ok((data, keyward_core::config_dir()?)))
+        .and_then(|(data, config)| Ok((Catalog::open(data)?, config)));
+    let (catalog, config) = match folders {
+        Ok(found) => found,
+        Err(error) => {
+            eprintln!("keyward: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Timers for the reminder task, sockets for the team channel.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("keyward: Keyward could not start its background work: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let (events, mut incoming) = unbounded_channel();
+    let taken = events.clone();
+    let watcher = std::thread::Builder::new()
+        .name("handover".into())
+        .spawn(move || {
+            claim.wait_until_taken();
+            let _ = taken.send(Event::TakenOver);
+        });
+    if let Err(error) = watcher {
+        eprintln!("keyward: Keyward could not start its background work: {error}");
+        return ExitCode::FAILURE;
+    }
+    let audit = AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
+    let settings = SettingsFile::new(&config);
+    runtime.block_on(async move {
+        let (choices, mut chosen) = unbounded_channel();
+        let tray = start_tray(choices).await;
+        let forward = events.clone();
+        tokio::spawn(async move {
+            while let Some(choice) = chosen.recv().await {
+                let event = match choice {
+                    TrayChoice::Open => Event::Open(None),
+                    TrayChoice::Quit => Event::Quit,
+                };
+                let _ = forward.send(event);
+            }
+        });
+        let _task = ReminderTask::start(
+            &tokio::runtime::Handle::current(),
+            catalog,
+            settings,
+            Some(audit),
+            Arc::new(tokio::sync::Notify::new()),
+            Arc::new(Sink(events)),
+        );
+        while let Some(event) = incoming.recv().await {
+            match event {
+                Event::Attention(rotate, delete) => {
+                    if let Some(tray) = &tray {
+                        let words = attention_words(rotate, delete);
+                        tray.update(|t| t.status = words).await;
+                    }
+                }
+                Event::Open(key) => open_window(key.as_deref()),
+                Event::Quit | Event::TakenOver => break,
+            }
+        }
+        if let Some(tray) = tray {
+            tray.shutdown().await;
+        }
+    });
+    ExitCode::SUCCESS
+}
+
+/// Shows the tray icon; it appears whenever the desktop has a tray, even
+/// one that starts later. `None` (said once) when it cannot be offered.
+async fn start_tray(choices: UnboundedSender<TrayChoice>) -> Option<ksni::Handle<BackgroundTray>> {
+    use ksni::TrayMethods;
+    match BackgroundTray::new(choices)
+        .assume_sni_available(true)
+        .spawn()
+        .await
+    {
+        Ok(handle) => Some(handle),
+        Err(error) => {
+            eprintln!("keyward: no tray icon ({error}); reminders still appear.");
+            None
+        }
+    }
+}
+
+/// Starts the window process (which then takes the reminders over).
+fn open_window(key: Option<&str>) {
+    let started = window_program().and_then(|program| spawn_window(&program, key));
+    if let Err(error) = started {
+        eprintln!("keyward: the Keyward window could not be opened: {error}");
+    }
+}
+
+fn spawn_window(program: &Path, key: Option<&str>) -> std::io::Result<()> {
+    let mut command = Command::new(program);
+    if let Some(key) = key {
+        command.args(["--show-key", key]);
+    }
+    // Not waited for: it outlives this process.
+    command.spawn().map(drop)
+}

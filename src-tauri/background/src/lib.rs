@@ -1,0 +1,18 @@
+//! What Keyward does while no window is open, shared by the window process
+//! and the light background process: the reminder task ([`reminders`]),
+//! desktop notifications ([`notifier`]), the team channel ([`webhook`]) and
+//! the tray's wording ([`tray`]).
+//!
+//! On Linux, closing the window hands reminders over to a small process
+//! (`keyward-background`, see [`agent`]) that links neither GTK nor WebKit,
+//! so keeping Keyward in the tray costs a few megabytes; [`handover`] makes
+//! sure only one process reminds at a time.
+
+#[cfg(target_os = "linux")]
+pub mod agent;
+#[cfg(target_os = "linux")]
+pub mod handover;
+pub mod notifier;
+pub mod reminders;
+pub mod tray;
+pub mod webhook;
