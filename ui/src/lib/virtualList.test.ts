@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentHeight, indicesToRender, moveFocus, rowsPerPage, scrollTopToReveal, visibleRange } from './virtualList';
+import { assignSlots, contentHeight, indicesToRender, moveFocus, rowsPerPage, scrollTopToReveal, visibleRange } from './virtualList';
 
 describe('visibleRange', () => {
   it('renders the rows in view plus the overscan at the top of the list', () => {
@@ -109,5 +109,37 @@ describe('moveFocus', () => {
   it('ignores other keys and empty lists', () => {
     expect(moveFocus('Enter', 1, 5, 3)).toBeNull();
     expect(moveFocus('ArrowDown', 0, 0, 3)).toBeNull();
+  });
+});
+
+describe('assignSlots', () => {
+  const slotsOf = (m: Map<number, number>, indices: number[]) => indices.map((i) => m.get(i));
+
+  it('fills the first slots on the first render', () => {
+    const m = assignSlots(new Map(), [0, 1, 2, 3]);
+    expect(slotsOf(m, [0, 1, 2, 3])).toEqual([0, 1, 2, 3]);
+  });
+
+  it('keeps the slot of every row that stays when scrolling, and reuses the one that left', () => {
+    const first = assignSlots(new Map(), [0, 1, 2, 3]);
+    const next = assignSlots(first, [1, 2, 3, 4]);
+    expect(slotsOf(next, [1, 2, 3])).toEqual([1, 2, 3]);
+    expect(next.get(4)).toBe(0);
+  });
+
+  it('gives every index its own slot, all below the number of rows', () => {
+    let m: Map<number, number> = new Map();
+    for (const indices of [[0, 1, 2, 3, 4], [3, 4, 5, 6, 7], [40, 41, 42], [2, 40, 41, 42, 43], [0, 1, 2, 3, 4, 5]]) {
+      m = assignSlots(m, indices);
+      const slots = slotsOf(m, indices);
+      expect(new Set(slots).size).toBe(indices.length);
+      expect(slots.every((s) => s !== undefined && s < indices.length)).toBe(true);
+      expect(m.size).toBe(indices.length);
+    }
+  });
+
+  it('keeps the rows in place when the same positions show new items (a new search)', () => {
+    const first = assignSlots(new Map(), [0, 1, 2]);
+    expect(assignSlots(first, [0, 1, 2])).toEqual(first);
   });
 });

@@ -44,6 +44,32 @@ export function indicesToRender(range: RowRange, pinned: number | null, count: n
   return indices;
 }
 
+/**
+ * Which DOM row ("slot") shows each rendered index. An index that stays rendered keeps its slot;
+ * the others take the slots left free, lowest first. So scrolling fills only the rows that came
+ * into view, and a new search result is written into the same rows instead of replacing them all.
+ * Slots stay below `indices.length`. `previous` (the last assignment) is not changed.
+ */
+export function assignSlots(previous: ReadonlyMap<number, number>, indices: readonly number[]): Map<number, number> {
+  const next = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const index of indices) {
+    const slot = previous.get(index);
+    if (slot !== undefined && slot < indices.length) {
+      next.set(index, slot);
+      taken.add(slot);
+    }
+  }
+  let free = 0;
+  for (const index of indices) {
+    if (next.has(index)) continue;
+    while (taken.has(free)) free += 1;
+    next.set(index, free);
+    taken.add(free);
+  }
+  return next;
+}
+
 /** The smallest scroll change that shows row `index` whole; the current position when it already is. */
 export function scrollTopToReveal(index: number, scrollTop: number, viewportHeight: number, rowHeight: number): number {
   const rowTop = index * rowHeight;
