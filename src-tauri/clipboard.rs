@@ -114,6 +114,13 @@ impl SecretClipboard {
         }
     }
 
+    /// Whether a secret Keyward copied is waiting to be cleared. On Linux the
+    /// clipboard's content lives in the process that copied it, so this
+    /// process must not end before then.
+    pub fn holds_secret(&self) -> bool {
+        self.last_secret.lock().is_ok_and(|last| last.is_some())
+    }
+
     /// On quit: clears the clipboard if it still holds the last secret copied.
     pub fn clear_on_exit(&self) {
         let last = self.last_secret.lock().ok().and_then(|mut l| l.take());

@@ -4,6 +4,7 @@
 //! tests run the same set-up on Tauri's mock runtime.
 
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use keyward_core::settings::SettingsFile;
@@ -14,6 +15,28 @@ use crate::commands::{self, AppState};
 
 /// The window's label; the capability in `src-tauri/capabilities` names it.
 pub const MAIN_WINDOW: &str = "main";
+
+/// Asks WebKit (Linux) to draw the window without GPU compositing, unless
+/// the person chose otherwise by setting `WEBKIT_DISABLE_COMPOSITING_MODE`.
+///
+/// The window is lists and forms, which draw as quickly without it; with it,
+/// WebKit keeps tiled layers for each scrolling area (the key list, the
+/// screen) that cost the page about 100 MB and slow its first paint on
+/// machines that render in software. Call first thing in `main`: it changes
+/// the process's environment, which is only safe while no other thread runs.
+///
+/// Not under WebDriver (tauri-driver sets `TAURI_WEBVIEW_AUTOMATION`):
+/// there WebKitWebDriver never finishes closing a page drawn this way.
+pub fn choose_rendering() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
+        && std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_none()
+    {
+        // SAFETY: called at the start of `main`, before any thread exists,
+        // so nothing can read the environment while it changes.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    }
+}
 
 /// Registers Keyward's commands and state on `builder`.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
@@ -168,6 +191,10 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
             }
         }))
         .setup(move |app| {
+            // The window first: the tray and the reminders can wait for it.
+            if !background {
+                open_main_window(app)?;
+            }
             let handle = app.handle().clone();
             let tray = match crate::tray::build(&handle, |app| {
                 if let Err(error) = open_main_window(app) {
@@ -193,7 +220,7 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
                 sink,
             ));
             app.manage(TrayPresence(has_tray));
-            if !background || !has_tray {
+            if background && !has_tray {
                 open_main_window(app)?;
             }
             Ok(())
@@ -208,17 +235,33 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
     };
     #[cfg(target_os = "linux")]
     let mut claim = claim;
+    let handing_over = Arc::new(AtomicBool::new(false));
     app.run(move |app, event| match event {
         // Closing the window ends this process: on Linux the light background
-        // process takes over the tray and the reminders.
+        // process takes over the tray and the reminders. A copied secret
+        // lives in this process until it is cleared, so the hand-over waits
+        // for that (the window is already gone).
         #[cfg(target_os = "linux")]
-        tauri::RunEvent::ExitRequested { code: None, .. }
-            if app.try_state::<TrayPresence>().is_some_and(|t| t.0) =>
-        {
-            if let Some(claim) = claim.take() {
-                claim.release();
+        tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } if app.try_state::<TrayPresence>().is_some_and(|t| t.0) => {
+            if clipboard.holds_secret() {
+                api.prevent_exit();
+                let (app, clipboard, handing_over) =
+                    (app.clone(), clipboard.clone(), handing_over.clone());
+                tauri::async_runtime::spawn(async move {
+                    while clipboard.holds_secret() {
+                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                    }
+                    // Unless the person opened the window again meanwhile.
+                    if app.get_webview_window(MAIN_WINDOW).is_none() {
+                        handing_over.store(true, Ordering::SeqCst);
+                        app.exit(0);
+                    }
+                });
+            } else {
+                handing_over.store(true, Ordering::SeqCst);
             }
-            hand_over_to_background();
         }
         // Elsewhere, closing the window destroys it (freeing the page's
         // memory); with a tray, Keyward keeps running until Quit.
@@ -228,7 +271,16 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
         } if app.try_state::<TrayPresence>().is_some_and(|t| t.0) => {
             api.prevent_exit();
         }
-        tauri::RunEvent::Exit => clipboard.clear_on_exit(),
+        tauri::RunEvent::Exit => {
+            clipboard.clear_on_exit();
+            #[cfg(target_os = "linux")]
+            if handing_over.load(Ordering::SeqCst) {
+                if let Some(claim) = claim.take() {
+                    claim.release();
+                }
+                hand_over_to_background();
+            }
+        }
         _ => {}
     });
     ExitCode::SUCCESS

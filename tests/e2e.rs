@@ -406,6 +406,14 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         "secret-value",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // A short clipboard time, to see the hand-over wait for it below.
+    let config = app.root.path().join("config/app.keyward.desktop");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("settings.json"),
+        r#"{"clipboard_clear_seconds": 15}"#,
+    )
+    .unwrap();
     in_window(&app, async |client, driver_pid| {
         let (row, row_text) = first_row(client).await;
         assert!(
@@ -433,6 +441,15 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
             .await
             .unwrap();
         screenshot(client, "10-rotated").await;
+        click_button(client, "Copy secret").await;
+        let started = Instant::now();
+        while clipboard().as_deref() != Some(secret.as_str()) {
+            assert!(
+                started.elapsed() < Duration::from_secs(5),
+                "the secret never reached the clipboard"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
         click_button(client, "Done").await;
         let keys = app.list();
         assert_eq!(keys.len(), 2, "the old key and its replacement");
@@ -476,9 +493,29 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         );
         // Close it as a person would (the window manager's close message).
         session_helper("close-window", &["Keyward"]);
+        let closed = Instant::now();
+        while keyward_window_open() {
+            assert!(
+                closed.elapsed() < Duration::from_secs(5),
+                "the window closes"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        // The copied secret lives in the window's process: it stays until cleared.
+        assert!(alive(keyward), "the process waits for the clipboard");
+        assert_eq!(
+            clipboard().as_deref(),
+            Some(secret.as_str()),
+            "closing the window does not take the copied secret away early"
+        );
         assert!(
-            ended_within(keyward, Duration::from_secs(15)),
-            "the window's process, browser engine included, ends"
+            ended_within(keyward, Duration::from_secs(30)),
+            "the window's process, browser engine included, ends once the clipboard is cleared"
+        );
+        assert_ne!(
+            clipboard().as_deref(),
+            Some(secret.as_str()),
+            "the secret is gone from the clipboard"
         );
         let background = app
             .wait_for_process("keyward-background", Duration::from_secs(10))
