@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod commands;
 pub mod gui;
 pub mod input;
+pub mod memory;
 pub mod tray;
 
 pub use keyward_background::{notifier, reminders, webhook};

@@ -14,7 +14,9 @@ use crate::input::{KeyInput, suggested_name};
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>) -> CommandResult<Vec<KeyView>> {
     let vault = state.vault.clone();
-    blocking(move || vault.list(Utc::now())).await
+    let keys = blocking(move || vault.list(Utc::now())).await;
+    crate::memory::give_back_soon();
+    keys
 }
 
 /// The conventional name for a key made now for `service` (as typed).
