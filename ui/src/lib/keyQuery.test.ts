@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByStatus, DEFAULT_QUERY, fold, indexKeys, isFiltering, matchesFilter, queryKeys, sortedIndex, type KeyQuery, type SortOrder, type StatusFilter } from './keyQuery';
+import { countByStatus, DEFAULT_QUERY, fold, indexKeys, isFiltering, matchesFilter, prepareQueries, queryKeys, sortedIndex, type KeyQuery, type SortOrder, type StatusFilter } from './keyQuery';
 import type { KeyView, RotationStatus } from './types';
 
 function key(id: string, name: string, service: string, application: string | null, created: string, status: RotationStatus = 'ok'): KeyView {
@@ -191,5 +191,18 @@ describe('the search index (sorted once per load, folded once per key)', () => {
   it('folds ASCII text the same way as any other text', () => {
     for (const text of ['', 'Payments-API_01', 'MAPS 12:30', '\u0000tab\tand~', 'Café', 'ＦＵＬＬ', 'Ångström', 'İstanbul'])
       expect(fold(text)).toBe(text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase());
+  });
+});
+
+describe('prepareQueries', () => {
+  it('sorts the index both ways ahead of the first query', () => {
+    const index = indexKeys(KEYS);
+    prepareQueries(index);
+    const newest = sortedIndex(index, 'newest');
+    const oldest = sortedIndex(index, 'oldest');
+    prepareQueries(index);
+    expect(sortedIndex(index, 'newest')).toBe(newest);
+    expect(sortedIndex(index, 'oldest')).toBe(oldest);
+    expect(newest.length).toBe(KEYS.length);
   });
 });
