@@ -12,6 +12,10 @@ What it measures, and how:
   the page painted. This reads the real screen (Xvfb's framebuffer, through X11 GetImage on the
   display's socket), so it counts what a person would see, and it needs no change to the app.
     - blank window: its page's colour (#3b7d4f) covers the window;
+    - blank window with one line of text (BLANK_PAGE=text.html): the box around the line
+      (#6a2c91) is drawn, with its text, in one frame. Not an aim, a floor: it shows what
+      drawing any text at all costs (font set-up in the web process), which the blank page
+      never pays and Keyward's list cannot avoid;
     - Keyward: the key list's rows are drawn. Every row has a rotation badge whose background
       colour (--ok-bg / --soon-bg / --overdue-bg in ui/src/app.css, light or dark theme) is used
       nowhere else, so "at least ROW_PIXELS badge pixels on screen" means rows are painted.
@@ -69,6 +73,7 @@ KEYWARD_ID = "app.keyward.desktop"
 
 # Colours (as on screen, #rrggbb) that tell what has been painted. See the module docstring.
 BLANK_PAGE = ["#3b7d4f"]  # tests/bench/blank/page/index.html
+BLANK_TEXT = ["#6a2c91"]  # the box around the line of text in tests/bench/blank/page/text.html
 KEYWARD_PAGE = ["#f5f6f8", "#121519"]  # --bg, light / dark
 KEYWARD_ROWS = [  # rotation badges: --ok-bg, --soon-bg, --overdue-bg; light, then dark
     "#e4f3e9", "#fff1cf", "#fdebe9",
@@ -240,9 +245,10 @@ def is_zombie(pid):
         return True
 
 
-def app_env(home):
+def app_env(home, extra=None):
     """The session's environment with the app's own data, config and cache folders."""
     env = dict(os.environ)
+    env.update(extra or {})
     for var, sub in [("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"),
                      ("XDG_CACHE_HOME", "cache"), ("XDG_STATE_HOME", "state")]:
         env[var] = os.path.join(home, sub)
@@ -300,7 +306,7 @@ def write_catalog(home, n_keys, seed=1):
 # One launch: start-up time and memory
 
 
-def launch(screen, binary, home, page_colours, ready_colours, ready_pixels, settle, log):
+def launch(screen, binary, home, page_colours, ready_colours, ready_pixels, settle, log, extra_env=None):
     """Starts binary, waits until ready_colours cover ready_pixels on screen, lets it settle,
     reads its memory, stops it. Times in ms from the start of the process."""
     image = screen.capture()
@@ -309,7 +315,7 @@ def launch(screen, binary, home, page_colours, ready_colours, ready_pixels, sett
         raise RuntimeError("the screen already shows the colours we wait for: is a window left open?")
 
     t0 = time.monotonic()
-    proc = subprocess.Popen([binary], env=app_env(home), stdin=subprocess.DEVNULL,
+    proc = subprocess.Popen([binary], env=app_env(home, extra_env), stdin=subprocess.DEVNULL,
                             stdout=log, stderr=log, start_new_session=True)
     page_ms = ready_ms = None
     captures = 0
@@ -437,12 +443,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def search_bench(binary, home, keystrokes, log):
+def search_bench(binary, home, keystrokes, log, extra_env=None):
     """Both search figures (see the module docstring) for each keystroke, on the catalog in home."""
     port, native_port = free_port(), free_port()
     # Own ports, so an E2E run elsewhere on the machine (4444/4445) does not collide.
     driver = subprocess.Popen(["tauri-driver", "--port", str(port), "--native-port", str(native_port)],
-                              env=app_env(home), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                              env=app_env(home, extra_env), stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                               start_new_session=True)
     wd = None
     started = {}  # the app and WebKitWebDriver, remembered in case one of them dies and orphans the other
@@ -517,7 +523,12 @@ def main():
     ap.add_argument("--settle", type=float, default=3.0, help="seconds after painting before reading memory")
     ap.add_argument("--keystrokes", type=int, default=20)
     ap.add_argument("--json", help="also write all measurements to this file")
+    ap.add_argument("--keyward-env", action="append", default=[], metavar="VAR=VALUE",
+                    help="set this in Keyward's environment only (to try a rendering setting)")
+    ap.add_argument("--search-only", action="store_true",
+                    help="only the search figures (a quicker loop while working on the list)")
     args = ap.parse_args()
+    keyward_env = dict(item.split("=", 1) for item in args.keyward_env) or None
 
     if "DISPLAY" not in os.environ or "DBUS_SESSION_BUS_ADDRESS" not in os.environ:
         sys.exit("window_bench: run me inside tests/session.sh (no DISPLAY / session bus)")
@@ -529,13 +540,25 @@ def main():
 
     # Three set-ups, each with its own folders (kept across its runs, as on a real desktop).
     setups = {
-        "blank": (args.blank, BLANK_PAGE, BLANK_PAGE, PAGE_PIXELS),
-        "keyward-1k": (args.keyward, KEYWARD_PAGE, KEYWARD_ROWS, ROW_PIXELS),
-        "keyward-10k": (args.keyward, KEYWARD_PAGE, KEYWARD_ROWS, ROW_PIXELS),
+        "blank": (args.blank, BLANK_PAGE, BLANK_PAGE, PAGE_PIXELS, None),
+        "blank-text": (args.blank, BLANK_PAGE, BLANK_TEXT, ROW_PIXELS, {"BLANK_PAGE": "text.html"}),
+        "keyward-1k": (args.keyward, KEYWARD_PAGE, KEYWARD_ROWS, ROW_PIXELS, keyward_env),
+        "keyward-10k": (args.keyward, KEYWARD_PAGE, KEYWARD_ROWS, ROW_PIXELS, keyward_env),
     }
     homes = {name: os.path.join(work_dir, name) for name in setups}
-    write_catalog(homes["keyward-1k"], 1_000)
     write_catalog(homes["keyward-10k"], 10_000)
+    if args.search_only:
+        search = search_bench(args.keyward, homes["keyward-10k"], args.keystrokes, log, keyward_env)
+        work = [k["ms"] for k in search["work"]]
+        script = [k["script_ms"] for k in search["work"]]
+        real = [k["ms"] for k in search["real"]]
+        print(f"Search at 10,000 keys, {len(work)} keystrokes, ms: work median {median(work):.0f}"
+              f" p95 {p95(work):.0f}; script median {median(script):.0f} p95 {p95(script):.0f};"
+              f" real key press to frame median {median(real):.0f} p95 {p95(real):.0f}")
+        print("  per keystroke (work/script/real): "
+              + " ".join(f"{w:.0f}/{s:.0f}/{r:.0f}" for w, s, r in zip(work, script, real)))
+        return
+    write_catalog(homes["keyward-1k"], 1_000)
 
     load_before = os.getloadavg()
     if load_before[0] > 1.0:
@@ -543,12 +566,13 @@ def main():
               " will be noisy; USS is the steadier memory figure", flush=True)
     print(f"bench: {args.runs} runs of each after a warm-up; WebKitGTK {webkit_version()};"
           f" WEBKIT_DISABLE_COMPOSITING_MODE={os.environ.get('WEBKIT_DISABLE_COMPOSITING_MODE', '(unset)')};"
+          f" Keyward's own environment: {keyward_env or '(as the session)'};"
           f" load average {load_before[0]:.2f} ({os.cpu_count()} cores)", flush=True)
     results = {name: [] for name in setups}
     # Round robin, so a slow patch of the machine hits every set-up alike.
     for round_no in range(args.runs + 1):
-        for name, (binary, page, ready, pixels) in setups.items():
-            r = launch(screen, binary, homes[name], page, ready, pixels, args.settle, log)
+        for name, (binary, page, ready, pixels, extra_env) in setups.items():
+            r = launch(screen, binary, homes[name], page, ready, pixels, args.settle, log, extra_env)
             if round_no == 0:
                 continue  # warm-up: page cache, WebKit's caches, first-run files
             results[name].append(r)
@@ -559,7 +583,7 @@ def main():
     search = None
     for attempt in (1, 2):  # WebKitWebDriver has been seen to drop its connection now and then
         try:
-            search = search_bench(args.keyward, homes["keyward-10k"], args.keystrokes, log)
+            search = search_bench(args.keyward, homes["keyward-10k"], args.keystrokes, log, keyward_env)
             break
         except Exception as e:  # noqa: BLE001 - report it and keep the start-up and memory results
             print(f"  search attempt {attempt} failed: {e!r} (log: {log.name})", flush=True)
@@ -624,11 +648,15 @@ def report(args, results, search, load_before, load_after):
     print(f"  Start-up, median ms: blank page {blank_start:.0f}; Keyward page background"
           f" {median(col('keyward-1k', 'page_ms')):.0f}, key rows {kw_start:.0f} (1,000 keys);"
           f" at 10,000 keys {median(col('keyward-10k', 'page_ms')):.0f} / {median(col('keyward-10k', 'ready_ms')):.0f}")
+    print(f"  Blank window with one line of text (drawing any text at all), start-up median:"
+          f" {median(col('blank-text', 'ready_ms')):.0f} ms; Keyward's key rows are"
+          f" {kw_start / median(col('blank-text', 'ready_ms')):.2f}x that;"
+          f" its memory {median(col('blank-text', 'pss_mb')):.0f} MB PSS")
     print(f"  Memory of Keyward at 1,000 keys: {median(col('keyward-1k', 'pss_mb')):.0f} MB PSS")
     print(f"  USS (private memory, all processes), median MB: blank {median(col('blank', 'uss_mb')):.0f},"
           f" Keyward 1,000 keys {median(col('keyward-1k', 'uss_mb')):.0f},"
           f" 10,000 keys {median(col('keyward-10k', 'uss_mb')):.0f}")
-    for name in ("blank", "keyward-1k", "keyward-10k"):
+    for name in ("blank", "blank-text", "keyward-1k", "keyward-10k"):
         kinds = sorted({k for r in results[name] for k in r["pss_by_kind"]})
         parts = ", ".join(f"{k} {median([r['pss_by_kind'].get(k, 0) for r in results[name]]):.0f}"
                           for k in kinds)
