@@ -29,14 +29,11 @@ impl Drop for Driver {
         for pid in &family {
             let _ = Command::new("kill").arg(pid.to_string()).status();
         }
-        let started = Instant::now();
-        while family
-            .iter()
-            .any(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
-            && started.elapsed() < Duration::from_secs(10)
-        {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        poll_until(Duration::from_secs(10), || {
+            !family
+                .iter()
+                .any(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+        });
     }
 }
 
@@ -175,6 +172,18 @@ async fn first_row(client: &Client) -> (fantoccini::elements::Element, String) {
     (row, text.as_str().unwrap_or_default().to_owned())
 }
 
+/// Waits up to 5 s for the clipboard to hold `expected` (just copied).
+async fn clipboard_holds(expected: &str) {
+    let started = Instant::now();
+    while clipboard().as_deref() != Some(expected) {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the secret never reached the clipboard"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 fn clipboard() -> Option<String> {
     let out = Command::new("xclip")
         .args(["-o", "-selection", "clipboard"])
@@ -192,22 +201,22 @@ async fn type_into(client: &Client, css: &str, value: &str) {
 
 /// Opens Keyward for `app`'s folders in the real window (one window test
 /// at a time), waits for the key list, then runs `steps` with the WebDriver
-/// client and the pid of tauri-driver (the app runs below it).
-fn in_window(app: &App, steps: impl AsyncFnOnce(&Client, u32)) {
+/// client.
+fn in_window(app: &App, steps: impl AsyncFnOnce(&Client)) {
     let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
-    let driver = start_driver(app);
+    let _driver = start_driver(app);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let client = connect().await;
         heading(&client, "API keys").await;
-        steps(&client, driver.0.id()).await;
+        steps(&client).await;
     });
 }
 
 #[test]
 fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
     let app = App::new();
-    in_window(&app, async |client, _| {
+    in_window(&app, async |client| {
         wait_for(
             client,
             Locator::XPath(&xpath_button("Generate your first key")),
@@ -271,14 +280,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
 
         click_button(client, "Copy secret").await;
         let copied_at = Instant::now();
-        let started = Instant::now();
-        while clipboard().as_deref() != Some(secret.as_str()) {
-            assert!(
-                started.elapsed() < Duration::from_secs(5),
-                "the secret never reached the clipboard"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        clipboard_holds(&secret).await;
 
         click_button(client, "Done").await;
         heading(client, "API keys").await;
@@ -360,7 +362,7 @@ fn html_in_names_and_notes_is_shown_as_text() {
         "secret-value",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    in_window(&app, async |client, _| {
+    in_window(&app, async |client| {
         let (row, row_text) = first_row(client).await;
         assert!(
             row_text.contains("<b>bold</b>"),
@@ -414,7 +416,7 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         r#"{"clipboard_clear_seconds": 15}"#,
     )
     .unwrap();
-    in_window(&app, async |client, driver_pid| {
+    in_window(&app, async |client| {
         let (row, row_text) = first_row(client).await;
         assert!(
             row_text.contains("overdue"),
@@ -442,14 +444,7 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
             .unwrap();
         screenshot(client, "10-rotated").await;
         click_button(client, "Copy secret").await;
-        let started = Instant::now();
-        while clipboard().as_deref() != Some(secret.as_str()) {
-            assert!(
-                started.elapsed() < Duration::from_secs(5),
-                "the secret never reached the clipboard"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        clipboard_holds(&secret).await;
         click_button(client, "Done").await;
         let keys = app.list();
         assert_eq!(keys.len(), 2, "the old key and its replacement");
@@ -480,12 +475,8 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         );
         screenshot(client, "11-replaced").await;
 
-        let keyward = descendants(driver_pid)
-            .into_iter()
-            .find(|pid| {
-                std::fs::read_link(format!("/proc/{pid}/exe"))
-                    .is_ok_and(|exe| exe.ends_with("keyward"))
-            })
+        let keyward = app
+            .pid_of("keyward")
             .expect("the app runs under tauri-driver");
         assert!(
             x_windows().contains("tray-icon tray app main"),

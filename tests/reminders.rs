@@ -102,14 +102,12 @@ fn old_keys_produce_one_notification_once_and_none_after_a_restart() {
     let monitor = NotifyMonitor::start(&app);
 
     let child = start_in_background(&app);
-    let started = Instant::now();
-    while monitor.calls_mentioning(&first).is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no notification was sent"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(
+        poll_until(Duration::from_secs(20), || !monitor
+            .calls_mentioning(&first)
+            .is_empty()),
+        "no notification was sent"
+    );
     std::thread::sleep(Duration::from_secs(2));
     let log = stop(&app, child);
 
@@ -238,14 +236,10 @@ fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
     let name = add_old_key(&app, &unique("team-stale"), 110);
 
     let child = start_in_background(&app);
-    let started = Instant::now();
-    while server.bodies().is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no digest reached the team channel"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(
+        poll_until(Duration::from_secs(20), || !server.bodies().is_empty()),
+        "no digest reached the team channel"
+    );
     std::thread::sleep(Duration::from_secs(2));
     stop(&app, child);
     let child = start_in_background(&app);
@@ -279,14 +273,10 @@ fn a_second_launch_hands_over_to_the_open_window_and_exits() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let started = Instant::now();
-    while !keyward_window_open() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the window did not open"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(
+        poll_until(Duration::from_secs(30), keyward_window_open),
+        "the window did not open"
+    );
     for args in [&[][..], &["--background"][..]] {
         let mut second = app
             .cmd(args)
@@ -335,14 +325,10 @@ fn with_the_window_closed_a_light_process_keeps_the_tray_and_the_reminders() {
     let window = app
         .wait_for_process("keyward", Duration::from_secs(15))
         .expect("the window process starts");
-    let started = Instant::now();
-    while !keyward_window_open() {
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the window did not open"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(
+        poll_until(Duration::from_secs(30), keyward_window_open),
+        "the window did not open"
+    );
     assert!(
         ended_within(background, Duration::from_secs(10)),
         "the background process steps aside for the window"
@@ -382,13 +368,12 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
     let monitor = NotifyMonitor::start(&app);
     let child = start_in_background(&app);
     let started = Instant::now();
-    while monitor.calls_mentioning(&name).is_empty() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "no notification was sent"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(
+        poll_until(Duration::from_secs(20), || !monitor
+            .calls_mentioning(&name)
+            .is_empty()),
+        "no notification was sent"
+    );
     std::thread::sleep(Duration::from_millis(500));
     assert!(!keyward_window_open(), "no window before the click");
     // The person clicks the notification (dunst runs its default action).
@@ -397,11 +382,11 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
         .status()
         .unwrap();
     assert!(clicked.success());
-    let mut opened = false;
-    while started.elapsed() < Duration::from_secs(30) && !opened {
-        opened = keyward_window_open();
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    // Within 30 s of the start, as the whole wait before.
+    let opened = poll_until(
+        Duration::from_secs(30).saturating_sub(started.elapsed()),
+        keyward_window_open,
+    );
     if opened {
         // For people to look at: the window shows the key's details.
         std::thread::sleep(Duration::from_secs(5));
@@ -431,14 +416,12 @@ fn a_key_added_from_the_command_line_while_keyward_runs_is_reminded_at_once() {
     std::thread::sleep(Duration::from_secs(3));
     // Another Keyward (the CLI) adds an overdue key; the running one notices.
     let name = add_old_key(&app, &unique("late-arrival"), 120);
-    let added = Instant::now();
-    while monitor.calls_mentioning(&name).is_empty() {
-        assert!(
-            added.elapsed() < Duration::from_secs(15),
-            "the running Keyward did not notice the new key"
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    assert!(
+        poll_until(Duration::from_secs(15), || !monitor
+            .calls_mentioning(&name)
+            .is_empty()),
+        "the running Keyward did not notice the new key"
+    );
     stop(&app, child);
     let _ = Command::new("dunstctl").arg("close-all").status();
 }

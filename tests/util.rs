@@ -124,16 +124,12 @@ impl App {
 
     /// Waits up to `limit` for this test's `program` to run; its pid.
     pub fn wait_for_process(&self, program: &str, limit: Duration) -> Option<u32> {
-        let started = std::time::Instant::now();
-        loop {
-            if let Some(pid) = self.pid_of(program) {
-                return Some(pid);
-            }
-            if started.elapsed() > limit {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let mut found = None;
+        poll_until(limit, || {
+            found = self.pid_of(program);
+            found.is_some()
+        });
+        found
     }
 
     /// Ends every Keyward process of this test (politely, then for sure).
@@ -149,10 +145,7 @@ impl App {
                     .stderr(Stdio::null())
                     .status();
             }
-            let started = std::time::Instant::now();
-            while !self.processes().is_empty() && started.elapsed() < Duration::from_secs(5) {
-                std::thread::sleep(Duration::from_millis(100));
-            }
+            poll_until(Duration::from_secs(5), || self.processes().is_empty());
         }
     }
 
@@ -329,16 +322,23 @@ pub fn alive(pid: u32) -> bool {
     })
 }
 
-/// Waits up to `limit` for process `pid` to end; whether it did.
-pub fn ended_within(pid: u32, limit: Duration) -> bool {
+/// Checks `done` every 100 ms for up to `limit`; whether it came true.
+pub fn poll_until(limit: Duration, mut done: impl FnMut() -> bool) -> bool {
     let started = std::time::Instant::now();
-    while alive(pid) {
+    loop {
+        if done() {
+            return true;
+        }
         if started.elapsed() > limit {
             return false;
         }
         std::thread::sleep(Duration::from_millis(100));
     }
-    true
+}
+
+/// Waits up to `limit` for process `pid` to end; whether it did.
+pub fn ended_within(pid: u32, limit: Duration) -> bool {
+    poll_until(limit, || !alive(pid))
 }
 
 fn dbus_send(args: &[&str]) -> Option<String> {
@@ -405,14 +405,12 @@ pub fn tray_menu(pid: u32) -> Option<Vec<(i32, String)>> {
 
 /// Waits up to `limit` for process `pid`'s tray menu to hold `label`.
 pub fn tray_menu_within(pid: u32, label: &str, limit: Duration) -> Vec<(i32, String)> {
-    let started = std::time::Instant::now();
-    loop {
-        let menu = tray_menu(pid).unwrap_or_default();
-        if menu.iter().any(|(_, l)| l == label) || started.elapsed() > limit {
-            return menu;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    let mut menu = Vec::new();
+    poll_until(limit, || {
+        menu = tray_menu(pid).unwrap_or_default();
+        menu.iter().any(|(_, l)| l == label)
+    });
+    menu
 }
 
 /// Clicks the tray menu item `label` of process `pid`, as a tray would.
