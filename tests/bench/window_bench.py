@@ -501,6 +501,12 @@ def search_bench(binary, home, keystrokes, log, extra_env=None):
 # Report
 
 
+def search_figures(search):
+    """Per keystroke, in ms: the work for the frame, its script part, and real key press to frame."""
+    return ([k["ms"] for k in search["work"]], [k["script_ms"] for k in search["work"]],
+            [k["ms"] for k in search["real"]])
+
+
 def median(xs):
     return statistics.median(xs)
 
@@ -549,9 +555,7 @@ def main():
     write_catalog(homes["keyward-10k"], 10_000)
     if args.search_only:
         search = search_bench(args.keyward, homes["keyward-10k"], args.keystrokes, log, keyward_env)
-        work = [k["ms"] for k in search["work"]]
-        script = [k["script_ms"] for k in search["work"]]
-        real = [k["ms"] for k in search["real"]]
+        work, script, real = search_figures(search)
         print(f"Search at 10,000 keys, {len(work)} keystrokes, ms: work median {median(work):.0f}"
               f" p95 {p95(work):.0f}; script median {median(script):.0f} p95 {p95(script):.0f};"
               f" real key press to frame median {median(real):.0f} p95 {p95(real):.0f}")
@@ -609,12 +613,7 @@ def report(args, results, search, load_before, load_after):
 
     blank_start, kw_start = median(col("blank", "ready_ms")), median(col("keyward-1k", "ready_ms"))
     blank_mem, kw_mem = median(col("blank", "pss_mb")), median(col("keyward-10k", "pss_mb"))
-    if search:
-        work = [k["ms"] for k in search["work"]]
-        script = [k["script_ms"] for k in search["work"]]
-        real = [k["ms"] for k in search["real"]]
-    else:
-        work = script = real = []
+    work, script, real = search_figures(search) if search else ([], [], [])
 
     def stats(xs):
         return f"median {median(xs):.0f}, p95 {p95(xs):.0f}" if xs else "failed (see above)"
