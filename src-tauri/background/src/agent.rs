@@ -107,18 +107,14 @@ pub fn run() -> ExitCode {
     let audit = AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
     let settings = SettingsFile::new(&config);
     runtime.block_on(async move {
-        let (choices, mut chosen) = unbounded_channel();
-        let tray = start_tray(choices).await;
-        let forward = events.clone();
-        tokio::spawn(async move {
-            while let Some(choice) = chosen.recv().await {
-                let event = match choice {
-                    TrayChoice::Open => Event::Open(None),
-                    TrayChoice::Quit => Event::Quit,
-                };
-                let _ = forward.send(event);
-            }
-        });
+        let chosen = events.clone();
+        let tray = start_tray(move |choice| {
+            let _ = chosen.send(match choice {
+                TrayChoice::Open => Event::Open(None),
+                TrayChoice::Quit => Event::Quit,
+            });
+        })
+        .await;
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
             catalog,
@@ -148,9 +144,11 @@ pub fn run() -> ExitCode {
 
 /// Shows the tray icon; it appears whenever the desktop has a tray, even
 /// one that starts later. `None` (said once) when it cannot be offered.
-async fn start_tray(choices: UnboundedSender<TrayChoice>) -> Option<ksni::Handle<BackgroundTray>> {
+async fn start_tray(
+    on_choice: impl Fn(TrayChoice) + Send + 'static,
+) -> Option<ksni::Handle<BackgroundTray>> {
     use ksni::TrayMethods;
-    match BackgroundTray::new(choices)
+    match BackgroundTray::new(on_choice)
         .assume_sni_available(true)
         .spawn()
         .await

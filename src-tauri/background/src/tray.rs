@@ -38,21 +38,21 @@ pub use sni::BackgroundTray;
 mod sni {
     use super::{TrayChoice, attention_words};
 
-    /// The background process's tray icon. Choices go to `choices`.
+    /// The background process's tray icon. Choices go to `on_choice`.
     pub struct BackgroundTray {
         /// The status line (see [`attention_words`]).
         pub status: String,
         icon: Vec<ksni::Icon>,
-        choices: tokio::sync::mpsc::UnboundedSender<TrayChoice>,
+        on_choice: Box<dyn Fn(TrayChoice) + Send>,
     }
 
     impl BackgroundTray {
         /// A tray saying all is well until the first look at the keys.
-        pub fn new(choices: tokio::sync::mpsc::UnboundedSender<TrayChoice>) -> Self {
+        pub fn new(on_choice: impl Fn(TrayChoice) + Send + 'static) -> Self {
             Self {
                 status: attention_words(0, 0),
                 icon: app_icon().into_iter().collect(),
-                choices,
+                on_choice: Box::new(on_choice),
             }
         }
     }
@@ -106,7 +106,7 @@ mod sni {
         }
 
         fn activate(&mut self, _x: i32, _y: i32) {
-            let _ = self.choices.send(TrayChoice::Open);
+            (self.on_choice)(TrayChoice::Open);
         }
 
         fn menu(&self) -> Vec<ksni::MenuItem<Self>> {
@@ -114,9 +114,7 @@ mod sni {
             vec![
                 StandardItem {
                     label: "Open Keyward".into(),
-                    activate: Box::new(|tray: &mut Self| {
-                        let _ = tray.choices.send(TrayChoice::Open);
-                    }),
+                    activate: Box::new(|tray: &mut Self| (tray.on_choice)(TrayChoice::Open)),
                     ..Default::default()
                 }
                 .into(),
@@ -129,9 +127,7 @@ mod sni {
                 MenuItem::Separator,
                 StandardItem {
                     label: "Quit Keyward".into(),
-                    activate: Box::new(|tray: &mut Self| {
-                        let _ = tray.choices.send(TrayChoice::Quit);
-                    }),
+                    activate: Box::new(|tray: &mut Self| (tray.on_choice)(TrayChoice::Quit)),
                     ..Default::default()
                 }
                 .into(),
@@ -159,8 +155,7 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn the_tray_carries_the_app_icon() {
-        let (send, _) = tokio::sync::mpsc::unbounded_channel();
-        let tray = BackgroundTray::new(send);
+        let tray = BackgroundTray::new(|_| {});
         let icon = ksni::Tray::icon_pixmap(&tray);
         assert_eq!(icon.len(), 1);
         assert_eq!((icon[0].width, icon[0].height), (32, 32));
