@@ -151,14 +151,6 @@ impl<R: Runtime> crate::reminders::ReminderSink for Sink<R> {
 /// the window hands them back: the background process starts and this one
 /// ends, so the browser engine's memory is given back.
 pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
-    #[cfg(target_os = "linux")]
-    let claim = match keyward_background::handover::take_over() {
-        Ok(claim) => claim,
-        Err(error) => {
-            eprintln!("keyward: cannot coordinate reminders with other Keyward processes: {error}");
-            None
-        }
-    };
     let settings = match crate::cli::config_dir() {
         Ok(dir) => SettingsFile::new(&dir),
         Err(error) => {
@@ -171,6 +163,17 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
         Err(error) => {
             eprintln!("keyward: {error}");
             return ExitCode::FAILURE;
+        }
+    };
+    // Not before the folders and the list of keys opened: a background
+    // process that stepped aside for a window that then stops at once would
+    // leave nobody reminding.
+    #[cfg(target_os = "linux")]
+    let mut claim = match keyward_background::handover::take_over() {
+        Ok(claim) => claim,
+        Err(error) => {
+            eprintln!("keyward: cannot coordinate reminders with other Keyward processes: {error}");
+            None
         }
     };
     if let Some(id) = show_key
@@ -233,8 +236,6 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    #[cfg(target_os = "linux")]
-    let mut claim = claim;
     let handing_over = Arc::new(AtomicBool::new(false));
     app.run(move |app, event| match event {
         // Closing the window ends this process: on Linux the light background
