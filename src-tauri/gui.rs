@@ -75,6 +75,17 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
     tauri::generate_context!()
 }
 
+/// `context` serving its page with `vault`'s list of keys written in (see
+/// [`crate::first_page`]).
+fn page_with_first_list<R: Runtime>(
+    mut context: tauri::Context<R>,
+    vault: Arc<keyward_core::vault::Vault<keyward_core::keychain::OsKeychain>>,
+) -> tauri::Context<R> {
+    let built = context.set_assets(Box::new(crate::first_page::NoAssets));
+    context.set_assets(Box::new(crate::first_page::FirstPage::new(built, vault)));
+    context
+}
+
 /// The state of a running app over the user's catalog, keychain and settings.
 pub fn app_state(
     vault: keyward_core::vault::Vault<keyward_core::keychain::OsKeychain>,
@@ -186,6 +197,7 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
     let settings = state.settings.clone();
     let replan = state.replan.clone();
     let audit = state.vault.audit().cloned();
+    let context = page_with_first_list(context(), state.vault.clone());
     let app = builder(tauri::Builder::default(), state)
         // A second launch focuses the first window instead of opening another.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -228,7 +240,7 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
             }
             Ok(())
         })
-        .build(context());
+        .build(context);
     let app = match app {
         Ok(app) => app,
         Err(error) => {

@@ -5,6 +5,7 @@ pub mod autostart;
 pub mod cli;
 pub mod clipboard;
 pub mod commands;
+pub mod first_page;
 pub mod gui;
 pub mod input;
 pub mod memory;

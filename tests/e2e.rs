@@ -213,6 +213,20 @@ fn in_window(app: &App, steps: impl AsyncFnOnce(&Client)) {
     });
 }
 
+/// How many times the page asked for the list of keys over IPC (Tauri's IPC
+/// is a fetch to `ipc://localhost/<command>`, listed in resource timings).
+async fn list_asked_over_ipc(client: &Client) -> u64 {
+    client
+        .execute(
+            "return performance.getEntriesByType('resource').filter((e) => e.name.endsWith('/list_keys')).length",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_u64()
+        .unwrap()
+}
+
 #[test]
 fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
     let app = App::new();
@@ -291,6 +305,13 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             )),
         )
         .await;
+        // After a change the list is asked for over IPC, and the page's
+        // resource timings show it (html_in_names_and_notes_is_shown_as_text
+        // relies on that to see the first list came with the page).
+        assert!(
+            list_asked_over_ipc(client).await > 0,
+            "no list_keys request seen"
+        );
         let body = client
             .find(Locator::Css("body"))
             .await
@@ -347,6 +368,11 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
 fn html_in_names_and_notes_is_shown_as_text() {
     let app = App::new();
     let hostile_app = "<img src=x onerror=\"document.title='pwned'\"><b>bold</b>";
+    // The window's first list is written into the page it is served
+    // (src-tauri/first_page.rs): these try to end the attribute holding it,
+    // and to spell the placeholder Tauri replaces in that page.
+    let hostile_notes = "<script>document.title='pwned'</script>'></div>\
+                         <img src=x onerror=\"document.title='pwned'\"> __TAURI_SCRIPT_NONCE__ &amp;";
     let out = app.run_with_input(
         &[
             "add",
@@ -357,7 +383,7 @@ fn html_in_names_and_notes_is_shown_as_text() {
             "--application",
             hostile_app,
             "--notes",
-            "<script>document.title='pwned'</script>",
+            hostile_notes,
         ],
         "secret-value",
     );
@@ -368,12 +394,19 @@ fn html_in_names_and_notes_is_shown_as_text() {
             row_text.contains("<b>bold</b>"),
             "the markup is shown as text: {row_text:?}"
         );
+        // The list came with the page, not over IPC.
+        assert_eq!(
+            list_asked_over_ipc(client).await,
+            0,
+            "the first list was asked for over IPC"
+        );
         row.click().await.unwrap();
-        wait_for(
-            client,
-            Locator::XPath("//*[contains(text(), \"<script>\")]"),
-        )
-        .await;
+        let notes = wait_for(client, Locator::Css("dd.notes")).await;
+        assert_eq!(
+            notes.text().await.unwrap(),
+            hostile_notes,
+            "the notes, exactly as written"
+        );
         let injected = client
             .execute("return document.querySelectorAll('main img, main b, main script').length + ':' + document.title", vec![])
             .await

@@ -2,11 +2,13 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { listKeys } from './lib/api';
+import { takeFirstList } from './lib/firstList';
 import './app.css';
 
-// Ask for the list before building the page, so the answer is on its way while the page is
-// drawn for the first time (the back end answers in a few milliseconds).
-const firstList = listKeys();
+// The window's page arrives with the list of keys written into it (src-tauri/first_page.rs), so
+// the first frame shows the keys. Without it (the list could not be read, or a development
+// server), the list is asked for before the page is built, so the answer is on its way meanwhile.
+const firstList = takeFirstList(document) ?? listKeys();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
