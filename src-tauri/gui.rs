@@ -6,6 +6,7 @@
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use keyward_core::settings::SettingsFile;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -15,6 +16,12 @@ use crate::commands::{self, AppState};
 
 /// The window's label; the capability in `src-tauri/capabilities` names it.
 pub const MAIN_WINDOW: &str = "main";
+
+/// When Keyward starts with its window, the reminders' first look at the
+/// keys waits this long: it may show a notification and record it in the
+/// catalog (which makes the window load its list again), and that work would
+/// otherwise compete with drawing the window for the first time.
+const FIRST_LOOK_WITH_WINDOW: Duration = Duration::from_secs(2);
 
 /// Asks WebKit (Linux) to draw the window without GPU compositing, unless
 /// the person chose otherwise by setting `WEBKIT_DISABLE_COMPOSITING_MODE`.
@@ -93,7 +100,7 @@ pub fn app_state(
 ) -> AppState {
     let clipboard = SecretClipboard::default();
     let clear_after = settings.load_or_default().clipboard_clear_seconds;
-    clipboard.set_clear_after(std::time::Duration::from_secs(u64::from(clear_after)));
+    clipboard.set_clear_after(Duration::from_secs(u64::from(clear_after)));
     AppState {
         vault: Arc::new(vault),
         clipboard: Arc::new(clipboard),
@@ -228,6 +235,11 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
             let sink = Arc::new(Sink { app: handle, tray });
             app.manage(crate::reminders::ReminderTask::start(
                 tauri::async_runtime::handle().inner(),
+                if background {
+                    Duration::ZERO
+                } else {
+                    FIRST_LOOK_WITH_WINDOW
+                },
                 catalog,
                 settings,
                 audit,
@@ -264,7 +276,7 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
                     (app.clone(), clipboard.clone(), handing_over.clone());
                 tauri::async_runtime::spawn(async move {
                     while clipboard.holds_secret() {
-                        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+                        tokio::time::sleep(Duration::from_millis(500)).await;
                     }
                     // Unless the person opened the window again meanwhile.
                     if app.get_webview_window(MAIN_WINDOW).is_none() {

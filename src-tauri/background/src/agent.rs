@@ -117,6 +117,7 @@ pub fn run() -> ExitCode {
         .await;
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
+            std::time::Duration::ZERO,
             catalog,
             settings,
             Some(audit),

@@ -50,9 +50,11 @@ pub struct ReminderTask {
 }
 
 impl ReminderTask {
-    /// Starts the task on `runtime`.
+    /// Starts the task on `runtime`; its first look at the catalog comes
+    /// `first_look` from now.
     pub fn start(
         runtime: &tokio::runtime::Handle,
+        first_look: Duration,
         catalog: Catalog,
         settings: SettingsFile,
         audit: Option<AuditLog>,
@@ -65,6 +67,10 @@ impl ReminderTask {
         runtime.spawn(async move {
             // Kept alive as long as the task runs.
             let _watcher = watcher;
+            tokio::select! {
+                () = tokio::time::sleep(first_look) => {}
+                _ = stopped.changed() => return,
+            }
             loop {
                 let sleep = look(&catalog, &settings, audit.as_ref(), &notifier, &sink).await;
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
