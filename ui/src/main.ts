@@ -8,7 +8,10 @@ import './app.css';
 // The window's page arrives with the list of keys written into it (src-tauri/first_page.rs), so
 // the first frame shows the keys. Without it (the list could not be read, or a development
 // server), the list is asked for before the page is built, so the answer is on its way meanwhile.
-const firstList = takeFirstList(document) ?? listKeys();
+const written = takeFirstList(document);
+const firstList = written ?? listKeys();
+// Where the first list came from, for the end-to-end tests (tests/e2e.rs) and anyone inspecting the page.
+document.documentElement.dataset.firstList = written ? 'page' : 'ipc';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
