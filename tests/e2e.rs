@@ -143,6 +143,15 @@ async fn click_button(client: &Client, text: &str) {
 }
 
 async fn screenshot(client: &Client, name: &str) {
+    // Once the page has drawn what its DOM holds now: a snapshot taken
+    // straight after a change can still show the frame before it.
+    client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done()));",
+            vec![],
+        )
+        .await
+        .unwrap();
     let png = client.screenshot().await.unwrap();
     std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
 }
