@@ -23,6 +23,9 @@ pub const MAIN_WINDOW: &str = "main";
 /// otherwise compete with drawing the window for the first time.
 const FIRST_LOOK_WITH_WINDOW: Duration = Duration::from_secs(2);
 
+/// The window appears when its page has loaded, or after this long.
+const SHOW_WINDOW_ANYWAY_AFTER: Duration = Duration::from_secs(2);
+
 /// Asks WebKit (Linux) to draw the window without GPU compositing, unless
 /// the person chose otherwise by setting `WEBKIT_DISABLE_COMPOSITING_MODE`.
 ///
@@ -116,11 +119,28 @@ fn open_main_window<R: Runtime, M: Manager<R>>(app: &M) -> tauri::Result<()> {
         window.show()?;
         return window.set_focus();
     }
-    tauri::WebviewWindowBuilder::new(app, MAIN_WINDOW, tauri::WebviewUrl::default())
+    // Shown once its page has loaded (the list of keys is in it by then, see
+    // `first_page`): WebKit drawing without compositing (see
+    // `choose_rendering`) otherwise often held the page back ~0.5 s, waiting
+    // on a web process still starting when the window appeared.
+    let window = tauri::WebviewWindowBuilder::new(app, MAIN_WINDOW, tauri::WebviewUrl::default())
         .title("Keyward")
         .inner_size(1100.0, 720.0)
         .min_inner_size(720.0, 480.0)
+        .visible(false)
+        .on_page_load(|window, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                let _ = window.show();
+            }
+        })
         .build()?;
+    // Should the page never finish loading, the window still appears.
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(SHOW_WINDOW_ANYWAY_AFTER).await;
+        if !window.is_visible().unwrap_or(true) {
+            let _ = window.show();
+        }
+    });
     Ok(())
 }
 
