@@ -182,15 +182,12 @@ async fn first_row(client: &Client) -> (fantoccini::elements::Element, String) {
 }
 
 /// Waits up to 5 s for the clipboard to hold `expected` (just copied).
-async fn clipboard_holds(expected: &str) {
-    let started = Instant::now();
-    while clipboard().as_deref() != Some(expected) {
-        assert!(
-            started.elapsed() < Duration::from_secs(5),
-            "the secret never reached the clipboard"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+fn clipboard_holds(expected: &str) {
+    assert!(
+        poll_until(Duration::from_secs(5), || clipboard().as_deref()
+            == Some(expected)),
+        "the secret never reached the clipboard"
+    );
 }
 
 fn clipboard() -> Option<String> {
@@ -289,7 +286,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
 
         click_button(client, "Copy secret").await;
         let copied_at = Instant::now();
-        clipboard_holds(&secret).await;
+        clipboard_holds(&secret);
 
         click_button(client, "Done").await;
         heading(client, "API keys").await;
@@ -469,7 +466,7 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
             .unwrap();
         screenshot(client, "10-rotated").await;
         click_button(client, "Copy secret").await;
-        clipboard_holds(&secret).await;
+        clipboard_holds(&secret);
         click_button(client, "Done").await;
         let keys = app.list();
         assert_eq!(keys.len(), 2, "the old key and its replacement");
@@ -509,14 +506,10 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         );
         // Close it as a person would (the window manager's close message).
         session_helper("close-window", &["Keyward"]);
-        let closed = Instant::now();
-        while keyward_window_open() {
-            assert!(
-                closed.elapsed() < Duration::from_secs(5),
-                "the window closes"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        assert!(
+            poll_until(Duration::from_secs(5), || !keyward_window_open()),
+            "the window closes"
+        );
         // The copied secret lives in the window's process: it stays until cleared.
         assert!(alive(keyward), "the process waits for the clipboard");
         assert_eq!(
