@@ -19,13 +19,12 @@ function page(block: string | null): Page & { blocks: number } {
 }
 
 describe('takeFirstList', () => {
-  it('reads the list written into the page and removes it', async () => {
+  it('reads the list written into the page and removes it', () => {
     // As src-tauri/first_page.rs writes it: <, >, & and _ as JSON escapes.
     const doc = page('[{"id":"k1","name":"payments-api-26\\u005f08\\u005f2026-09\\u005f48","notes":"\\u003cb\\u003e \\u0026"}]');
-    const list = takeFirstList(doc);
-    expect(list).not.toBeNull();
-    const keys = await list!;
-    expect(keys.map((key) => [key.id, key.name, key.notes])).toEqual([['k1', 'payments-api-26_08_2026-09_48', '<b> &']]);
+    const keys = takeFirstList(doc);
+    expect(keys).not.toBeNull();
+    expect(keys!.map((key) => [key.id, key.name, key.notes])).toEqual([['k1', 'payments-api-26_08_2026-09_48', '<b> &']]);
     expect(doc.blocks).toBe(0);
     expect(takeFirstList(doc)).toBeNull();
   });

@@ -14,13 +14,13 @@ export interface Page {
  * The list written into `doc`, removing it from the page; `null` when there is none or it is
  * not a list (then the caller asks the back end).
  */
-export function takeFirstList(doc: Page): Promise<KeyView[]> | null {
+export function takeFirstList(doc: Page): KeyView[] | null {
   const block = doc.getElementById(FIRST_LIST_ID);
   if (!block) return null;
   block.remove();
   try {
     const keys: unknown = JSON.parse(block.getAttribute('data-keys') ?? '');
-    return Array.isArray(keys) ? Promise.resolve(keys as KeyView[]) : null;
+    return Array.isArray(keys) ? (keys as KeyView[]) : null;
   } catch {
     return null;
   }
