@@ -14,6 +14,13 @@
 //! a script element's text chunk by chunk as the page arrives, copying it
 //! each time, so 10,000 keys (5 MB) took a second to arrive that way; an
 //! attribute is read in one pass (0.17 s).
+//!
+//! Only the first screen: the [`FIRST_SCREEN_KEYS`] newest keys (the list
+//! opens newest first) and how many there are in all; the page asks for the
+//! whole list over IPC once it is drawn. WebKit keeps copies of the page it
+//! was served in the app's process and in the web process for as long as the
+//! window is open: with all of 10,000 keys (5 MB) written in, the two held
+//! ~22 MB more than with the first screen and the list over IPC.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -27,6 +34,10 @@ use tauri::{Assets, Runtime};
 
 /// The id of the element holding the list; `ui/src/lib/firstList.ts` reads it.
 pub const FIRST_LIST_ID: &str = "first-list";
+
+/// How many keys the page carries: more than any window shows at once (a
+/// row is 56 pixels high, so 100 rows fill a screen 5,600 pixels tall).
+pub const FIRST_SCREEN_KEYS: usize = 100;
 
 /// The built UI, with the list of keys written into the page when it loads.
 pub struct FirstPage<R: Runtime> {
@@ -68,9 +79,10 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
     }
 }
 
-/// `page` with `keys` as JSON at the end of its body, in the `data-keys`
-/// attribute of a hidden element with the id [`FIRST_LIST_ID`]; `None` when
-/// the page has no body to put it in.
+/// `page` with the first screen of `keys` (the [`FIRST_SCREEN_KEYS`] newest)
+/// as JSON at the end of its body, in the `data-keys` attribute of a hidden
+/// element with the id [`FIRST_LIST_ID`], and the number of all `keys` in its
+/// `data-total` attribute; `None` when the page has no body to put it in.
 ///
 /// `<`, `>`, `&` and `'` are written as JSON escapes, so no key's name or
 /// notes can end the attribute or start markup (the attribute is read as
@@ -79,10 +91,12 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
 /// (`__TAURI_SCRIPT_NONCE__`).
 pub fn with_first_list(page: &str, keys: &[KeyView]) -> Option<String> {
     let end = page.rfind("</body>")?;
-    let json = serde_json::to_string(keys).ok()?;
+    let json = serde_json::to_string(&first_screen(keys)).ok()?;
     let mut block = String::with_capacity(json.len() + 80);
     block.push_str(r#"<div hidden id=""#);
     block.push_str(FIRST_LIST_ID);
+    block.push_str(r#"" data-total=""#);
+    block.push_str(&keys.len().to_string());
     block.push_str(r#"" data-keys='"#);
     for c in json.chars() {
         match c {
@@ -100,6 +114,22 @@ pub fn with_first_list(page: &str, keys: &[KeyView]) -> Option<String> {
     served.push_str(&block);
     served.push_str(&page[end..]);
     Some(served)
+}
+
+/// The keys the list shows first when it opens: the newest, at most
+/// [`FIRST_SCREEN_KEYS`] (keys made in the same second by name, then id; the
+/// page sorts what it shows itself, see `ui/src/lib/keyQuery.ts`).
+fn first_screen(keys: &[KeyView]) -> Vec<&KeyView> {
+    let mut newest: Vec<&KeyView> = keys.iter().collect();
+    // RFC 3339 times in UTC, all written alike: in text order is in time order.
+    newest.sort_by(|a, b| {
+        b.created_at
+            .cmp(&a.created_at)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    newest.truncate(FIRST_SCREEN_KEYS);
+    newest
 }
 
 /// No files: holds the place of the built UI while it moves into [`FirstPage`].
@@ -149,10 +179,18 @@ mod tests {
 
     /// The value of the list's attribute.
     fn block(served: &str) -> &str {
-        let open = format!(r#"<div hidden id="{FIRST_LIST_ID}" data-keys='"#);
-        let start = served.find(&open).expect("the list's element") + open.len();
+        let open = "\" data-keys='";
+        let start = served.find(open).expect("the list's attribute") + open.len();
         let len = served[start..].find('\'').expect("end of the attribute");
         &served[start..start + len]
+    }
+
+    /// The value of the total's attribute.
+    fn total(served: &str) -> usize {
+        let open = format!(r#"<div hidden id="{FIRST_LIST_ID}" data-total=""#);
+        let start = served.find(&open).expect("the list's element") + open.len();
+        let len = served[start..].find('"').expect("end of the attribute");
+        served[start..start + len].parse().expect("a number")
     }
 
     #[test]
@@ -160,7 +198,9 @@ mod tests {
         let keys = vec![key("payments-api-26_08_2026-09_48", "rotate with the team")];
         let served = with_first_list(PAGE, &keys).unwrap();
         assert!(served.starts_with(r#"<!doctype html><html><head><script type="module""#));
-        assert!(served.contains(r#"<div id="app"></div><div hidden id="first-list" data-keys='["#));
+        assert!(served.contains(
+            r#"<div id="app"></div><div hidden id="first-list" data-total="1" data-keys='["#
+        ));
         assert!(served.ends_with("]'></div></body></html>"));
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read, keys);
@@ -199,5 +239,46 @@ mod tests {
     fn an_empty_list_is_written_too() {
         let served = with_first_list(PAGE, &[]).unwrap();
         assert_eq!(block(&served), "[]");
+        assert_eq!(total(&served), 0);
+    }
+
+    #[test]
+    fn a_long_list_gives_its_first_screen_newest_first_and_how_many_there_are() {
+        let keys: Vec<KeyView> = (0..250)
+            .map(|i| {
+                let mut key = key(&format!("maps-{i:03}"), "");
+                key.id = format!("k{i:03}");
+                // Out of order, and pairs made in the same second.
+                let minute = (i * 37) % 250 / 2;
+                key.created_at = format!(
+                    "2026-08-{:02}T{:02}:{:02}:00Z",
+                    1 + minute / 60,
+                    minute % 24,
+                    minute % 60
+                );
+                key
+            })
+            .collect();
+        let served = with_first_list(PAGE, &keys).unwrap();
+        assert_eq!(total(&served), 250);
+        let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
+        assert_eq!(read.len(), FIRST_SCREEN_KEYS);
+
+        let mut newest = keys.clone();
+        newest.sort_by(|a, b| {
+            (b.created_at.as_str(), a.name.as_str()).cmp(&(a.created_at.as_str(), b.name.as_str()))
+        });
+        assert_eq!(read[..], newest[..FIRST_SCREEN_KEYS]);
+    }
+
+    #[test]
+    fn a_list_that_fits_a_screen_is_written_whole() {
+        let keys: Vec<KeyView> = (0..FIRST_SCREEN_KEYS)
+            .map(|i| key(&format!("k{i}"), ""))
+            .collect();
+        let served = with_first_list(PAGE, &keys).unwrap();
+        assert_eq!(total(&served), FIRST_SCREEN_KEYS);
+        let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
+        assert_eq!(read.len(), FIRST_SCREEN_KEYS);
     }
 }

@@ -415,6 +415,77 @@ fn html_in_names_and_notes_is_shown_as_text() {
 }
 
 #[test]
+fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
+    let app = App::new();
+    // 150 keys, more than the page carries (src-tauri/first_page.rs: the 100
+    // newest); the rest comes over IPC. The oldest is overdue, so only the
+    // whole list can raise the reminder.
+    let now = chrono::Utc::now();
+    let keys: Vec<Value> = (0..150_i64)
+        .map(|i| {
+            let created = if i == 149 {
+                now - chrono::Duration::days(120)
+            } else {
+                now - chrono::Duration::hours(i + 1)
+            };
+            let local = created.with_timezone(&chrono::Local);
+            json!({
+                "id": format!("{i:032x}"),
+                "name": format!("maps-{}", local.format("%d_%m_%Y-%H_%M")),
+                "service": "maps",
+                "application": null,
+                "credential_id": format!("cid-{i}"),
+                "created_at": created.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+                "origin": "generated",
+                "notes": "",
+                "state": "active",
+                "history": {},
+            })
+        })
+        .collect();
+    let newest = keys[0]["name"].as_str().unwrap().to_owned();
+    let oldest = keys[149]["name"].as_str().unwrap().to_owned();
+    std::fs::create_dir_all(app.data_dir()).unwrap();
+    std::fs::write(
+        app.catalog_path(),
+        json!({ "format": 1, "keys": keys }).to_string(),
+    )
+    .unwrap();
+    in_window(&app, async |client| {
+        let (_, row_text) = first_row(client).await;
+        assert!(row_text.contains(&newest), "newest first: {row_text}");
+        let source = client
+            .execute("return document.documentElement.dataset.firstList", vec![])
+            .await
+            .unwrap();
+        assert_eq!(source.as_str(), Some("page"));
+        // All of them, and what only the whole list can tell.
+        wait_for(
+            client,
+            Locator::XPath(
+                "//p[contains(concat(' ',@class,' '),' count ') and normalize-space()='150 keys']",
+            ),
+        )
+        .await;
+        let banner = wait_for(client, Locator::Css("section.reminders")).await;
+        let banner_text = banner.text().await.unwrap();
+        assert!(
+            banner_text.contains("1 key needs rotating"),
+            "{banner_text}"
+        );
+        type_into(client, "#key-search", &oldest).await;
+        wait_for(
+            client,
+            Locator::XPath("//p[contains(concat(' ',@class,' '),' count ') and normalize-space()='Showing 1 of 150 keys']"),
+        )
+        .await;
+        let (_, row_text) = first_row(client).await;
+        assert!(row_text.contains("overdue"), "{row_text}");
+        client.clone().close().await.unwrap();
+    });
+}
+
+#[test]
 fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_tray() {
     let app = App::new();
     let out = app.run_with_input(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keyCount, recoveredNotice, searchResult, secretCopied, shownCount } from './announcements';
+import { keyCount, loadingAll, recoveredNotice, searchResult, secretCopied, shownCount } from './announcements';
 
 describe('secretCopied', () => {
   it('says when the clipboard will be cleared', () => {
@@ -20,6 +20,7 @@ describe('counts', () => {
     expect(searchResult(12)).toBe('12 keys found.');
     expect(shownCount(12, 10_000)).toBe('Showing 12 of 10,000 keys');
     expect(shownCount(3, 3)).toBe('3 keys');
+    expect(loadingAll(10_000)).toBe('Loading all 10,000 keys…');
   });
 });
 

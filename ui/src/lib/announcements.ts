@@ -34,6 +34,11 @@ export function shownCount(shown: number, total: number): string {
   return shown === total ? keyCount(total) : `Showing ${formatCount(shown)} of ${keyCount(total)}`;
 }
 
+/** While the rest of a long list loads (its first screen is shown): "Loading all 10,000 keys…". */
+export function loadingAll(total: number): string {
+  return `Loading all ${keyCount(total)}…`;
+}
+
 /** The start-up notice about changes that were interrupted last time and have been tidied up. */
 export function recoveredNotice(names: readonly string[]): string {
   if (names.length === 0) return '';
