@@ -119,10 +119,12 @@ fn open_main_window<R: Runtime, M: Manager<R>>(app: &M) -> tauri::Result<()> {
         window.show()?;
         return window.set_focus();
     }
-    // Shown once its page has loaded (the list of keys is in it by then, see
-    // `first_page`): WebKit drawing without compositing (see
-    // `choose_rendering`) otherwise often held the page back ~0.5 s, waiting
-    // on a web process still starting when the window appeared.
+    // Shown once its page has loaded (the first screen of keys is in it by
+    // then, see `first_page`): WebKit drawing without compositing (see
+    // `choose_rendering`) held the page back ~0.5 s when the window appeared
+    // earlier — on about half the launches when shown at once, on every
+    // launch when shown as the page was asked for, its script and styles
+    // still on their way.
     let window = tauri::WebviewWindowBuilder::new(app, MAIN_WINDOW, tauri::WebviewUrl::default())
         .title("Keyward")
         .inner_size(1100.0, 720.0)
