@@ -181,6 +181,27 @@ async fn first_row(client: &Client) -> (fantoccini::elements::Element, String) {
     (row, text.as_str().unwrap_or_default().to_owned())
 }
 
+/// The list the window opened with came written into its page
+/// (src-tauri/first_page.rs), not over IPC: `main.ts` marks which.
+async fn assert_first_list_came_with_page(client: &Client) {
+    let source = client
+        .execute("return document.documentElement.dataset.firstList", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        source.as_str(),
+        Some("page"),
+        "the first list was asked for over IPC"
+    );
+}
+
+/// Waits for the line above the list to say `text` ("150 keys").
+async fn wait_for_count(client: &Client, text: &str) {
+    let xpath =
+        format!("//p[contains(concat(' ',@class,' '),' count ') and normalize-space()='{text}']");
+    wait_for(client, Locator::XPath(&xpath)).await;
+}
+
 /// Waits up to 5 s for the clipboard to hold `expected` (just copied).
 fn clipboard_holds(expected: &str) {
     assert!(
@@ -379,16 +400,7 @@ fn html_in_names_and_notes_is_shown_as_text() {
             row_text.contains("<b>bold</b>"),
             "the markup is shown as text: {row_text:?}"
         );
-        // The list came with the page, not over IPC.
-        let source = client
-            .execute("return document.documentElement.dataset.firstList", vec![])
-            .await
-            .unwrap();
-        assert_eq!(
-            source.as_str(),
-            Some("page"),
-            "the first list was asked for over IPC"
-        );
+        assert_first_list_came_with_page(client).await;
         row.click().await.unwrap();
         let notes = wait_for(client, Locator::Css("dd.notes")).await;
         assert_eq!(
@@ -454,19 +466,9 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
     in_window(&app, async |client| {
         let (_, row_text) = first_row(client).await;
         assert!(row_text.contains(&newest), "newest first: {row_text}");
-        let source = client
-            .execute("return document.documentElement.dataset.firstList", vec![])
-            .await
-            .unwrap();
-        assert_eq!(source.as_str(), Some("page"));
+        assert_first_list_came_with_page(client).await;
         // All of them, and what only the whole list can tell.
-        wait_for(
-            client,
-            Locator::XPath(
-                "//p[contains(concat(' ',@class,' '),' count ') and normalize-space()='150 keys']",
-            ),
-        )
-        .await;
+        wait_for_count(client, "150 keys").await;
         let banner = wait_for(client, Locator::Css("section.reminders")).await;
         let banner_text = banner.text().await.unwrap();
         assert!(
@@ -474,11 +476,7 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
             "{banner_text}"
         );
         type_into(client, "#key-search", &oldest).await;
-        wait_for(
-            client,
-            Locator::XPath("//p[contains(concat(' ',@class,' '),' count ') and normalize-space()='Showing 1 of 150 keys']"),
-        )
-        .await;
+        wait_for_count(client, "Showing 1 of 150 keys").await;
         let (_, row_text) = first_row(client).await;
         assert!(row_text.contains("overdue"), "{row_text}");
         client.clone().close().await.unwrap();
