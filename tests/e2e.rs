@@ -195,6 +195,28 @@ async fn assert_first_list_came_with_page(client: &Client) {
     );
 }
 
+/// The focused key row: its position in the list ("1" for the first) and
+/// its key's name; fails when focus is not on a row that is the list's only
+/// tab stop.
+async fn focused_row(client: &Client) -> (String, String) {
+    let found = client
+        .execute(
+            "const row = document.activeElement;
+             const item = row?.closest('[role=listitem]');
+             const stops = document.querySelectorAll('button.row[tabindex=\"0\"]');
+             return item && row.matches('button.row') && stops.length === 1 && stops[0] === row
+               ? [item.getAttribute('aria-posinset'), row.title] : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let pair = found
+        .as_array()
+        .unwrap_or_else(|| panic!("focus is not on the one tab stop of the key list: {found}"));
+    let text = |i: usize| pair[i].as_str().unwrap_or_default().to_owned();
+    (text(0), text(1))
+}
+
 /// Waits for the line above the list to say `text` ("150 keys").
 async fn wait_for_count(client: &Client, text: &str) {
     let xpath =
@@ -475,6 +497,37 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
             banner_text.contains("1 key needs rotating"),
             "{banner_text}"
         );
+        // The keyboard moves through the whole list, one tab stop at a time.
+        client
+            .execute(
+                "document.querySelector('button.row[tabindex=\"0\"]').focus()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(focused_row(client).await, ("1".to_owned(), newest.clone()));
+        for (key, position) in [("\u{E015}", "2"), ("\u{E010}", "150"), ("\u{E011}", "1")] {
+            client
+                .active_element()
+                .await
+                .unwrap()
+                .send_keys(key)
+                .await
+                .unwrap();
+            // Focus moves once the row is drawn (a frame later at most).
+            let deadline = Instant::now() + Duration::from_secs(5);
+            let (at, name) = loop {
+                let (at, name) = focused_row(client).await;
+                if at == position || Instant::now() > deadline {
+                    break (at, name);
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            };
+            assert_eq!(at, position, "after key {key:?}");
+            if position == "150" {
+                assert_eq!(name, oldest, "End reaches the oldest key");
+            }
+        }
         type_into(client, "#key-search", &oldest).await;
         wait_for_count(client, "Showing 1 of 150 keys").await;
         let (_, row_text) = first_row(client).await;
