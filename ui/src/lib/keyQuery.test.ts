@@ -30,7 +30,7 @@ const KEYS: KeyView[] = [
   key('d', 'café-stats-01_11_2026-09_00', 'Café stats', 'Reports', '2026-11-01T09:00:00+02:00', 'ok'),
 ];
 
-const names = (keys: KeyView[]) => keys.map((k) => k.id);
+const names = (keys: readonly KeyView[]) => keys.map((k) => k.id);
 const query = (patch: Partial<KeyQuery>) => queryKeys(indexKeys(KEYS), { ...DEFAULT_QUERY, ...patch });
 
 describe('queryKeys', () => {
@@ -171,6 +171,30 @@ describe('the search index (sorted once per load, folded once per key)', () => {
           const q = { text, status, sort };
           expect(names(queryKeys(index, q)), JSON.stringify(q)).toEqual(reference(MANY, q));
         }
+  });
+
+  it('gives the same answers while a search is typed on, erased and typed again, under every filter', () => {
+    // A fresh index, so nothing is remembered from the test above.
+    const typed = indexKeys(MANY);
+    const word = 'payments api 4';
+    const forward = Array.from({ length: word.length + 1 }, (_, i) => word.slice(0, i));
+    const texts = [...forward, ...forward.slice(0, -1).reverse(), 'cafe', 'café s', 'app 1', 'app 10', 'app 1', 'app', ' app  1 '];
+    const statuses: StatusFilter[] = ['all', 'needs_rotating', 'replaced'];
+    for (const status of statuses)
+      for (const sort of ['newest', 'oldest'] as const)
+        for (const text of texts) {
+          const q = { text, status, sort };
+          expect(names(queryKeys(typed, q)), JSON.stringify(q)).toEqual(reference(MANY, q));
+        }
+  });
+
+  it('answers a search asked again from memory, and a new list afresh', () => {
+    const q = { ...DEFAULT_QUERY, text: 'maps' };
+    const first = queryKeys(index, q);
+    expect(queryKeys(index, { ...q, text: ' MAPS ' })).toBe(first);
+    const reloaded = indexKeys(MANY.slice(1));
+    expect(queryKeys(reloaded, q)).not.toBe(first);
+    expect(names(queryKeys(reloaded, q))).toEqual(reference(MANY.slice(1), q));
   });
 
   it('sorts each index once per order and keeps it', () => {

@@ -4,7 +4,7 @@
  *
  * {@link indexKeys} does the per-key work once when the list is loaded (lower-cased search text,
  * parsed creation time); {@link queryKeys} then only compares. The original objects are returned
- * unchanged and in a new array; the input is never reordered.
+ * unchanged; the input is never reordered.
  */
 import type { KeyView, RotationStatus } from './types';
 
@@ -112,14 +112,70 @@ export function sortedIndex(index: readonly IndexedKey[], sort: SortOrder): read
   return sorted;
 }
 
-/** The keys that match the query, in the order it asks for. */
-export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): KeyView[] {
+/** A query answered for an index: its entries (to narrow from) and its keys (to show). */
+interface Answer {
+  sort: SortOrder;
+  status: StatusFilter;
+  /** The search's words joined by one space: what the answer is remembered by. */
+  words: string;
+  entries: readonly IndexedKey[];
+  keys: readonly KeyView[];
+}
+
+/** How many answers are kept per index: enough for a search typed and erased again. */
+const ANSWERS_KEPT = 24;
+
+/** The latest answers for each index, newest last; gone with the index. */
+const answersByIndex = new WeakMap<readonly IndexedKey[], Answer[]>();
+
+/**
+ * The keys that match the query, in the order it asks for.
+ *
+ * Typing on only narrows a search: every key that contains "paym" contains "pay". So when an
+ * earlier answer for the same order and filter had words the new ones start with, only its keys
+ * are looked at, not the whole index; and a search asked again (erasing back to it) is answered
+ * from memory. The answer is the same as a full scan would give: same keys, same order. The
+ * array returned may be shared between calls: do not change it.
+ */
+export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): readonly KeyView[] {
   const words = searchWords(query.text);
-  const result: KeyView[] = [];
-  for (const entry of sortedIndex(index, query.sort)) {
-    if (matchesFilter(entry.key, query.status) && matchesWords(entry, words)) result.push(entry.key);
+  const joined = words.join(' ');
+  let answers = answersByIndex.get(index);
+  if (!answers) {
+    answers = [];
+    answersByIndex.set(index, answers);
   }
-  return result;
+  // The same query, or the closest one it narrows.
+  let base: Answer | null = null;
+  for (const answer of answers) {
+    if (answer.sort !== query.sort || answer.status !== query.status || !joined.startsWith(answer.words)) continue;
+    if (base === null || answer.words.length >= base.words.length) base = answer;
+  }
+  if (base !== null && base.words === joined) {
+    answers.splice(answers.indexOf(base), 1);
+    answers.push(base);
+    return base.keys;
+  }
+  const entries: IndexedKey[] = [];
+  const keys: KeyView[] = [];
+  if (base !== null) {
+    for (const entry of base.entries) {
+      if (matchesWords(entry, words)) {
+        entries.push(entry);
+        keys.push(entry.key);
+      }
+    }
+  } else {
+    for (const entry of sortedIndex(index, query.sort)) {
+      if (matchesFilter(entry.key, query.status) && matchesWords(entry, words)) {
+        entries.push(entry);
+        keys.push(entry.key);
+      }
+    }
+  }
+  answers.push({ sort: query.sort, status: query.status, words: joined, entries, keys });
+  if (answers.length > ANSWERS_KEPT) answers.shift();
+  return keys;
 }
 
 /**
