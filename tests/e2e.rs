@@ -530,8 +530,16 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
         }
         type_into(client, "#key-search", &oldest).await;
         wait_for_count(client, "Showing 1 of 150 keys").await;
-        let (_, row_text) = first_row(client).await;
+        let (row, row_text) = first_row(client).await;
         assert!(row_text.contains("overdue"), "{row_text}");
+        // What a screen reader reads for the row: everything it shows, as one sentence.
+        let said = row.attr("aria-label").await.unwrap().unwrap_or_default();
+        assert!(
+            said.starts_with(&format!(
+                "{oldest}, service maps, application No application, 3 months old, Rotate now"
+            )),
+            "{said}"
+        );
         client.clone().close().await.unwrap();
     });
 }
