@@ -158,19 +158,10 @@ export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): readon
   }
   const entries: IndexedKey[] = [];
   const keys: KeyView[] = [];
-  if (base !== null) {
-    for (const entry of base.entries) {
-      if (matchesWords(entry, words)) {
-        entries.push(entry);
-        keys.push(entry.key);
-      }
-    }
-  } else {
-    for (const entry of sortedIndex(index, query.sort)) {
-      if (matchesFilter(entry.key, query.status) && matchesWords(entry, words)) {
-        entries.push(entry);
-        keys.push(entry.key);
-      }
+  for (const entry of base !== null ? base.entries : sortedIndex(index, query.sort)) {
+    if (matchesFilter(entry.key, query.status) && matchesWords(entry, words)) {
+      entries.push(entry);
+      keys.push(entry.key);
     }
   }
   answers.push({ sort: query.sort, status: query.status, words: joined, entries, keys });
