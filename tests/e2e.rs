@@ -516,16 +516,9 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
                 .await
                 .unwrap();
             // Focus moves once the row is drawn (a frame later at most).
-            let deadline = Instant::now() + Duration::from_secs(5);
-            let row = loop {
-                let row = focused_row(client).await;
-                let there = row.as_ref().is_some_and(|(at, _)| at == position);
-                if there || Instant::now() > deadline {
-                    break row;
-                }
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            };
-            let (at, name) = row.unwrap_or_else(|| {
+            let css = format!("[role=listitem][aria-posinset='{position}'] button.row:focus");
+            wait_for(client, Locator::Css(&css)).await;
+            let (at, name) = focused_row(client).await.unwrap_or_else(|| {
                 panic!("after key {key:?}, focus is not on the one tab stop of the key list")
             });
             assert_eq!(at, position, "after key {key:?}");
