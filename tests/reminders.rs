@@ -7,20 +7,38 @@ use std::time::{Duration, Instant};
 
 use crate::util::*;
 
-/// Watches every desktop notification sent on the session bus.
-struct NotifyMonitor {
+/// Watches every desktop notification sent on the session bus, and the
+/// replies that carry their ids.
+pub(crate) struct NotifyMonitor {
     child: Child,
     log: std::path::PathBuf,
 }
 
+/// One message seen by `dbus-monitor`: its header line and its arguments.
+struct Seen<'a> {
+    header: &'a str,
+    args: &'a str,
+}
+
+impl Seen<'_> {
+    /// `name=value` from the header line.
+    fn field(&self, name: &str) -> Option<&str> {
+        self.header
+            .split_whitespace()
+            .find_map(|part| part.strip_prefix(name)?.strip_prefix('='))
+            .map(|value| value.trim_end_matches(';'))
+    }
+}
+
 impl NotifyMonitor {
-    fn start(app: &App) -> Self {
+    pub(crate) fn start(app: &App) -> Self {
         let log = app.root.path().join("notify.log");
         let file = std::fs::File::create(&log).unwrap();
         let child = Command::new("dbus-monitor")
             .args([
                 "--session",
                 "type='method_call',interface='org.freedesktop.Notifications',member='Notify'",
+                "type='method_return'",
             ])
             .stdin(Stdio::null())
             .stdout(file)
@@ -31,13 +49,85 @@ impl NotifyMonitor {
         Self { child, log }
     }
 
-    /// The Notify calls seen so far whose text mentions `needle`.
-    fn calls_mentioning(&self, needle: &str) -> Vec<String> {
-        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-        text.split("method call")
-            .filter(|call| call.contains("member=Notify") && call.contains(needle))
-            .map(str::to_owned)
+    fn text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// The messages in `text`, each a header line and its indented
+    /// arguments (a string argument may hold line breaks of its own).
+    fn messages(text: &str) -> Vec<Seen<'_>> {
+        const HEADERS: [&str; 4] = [
+            "method call time=",
+            "method return time=",
+            "signal time=",
+            "error time=",
+        ];
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| HEADERS.iter().any(|h| text[i..].starts_with(h)))
+            .collect();
+        starts
+            .iter()
+            .enumerate()
+            .map(|(n, &start)| {
+                let end = starts.get(n + 1).copied().unwrap_or(text.len());
+                let message = &text[start..end];
+                let (header, args) = message.split_once('\n').unwrap_or((message, ""));
+                Seen { header, args }
+            })
             .collect()
+    }
+
+    /// The Notify calls seen so far whose text mentions `needle`.
+    pub(crate) fn calls_mentioning(&self, needle: &str) -> Vec<String> {
+        let text = self.text();
+        Self::messages(&text)
+            .into_iter()
+            .filter(|m| {
+                m.header.starts_with("method call")
+                    && m.header.contains("member=Notify")
+                    && m.args.contains(needle)
+            })
+            .map(|m| format!("{}\n{}", m.header, m.args))
+            .collect()
+    }
+
+    /// For each Notify call mentioning `needle`: the expiry it asked for
+    /// (its last argument, in ms: -1 the server's default, 0 never).
+    pub(crate) fn expiries_mentioning(&self, needle: &str) -> Vec<i32> {
+        self.calls_mentioning(needle)
+            .iter()
+            .map(|call| {
+                call.lines()
+                    .rev()
+                    .find_map(|l| l.trim().strip_prefix("int32 "))
+                    .and_then(|n| n.parse().ok())
+                    .unwrap_or_else(|| panic!("no expiry in {call}"))
+            })
+            .collect()
+    }
+
+    /// The id the notification server gave the Notify call mentioning
+    /// `needle` (read from its reply), once it answered.
+    pub(crate) fn id_of_notification_mentioning(&self, needle: &str) -> Option<u32> {
+        let text = self.text();
+        let messages = Self::messages(&text);
+        let call = messages.iter().find(|m| {
+            m.header.starts_with("method call")
+                && m.header.contains("member=Notify")
+                && m.args.contains(needle)
+        })?;
+        let (sender, serial) = (call.field("sender")?, call.field("serial")?);
+        let reply = messages.iter().find(|m| {
+            m.header.starts_with("method return")
+                && m.field("destination") == Some(sender)
+                && m.field("reply_serial") == Some(serial)
+        })?;
+        reply
+            .args
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("uint32 "))
+            .and_then(|n| n.parse().ok())
     }
 }
 
@@ -49,7 +139,7 @@ impl Drop for NotifyMonitor {
 }
 
 /// `keyward --background` with this test's folders.
-fn start_in_background(app: &App) -> Child {
+pub(crate) fn start_in_background(app: &App) -> Child {
     app.cmd(&["--background"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -60,7 +150,7 @@ fn start_in_background(app: &App) -> Child {
 /// Ends `child` and every other Keyward of this test (a clicked reminder
 /// starts the window, which shares the child's standard error); returns
 /// what the child wrote there.
-fn stop(app: &App, mut child: Child) -> String {
+pub(crate) fn stop(app: &App, mut child: Child) -> String {
     app.stop_processes();
     let _ = child.kill();
     let _ = child.wait();
@@ -71,7 +161,7 @@ fn stop(app: &App, mut child: Child) -> String {
     err
 }
 
-fn add_old_key(app: &App, service: &str, days: i64) -> String {
+pub(crate) fn add_old_key(app: &App, service: &str, days: i64) -> String {
     let out = app.run_with_input(
         &[
             "add",
@@ -147,12 +237,9 @@ fn old_keys_produce_one_notification_once_and_none_after_a_restart() {
     );
 }
 
-#[test]
-fn without_a_notification_daemon_the_app_keeps_running_and_says_so_once() {
-    let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    add_old_key(&app, &unique("nodaemon"), 120);
-    // A private bus with no services at all: nothing can answer notifications.
+/// A private session bus with no services at all (nothing can answer
+/// notifications): the bus daemon and its address.
+pub(crate) fn bus_without_services(app: &App) -> (Child, String) {
     let config = app.root.path().join("bus.conf");
     std::fs::write(
         &config,
@@ -179,9 +266,19 @@ fn without_a_notification_daemon_the_app_keeps_running_and_says_so_once() {
             .read_line(&mut address)
             .unwrap();
     }
+    (bus, address.trim().to_owned())
+}
+
+#[test]
+fn without_a_notification_daemon_the_app_keeps_running_and_says_so_once() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    add_old_key(&app, &unique("nodaemon"), 120);
+    // A private bus with no services at all: nothing can answer notifications.
+    let (mut bus, address) = bus_without_services(&app);
     let child = app
         .cmd(&["--background"])
-        .env("DBUS_SESSION_BUS_ADDRESS", address.trim())
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

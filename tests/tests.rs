@@ -17,6 +17,7 @@ mod no_secret_leaks;
 mod audit;
 mod hook_server;
 mod lead_ipc;
+mod notifications;
 mod reminders;
 mod report;
 mod webhook;

@@ -10,13 +10,22 @@
 //! when there is a reminder to send there (never a key's secret).
 //!
 //! A look that finds reminders shows one desktop notification first, then
-//! records them (catalog and audit log), then sends one digest to the team
-//! channel, if one is set up, on a task of its own so that nothing waits.
+//! records them (catalog and audit log: `reminder_sent` only when the
+//! notification server accepted it, else `reminder_failed` and why), then
+//! sends one digest to the team channel, if one is set up, on a task of its
+//! own so that nothing waits.
+//!
+//! Calm: reminders that come due close together are one notification. After
+//! a change to the keys, a look updates the tray at once but announces only
+//! once the keys have not changed for [`Settle::QUIET`] (so 29 keys added
+//! one after another are one notification); and the task wakes
+//! [`TOGETHER`] after a stage boundary, so that every key whose stage
+//! starts within that window is announced with it.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use keyward_core::audit::{AuditAction, AuditLog};
 use keyward_core::catalog::Catalog;
 use keyward_core::keychain::OsKeychain;
@@ -28,10 +37,60 @@ use keyward_core::settings::SettingsFile;
 use keyward_core::team_channel::Digest;
 use tokio::sync::{Notify, watch};
 
-use crate::notifier::Notifier;
+use crate::notifier::{NotShown, Notifier};
 
 /// Longest sleep between looks at the catalog.
 pub const MAX_SLEEP: Duration = Duration::from_secs(3600);
+
+/// Stages that start within this long of each other are announced together.
+pub const TOGETHER: Duration = Duration::from_secs(10);
+
+/// Holds announcements back while the keys are changing, so that a burst of
+/// changes is one notification. Pure: the time is passed in.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Settle {
+    /// The first change not yet announced, and the latest.
+    pending: Option<(Instant, Instant)>,
+}
+
+impl Settle {
+    /// Announce once the keys have not changed for this long…
+    pub const QUIET: Duration = TOGETHER;
+    /// …or this long after the first change, even if changes keep coming.
+    pub const LONGEST: Duration = Duration::from_secs(60);
+
+    /// The keys or the settings changed at `now`.
+    pub fn changed(&mut self, now: Instant) {
+        let first = self.pending.map_or(now, |(first, _)| first);
+        self.pending = Some((first, now));
+    }
+
+    /// How long a look at `now` must still hold announcements back; `None`
+    /// when it may announce.
+    pub fn hold(&self, now: Instant) -> Option<Duration> {
+        let (first, last) = self.pending?;
+        let ready = (last + Self::QUIET).min(first + Self::LONGEST);
+        ready
+            .checked_duration_since(now)
+            .filter(|left| !left.is_zero())
+    }
+
+    /// A look announced everything due: nothing is pending any more.
+    pub fn announced(&mut self) {
+        self.pending = None;
+    }
+}
+
+/// How long to sleep after a look at `now` whose plan wakes at `next_wake`:
+/// until [`TOGETHER`] after it (so stages starting close together are one
+/// look), at least a second and at most [`MAX_SLEEP`].
+pub fn sleep_after(next_wake: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Duration {
+    next_wake
+        .map_or(MAX_SLEEP, |t| {
+            (t - now).to_std().unwrap_or(Duration::ZERO) + TOGETHER
+        })
+        .clamp(Duration::from_secs(1), MAX_SLEEP)
+}
 
 /// What the task reports after each look (for the tray).
 pub trait ReminderSink: Send + Sync + 'static {
@@ -71,14 +130,28 @@ impl ReminderTask {
                 () = tokio::time::sleep(first_look) => {}
                 _ = stopped.changed() => return,
             }
+            let mut settle = Settle::default();
             loop {
-                let sleep = look(&catalog, &settings, audit.as_ref(), &notifier, &sink).await;
+                let hold = settle.hold(Instant::now());
+                let until_next = look(
+                    &catalog,
+                    &settings,
+                    audit.as_ref(),
+                    &notifier,
+                    &sink,
+                    hold.is_none(),
+                )
+                .await;
+                if hold.is_none() {
+                    settle.announced();
+                }
+                let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
                     eprintln!("keyward: reminder task sleeps for {} s", sleep.as_secs());
                 }
                 tokio::select! {
                     () = tokio::time::sleep(sleep) => {}
-                    () = replan.notified() => {}
+                    () = replan.notified() => settle.changed(Instant::now()),
                     _ = stopped.changed() => break,
                 }
             }
@@ -122,13 +195,15 @@ impl Drop for ReminderTask {
     }
 }
 
-/// One look: plan, announce, record, send; returns how long to sleep.
+/// One look: plan, update the tray and, when `may_announce`, announce,
+/// record and send; returns how long to sleep.
 async fn look(
     catalog: &Catalog,
     settings: &SettingsFile,
     audit: Option<&AuditLog>,
     notifier: &Arc<Notifier>,
     sink: &Arc<dyn ReminderSink>,
+    may_announce: bool,
 ) -> Duration {
     let (catalog, settings, notifier, sink) = (
         catalog.clone(),
@@ -138,7 +213,14 @@ async fn look(
     );
     let log = audit.cloned();
     let result = tokio::task::spawn_blocking(move || {
-        announce(&catalog, &settings, log.as_ref(), &notifier, &sink)
+        announce(
+            &catalog,
+            &settings,
+            log.as_ref(),
+            &notifier,
+            &sink,
+            may_announce,
+        )
     })
     .await;
     let (plan, digest) = match result {
@@ -164,21 +246,19 @@ async fn look(
             }
         });
     }
-    let until_next = plan
-        .next_wake
-        .and_then(|t| (t - Utc::now()).to_std().ok())
-        .unwrap_or(MAX_SLEEP);
-    until_next.clamp(Duration::from_secs(1), MAX_SLEEP)
+    sleep_after(plan.next_wake, Utc::now())
 }
 
-/// The blocking part of a look: plan, update the tray, notify, record.
-/// Returns the plan and, when there were reminders, the team-channel digest.
+/// The blocking part of a look: plan, update the tray and, when
+/// `may_announce`, notify and record. Returns the plan and, when there were
+/// reminders, the team-channel digest.
 fn announce(
     catalog: &Catalog,
     settings: &SettingsFile,
     audit: Option<&AuditLog>,
     notifier: &Notifier,
     sink: &Arc<dyn ReminderSink>,
+    may_announce: bool,
 ) -> Result<(Plan, Option<(Digest, Settings)>), keyward_core::Error> {
     let now = Utc::now();
     let settings = settings.load_or_default();
@@ -200,28 +280,31 @@ fn announce(
         }
     }
     sink.attention(rotate, delete);
-    if plan.announce.is_empty() {
+    if plan.announce.is_empty() || !may_announce {
         return Ok((plan, None));
     }
-    if settings.notifications {
+    let shown = if settings.notifications {
         let clicked = sink.clone();
         notifier.show(&plan.announce, settings.rotation_months, move |id| {
             clicked.open_key(id)
-        });
-    }
+        })
+    } else {
+        Err(NotShown::TurnedOff)
+    };
     catalog.update(|keys| {
         mark_announced(keys, &plan.announce, now);
         Ok::<_, keyward_core::Error>(())
     })?;
     sink.announced();
     let (title, _) = keyward_core::reminders::message(&plan.announce, settings.rotation_months);
+    // What the audit log says: sent only when the notification server took it.
+    let (action, detail) = match shown {
+        Ok(()) => (AuditAction::ReminderSent, title.clone()),
+        Err(reason) => (AuditAction::ReminderFailed, reason.to_string()),
+    };
     if let Some(audit) = audit {
         for reminder in &plan.announce {
-            audit.note(
-                AuditAction::ReminderSent,
-                Some((&reminder.id, &reminder.name)),
-                Some(&title),
-            );
+            audit.note(action, Some((&reminder.id, &reminder.name)), Some(&detail));
         }
     }
     let announced: Vec<_> = records
@@ -233,4 +316,69 @@ fn announce(
         keyward_core::report::rows(&announced, &policy.rotation, now),
     );
     Ok((plan, Some((digest, settings))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_burst_of_changes_is_announced_once_the_keys_are_quiet() {
+        let start = Instant::now();
+        let at = |s: u64| start + Duration::from_secs(s);
+        let mut settle = Settle::default();
+        assert_eq!(
+            settle.hold(at(0)),
+            None,
+            "nothing changed: announce at once"
+        );
+        // 29 keys added, one every 400 ms.
+        for n in 0..29 {
+            settle.changed(start + Duration::from_millis(400 * n));
+            assert!(
+                settle
+                    .hold(start + Duration::from_millis(400 * n))
+                    .is_some(),
+                "held back while keys keep coming"
+            );
+        }
+        let last = start + Duration::from_millis(400 * 28);
+        assert_eq!(settle.hold(last), Some(Settle::QUIET));
+        assert!(settle.hold(last + Settle::QUIET / 2).is_some());
+        assert_eq!(settle.hold(last + Settle::QUIET), None, "quiet: announce");
+        settle.announced();
+        assert_eq!(settle.hold(last + Settle::QUIET), None);
+    }
+
+    #[test]
+    fn changes_that_never_stop_do_not_hold_reminders_back_forever() {
+        let start = Instant::now();
+        let mut settle = Settle::default();
+        let mut now = start;
+        while now < start + Settle::LONGEST {
+            settle.changed(now);
+            now += Duration::from_secs(1);
+        }
+        assert_eq!(settle.hold(now), None, "at most {:?}", Settle::LONGEST);
+    }
+
+    #[test]
+    fn the_task_wakes_just_after_a_stage_boundary_so_close_ones_come_together() {
+        let now = Utc::now();
+        let boundary = now + chrono::Duration::seconds(30);
+        assert_eq!(
+            sleep_after(Some(boundary), now),
+            Duration::from_secs(30) + TOGETHER
+        );
+        assert_eq!(sleep_after(None, now), MAX_SLEEP);
+        assert_eq!(
+            sleep_after(Some(now - chrono::Duration::seconds(5)), now),
+            TOGETHER,
+            "a boundary just passed"
+        );
+        assert_eq!(
+            sleep_after(Some(now + chrono::Duration::days(3)), now),
+            MAX_SLEEP
+        );
+    }
 }

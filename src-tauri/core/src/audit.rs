@@ -53,8 +53,10 @@ pub enum AuditAction {
     Rotated,
     /// A key was deleted for good.
     Deleted,
-    /// A rotation reminder was shown.
+    /// A rotation reminder was shown: the notification server accepted it.
     ReminderSent,
+    /// A rotation reminder could not be shown; the detail says why.
+    ReminderFailed,
     /// A message reached the team channel.
     WebhookSent,
     /// A message could not be delivered to the team channel.

@@ -24,6 +24,15 @@ describe('auditWords', () => {
     expect(auditWords(entry('webhook_failed', { detail: '  ' })).title).toBe('Team channel message failed');
   });
 
+  it('gives the reason after the words for a reminder that was not shown', () => {
+    const failed = entry('reminder_failed', { detail: 'no notification service is running in this desktop session' });
+    expect(auditWords(failed)).toEqual({
+      title: 'Reminder not shown: no notification service is running in this desktop session',
+      detail: null,
+    });
+    expect(isProblem(failed)).toBe(true);
+  });
+
   it('keeps other details on their own line', () => {
     expect(auditWords(entry('reminder_sent', { detail: 'Overdue' }))).toEqual({ title: 'Reminder sent', detail: 'Overdue' });
     expect(auditWords(entry('copied', { detail: '' })).detail).toBeNull();

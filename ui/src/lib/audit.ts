@@ -4,7 +4,8 @@
  *
  * Promises: every entry gets words, also an action this version does not know (from a newer
  * back end); the detail the back end adds is kept as text and shown under the words, except for
- * a failed team-channel message, where it is the reason and follows the words.
+ * a reminder not shown or a failed team-channel message, where it is the reason and follows the
+ * words.
  */
 import { formatDateTime } from './dates';
 import type { AuditAction, AuditEntry } from './types';
@@ -17,20 +18,21 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   rotated: 'Key rotated',
   deleted: 'Key deleted',
   reminder_sent: 'Reminder sent',
+  reminder_failed: 'Reminder not shown',
   webhook_sent: 'Team channel message sent',
   webhook_failed: 'Team channel message failed',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
 export function isProblem(entry: Pick<AuditEntry, 'action'>): boolean {
-  return entry.action === 'webhook_failed';
+  return entry.action === 'webhook_failed' || entry.action === 'reminder_failed';
 }
 
 /** The entry as a title and an optional detail line. */
 export function auditWords(entry: Pick<AuditEntry, 'action' | 'detail'>): { title: string; detail: string | null } {
   const words = (AUDIT_WORDS as Record<string, string | undefined>)[entry.action] ?? 'Other activity';
   const detail = entry.detail?.trim() || null;
-  if (entry.action === 'webhook_failed') return { title: detail ? `${words}: ${detail}` : words, detail: null };
+  if (entry.action === 'webhook_failed' || entry.action === 'reminder_failed') return { title: detail ? `${words}: ${detail}` : words, detail: null };
   return { title: words, detail };
 }
 
@@ -53,7 +55,7 @@ export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readon
   all: { label: 'All activity', actions: null },
   secrets: { label: 'Secrets copied or shown', actions: ['copied', 'revealed'] },
   changes: { label: 'Keys made, rotated or deleted', actions: ['generated', 'added', 'rotated', 'deleted'] },
-  reminders: { label: 'Reminders and team channel messages', actions: ['reminder_sent', 'webhook_sent', 'webhook_failed'] },
+  reminders: { label: 'Reminders and team channel messages', actions: ['reminder_sent', 'reminder_failed', 'webhook_sent', 'webhook_failed'] },
 };
 
 /** Is the entry of the kind the filter shows? */
