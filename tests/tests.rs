@@ -10,6 +10,7 @@ mod bindings;
 mod cli_flows;
 mod crash_recovery;
 mod e2e;
+mod files_pipes_terminals;
 mod ipc;
 mod keychain_faults;
 mod no_secret_leaks;

@@ -7,7 +7,7 @@ use chrono::Utc;
 use keyward_core::keychain::SecretStore;
 use keyward_core::naming::Label;
 use keyward_core::rotation::RotationStatus;
-use keyward_core::vault::Vault;
+use keyward_core::vault::{KeyRef, Vault};
 use keyward_core::{Error, Result, Secret};
 
 use super::output;
@@ -75,8 +75,8 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
             if !yes {
                 confirm_delete(record.name.as_str())?;
             }
-            let record = vault.delete(&name_or_id)?;
-            println!("Deleted {} permanently.", record.name);
+            let record = vault.delete(KeyRef::Id(&record.id))?;
+            say!("Deleted {} permanently.", record.name);
         }
         Command::Check { json } => {
             let recovery = vault.recover()?;

@@ -3,11 +3,12 @@
 //! The webhook address is a secret: it is read from the command line or
 //! standard input, checked, stored in the keychain, and never printed.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use clap::{Subcommand, ValueEnum};
+use keyward_core::catalog::CatalogError;
 use keyward_core::keychain::{OsKeychain, SecretStore};
 use keyward_core::report;
 use keyward_core::settings::{SettingsFile, WebhookFormat};
@@ -29,7 +30,7 @@ pub enum LeadCommand {
         /// `csv` (for spreadsheets) or `json`.
         #[arg(long, value_enum, default_value_t = ReportFormatArg::Csv)]
         format: ReportFormatArg,
-        /// Write to FILE (readable only by you) instead of standard output.
+        /// Write to FILE (a new file readable only by you; "-" is standard output).
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
@@ -120,13 +121,8 @@ fn report<S: SecretStore>(
         ReportFormatArg::Csv => report::to_csv(&rows),
         ReportFormatArg::Json => report::to_json(&rows),
     };
-    match output {
-        None => {
-            let mut out = io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .and_then(|()| out.flush())
-                .map_err(|e| Error::Invalid(format!("Could not print the report: {e}.")))?;
-        }
+    match output.filter(|path| path.as_os_str() != "-") {
+        None => super::output::raw(text.as_bytes()),
         Some(path) => {
             let path = std::path::absolute(path).map_err(|e| {
                 Error::Invalid(format!(
@@ -134,8 +130,15 @@ fn report<S: SecretStore>(
                     path.display()
                 ))
             })?;
-            keyward_core::catalog::write_atomically(&path, text.as_bytes())?;
-            println!(
+            keyward_core::private_files::write_atomically(&path, text.as_bytes()).map_err(
+                |error| match error {
+                    CatalogError::Unsafe { reason, .. } => Error::Invalid(format!(
+                        "{reason} To print the report on standard output instead, use --output -."
+                    )),
+                    other => other.into(),
+                },
+            )?;
+            say!(
                 "Wrote the report ({} {}) to {}.",
                 rows.len(),
                 if rows.len() == 1 { "key" } else { "keys" },
@@ -181,7 +184,7 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                 file.save(&settings)
                     .map_err(|e| Error::Invalid(e.to_string()))?;
             }
-            println!(
+            say!(
                 "Saved the team channel's address in your keychain ({} format, {} credential IDs).",
                 webhook::format_name(settings.webhook_format),
                 if settings.webhook_include_credential_ids {
@@ -190,11 +193,11 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                     "without"
                 }
             );
-            println!("Send a test message with: keyward webhook test");
+            say!("Send a test message with: keyward webhook test");
         }
         WebhookAction::Clear => {
             config::clear_url(&store)?;
-            println!("Removed the team channel's address. Keyward sends no more team messages.");
+            say!("Removed the team channel's address. Keyward sends no more team messages.");
         }
         WebhookAction::Test => {
             let settings = settings_file()?.load_or_default();
@@ -214,7 +217,7 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                 vault.audit(),
             ));
             match sent {
-                Ok(delivery) => println!(
+                Ok(delivery) => say!(
                     "Delivered a test message to the team channel ({} format{}).",
                     webhook::format_name(settings.webhook_format),
                     if delivery.attempts > 1 {
@@ -224,7 +227,10 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                     }
                 ),
                 Err(error) => {
-                    eprintln!("keyward: The test message was not delivered. {error}");
+                    eprintln!(
+                        "keyward: The test message was not delivered. {}",
+                        super::output::shown(&error.to_string())
+                    );
                     return Ok(NOT_DELIVERED);
                 }
             }
@@ -233,9 +239,9 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
             let settings = settings_file()?.load_or_default();
             let status = config::status(&store, &settings, vault.audit())?;
             if json {
-                println!("{}", serde_json::to_string(&status).unwrap_or_default());
+                say!("{}", super::output::json_text(&status, false));
             } else if status.configured {
-                println!(
+                say!(
                     "A team channel is set up: {} format, {} credential IDs.",
                     webhook::format_name(status.format),
                     if status.include_credential_ids {
@@ -245,10 +251,10 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                     }
                 );
                 if let Some(reason) = status.last_error {
-                    println!("The last message was not delivered: {reason}.");
+                    say!("The last message was not delivered: {reason}.");
                 }
             } else {
-                println!("No team channel is set up. Add one with: keyward webhook set -");
+                say!("No team channel is set up. Add one with: keyward webhook set -");
             }
         }
     }

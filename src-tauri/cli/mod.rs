@@ -6,6 +6,16 @@
 //! Exit statuses: 0 success, 1 error, 2 wrong usage; `keyward due` also
 //! uses 3 (some keys due soon, none overdue) and 4 (at least one overdue).
 
+/// `println!` for results: a closed pipe ends the output quietly (see [`output`]).
+macro_rules! say {
+    () => {
+        $crate::cli::output::line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::output::line(format_args!($($arg)*))
+    };
+}
+
 mod keys;
 mod lead;
 mod output;
@@ -114,10 +124,15 @@ const FAILURE: u8 = 1;
 
 /// Runs one command and returns the process exit status.
 pub fn run(command: Command) -> ExitCode {
-    match open_vault().and_then(|vault| keys::run(&vault, command)) {
+    let result = open_vault().and_then(|vault| keys::run(&vault, command));
+    if let Some(error) = output::write_error() {
+        eprintln!("keyward: Keyward could not write its output: {error}.");
+        return ExitCode::from(FAILURE);
+    }
+    match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("keyward: {error}");
+            eprintln!("keyward: {}", output::shown_lines(&error.to_string(), true));
             ExitCode::from(FAILURE)
         }
     }

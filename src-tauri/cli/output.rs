@@ -1,10 +1,115 @@
 //! How results look: plain text for people, JSON for scripts.
+//!
+//! Promises:
+//! - Results go to standard output through [`say!`](crate::say) and
+//!   [`line`]: when the reader goes away (`keyward list | head -1`), the
+//!   rest is dropped quietly and the command keeps its exit status; any
+//!   other failure to write is reported once, at the end, with status 1.
+//! - Text from outside Keyward (keychain item names, what a person typed,
+//!   messages from other programs) is shown through [`shown`]: control,
+//!   invisible and text-direction characters appear as `\u{…}`, so nothing
+//!   printed can drive the terminal. JSON keeps exact values, with those
+//!   characters written as `\uXXXX` escapes ([`json_text`]).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Mutex;
 
 use keyward_core::Secret;
+use keyward_core::naming::is_invisible;
 use keyward_core::record::KeyView;
 use keyward_core::rotation::RotationStatus;
 use keyward_core::vault::Recovery;
 use serde_json::{Value, json};
+
+/// The first failure to write a result other than a closed pipe.
+static WRITE_ERROR: Mutex<Option<io::Error>> = Mutex::new(None);
+
+/// Writes one line of results to standard output (see the module's promises).
+pub fn line(args: fmt::Arguments<'_>) {
+    let mut out = io::stdout().lock();
+    let written = out
+        .write_fmt(args)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(error) = written {
+        remember(error);
+    }
+}
+
+/// Writes `bytes` as they are to standard output (see the module's promises).
+pub fn raw(bytes: &[u8]) {
+    let mut out = io::stdout().lock();
+    if let Err(error) = out.write_all(bytes).and_then(|()| out.flush()) {
+        remember(error);
+    }
+}
+
+fn remember(error: io::Error) {
+    if error.kind() == io::ErrorKind::BrokenPipe {
+        return; // The reader has what it wanted.
+    }
+    let mut first = WRITE_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+    first.get_or_insert(error);
+}
+
+/// The first failure to write results, other than a reader going away.
+pub fn write_error() -> Option<io::Error> {
+    WRITE_ERROR.lock().unwrap_or_else(|e| e.into_inner()).take()
+}
+
+/// `text` safe to print on a terminal: control, invisible and
+/// text-direction characters written as `\u{1b}`. Line breaks are kept
+/// when `keep_line_breaks` (for Keyward's own multi-line messages).
+pub fn shown_lines(text: &str, keep_line_breaks: bool) -> Cow<'_, str> {
+    let escape = |c: char| is_invisible(c) && !(keep_line_breaks && c == '\n');
+    if !text.chars().any(escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if escape(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// One line of outside text, safe to print on a terminal.
+pub fn shown(text: &str) -> Cow<'_, str> {
+    shown_lines(text, false)
+}
+
+/// `value` as JSON, with every invisible character inside strings written
+/// as a `\uXXXX` escape (serde_json escapes only the ASCII controls).
+pub fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
+    let text = if pretty {
+        serde_json::to_string_pretty(value)
+    } else {
+        serde_json::to_string(value)
+    }
+    .unwrap_or_else(|_| "null".into());
+    if !text.chars().any(is_invisible) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        // Outside strings there are only spaces and line breaks; inside, serde_json
+        // has already escaped line breaks, so every other invisible character is in a string.
+        if is_invisible(c) && c != '\n' {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
 
 /// The status in words, e.g. "Rotate now — 12 days overdue".
 pub fn status_words(key: &KeyView) -> String {
@@ -44,37 +149,34 @@ pub fn created(key: &KeyView, secret: Option<&Secret>, json: bool) {
         if let (Some(secret), Value::Object(map)) = (secret, &mut value) {
             map.insert("secret".into(), Value::String(secret.expose().to_owned()));
         }
-        println!("{value}");
+        say!("{}", json_text(&value, false));
         return;
     }
-    println!("Saved \"{}\" for {}.", key.name, key.service);
-    println!();
-    println!("  Credential ID:     {}", key.credential_id);
+    say!("Saved \"{}\" for {}.", key.name, key.service);
+    say!();
+    say!("  Credential ID:     {}", key.credential_id);
     if let Some(secret) = secret {
-        println!("  Credential secret: {}", secret.expose());
-        println!();
-        println!(
+        say!("  Credential secret: {}", secret.expose());
+        say!();
+        say!(
             "This is the only time Keyward shows the secret here (`keyward reveal` shows it again)."
         );
-        println!(
+        say!(
             "Keep it in a password manager or your application's secure settings; never put it in a code"
         );
-        println!("repository, an email or a chat. Use this key for one application only.");
+        say!("repository, an email or a chat. Use this key for one application only.");
     }
-    println!("Rotate it by {}.", date_part(&key.rotate_by));
+    say!("Rotate it by {}.", date_part(&key.rotate_by));
 }
 
 /// A list of keys as a table or a JSON array.
 pub fn keys(keys: &[KeyView], json: bool, empty: &str) {
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(keys).unwrap_or_else(|_| "[]".into())
-        );
+        say!("{}", json_text(&keys, true));
         return;
     }
     if keys.is_empty() {
-        println!("{empty}");
+        say!("{empty}");
         return;
     }
     let rows: Vec<[String; 5]> = keys
@@ -102,7 +204,7 @@ pub fn keys(keys: &[KeyView], json: bool, empty: &str) {
             .zip(widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        println!("{}", line.join("  ").trim_end());
+        say!("{}", line.join("  ").trim_end());
     }
 }
 
@@ -120,19 +222,19 @@ pub fn check(recovery: &Recovery, orphans: &[String], json: bool) {
             "failed": failed,
             "orphans": orphans,
         });
-        println!("{report}");
+        say!("{}", json_text(&report, false));
         return;
     }
     recovery_notes(recovery);
     if orphans.is_empty() {
-        println!("Every secret Keyward keeps in the keychain belongs to a key in its list.");
+        say!("Every secret Keyward keeps in the keychain belongs to a key in its list.");
     } else {
-        println!(
+        say!(
             "The keychain holds {} Keyward secret(s) with no key in Keyward's list (the list may have been restored from an older copy):",
             orphans.len()
         );
         for orphan in orphans {
-            println!("  {orphan}");
+            say!("  {}", shown(orphan));
         }
     }
 }
@@ -203,6 +305,30 @@ mod tests {
             status_words(&view(RotationStatus::Overdue, 0)),
             "Rotate now — due today"
         );
+    }
+
+    #[test]
+    fn outside_text_is_shown_with_control_and_direction_characters_escaped() {
+        assert_eq!(shown("plain-name_1.x"), "plain-name_1.x");
+        assert_eq!(
+            shown("a\u{1b}[2J\u{202e}b\u{9b}\nc"),
+            "a\\u{1b}[2J\\u{202e}b\\u{9b}\\u{a}c"
+        );
+        assert_eq!(shown_lines("one\ntwo\u{7}", true), "one\ntwo\\u{7}");
+    }
+
+    #[test]
+    fn json_escapes_invisible_characters_and_keeps_the_exact_value() {
+        let value = json!({"orphans": ["x\u{1b}]0;t\u{7}\u{202e}\u{9b}\u{7f}"]});
+        for pretty in [false, true] {
+            let text = json_text(&value, pretty);
+            assert!(
+                !text.chars().any(|c| is_invisible(c) && c != '\n'),
+                "{text:?}"
+            );
+            let back: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(back, value, "the same value");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the clipboard without passing through the window.
 
 use chrono::Utc;
+use keyward_core::vault::KeyRef;
 use serde::Serialize;
 use tauri::State;
 
@@ -18,7 +19,7 @@ pub struct Copied {
 pub async fn copy_secret(state: State<'_, AppState>, id: String) -> CommandResult<Copied> {
     let vault = state.vault.clone();
     let clipboard = state.clipboard.clone();
-    let (_, secret) = blocking(move || vault.secret_for_copy(&id, Utc::now())).await?;
+    let (_, secret) = blocking(move || vault.secret_for_copy(KeyRef::Id(&id), Utc::now())).await?;
     clipboard.copy_secret(secret).map_err(clipboard_error)?;
     Ok(Copied {
         clear_after_seconds: clipboard.clear_after().as_secs(),
@@ -29,7 +30,7 @@ pub async fn copy_secret(state: State<'_, AppState>, id: String) -> CommandResul
 #[tauri::command]
 pub async fn copy_credential_id(state: State<'_, AppState>, id: String) -> CommandResult<()> {
     let vault = state.vault.clone();
-    let record = blocking(move || vault.find(&id)).await?;
+    let record = blocking(move || vault.find(KeyRef::Id(&id))).await?;
     state
         .clipboard
         .copy_text(&record.credential_id)

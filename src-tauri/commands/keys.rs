@@ -4,6 +4,7 @@ use chrono::Utc;
 use keyward_core::Error;
 use keyward_core::naming::{KeyName, Label};
 use keyward_core::record::KeyView;
+use keyward_core::vault::KeyRef;
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -154,7 +155,7 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
 pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> CommandResult<String> {
     let vault = state.vault.clone();
     blocking(move || {
-        let (_, secret) = vault.reveal(&id, Utc::now())?;
+        let (_, secret) = vault.reveal(KeyRef::Id(&id), Utc::now())?;
         Ok(secret.expose().to_owned())
     })
     .await
@@ -169,13 +170,13 @@ pub async fn delete_key(
 ) -> CommandResult<()> {
     let vault = state.vault.clone();
     blocking(move || {
-        let record = vault.find(&id)?;
+        let record = vault.find(KeyRef::Id(&id))?;
         if confirm_name.trim() != record.name.as_str() {
             return Err(Error::Invalid(
                 "The name you typed does not match the key's name, so nothing was deleted.".into(),
             ));
         }
-        vault.delete(&record.id)?;
+        vault.delete(KeyRef::Id(&record.id))?;
         Ok(())
     })
     .await

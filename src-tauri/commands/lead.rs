@@ -94,7 +94,7 @@ pub async fn save_report<R: Runtime>(
     })?;
     let shown = path.display().to_string();
     blocking(move || {
-        keyward_core::catalog::write_atomically(&path, text.as_bytes())?;
+        keyward_core::private_files::write_atomically(&path, text.as_bytes())?;
         Ok(())
     })
     .await?;

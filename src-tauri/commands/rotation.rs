@@ -3,6 +3,7 @@
 use chrono::{Duration, Utc};
 use keyward_core::naming::ServiceName;
 use keyward_core::record::KeyView;
+use keyward_core::vault::KeyRef;
 use tauri::State;
 
 use super::keys::GeneratedKey;
@@ -19,7 +20,7 @@ pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult
         let now = Utc::now();
         vault.recover()?;
         let name = |service: &ServiceName| suggested_name(service.as_str(), now);
-        let (new, secret) = vault.rotate(&id, name, now, settings.grace())?;
+        let (new, secret) = vault.rotate(KeyRef::Id(&id), name, now, settings.grace())?;
         Ok(GeneratedKey::new(new.view(vault.policy(), now), &secret))
     })
     .await?;
@@ -43,7 +44,7 @@ pub async fn snooze_key(
     let vault = state.vault.clone();
     let view = blocking(move || {
         let now = Utc::now();
-        let record = vault.snooze(&id, now + Duration::days(i64::from(days)))?;
+        let record = vault.snooze(KeyRef::Id(&id), now + Duration::days(i64::from(days)))?;
         Ok(record.view(vault.policy(), now))
     })
     .await?;

@@ -13,11 +13,13 @@
 //!   how many lines it skipped), and the next append starts on a fresh line.
 //! - Never a secret: an entry holds names, ids, an action and a short detail
 //!   written by Keyward itself (never a secret, never the webhook address).
-//! - The file is private to the user (0600 on Unix).
+//! - The file is private to the user (0600 on Unix) and never used through
+//!   a link: a planted link or another user's file is refused, a file others
+//!   can read is made private first ([`crate::private_files`]).
 //! - The time of an entry comes from the clock the app hands in, so tests
 //!   use a fixed one and the core never reads the clock on its own.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,7 +28,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{CatalogError, create_private_dir};
+use crate::catalog::CatalogError;
+use crate::private_files::{open_append, open_read, private_dir};
 
 /// The audit log's file name in the data folder.
 pub const FILE: &str = "audit.log";
@@ -160,14 +163,9 @@ impl AuditLog {
         let mut line = serde_json::to_vec(entry).map_err(|e| io("prepare")(io::Error::other(e)))?;
         line.push(b'\n');
         if let Some(dir) = self.path.parent() {
-            create_private_dir(dir).map_err(io("create the folder for"))?;
+            private_dir(dir)?;
         }
-        let mut file = private_options()
-            .read(true)
-            .append(true)
-            .create(true)
-            .open(&self.path)
-            .map_err(io("open"))?;
+        let mut file = open_append(&self.path)?;
         file.lock().map_err(io("lock"))?;
         // A crash may have cut the last line short: start a fresh line so
         // this entry stays readable.
@@ -220,10 +218,8 @@ impl AuditLog {
                 source,
             }
         };
-        let mut file = match File::open(&self.path) {
-            Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(AuditRead::default()),
-            Err(e) => return Err(io("open")(e)),
+        let Some(mut file) = open_read(&self.path)? else {
+            return Ok(AuditRead::default());
         };
         file.lock_shared().map_err(io("lock"))?;
         let mut bytes = Vec::new();
@@ -271,20 +267,11 @@ fn ends_with_newline(file: &File) -> io::Result<bool> {
     Ok(last[0] == b'\n')
 }
 
-fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use std::fs::OpenOptions;
 
     fn fixed() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 25, 9, 0, 0).unwrap()

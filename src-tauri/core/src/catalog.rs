@@ -9,14 +9,16 @@
 //! - Changes from several processes (window and CLI) are serialized by an
 //!   exclusive lock on `catalog.lock`; each change re-reads the file under
 //!   the lock, so none is lost.
-//! - Files and folders are private to the user (0600 / 0700 on Unix).
+//! - Files and folders are private to the user (0600 / 0700 on Unix), made
+//!   and written through [`crate::private_files`].
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::private_files::{private_dir, private_options, write_atomically};
 use crate::record::KeyRecord;
 
 const CATALOG_FILE: &str = "catalog.json";
@@ -57,10 +59,22 @@ pub enum CatalogError {
         /// The operating system's error.
         source: io::Error,
     },
+    /// A file or folder is not safe to use as it is (a link, another user's,
+    /// open to others); it was left as it is. The sentence says what to do.
+    #[error("{reason}")]
+    Unsafe {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong and what to do, as a sentence.
+        reason: String,
+    },
 }
 
 impl CatalogError {
-    fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Self + 'a {
+    pub(crate) fn io<'a>(
+        action: &'static str,
+        path: &'a Path,
+    ) -> impl FnOnce(io::Error) -> Self + 'a {
         move |source| Self::Io {
             action,
             path: path.to_owned(),
@@ -100,7 +114,7 @@ impl Catalog {
     /// Uses (and creates if needed) the data folder `dir`.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, CatalogError> {
         let dir = dir.into();
-        create_private_dir(&dir).map_err(CatalogError::io("create the folder", &dir))?;
+        private_dir(&dir)?;
         Ok(Self { dir })
     }
 
@@ -188,91 +202,6 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> {
         return Err(unreadable(format!("the key id {} appears twice", dup.id)));
     }
     Ok(file.keys)
-}
-
-/// Writes `bytes` to `path` so that a crash leaves the old or the new content.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let temp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = private_options()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .open(&temp)
-            .map_err(CatalogError::io("create", &temp))?;
-        file.write_all(bytes)
-            .map_err(CatalogError::io("write", &temp))?;
-        file.sync_all().map_err(CatalogError::io("flush", &temp))?;
-        faults::before_rename()?;
-        fs::rename(&temp, path).map_err(CatalogError::io("replace", path))?;
-        sync_dir(dir).map_err(CatalogError::io("flush", dir))
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&temp);
-    }
-    result
-}
-
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
-    }
-}
-
-fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
-}
-
-/// Creates `dir` (and parents) readable only by the user.
-pub fn create_private_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-    }
-    #[cfg(not(unix))]
-    {
-        fs::create_dir_all(dir)
-    }
-}
-
-/// Test-only switch that makes the next atomic write fail just before the rename.
-mod faults {
-    use super::CatalogError;
-
-    #[cfg(test)]
-    thread_local! {
-        pub static FAIL_BEFORE_RENAME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-
-    pub fn before_rename() -> Result<(), CatalogError> {
-        #[cfg(test)]
-        if FAIL_BEFORE_RENAME.with(|f| f.replace(false)) {
-            return Err(CatalogError::Io {
-                action: "replace",
-                path: "test".into(),
-                source: std::io::Error::other("injected fault"),
-            });
-        }
-        Ok(())
-    }
 }
 
 #[cfg(test)]
@@ -382,7 +311,7 @@ mod tests {
         let catalog = Catalog::open(dir.path()).unwrap();
         add(&catalog, "a");
         let before = fs::read(catalog.path()).unwrap();
-        faults::FAIL_BEFORE_RENAME.with(|f| f.set(true));
+        crate::private_files::faults::FAIL_BEFORE_RENAME.with(|f| f.set(true));
         let result = catalog.update(|keys| {
             keys.push(record("b", "b"));
             Ok::<_, CatalogError>(())

@@ -50,7 +50,7 @@ impl Error {
             Self::NameTaken(_) => "name_taken",
             Self::NotFound(_) => "not_found",
             Self::Keychain(e) => e.code(),
-            Self::Catalog(CatalogError::Io { .. }) => "io",
+            Self::Catalog(CatalogError::Io { .. } | CatalogError::Unsafe { .. }) => "io",
             Self::Catalog(_) => "catalog_unreadable",
             Self::Random(_) => "rng",
             Self::Busy(_) => "busy",

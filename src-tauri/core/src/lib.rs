@@ -6,6 +6,7 @@
 //! - [`rotation`]: due dates and status, with `now` passed in;
 //! - [`record`]: key metadata and the read model;
 //! - [`catalog`]: the metadata file (atomic writes, cross-process lock);
+//! - [`private_files`]: private folders, atomic writes, files never written through links;
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
 //! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery;
 //! - [`audit`]: the append-only audit log;
@@ -18,6 +19,7 @@ pub mod error;
 pub mod generate;
 pub mod keychain;
 pub mod naming;
+pub mod private_files;
 pub mod record;
 pub mod reminders;
 pub mod report;

@@ -69,7 +69,9 @@ pub enum NameError {
     },
 }
 
-fn is_invisible(c: char) -> bool {
+/// Whether `c` is a control, invisible or text-direction character (never
+/// allowed in names, and escaped wherever outside text is shown).
+pub fn is_invisible(c: char) -> bool {
     c.is_control()
         || matches!(c,
             '\u{200B}'..='\u{200F}'   // zero-width and LRM/RLM

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::{CatalogError, create_private_dir, write_atomically};
+use crate::catalog::CatalogError;
+use crate::private_files::{private_dir, write_atomically};
 use crate::rotation::RotationPolicy;
 
 const FILE: &str = "settings.json";
@@ -202,11 +203,7 @@ impl SettingsFile {
     pub fn save(&self, settings: &Settings) -> Result<(), SettingsError> {
         settings.validate()?;
         if let Some(dir) = self.path.parent() {
-            create_private_dir(dir).map_err(|source| CatalogError::Io {
-                action: "create the folder",
-                path: dir.to_owned(),
-                source,
-            })?;
+            private_dir(dir)?;
         }
         let mut bytes = serde_json::to_vec_pretty(settings).unwrap_or_default();
         bytes.push(b'\n');

@@ -9,6 +9,15 @@
 //! - an operation in progress holds a lock on `inflight/<id>.lock`, so
 //!   recovery in another process never undoes work that is still running.
 //! - listing and looking up never touch the keychain.
+//! - names and ids are never confused: the window names keys by id only
+//!   ([`KeyRef::Id`]); what a person types ([`KeyRef::NameOrId`]) that is the
+//!   name of one key and the id of another is refused, naming both; and no
+//!   new key may be named with another key's id.
+//! - reading a secret (reveal, copy) never depends on writing: when the
+//!   time it was shown or copied cannot be saved, the secret is still
+//!   returned and the failure goes to standard error and the audit entry.
+//! - a credential ID or secret that starts like a Keyward key but fails its
+//!   checksum is refused when added (see [`crate::generate::check_token`]).
 
 use std::fs::{self, File, OpenOptions};
 use std::path::PathBuf;
@@ -16,12 +25,13 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 
 use crate::audit::{AuditAction, AuditLog};
-use crate::catalog::{Catalog, create_private_dir};
+use crate::catalog::Catalog;
 use crate::error::{Error, Result};
 use crate::faults;
-use crate::generate::{Credential, generate_credential, random_hex};
+use crate::generate::{Credential, TokenCheck, check_token, generate_credential, random_hex};
 use crate::keychain::{KeychainError, SecretStore};
 use crate::naming::{KeyName, Label, ServiceName};
+use crate::private_files::private_dir;
 use crate::record::{History, KeyRecord, KeyState, KeyView, Origin};
 use crate::rotation::RotationPolicy;
 use crate::secret::Secret;
@@ -42,6 +52,35 @@ pub struct NewKey {
     pub notes: Label,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+}
+
+/// How a command names a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyRef<'a> {
+    /// By its id only: the window, which always knows the id.
+    Id(&'a str),
+    /// As a person types it: a key's exact name or its id.
+    NameOrId(&'a str),
+}
+
+impl<'a> From<&'a str> for KeyRef<'a> {
+    fn from(query: &'a str) -> Self {
+        Self::NameOrId(query)
+    }
+}
+
+impl<'a> From<&'a String> for KeyRef<'a> {
+    fn from(query: &'a String) -> Self {
+        Self::NameOrId(query)
+    }
+}
+
+impl KeyRef<'_> {
+    fn text(&self) -> &str {
+        match self {
+            Self::Id(text) | Self::NameOrId(text) => text,
+        }
+    }
 }
 
 /// What [`Vault::recover`] found and did.
@@ -143,18 +182,40 @@ impl<S: SecretStore> Vault<S> {
             .collect())
     }
 
-    /// The complete key named `query` (by id or exact name).
-    pub fn find(&self, query: &str) -> Result<KeyRecord> {
-        self.catalog
-            .load()?
-            .into_iter()
-            .find(|k| k.state == KeyState::Active && k.matches(query))
-            .ok_or_else(|| Error::NotFound(query.to_owned()))
+    /// The complete key `key` names. A name of one key that is the id of
+    /// another is refused as ambiguous, naming both.
+    pub fn find<'q>(&self, key: impl Into<KeyRef<'q>>) -> Result<KeyRecord> {
+        let key = key.into();
+        let query = key.text();
+        let mut by_id = None;
+        let mut by_name = None;
+        for record in self.catalog.load()? {
+            if record.state != KeyState::Active {
+                continue;
+            }
+            if record.id == query {
+                by_id = Some(record);
+            } else if matches!(key, KeyRef::NameOrId(_)) && record.name.as_str() == query {
+                by_name = Some(record);
+            }
+        }
+        match (by_id, by_name) {
+            (Some(by_id), Some(by_name)) => Err(Error::Invalid(format!(
+                "\"{query}\" could mean two keys, so Keyward did nothing: it is the id of the key \"{}\" and the name of the key with id {}. Say which one you mean with the name \"{}\" or the id {} (both work).",
+                by_id.name, by_name.id, by_id.name, by_name.id
+            ))),
+            (Some(record), None) | (None, Some(record)) => Ok(record),
+            (None, None) => Err(Error::NotFound(query.to_owned())),
+        }
     }
 
-    /// Whether no key (in any state) is called `name`.
+    /// Whether no key (in any state) is called `name` or has it as its id.
     pub fn name_available(&self, name: &KeyName) -> Result<bool> {
-        Ok(!self.catalog.load()?.iter().any(|k| &k.name == name))
+        Ok(!self
+            .catalog
+            .load()?
+            .iter()
+            .any(|k| &k.name == name || k.id == name.as_str()))
     }
 
     /// Generates a credential and stores it as a new key. The secret is
@@ -169,40 +230,71 @@ impl<S: SecretStore> Vault<S> {
     /// Records an existing key made elsewhere.
     pub fn add(&self, key: NewKey, credential_id: &Label, secret: Secret) -> Result<KeyRecord> {
         check_secret(&secret)?;
+        check_keyward_token("credential ID", credential_id.as_str())?;
+        check_keyward_token("secret", secret.expose())?;
         let record = self.create(key, credential_id.to_string(), &secret, Origin::Added)?;
         self.note(AuditAction::Added, &record);
         Ok(record)
     }
 
-    /// Reads a key's secret from the keychain and remembers that it was shown.
-    pub fn reveal(&self, query: &str, now: DateTime<Utc>) -> Result<(KeyRecord, Secret)> {
-        let record = self.find(query)?;
+    /// Reads a key's secret from the keychain and remembers that it was
+    /// shown (if that cannot be saved, the secret is still returned).
+    pub fn reveal<'q>(
+        &self,
+        key: impl Into<KeyRef<'q>>,
+        now: DateTime<Utc>,
+    ) -> Result<(KeyRecord, Secret)> {
+        let record = self.find(key)?;
         let secret = self.store.get(&record.id)?;
-        self.touch(&record.id, |h| h.revealed_at = Some(now))?;
-        self.note(AuditAction::Revealed, &record);
+        let saved = self.touch(&record.id, |h| h.revealed_at = Some(now));
+        self.note_use(AuditAction::Revealed, &record, "shown", saved);
         Ok((record, secret))
     }
 
-    /// Reads a key's secret for copying and remembers that it was copied.
-    pub fn secret_for_copy(&self, query: &str, now: DateTime<Utc>) -> Result<(KeyRecord, Secret)> {
-        let record = self.find(query)?;
+    /// Reads a key's secret for copying and remembers that it was copied
+    /// (if that cannot be saved, the secret is still returned).
+    pub fn secret_for_copy<'q>(
+        &self,
+        key: impl Into<KeyRef<'q>>,
+        now: DateTime<Utc>,
+    ) -> Result<(KeyRecord, Secret)> {
+        let record = self.find(key)?;
         let secret = self.store.get(&record.id)?;
-        self.touch(&record.id, |h| h.copied_at = Some(now))?;
-        self.note(AuditAction::Copied, &record);
+        let saved = self.touch(&record.id, |h| h.copied_at = Some(now));
+        self.note_use(AuditAction::Copied, &record, "copied", saved);
         Ok((record, secret))
+    }
+
+    /// Audits a reveal or copy, saying when its time could not be saved.
+    fn note_use(&self, action: AuditAction, record: &KeyRecord, what: &str, saved: Result<()>) {
+        let detail = saved.err().map(|error| {
+            let detail = format!(
+                "Keyward could not save when \"{}\" was last {what}: {error}",
+                record.name
+            );
+            eprintln!("keyward: {detail} The secret itself was read correctly.");
+            detail
+        });
+        if let Some(audit) = &self.audit {
+            audit.note(
+                action,
+                Some((&record.id, record.name.as_str())),
+                detail.as_deref(),
+            );
+        }
     }
 
     /// Rotates a key: generates its replacement (same service and
     /// application, named by `new_name` from the service), then marks the old
     /// key replaced, to be deleted after `grace`. Returns the new key and its secret.
-    pub fn rotate(
+    pub fn rotate<'q>(
         &self,
-        query: &str,
+        key: impl Into<KeyRef<'q>>,
         new_name: impl FnOnce(&ServiceName) -> Result<KeyName>,
         now: DateTime<Utc>,
         grace: chrono::Duration,
     ) -> Result<(KeyRecord, Secret)> {
-        let old = self.find(query)?;
+        let old = self.find(key)?;
         if old.replaced_by.is_some() {
             return Err(Error::Invalid(format!(
                 "\"{}\" has already been replaced. Delete it once no application uses it.",
@@ -237,21 +329,25 @@ impl<S: SecretStore> Vault<S> {
     }
 
     /// Pauses reminders for a key until `until`.
-    pub fn snooze(&self, query: &str, until: DateTime<Utc>) -> Result<KeyRecord> {
-        let record = self.find(query)?;
+    pub fn snooze<'q>(
+        &self,
+        key: impl Into<KeyRef<'q>>,
+        until: DateTime<Utc>,
+    ) -> Result<KeyRecord> {
+        let record = self.find(key)?;
         self.catalog.update(|keys| {
             let key = keys
                 .iter_mut()
                 .find(|k| k.id == record.id)
-                .ok_or_else(|| Error::NotFound(query.to_owned()))?;
+                .ok_or_else(|| Error::NotFound(record.name.to_string()))?;
             crate::reminders::snooze(key, until);
             Ok(key.clone())
         })
     }
 
     /// Deletes a key permanently: its secret from the keychain and its record.
-    pub fn delete(&self, query: &str) -> Result<KeyRecord> {
-        let record = self.find(query)?;
+    pub fn delete<'q>(&self, key: impl Into<KeyRef<'q>>) -> Result<KeyRecord> {
+        let record = self.find(key)?;
         let _claim = self
             .claim(&record.id)?
             .ok_or_else(|| Error::Busy(record.name.to_string()))?;
@@ -353,6 +449,12 @@ impl<S: SecretStore> Vault<S> {
             if keys.iter().any(|k| k.name == record.name) {
                 return Err(Error::NameTaken(record.name.to_string()));
             }
+            if keys.iter().any(|k| k.id == record.name.as_str()) {
+                return Err(Error::Invalid(format!(
+                    "\"{}\" is the id of another key. Choose another name, so that names and ids are never confused.",
+                    record.name
+                )));
+            }
             keys.push(record.clone());
             Ok(())
         })?;
@@ -379,11 +481,7 @@ impl<S: SecretStore> Vault<S> {
 
     fn claim(&self, id: &str) -> Result<Option<Claim>> {
         let dir = self.catalog.dir().join("inflight");
-        create_private_dir(&dir).map_err(|source| crate::catalog::CatalogError::Io {
-            action: "create the folder",
-            path: dir.clone(),
-            source,
-        })?;
+        private_dir(&dir)?;
         let path = dir.join(format!("{id}.lock"));
         let io_error = |source| crate::catalog::CatalogError::Io {
             action: "lock",
@@ -428,6 +526,17 @@ impl<S: SecretStore> Vault<S> {
             }
             Ok::<_, Error>(())
         })
+    }
+}
+
+/// Refuses a value that starts like a Keyward credential ID or secret but
+/// fails its checksum; values in other formats pass as they are.
+fn check_keyward_token(what: &str, value: &str) -> Result<()> {
+    match check_token(value) {
+        TokenCheck::Damaged => Err(Error::Invalid(format!(
+            "This looks like a Keyward key with a typo: the {what} starts like one Keyward made, but its check characters do not match, so a character was changed, added or lost. Copy it again from where you kept it."
+        ))),
+        TokenCheck::Valid | TokenCheck::Foreign => Ok(()),
     }
 }
 
@@ -614,6 +723,109 @@ mod tests {
         let (_, shown) = vault.reveal("a", now()).unwrap();
         assert_eq!(shown, secret);
         assert_eq!(vault.find("a").unwrap().history.revealed_at, Some(now()));
+    }
+
+    #[test]
+    fn a_name_that_is_another_keys_id_is_refused_as_ambiguous_but_ids_stay_exact() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        let err = vault.generate(new_key(&a.id)).unwrap_err();
+        assert!(
+            err.to_string().contains("is the id of another key"),
+            "{err}"
+        );
+        let (b, _) = vault.generate(new_key("b")).unwrap();
+        // A catalog from before that rule: b is named with a's id.
+        vault
+            .catalog
+            .update(|keys| {
+                keys.iter_mut().find(|k| k.id == b.id).unwrap().name = KeyName::parse(&a.id)?;
+                Ok::<_, Error>(())
+            })
+            .unwrap();
+        let err = vault.delete(a.id.as_str()).unwrap_err();
+        assert!(
+            err.to_string().contains("could mean two keys") && err.to_string().contains(&b.id),
+            "{err}"
+        );
+        assert_eq!(vault.catalog.load().unwrap().len(), 2, "nothing deleted");
+        assert_eq!(vault.find(KeyRef::Id(&a.id)).unwrap().id, a.id);
+        assert_eq!(vault.find(b.id.as_str()).unwrap().id, b.id);
+        assert!(matches!(
+            vault.find(KeyRef::Id("a")),
+            Err(Error::NotFound(_))
+        ));
+        vault.delete(KeyRef::Id(&a.id)).unwrap();
+        assert_eq!(
+            vault.find(a.id.as_str()).unwrap().id,
+            b.id,
+            "no longer ambiguous"
+        );
+    }
+
+    #[test]
+    fn a_keyward_token_with_a_typo_is_refused_and_other_formats_pass() {
+        let (_dir, vault) = vault();
+        let made = generate_credential().unwrap();
+        let mut typo = made.id.clone().into_bytes();
+        typo[8] = if typo[8] == b'a' { b'b' } else { b'a' };
+        let typo = String::from_utf8(typo).unwrap();
+        let secret = || Secret::new(made.secret.expose().to_owned());
+        let err = vault
+            .add(
+                new_key("a"),
+                &Label::credential_id(&typo).unwrap(),
+                secret(),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("looks like a Keyward key with a typo")
+        );
+        let short = &made.secret.expose()[..made.secret.len() - 1];
+        let err = vault
+            .add(
+                new_key("a"),
+                &Label::credential_id(&made.id).unwrap(),
+                Secret::new(short.to_owned()),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("looks like a Keyward key with a typo")
+        );
+        assert!(vault.catalog.load().unwrap().is_empty());
+        vault
+            .add(
+                new_key("a"),
+                &Label::credential_id(&made.id).unwrap(),
+                secret(),
+            )
+            .unwrap();
+        vault
+            .add(
+                new_key("b"),
+                &Label::credential_id("AKIA123").unwrap(),
+                Secret::new("sk_live_1".into()),
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn reveal_and_copy_return_the_secret_when_the_catalog_cannot_be_written() {
+        let (_dir, vault) = vault();
+        let (_, secret) = vault.generate(new_key("a")).unwrap();
+        crate::private_files::faults::FAIL_BEFORE_RENAME.with(|f| f.set(true));
+        let (_, shown) = vault.reveal("a", now()).unwrap();
+        assert_eq!(shown, secret);
+        assert_eq!(
+            vault.find("a").unwrap().history.revealed_at,
+            None,
+            "not saved"
+        );
+        crate::private_files::faults::FAIL_BEFORE_RENAME.with(|f| f.set(true));
+        let (_, copied) = vault.secret_for_copy("a", now()).unwrap();
+        assert_eq!(copied, secret);
     }
 
     #[test]

@@ -1,0 +1,401 @@
+//! How Keyward makes, checks and writes its files: the data and config
+//! folders, the catalog, the settings, the audit log and the reports it
+//! saves for people. Every file Keyward writes goes through this module.
+//!
+//! Promises (Unix; elsewhere the platform's defaults apply):
+//! - [`private_dir`] creates a folder readable only by the user (0700). An
+//!   existing folder that belongs to another user, or that other people can
+//!   write to, is refused with a sentence saying how to fix it (someone may
+//!   have put files in it); one that other people can only read is made
+//!   private, and a note on standard error says so.
+//! - [`write_atomically`] never writes through an existing file. It writes a
+//!   new file created exclusively (`O_EXCL`, mode 0600, an unpredictable
+//!   name: [`tempfile`]) beside the target, flushes it, renames it over the
+//!   target and flushes the folder, so a crash leaves the old content or the
+//!   new, and the result is a 0600 regular file of the user. An existing
+//!   target that is not a regular file (a link, a device such as
+//!   `/dev/stdout`, a fifo, a folder) or that belongs to another user is
+//!   refused and left as it is.
+//! - [`open_append`] and [`open_read`] never follow a link (`O_NOFOLLOW`):
+//!   a link, a file that is not a regular file, or one of another user is
+//!   refused; a file others can read is made private (0600) before use.
+//! - Refusals are [`CatalogError::Unsafe`]: a sentence naming the file, what
+//!   is wrong and what to do.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::Path;
+
+use crate::catalog::CatalogError;
+
+/// Creates `dir` (and its parents) readable only by the user, or checks an
+/// existing one: refused when it belongs to another user or others can
+/// write to it; made private when others can only read it.
+pub fn private_dir(dir: &Path) -> Result<(), CatalogError> {
+    create_dir_all(dir).map_err(CatalogError::io("create the folder", dir))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let meta = fs::metadata(dir).map_err(CatalogError::io("check the folder", dir))?;
+        let shown = dir.display();
+        if !meta.is_dir() {
+            return Err(unsafe_file(
+                dir,
+                format!("{shown} is not a folder, so Keyward cannot keep its files there."),
+            ));
+        }
+        if meta.uid() != effective_uid() {
+            return Err(unsafe_file(
+                dir,
+                format!(
+                    "The folder {shown} belongs to another user, so Keyward does not keep your files there. Set KEYWARD_DATA_DIR to a folder of your own, or give the folder back to yourself."
+                ),
+            ));
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(unsafe_file(
+                dir,
+                format!(
+                    "Other people can change files in Keyward's folder {shown} (its permissions are {mode:03o}), so Keyward does not use it: someone could have replaced your list of keys or your audit log. Check the files in it, then make it private with: chmod 700 '{shown}'"
+                ),
+            ));
+        }
+        if mode & 0o077 != 0 {
+            fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
+                .map_err(CatalogError::io("make private", dir))?;
+            eprintln!(
+                "keyward: other people could read Keyward's folder {shown} (permissions {mode:03o}); Keyward made it private (700)."
+            );
+        }
+    }
+    Ok(())
+}
+
+fn create_dir_all(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+    }
+    #[cfg(not(unix))]
+    {
+        fs::create_dir_all(dir)
+    }
+}
+
+/// Writes `bytes` to `path` so that a crash leaves the old or the new
+/// content, never writing through what is there (see the module's promises).
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
+    check_target(path)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    // Exclusive create, mode 0600, random name: nothing planted can catch it.
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(CatalogError::io("create a file in", dir))?;
+    let temp_path = temp.path().to_owned();
+    temp.write_all(bytes)
+        .map_err(CatalogError::io("write", &temp_path))?;
+    temp.as_file()
+        .sync_all()
+        .map_err(CatalogError::io("flush", &temp_path))?;
+    faults::before_rename()?;
+    // On failure the temporary file is removed when `temp` is dropped.
+    temp.persist(path)
+        .map_err(|e| CatalogError::io("replace", path)(e.error))?;
+    sync_dir(dir).map_err(CatalogError::io("flush", dir))
+}
+
+/// Refuses an existing `path` that is not a regular file of the user.
+fn check_target(path: &Path) -> Result<(), CatalogError> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(CatalogError::io("check", path)(e)),
+    };
+    check_regular_and_owned(path, &meta)
+}
+
+fn check_regular_and_owned(path: &Path, meta: &fs::Metadata) -> Result<(), CatalogError> {
+    let shown = path.display();
+    let file_type = meta.file_type();
+    if !file_type.is_file() {
+        let what = if file_type.is_symlink() {
+            "a link"
+        } else if file_type.is_dir() {
+            "a folder"
+        } else {
+            "a device, pipe or socket"
+        };
+        return Err(unsafe_file(
+            path,
+            format!(
+                "{shown} is {what}, not a regular file, so Keyward does not write to it (it could send the file somewhere else). Choose another file name."
+            ),
+        ));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.uid() != effective_uid() {
+            return Err(unsafe_file(
+                path,
+                format!(
+                    "{shown} belongs to another user, so Keyward does not write to it. Choose another file name, or remove that file first."
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Opens `path` for appending (created 0600 if missing), never through a
+/// link; a file others can read is made private first.
+pub fn open_append(path: &Path) -> Result<File, CatalogError> {
+    let mut options = no_follow_options();
+    options.read(true).append(true).create(true);
+    let file = open_checked(path, &options)?;
+    make_private(path, &file)?;
+    Ok(file)
+}
+
+/// Opens `path` for reading, never through a link; `None` when it does not exist.
+pub fn open_read(path: &Path) -> Result<Option<File>, CatalogError> {
+    let mut options = no_follow_options();
+    options.read(true);
+    match open_checked(path, &options) {
+        Ok(file) => Ok(Some(file)),
+        Err(CatalogError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn open_checked(path: &Path, options: &OpenOptions) -> Result<File, CatalogError> {
+    let file = match options.open(path) {
+        Ok(file) => file,
+        // O_NOFOLLOW on a link fails with ELOOP: say what it is.
+        Err(e) if is_link_refusal(&e) => {
+            let meta = fs::symlink_metadata(path).map_err(CatalogError::io("open", path))?;
+            return Err(check_regular_and_owned(path, &meta)
+                .err()
+                .unwrap_or_else(|| CatalogError::io("open", path)(e)));
+        }
+        Err(e) => return Err(CatalogError::io("open", path)(e)),
+    };
+    let meta = file.metadata().map_err(CatalogError::io("check", path))?;
+    check_regular_and_owned(path, &meta)?;
+    Ok(file)
+}
+
+fn is_link_refusal(error: &io::Error) -> bool {
+    #[cfg(unix)]
+    {
+        error.raw_os_error() == Some(libc::ELOOP)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = error;
+        false
+    }
+}
+
+fn make_private(path: &Path, file: &File) -> Result<(), CatalogError> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = file.metadata().map_err(CatalogError::io("check", path))?;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            file.set_permissions(fs::Permissions::from_mode(0o600))
+                .map_err(CatalogError::io("make private", path))?;
+            eprintln!(
+                "keyward: other people could read {} (permissions {mode:03o}); Keyward made it private (600).",
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, file);
+    Ok(())
+}
+
+/// Options for a file Keyward creates itself: 0600, links not followed.
+fn no_follow_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
+/// Options for a private file (0600 when created).
+pub fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+#[cfg(unix)]
+fn effective_uid() -> u32 {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() }
+}
+
+fn unsafe_file(path: &Path, reason: String) -> CatalogError {
+    CatalogError::Unsafe {
+        path: path.to_owned(),
+        reason,
+    }
+}
+
+/// Test-only switch that makes the next atomic write fail just before the rename.
+pub(crate) mod faults {
+    use super::CatalogError;
+
+    #[cfg(test)]
+    thread_local! {
+        pub static FAIL_BEFORE_RENAME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    pub fn before_rename() -> Result<(), CatalogError> {
+        #[cfg(test)]
+        if FAIL_BEFORE_RENAME.with(|f| f.replace(false)) {
+            return Err(CatalogError::Io {
+                action: "replace",
+                path: "test".into(),
+                source: std::io::Error::other("injected fault"),
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::{PermissionsExt, symlink};
+
+    fn mode(path: &Path) -> u32 {
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_new_folder_is_private_and_a_readable_one_is_made_private() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("a").join("b");
+        private_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
+        private_dir(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700, "tightened");
+    }
+
+    #[test]
+    fn a_folder_others_can_write_to_is_refused_and_left_as_it_is() {
+        let root = tempfile::tempdir().unwrap();
+        for loose in [0o777, 0o770, 0o702, 0o1777] {
+            fs::set_permissions(root.path(), fs::Permissions::from_mode(loose)).unwrap();
+            let err = private_dir(root.path()).unwrap_err();
+            assert!(matches!(err, CatalogError::Unsafe { .. }), "{loose:o}");
+            assert!(err.to_string().contains("chmod 700"), "{err}");
+            assert_eq!(
+                fs::metadata(root.path()).unwrap().permissions().mode() & 0o7777,
+                loose
+            );
+        }
+    }
+
+    #[test]
+    fn writing_replaces_the_target_with_a_private_regular_file() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("out.csv");
+        fs::write(&path, "old").unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o666)).unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(mode(&path), 0o600);
+        let names: Vec<_> = fs::read_dir(root.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left");
+    }
+
+    #[test]
+    fn writing_refuses_links_fifos_and_folders_and_leaves_them_alone() {
+        let root = tempfile::tempdir().unwrap();
+        let victim = root.path().join("victim");
+        fs::write(&victim, "precious").unwrap();
+        let link = root.path().join("link");
+        symlink(&victim, &link).unwrap();
+        let dangling = root.path().join("dangling");
+        symlink(root.path().join("nowhere"), &dangling).unwrap();
+        let folder = root.path().join("folder");
+        fs::create_dir(&folder).unwrap();
+        for target in [&link, &dangling, &folder, Path::new("/dev/null")] {
+            let err = write_atomically(target, b"report").unwrap_err();
+            assert!(
+                err.to_string().contains("not a regular file"),
+                "{target:?}: {err}"
+            );
+        }
+        assert_eq!(fs::read(&victim).unwrap(), b"precious");
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert!(!root.path().join("nowhere").exists());
+    }
+
+    #[test]
+    fn appending_never_follows_a_link_and_makes_a_readable_file_private() {
+        let root = tempfile::tempdir().unwrap();
+        let victim = root.path().join("victim");
+        fs::write(&victim, "precious").unwrap();
+        let link = root.path().join("audit.log");
+        symlink(&victim, &link).unwrap();
+        let err = open_append(&link).unwrap_err();
+        assert!(err.to_string().contains("is a link"), "{err}");
+        assert!(open_read(&link).is_err(), "not read through a link either");
+        fs::remove_file(&link).unwrap();
+
+        let mut file = open_append(&link).unwrap();
+        file.write_all(b"line\n").unwrap();
+        assert_eq!(mode(&link), 0o600, "created private");
+        fs::set_permissions(&link, fs::Permissions::from_mode(0o644)).unwrap();
+        drop(open_append(&link).unwrap());
+        assert_eq!(mode(&link), 0o600, "made private");
+        assert!(open_read(&root.path().join("missing")).unwrap().is_none());
+    }
+}
