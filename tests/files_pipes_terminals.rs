@@ -224,6 +224,20 @@ fn a_data_folder_others_can_write_to_is_refused_in_plain_words() {
 }
 
 #[test]
+fn the_window_says_in_plain_words_why_a_loose_data_folder_is_not_used() {
+    let app = App::new();
+    data_folder_with_mode(&app, 0o777);
+    let win = window(&app, "main");
+    let err = invoke(&win, "list_keys", json!({})).unwrap_err();
+    assert_eq!(err["code"], "unsafe_file", "{err}");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("can change files in") && message.contains("chmod 700"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_link_planted_as_audit_log_is_not_written_through() {
     let app = App::new();
     let dir = data_folder_with_mode(&app, 0o700);

@@ -111,11 +111,15 @@ impl Drop for LockGuard {
 }
 
 impl Catalog {
-    /// Uses (and creates if needed) the data folder `dir`.
+    /// Uses (and creates if needed) the data folder `dir`. A folder that is
+    /// not safe to use ([`private_dir`]) opens, but every read and change
+    /// then fails with [`CatalogError::Unsafe`], so the window can say why.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, CatalogError> {
         let dir = dir.into();
-        private_dir(&dir)?;
-        Ok(Self { dir })
+        match private_dir(&dir) {
+            Ok(()) | Err(CatalogError::Unsafe { .. }) => Ok(Self { dir }),
+            Err(other) => Err(other),
+        }
     }
 
     /// The data folder.
@@ -130,6 +134,7 @@ impl Catalog {
 
     /// Every record, as last written. A missing file is an empty catalog.
     pub fn load(&self) -> Result<Vec<KeyRecord>, CatalogError> {
+        private_dir(&self.dir)?;
         let path = self.path();
         let bytes = match fs::read(&path) {
             Ok(bytes) => bytes,
@@ -156,6 +161,7 @@ impl Catalog {
     }
 
     fn lock(&self) -> Result<LockGuard, CatalogError> {
+        private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
         let file = private_options()
             .read(true)
@@ -259,6 +265,25 @@ mod tests {
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(catalog.dir()), 0o700);
         assert_eq!(mode(&catalog.path()), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_can_write_to_opens_but_is_never_read_or_written() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+        let catalog = Catalog::open(dir.path()).expect("opens, so the window can say why");
+        assert!(matches!(catalog.load(), Err(CatalogError::Unsafe { .. })));
+        let before = fs::read(catalog.path()).unwrap();
+        let changed = catalog.update(|keys| {
+            keys.clear();
+            Ok::<_, CatalogError>(())
+        });
+        assert!(matches!(changed, Err(CatalogError::Unsafe { .. })));
+        assert_eq!(fs::read(catalog.path()).unwrap(), before);
     }
 
     #[test]

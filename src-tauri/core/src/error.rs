@@ -43,14 +43,16 @@ pub enum Error {
 impl Error {
     /// A stable code: `invalid_input`, `name_taken`, `not_found`,
     /// `keychain_locked`, `keychain_unavailable`, `keychain_timeout`,
-    /// `keychain_denied`, `keychain_error`, `catalog_unreadable`, `io`, `rng`, `busy`.
+    /// `keychain_denied`, `keychain_error`, `catalog_unreadable`, `io`,
+    /// `unsafe_file` (a file or folder refused as it is: the message says what to do), `rng`, `busy`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidInput(_) | Self::Invalid(_) => "invalid_input",
             Self::NameTaken(_) => "name_taken",
             Self::NotFound(_) => "not_found",
             Self::Keychain(e) => e.code(),
-            Self::Catalog(CatalogError::Io { .. } | CatalogError::Unsafe { .. }) => "io",
+            Self::Catalog(CatalogError::Io { .. }) => "io",
+            Self::Catalog(CatalogError::Unsafe { .. }) => "unsafe_file",
             Self::Catalog(_) => "catalog_unreadable",
             Self::Random(_) => "rng",
             Self::Busy(_) => "busy",
@@ -70,6 +72,7 @@ pub const ALL_CODES: &[&str] = &[
     "keychain_error",
     "catalog_unreadable",
     "io",
+    "unsafe_file",
     "rng",
     "busy",
 ];
@@ -99,6 +102,10 @@ mod tests {
                 action: "read",
                 path: "x".into(),
                 source: std::io::Error::other("x"),
+            }),
+            Error::Catalog(CatalogError::Unsafe {
+                path: "x".into(),
+                reason: "x".into(),
             }),
             Error::Random(RandomSourceFailed),
             Error::Busy("x".into()),

@@ -58,9 +58,17 @@ describe('explainError', () => {
     }
   });
 
+  it('shows the refused file and how to fix it for unsafe_file', () => {
+    const message = "Other people can change files in Keyward's folder /home/a/.local/share/app.keyward.desktop. Check the files in it, then make it private with: chmod 700 '/home/a/.local/share/app.keyward.desktop'";
+    const e = explainError({ code: 'unsafe_file', message });
+    expect(e.message).toBe(message);
+    expect(e.action).toBe('Fix it as described, then open Keyward again.');
+    expect(e.keychain).toBe(false);
+  });
+
   it('pins the wording of each code the UI explains itself', () => {
     const words = Object.fromEntries(
-      ERROR_CODES.filter((c) => c !== 'invalid_input' && c !== 'name_taken').map((c) => [c, errorSentence({ code: c, message: 'ignored' })]),
+      ERROR_CODES.filter((c) => c !== 'invalid_input' && c !== 'name_taken' && c !== 'unsafe_file').map((c) => [c, errorSentence({ code: c, message: 'ignored' })]),
     );
     expect(words).toMatchInlineSnapshot(`
       {

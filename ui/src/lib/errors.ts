@@ -4,8 +4,9 @@
  *
  * Promises: every input gives an explanation (unknown shapes become a generic one, never a
  * technical string); the back end's own message is shown only for `invalid_input` and
- * `name_taken`, where it describes what the person typed; no text mentions the machinery
- * behind the keychain.
+ * `name_taken`, where it describes what the person typed, and for `unsafe_file`, where it names
+ * the file or folder Keyward refused and how to fix it; no text mentions the machinery behind
+ * the keychain.
  */
 import { ERROR_CODES, type IpcError, type ErrorCode, type KeychainState } from './types';
 
@@ -36,7 +37,7 @@ export function isIpcError(value: unknown): value is IpcError {
 
 type Wording = { message: string; action: string };
 
-const OWN_WORDING: Record<Exclude<ErrorCode, 'invalid_input' | 'name_taken'>, Wording> = {
+const OWN_WORDING: Record<Exclude<ErrorCode, 'invalid_input' | 'name_taken' | 'unsafe_file'>, Wording> = {
   not_found: {
     message: 'This key no longer exists. It may have been deleted in another Keyward window.',
     action: 'Go back to the list to see the keys you have now.',
@@ -108,6 +109,13 @@ export function explainError(reason: unknown): ErrorExplanation {
         code: reason.code,
         message: backEndMessage || 'A key with this name already exists.',
         action: 'Choose a different name.',
+        keychain: false,
+      };
+    case 'unsafe_file':
+      return {
+        code: reason.code,
+        message: backEndMessage || 'Keyward did not use one of its files, because other people could change or read it.',
+        action: 'Fix it as described, then open Keyward again.',
         keychain: false,
       };
     default:

@@ -41,6 +41,7 @@ export const ERROR_CODES = [
   'keychain_error',
   'catalog_unreadable',
   'io',
+  'unsafe_file',
   'rng',
   'busy',
   'clipboard',
