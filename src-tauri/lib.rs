@@ -20,6 +20,9 @@ use clap::Parser;
 /// Entry point of the `keyward` binary.
 pub fn run() -> ExitCode {
     let args = cli::Args::parse();
+    if args.command.is_none() {
+        autostart::migrate_hand_written_entry();
+    }
     match args.command {
         Some(command) => cli::run(command),
         None if args.background => background(),

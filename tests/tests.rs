@@ -21,4 +21,5 @@ mod lead_ipc;
 mod notifications;
 mod reminders;
 mod report;
+mod start_at_login;
 mod webhook;

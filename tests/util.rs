@@ -14,6 +14,10 @@ pub const SERVICE: &str = "app.keyward.desktop";
 /// background) take this so only one runs at a time.
 pub static APP_RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// Tests that turn start at login on or off (in the session's home folder,
+/// shared by all tests) take this.
+pub static AUTOSTART: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Tests that lock the keyring take this exclusively; all others share it.
 static KEYRING: RwLock<()> = RwLock::new(());
 
