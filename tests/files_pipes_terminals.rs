@@ -47,11 +47,9 @@ fn report_temp_files_planted_under_every_guessable_name_catch_nothing() {
     // The next process ids are easy to guess: plant a link to the victim
     // under half of the temp names Keyward could use, and a world-writable
     // file of someone else under the other half.
-    let last: u32 = std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    // The last process id handed out is the last field of /proc/loadavg.
+    let loadavg = std::fs::read_to_string("/proc/loadavg").unwrap();
+    let last: u32 = loadavg.split_whitespace().last().unwrap().parse().unwrap();
     for pid in last + 1..last + 400 {
         let temp = reports.join(format!(".keys.csv.{pid}.tmp"));
         if pid % 2 == 0 {

@@ -251,7 +251,10 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                     }
                 );
                 if let Some(reason) = status.last_error {
-                    say!("The last message was not delivered: {reason}.");
+                    say!(
+                        "The last message was not delivered: {}.",
+                        super::output::shown(&reason)
+                    );
                 }
             } else {
                 say!("No team channel is set up. Add one with: keyward webhook set -");
