@@ -90,11 +90,6 @@ fn empty_notes() -> Label {
 }
 
 impl KeyRecord {
-    /// Whether `query` names this key by id or by exact name.
-    pub fn matches(&self, query: &str) -> bool {
-        self.id == query || self.name.as_str() == query
-    }
-
     /// The read model of this key at `now`.
     pub fn view(&self, policy: &RotationPolicy, now: DateTime<Utc>) -> KeyView {
         let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
