@@ -25,6 +25,7 @@ const COMMANDS: &[&str] = &[
     "take_open_request",
     "get_settings",
     "save_settings",
+    "settings_status",
 ];
 
 fn main() {

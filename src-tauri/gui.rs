@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use keyward_core::settings::SettingsFile;
+use keyward_core::settings::SettingsSource;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::clipboard::SecretClipboard;
@@ -77,6 +77,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::rotation::take_open_request,
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::settings::settings_status,
         ])
 }
 
@@ -99,10 +100,10 @@ fn page_with_first_list<R: Runtime>(
 /// The state of a running app over the user's catalog, keychain and settings.
 pub fn app_state(
     vault: keyward_core::vault::Vault<keyward_core::keychain::OsKeychain>,
-    settings: SettingsFile,
+    settings: SettingsSource,
 ) -> AppState {
     let clipboard = SecretClipboard::default();
-    let clear_after = settings.load_or_default().clipboard_clear_seconds;
+    let clear_after = settings.load().settings.clipboard_clear_seconds;
     clipboard.set_clear_after(Duration::from_secs(u64::from(clear_after)));
     AppState {
         vault: Arc::new(vault),
@@ -191,15 +192,19 @@ impl<R: Runtime> crate::reminders::ReminderSink for Sink<R> {
 /// the window hands them back: the background process starts and this one
 /// ends, so the browser engine's memory is given back.
 pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
-    let settings = match crate::cli::config_dir() {
-        Ok(dir) => SettingsFile::new(&dir),
+    let settings = match crate::cli::settings_source() {
+        Ok(source) => source,
         Err(error) => {
             eprintln!("keyward: {error}");
             return ExitCode::FAILURE;
         }
     };
     let state = match crate::cli::open_vault() {
-        Ok(vault) => app_state(vault, settings),
+        Ok((vault, effective)) => {
+            // Also said in the window's banner; here for the log.
+            crate::cli::report_problems(&effective);
+            app_state(vault, settings)
+        }
         Err(error) => {
             eprintln!("keyward: {error}");
             return ExitCode::FAILURE;

@@ -69,8 +69,8 @@ fn generate_add_reveal_and_delete_each_append_their_entry_and_none_holds_a_secre
             .collect();
         assert_eq!(
             fields.len(),
-            5,
-            "at, action, key_id, key_name, detail: {entry}"
+            7,
+            "at, action, key_id, key_name, detail, user, computer: {entry}"
         );
         let at = entry["at"].as_str().unwrap();
         assert!(

@@ -29,7 +29,10 @@ pub fn window(app_dirs: &App, label: &str) -> Window {
         &app_dirs.data_dir(),
         chrono::Utc::now,
     ));
-    let settings = keyward_core::settings::SettingsFile::new(&app_dirs.root.path().join("config"));
+    let settings = keyward_core::settings::SettingsSource::new(
+        &app_dirs.root.path().join("config"),
+        keyward_core::policy::PolicyFile::new(app_dirs.policy_path()),
+    );
     let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault, settings))
         .build(keyward::gui::context())
         .expect("the app builds on the mock runtime");

@@ -19,6 +19,7 @@ mod audit;
 mod hook_server;
 mod lead_ipc;
 mod notifications;
+mod policy;
 mod reminders;
 mod report;
 mod start_at_login;

@@ -77,6 +77,21 @@ impl App {
         self.data_dir().join("catalog.json")
     }
 
+    /// The organisation's policy file this test's Keyward reads (absent
+    /// unless the test writes it).
+    pub fn policy_path(&self) -> PathBuf {
+        self.root.path().join("policy.json")
+    }
+
+    /// The person's settings file of this test's Keyward.
+    pub fn settings_path(&self) -> PathBuf {
+        self.root
+            .path()
+            .join("config")
+            .join(SERVICE)
+            .join("settings.json")
+    }
+
     /// `keyward ARGS` with this test's folders and no standard input.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyward"));
@@ -87,6 +102,7 @@ impl App {
             .env("XDG_CACHE_HOME", dir("cache"))
             .env("XDG_STATE_HOME", dir("state"))
             .env("TMPDIR", dir("tmp"))
+            .env("KEYWARD_POLICY_FILE", self.policy_path())
             .env_remove("KEYWARD_DATA_DIR")
             .env_remove("KEYWARD_TEST_ABORT_AT")
             .stdin(Stdio::null());

@@ -312,6 +312,7 @@ fn send_digest_posts_names_and_dates_of_real_keys_and_never_a_secret() {
     let rows = keyward_core::report::rows(
         &catalog.load().unwrap(),
         &RotationPolicy::default(),
+        keyward_core::settings::PeriodSource::Defaults,
         Utc::now(),
     );
     let digest = Digest::for_keys("2 keys need rotating", rows);

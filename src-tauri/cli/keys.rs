@@ -7,6 +7,7 @@ use chrono::Utc;
 use keyward_core::keychain::SecretStore;
 use keyward_core::naming::Label;
 use keyward_core::rotation::RotationStatus;
+use keyward_core::settings::Effective;
 use keyward_core::vault::{KeyRef, Vault};
 use keyward_core::{Error, Result, Secret};
 
@@ -19,14 +20,14 @@ pub const DUE_SOON: u8 = 3;
 /// Exit status of `due` when at least one key is overdue.
 pub const OVERDUE: u8 = 4;
 
-pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
+pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Command) -> Result<u8> {
     let now = Utc::now();
     match command {
         Command::Generate { key } => {
             let new = key_input(&key, None).into_new_key(false, now)?;
             recover(vault)?;
             let (record, secret) = vault.generate(new)?;
-            output::created(&record.view(vault.policy(), now), Some(&secret), key.json);
+            output::created(&record.view(&vault.policy(), now), Some(&secret), key.json);
         }
         Command::Add {
             key,
@@ -38,14 +39,15 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
             let secret = read_secret()?;
             recover(vault)?;
             let record = vault.add(new, &credential_id, secret)?;
-            output::created(&record.view(vault.policy(), now), None, key.json);
+            output::created(&record.view(&vault.policy(), now), None, key.json);
         }
         Command::List { json } => {
             let keys = sorted(vault.list(now)?);
-            output::keys(
+            output::keys_with_period(
                 &keys,
                 json,
                 "Keyward has no keys yet. Create one with: keyward generate --service NAME",
+                settings,
             );
         }
         Command::Due { json } => {
@@ -53,7 +55,13 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
                 .into_iter()
                 .filter(|k| k.status != RotationStatus::Ok)
                 .collect();
-            output::keys(&keys, json, "No key needs rotating.");
+            output::keys_with_period(&keys, json, "No key needs rotating.", settings);
+            if !json {
+                say!(
+                    "Keys are due for rotation every {}.",
+                    settings.period_words()
+                );
+            }
             let worst = keys.iter().map(|k| k.status).max();
             return Ok(match worst {
                 Some(RotationStatus::Overdue) => OVERDUE,
@@ -83,7 +91,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, command: Command) -> Result<u8> {
             let orphans = vault.orphans()?;
             output::check(&recovery, &orphans, json);
         }
-        Command::Lead(command) => return super::lead::run(vault, command, now),
+        Command::Lead(command) => return super::lead::run(vault, settings, command, now),
     }
     Ok(0)
 }

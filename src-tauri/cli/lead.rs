@@ -11,7 +11,7 @@ use clap::{Subcommand, ValueEnum};
 use keyward_core::catalog::CatalogError;
 use keyward_core::keychain::{OsKeychain, SecretStore};
 use keyward_core::report;
-use keyward_core::settings::{SettingsFile, WebhookFormat};
+use keyward_core::settings::{Effective, WebhookFormat};
 use keyward_core::team_channel::Digest;
 use keyward_core::vault::Vault;
 use keyward_core::{Error, Result};
@@ -101,22 +101,31 @@ impl From<FormatArg> for WebhookFormat {
 
 pub fn run<S: SecretStore>(
     vault: &Vault<S>,
+    settings: &Effective,
     command: LeadCommand,
     now: DateTime<Utc>,
 ) -> Result<u8> {
     match command {
-        LeadCommand::Report { format, output } => report(vault, format, output.as_deref(), now),
-        LeadCommand::Webhook { action } => webhook_command(vault, action),
+        LeadCommand::Report { format, output } => {
+            report(vault, settings, format, output.as_deref(), now)
+        }
+        LeadCommand::Webhook { action } => webhook_command(vault, settings, action),
     }
 }
 
 fn report<S: SecretStore>(
     vault: &Vault<S>,
+    settings: &Effective,
     format: ReportFormatArg,
     output: Option<&Path>,
     now: DateTime<Utc>,
 ) -> Result<u8> {
-    let rows = report::rows(&vault.catalog().load()?, vault.policy(), now);
+    let rows = report::rows(
+        &vault.catalog().load()?,
+        &vault.policy(),
+        settings.period_source(),
+        now,
+    );
     let text = match format {
         ReportFormatArg::Csv => report::to_csv(&rows),
         ReportFormatArg::Json => report::to_json(&rows),
@@ -153,11 +162,11 @@ fn keychain() -> OsKeychain {
     OsKeychain::new(OsKeychain::timeout_from_env())
 }
 
-fn settings_file() -> Result<SettingsFile> {
-    Ok(SettingsFile::new(&super::config_dir()?))
-}
-
-fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> Result<u8> {
+fn webhook_command<S: SecretStore>(
+    vault: &Vault<S>,
+    effective: &Effective,
+    action: WebhookAction,
+) -> Result<u8> {
     let store = keychain();
     match action {
         WebhookAction::Set {
@@ -170,9 +179,12 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
             } else {
                 Zeroizing::new(url)
             };
-            let file = settings_file()?;
+            let source = super::settings_source()?;
             // Read the settings first: a damaged file is reported, never overwritten.
-            let mut settings = file.load().map_err(|e| Error::Invalid(e.to_string()))?;
+            let mut settings = source
+                .file()
+                .load()
+                .map_err(|e| Error::Invalid(e.to_string()))?;
             config::set_url(&store, &raw).map_err(webhook_error)?;
             if format.is_some() || include_credential_ids.is_some() {
                 if let Some(format) = format {
@@ -181,7 +193,8 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
                 if let Some(include) = include_credential_ids {
                     settings.webhook_include_credential_ids = include;
                 }
-                file.save(&settings)
+                source
+                    .save(&settings, vault.audit())
                     .map_err(|e| Error::Invalid(e.to_string()))?;
             }
             say!(
@@ -200,7 +213,7 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
             say!("Removed the team channel's address. Keyward sends no more team messages.");
         }
         WebhookAction::Test => {
-            let settings = settings_file()?.load_or_default();
+            let settings = &effective.settings;
             let Some(url) = config::stored_url(&store)? else {
                 eprintln!("keyward: {}", WebhookError::NotConfigured);
                 return Ok(NOT_DELIVERED);
@@ -236,8 +249,7 @@ fn webhook_command<S: SecretStore>(vault: &Vault<S>, action: WebhookAction) -> R
             }
         }
         WebhookAction::Status { json } => {
-            let settings = settings_file()?.load_or_default();
-            let status = config::status(&store, &settings, vault.audit())?;
+            let status = config::status(&store, &effective.settings, vault.audit())?;
             if json {
                 say!("{}", super::output::json_text(&status, false));
             } else if status.configured {

@@ -25,6 +25,8 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use keyward_core::catalog::Catalog;
 use keyward_core::keychain::OsKeychain;
+use keyward_core::policy::PolicyFile;
+use keyward_core::settings::{Effective, SettingsSource};
 use keyward_core::vault::Vault;
 
 /// Keyward keeps your organisation's API keys safe. Run it without a command to open the window.
@@ -124,7 +126,10 @@ const FAILURE: u8 = 1;
 
 /// Runs one command and returns the process exit status.
 pub fn run(command: Command) -> ExitCode {
-    let result = open_vault().and_then(|vault| keys::run(&vault, command));
+    let result = open_vault().and_then(|(vault, settings)| {
+        report_problems(&settings);
+        keys::run(&vault, &settings, command)
+    });
     if let Some(error) = output::write_error() {
         eprintln!("keyward: Keyward could not write its output: {error}.");
         return ExitCode::from(FAILURE);
@@ -140,12 +145,26 @@ pub fn run(command: Command) -> ExitCode {
 
 pub use keyward_core::{config_dir, data_dir};
 
+/// The person's settings and the organisation's policy of this computer.
+pub fn settings_source() -> Result<SettingsSource, keyward_core::Error> {
+    Ok(SettingsSource::new(&config_dir()?, PolicyFile::from_env()))
+}
+
+/// Says on standard error what was wrong with the settings or the policy
+/// (Keyward then uses the guide's defaults or the policy's strictest reading).
+pub fn report_problems(settings: &Effective) {
+    for problem in &settings.problems {
+        eprintln!("keyward: warning: {}", output::shown_lines(problem, true));
+    }
+}
+
 /// The vault over the user's catalog and the OS keychain, with the rotation
-/// policy from the person's settings.
-pub fn open_vault() -> Result<Vault<OsKeychain>, keyward_core::Error> {
+/// policy of the settings in force, and those settings.
+pub fn open_vault() -> Result<(Vault<OsKeychain>, Effective), keyward_core::Error> {
     let catalog = Catalog::open(data_dir()?)?;
     let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
-    let settings = keyward_core::settings::SettingsFile::new(&config_dir()?).load_or_default();
+    let settings = settings_source()?.load();
     let audit = keyward_core::audit::AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
-    Ok(Vault::new(catalog, keychain, settings.policy()).with_audit(audit))
+    let vault = Vault::new(catalog, keychain, settings.settings.policy()).with_audit(audit);
+    Ok((vault, settings))
 }

@@ -20,6 +20,7 @@ use keyward_core::Secret;
 use keyward_core::naming::is_invisible;
 use keyward_core::record::KeyView;
 use keyward_core::rotation::RotationStatus;
+use keyward_core::settings::Effective;
 use keyward_core::vault::Recovery;
 use serde_json::{Value, json};
 
@@ -206,6 +207,30 @@ pub fn keys(keys: &[KeyView], json: bool, empty: &str) {
             .collect();
         say!("{}", line.join("  ").trim_end());
     }
+}
+
+/// A list of keys as [`keys`] prints it, where each JSON object also says
+/// which rotation period its status was worked out with (`rotation_months`)
+/// and where that comes from (`rotation_period_source`).
+pub fn keys_with_period(list: &[KeyView], json: bool, empty: &str, settings: &Effective) {
+    if !json {
+        keys(list, json, empty);
+        return;
+    }
+    let months = settings.settings.rotation_months;
+    let source = settings.period_source().as_str();
+    let items: Vec<Value> = list
+        .iter()
+        .map(|key| {
+            let mut value = serde_json::to_value(key).unwrap_or(Value::Null);
+            if let Value::Object(map) = &mut value {
+                map.insert("rotation_months".into(), months.into());
+                map.insert("rotation_period_source".into(), source.into());
+            }
+            value
+        })
+        .collect();
+    say!("{}", json_text(&items, true));
 }
 
 /// What `keyward check` found.

@@ -107,7 +107,10 @@ pub async fn generate_key(
         .into_new_key(true, now)?;
         vault.recover()?;
         let (record, secret) = vault.generate(key)?;
-        Ok(GeneratedKey::new(record.view(vault.policy(), now), &secret))
+        Ok(GeneratedKey::new(
+            record.view(&vault.policy(), now),
+            &secret,
+        ))
     })
     .await
     .inspect(|_| state.keys_changed())
@@ -144,7 +147,7 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
         let secret = keyward_core::Secret::new(request.secret.expose().trim().to_owned());
         vault.recover()?;
         let record = vault.add(key, &credential_id, secret)?;
-        Ok(record.view(vault.policy(), now))
+        Ok(record.view(&vault.policy(), now))
     })
     .await
     .inspect(|_| state.keys_changed())

@@ -6,12 +6,13 @@ use chrono::Utc;
 use keyward_core::Secret;
 use keyward_core::audit::AuditEntry;
 use keyward_core::keychain::{KeychainError, OsKeychain};
-use keyward_core::settings::{Settings, SettingsError, WebhookFormat};
+use keyward_core::settings::{Settings, WebhookFormat};
 use keyward_core::team_channel::Digest;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use super::settings::settings_error;
 use super::{AppState, CommandResult, IpcError, blocking};
 use crate::webhook::config::{self, WebhookStatus};
 use crate::webhook::{self, WebhookError};
@@ -58,9 +59,11 @@ pub async fn save_report<R: Runtime>(
     format: ReportFormat,
 ) -> CommandResult<Option<String>> {
     let vault = state.vault.clone();
+    let source = state.settings_in_force().period_source();
     let now = Utc::now();
     let text = blocking(move || {
-        let rows = keyward_core::report::rows(&vault.catalog().load()?, vault.policy(), now);
+        let rows =
+            keyward_core::report::rows(&vault.catalog().load()?, &vault.policy(), source, now);
         Ok(match format {
             ReportFormat::Csv => keyward_core::report::to_csv(&rows),
             ReportFormat::Json => keyward_core::report::to_json(&rows),
@@ -109,7 +112,7 @@ fn keychain() -> OsKeychain {
 #[tauri::command]
 pub async fn get_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
     let vault = state.vault.clone();
-    let settings = state.settings.load_or_default();
+    let settings = state.settings_in_force().settings;
     blocking(move || Ok(config::status(&keychain(), &settings, vault.audit())?)).await
 }
 
@@ -122,7 +125,7 @@ pub async fn set_webhook(
     include_credential_ids: bool,
 ) -> CommandResult<WebhookStatus> {
     // Read the settings first: a damaged file is reported, never overwritten.
-    let mut settings = state.settings.load().map_err(settings_error)?;
+    let mut settings = state.settings.file().load().map_err(settings_error)?;
     let store = keychain();
     tauri::async_runtime::spawn_blocking(move || config::set_url(&store, url.expose()))
         .await
@@ -130,7 +133,10 @@ pub async fn set_webhook(
         .map_err(webhook_error)?;
     settings.webhook_format = format;
     settings.webhook_include_credential_ids = include_credential_ids;
-    state.settings.save(&settings).map_err(settings_error)?;
+    state
+        .settings
+        .save(&settings, state.vault.audit())
+        .map_err(settings_error)?;
     get_webhook(state).await
 }
 
@@ -147,7 +153,7 @@ pub async fn clear_webhook(state: State<'_, AppState>) -> CommandResult<WebhookS
 /// Sends a test message to the team channel and says how it went.
 #[tauri::command]
 pub async fn test_webhook(state: State<'_, AppState>) -> CommandResult<WebhookTest> {
-    let settings: Settings = state.settings.load_or_default();
+    let settings: Settings = state.settings_in_force().settings;
     let audit = state.vault.audit().cloned();
     let format = settings.webhook_format;
     let sent = webhook::send_to_team(
@@ -189,15 +195,5 @@ fn webhook_error(error: WebhookError) -> IpcError {
             message: e.to_string(),
         },
         other => IpcError::internal(other),
-    }
-}
-
-fn settings_error(error: SettingsError) -> IpcError {
-    IpcError {
-        code: match error {
-            SettingsError::OutOfRange(_) => "invalid_input",
-            _ => "io",
-        },
-        message: error.to_string(),
     }
 }

@@ -24,8 +24,8 @@ pub struct AppState {
     pub vault: Arc<Vault<OsKeychain>>,
     /// The clipboard, which forgets secrets after a while.
     pub clipboard: Arc<SecretClipboard>,
-    /// The person's settings.
-    pub settings: keyward_core::settings::SettingsFile,
+    /// The person's settings and the organisation's policy.
+    pub settings: keyward_core::settings::SettingsSource,
     /// Wakes the reminder task when keys or settings change.
     pub replan: Arc<tokio::sync::Notify>,
     /// A key a clicked notification asked to open, for the window to take.
@@ -33,6 +33,14 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The settings in force, read afresh (with what went wrong reading
+    /// them); the keys' statuses follow their rotation period from now on.
+    pub fn settings_in_force(&self) -> keyward_core::settings::Effective {
+        let effective = self.settings.load();
+        self.vault.set_policy(effective.settings.policy());
+        effective
+    }
+
     /// Tells the reminder task that keys or settings changed.
     pub fn keys_changed(&self) {
         self.replan.notify_one();
@@ -123,6 +131,9 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<crate::webhook::config::WebhookStatus>(&cfg),
         one::<keyward_core::settings::Settings>(&cfg),
         one::<keyward_core::settings::WebhookFormat>(&cfg),
+        one::<keyward_core::settings::PeriodSource>(&cfg),
+        one::<keyward_core::policy::OrgPolicy>(&cfg),
+        one::<settings::SettingsStatus>(&cfg),
     ]
 }
 

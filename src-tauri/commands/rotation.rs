@@ -1,6 +1,6 @@
 //! Commands for reminders: rotate, snooze, and opening a key from a notification.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use keyward_core::naming::ServiceName;
 use keyward_core::record::KeyView;
 use keyward_core::vault::KeyRef;
@@ -15,20 +15,21 @@ use crate::input::suggested_name;
 #[tauri::command]
 pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult<GeneratedKey> {
     let vault = state.vault.clone();
-    let settings = state.settings.load_or_default();
+    let settings = state.settings_in_force().settings;
     let generated = blocking(move || {
         let now = Utc::now();
         vault.recover()?;
         let name = |service: &ServiceName| suggested_name(service.as_str(), now);
         let (new, secret) = vault.rotate(KeyRef::Id(&id), name, now, settings.grace())?;
-        Ok(GeneratedKey::new(new.view(vault.policy(), now), &secret))
+        Ok(GeneratedKey::new(new.view(&vault.policy(), now), &secret))
     })
     .await?;
     state.keys_changed();
     Ok(generated)
 }
 
-/// Pauses reminders for a key for 1 or 7 days.
+/// Pauses reminders for a key for 1 or 7 days, within the organisation's
+/// limits on pausing (refused in words naming the limit); audited.
 #[tauri::command]
 pub async fn snooze_key(
     state: State<'_, AppState>,
@@ -41,11 +42,14 @@ pub async fn snooze_key(
             message: "Reminders can be paused for 1 day or 7 days.".into(),
         });
     }
+    let effective = state.settings_in_force();
+    let rules = effective.settings.reminder_policy();
+    let limits = effective.policy;
     let vault = state.vault.clone();
     let view = blocking(move || {
         let now = Utc::now();
-        let record = vault.snooze(KeyRef::Id(&id), now + Duration::days(i64::from(days)))?;
-        Ok(record.view(vault.policy(), now))
+        let record = vault.snooze(KeyRef::Id(&id), now, days, &rules, &limits)?;
+        Ok(record.view(&vault.policy(), now))
     })
     .await?;
     state.keys_changed();

@@ -1,26 +1,58 @@
-//! Commands for the settings screen.
+//! Commands for the settings screen, and what the window says about the
+//! settings in force (a damaged settings file, a broken or limiting
+//! organisation policy).
 
-use keyward_core::settings::Settings;
+use keyward_core::policy::OrgPolicy;
+use keyward_core::settings::{PeriodSource, Settings, SettingsError};
+use serde::Serialize;
 use tauri::State;
 
 use super::{AppState, CommandResult, IpcError};
 
-/// The saved settings (the defaults when none were saved).
-#[tauri::command]
-pub fn get_settings(state: State<'_, AppState>) -> Settings {
-    state.settings.load_or_default()
+/// What the window needs to know about the settings in force, beyond their values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct SettingsStatus {
+    /// The organisation's limits in force (all `null` when there is no policy;
+    /// the strictest reading when its file is broken).
+    pub policy: OrgPolicy,
+    /// What went wrong reading the settings or the policy, one sentence each
+    /// (for the window's banner). Empty when all is well.
+    pub problems: Vec<String>,
+    /// The rotation period in force, in months.
+    pub rotation_months: u32,
+    /// Where it comes from.
+    pub rotation_period_source: PeriodSource,
 }
 
-/// Validates and saves the settings, then applies them.
+/// The settings in force: the person's, with the organisation's limits
+/// applied (the guide's defaults when the file is damaged or missing).
+#[tauri::command]
+pub fn get_settings(state: State<'_, AppState>) -> Settings {
+    state.settings_in_force().settings
+}
+
+/// The organisation's limits, the period in force and its source, and what
+/// went wrong reading the settings.
+#[tauri::command]
+pub fn settings_status(state: State<'_, AppState>) -> SettingsStatus {
+    let effective = state.settings_in_force();
+    SettingsStatus {
+        policy: effective.policy,
+        problems: effective.problems.clone(),
+        rotation_months: effective.settings.rotation_months,
+        rotation_period_source: effective.period_source(),
+    }
+}
+
+/// Validates and saves the settings (refusing values looser than the
+/// organisation allows), records each change in the audit log, then applies them.
 #[tauri::command]
 pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
-    state.settings.save(&settings).map_err(|error| IpcError {
-        code: match error {
-            keyward_core::settings::SettingsError::OutOfRange(_) => "invalid_input",
-            _ => "io",
-        },
-        message: error.to_string(),
-    })?;
+    state
+        .settings
+        .save(&settings, state.vault.audit())
+        .map_err(settings_error)?;
+    let effective = state.settings_in_force();
     crate::autostart::set(settings.start_at_login).map_err(|error| IpcError {
         code: "io",
         message: format!(
@@ -33,5 +65,17 @@ pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CommandR
             settings.clipboard_clear_seconds,
         )));
     state.keys_changed();
-    Ok(settings)
+    Ok(effective.settings)
+}
+
+/// A settings error as the window receives it: out-of-range and
+/// not-allowed-by-the-organisation values are the person's to fix.
+pub fn settings_error(error: SettingsError) -> IpcError {
+    IpcError {
+        code: match error {
+            SettingsError::OutOfRange(_) | SettingsError::NotAllowed(_) => "invalid_input",
+            _ => "io",
+        },
+        message: error.to_string(),
+    }
 }

@@ -162,6 +162,8 @@ function entry(at: Date | string, action: AuditAction, key: StoredKey | null, de
     key_id: key?.view.id ?? null,
     key_name: key?.view.name ?? null,
     detail,
+    user: 'sam',
+    computer: 'sam-laptop',
   };
 }
 

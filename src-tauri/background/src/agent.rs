@@ -14,7 +14,8 @@ use std::sync::Arc;
 
 use keyward_core::audit::AuditLog;
 use keyward_core::catalog::Catalog;
-use keyward_core::settings::SettingsFile;
+use keyward_core::policy::PolicyFile;
+use keyward_core::settings::SettingsSource;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::reminders::{ReminderSink, ReminderTask};
@@ -105,7 +106,7 @@ pub fn run() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let audit = AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
-    let settings = SettingsFile::new(&config);
+    let settings = SettingsSource::new(&config, PolicyFile::from_env());
     runtime.block_on(async move {
         let chosen = events.clone();
         let tray = start_tray(move |choice| {

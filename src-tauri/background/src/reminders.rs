@@ -32,8 +32,7 @@ use keyward_core::keychain::OsKeychain;
 use keyward_core::record::KeyState;
 use keyward_core::reminders::{Plan, ReminderPolicy, Stage, mark_announced};
 use keyward_core::rotation::RotationStatus;
-use keyward_core::settings::Settings;
-use keyward_core::settings::SettingsFile;
+use keyward_core::settings::{Settings, SettingsSource};
 use keyward_core::team_channel::Digest;
 use tokio::sync::{Notify, watch};
 
@@ -115,13 +114,14 @@ impl ReminderTask {
         runtime: &tokio::runtime::Handle,
         first_look: Duration,
         catalog: Catalog,
-        settings: SettingsFile,
+        settings: SettingsSource,
         audit: Option<AuditLog>,
         replan: Arc<Notify>,
         sink: Arc<dyn ReminderSink>,
     ) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let notifier = Arc::new(Notifier::default());
+        let said = Arc::new(Said::default());
         let watcher = watch_catalog(&catalog, replan.clone());
         runtime.spawn(async move {
             // Kept alive as long as the task runs.
@@ -140,6 +140,7 @@ impl ReminderTask {
                     &notifier,
                     &sink,
                     hold.is_none(),
+                    &said,
                 )
                 .await;
                 if hold.is_none() {
@@ -195,21 +196,41 @@ impl Drop for ReminderTask {
     }
 }
 
+/// The settings problems last written to the log, so each is said once
+/// while it lasts (and again if it comes back after being fixed).
+#[derive(Default)]
+struct Said(std::sync::Mutex<Vec<String>>);
+
+impl Said {
+    /// Writes `problems` to the log (standard error) unless they were the last said.
+    fn problems(&self, problems: &[String]) {
+        let Ok(mut said) = self.0.lock() else { return };
+        if said.as_slice() != problems {
+            for problem in problems {
+                eprintln!("keyward: warning: {problem}");
+            }
+            *said = problems.to_vec();
+        }
+    }
+}
+
 /// One look: plan, update the tray and, when `may_announce`, announce,
 /// record and send; returns how long to sleep.
 async fn look(
     catalog: &Catalog,
-    settings: &SettingsFile,
+    settings: &SettingsSource,
     audit: Option<&AuditLog>,
     notifier: &Arc<Notifier>,
     sink: &Arc<dyn ReminderSink>,
     may_announce: bool,
+    said: &Arc<Said>,
 ) -> Duration {
-    let (catalog, settings, notifier, sink) = (
+    let (catalog, settings, notifier, sink, said) = (
         catalog.clone(),
         settings.clone(),
         notifier.clone(),
         sink.clone(),
+        said.clone(),
     );
     let log = audit.cloned();
     let result = tokio::task::spawn_blocking(move || {
@@ -220,6 +241,7 @@ async fn look(
             &notifier,
             &sink,
             may_announce,
+            &said,
         )
     })
     .await;
@@ -254,18 +276,19 @@ async fn look(
 /// reminders, the team-channel digest.
 fn announce(
     catalog: &Catalog,
-    settings: &SettingsFile,
+    settings: &SettingsSource,
     audit: Option<&AuditLog>,
     notifier: &Notifier,
     sink: &Arc<dyn ReminderSink>,
     may_announce: bool,
+    said: &Said,
 ) -> Result<(Plan, Option<(Digest, Settings)>), keyward_core::Error> {
     let now = Utc::now();
-    let settings = settings.load_or_default();
-    let policy = ReminderPolicy {
-        rotation: settings.policy(),
-        repeat: settings.repeat(),
-    };
+    let effective = settings.load();
+    said.problems(&effective.problems);
+    let source = effective.period_source();
+    let settings = effective.settings;
+    let policy: ReminderPolicy = settings.reminder_policy();
     let records = catalog.load()?;
     let plan = policy.plan(&records, now);
     let (mut rotate, mut delete) = (0, 0);
@@ -313,7 +336,7 @@ fn announce(
         .collect();
     let digest = Digest::for_keys(
         title,
-        keyward_core::report::rows(&announced, &policy.rotation, now),
+        keyward_core::report::rows(&announced, &policy.rotation, source, now),
     );
     Ok((plan, Some((digest, settings))))
 }

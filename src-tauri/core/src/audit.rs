@@ -1,7 +1,9 @@
 //! The audit log: what happened to which key, and when, for security leads.
 //!
 //! `audit.log` in the data folder holds one JSON object per line (JSON
-//! Lines): `{"at", "action", "key_id", "key_name", "detail"}`.
+//! Lines): `{"at", "action", "key_id", "key_name", "detail", "user",
+//! "computer"}`. Lines written before `user` and `computer` existed are
+//! still read (those fields are then empty).
 //!
 //! Promises:
 //! - Append-only. Each entry is written as one complete line by a single
@@ -64,6 +66,10 @@ pub enum AuditAction {
     WebhookSent,
     /// A message could not be delivered to the team channel.
     WebhookFailed,
+    /// A setting was changed; the detail says which, old → new.
+    SettingsChanged,
+    /// A key's reminders were paused; the detail says for how long.
+    Snoozed,
 }
 
 /// One line of the audit log. Never holds a secret.
@@ -79,6 +85,75 @@ pub struct AuditEntry {
     pub key_name: Option<String>,
     /// A short plain detail written by Keyward.
     pub detail: Option<String>,
+    /// Who did it: the account name on the computer (empty in lines written
+    /// before this field existed).
+    #[serde(default)]
+    pub user: Option<String>,
+    /// On which computer: its host name (empty in older lines).
+    #[serde(default)]
+    pub computer: Option<String>,
+}
+
+/// Who is acting, and on which computer, as the audit log names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The account name.
+    pub user: String,
+    /// The computer's host name.
+    pub computer: String,
+}
+
+impl Identity {
+    /// This process's user and computer: the account name of the process's
+    /// user id (from the system's account list; else `USER`, `LOGNAME` or
+    /// `USERNAME`; else the number), and the computer's host name.
+    pub fn of_this_process() -> Self {
+        let from_env = || {
+            ["USER", "LOGNAME", "USERNAME"]
+                .iter()
+                .filter_map(std::env::var_os)
+                .map(|v| v.to_string_lossy().into_owned())
+                .find(|v| !v.trim().is_empty())
+        };
+        let user = account_of_this_process()
+            .or_else(from_env)
+            .or_else(|| uid_of_this_process().map(|uid| format!("uid {uid}")))
+            .unwrap_or_else(|| "unknown".to_owned());
+        let computer = gethostname::gethostname().to_string_lossy().into_owned();
+        Self {
+            user,
+            computer: if computer.is_empty() {
+                "unknown".to_owned()
+            } else {
+                computer
+            },
+        }
+    }
+}
+
+/// The numeric user id this process runs as (Linux: the owner of `/proc/self`).
+fn uid_of_this_process() -> Option<u32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").ok().map(|m| m.uid())
+    }
+    #[cfg(not(unix))]
+    {
+        None
+    }
+}
+
+/// The account name of this process's user id in `/etc/passwd`, if listed there.
+fn account_of_this_process() -> Option<String> {
+    let uid = uid_of_this_process()?.to_string();
+    let accounts = std::fs::read_to_string("/etc/passwd").ok()?;
+    accounts.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let _password = fields.next()?;
+        (fields.next()? == uid && !name.is_empty()).then(|| name.to_owned())
+    })
 }
 
 impl AuditEntry {
@@ -90,7 +165,16 @@ impl AuditEntry {
             key_id: None,
             key_name: None,
             detail: None,
+            user: None,
+            computer: None,
         }
+    }
+
+    /// Done by `identity`.
+    pub fn by(mut self, identity: &Identity) -> Self {
+        self.user = Some(identity.user.clone());
+        self.computer = Some(identity.computer.clone());
+        self
     }
 
     /// About the key `id` called `name`.
@@ -127,17 +211,26 @@ pub struct AuditRead {
 pub struct AuditLog {
     path: PathBuf,
     clock: Clock,
+    identity: Arc<Identity>,
     warned: Arc<AtomicBool>,
 }
 
 impl AuditLog {
-    /// The audit log in the data folder `dir`, timed by `clock`.
+    /// The audit log in the data folder `dir`, timed by `clock`; entries
+    /// name this process's user and computer.
     pub fn in_dir(dir: &Path, clock: Clock) -> Self {
         Self {
             path: dir.join(FILE),
             clock,
+            identity: Arc::new(Identity::of_this_process()),
             warned: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// The same log, naming `identity` in its entries (for tests).
+    pub fn with_identity(mut self, identity: Identity) -> Self {
+        self.identity = Arc::new(identity);
+        self
     }
 
     /// The file's path.
@@ -145,9 +238,9 @@ impl AuditLog {
         &self.path
     }
 
-    /// A new entry for `action`, timed now.
+    /// A new entry for `action`, timed now, naming the user and the computer.
     pub fn entry(&self, action: AuditAction) -> AuditEntry {
-        AuditEntry::new(action, (self.clock)())
+        AuditEntry::new(action, (self.clock)()).by(&self.identity)
     }
 
     /// Appends `entry` as one line, durably.
@@ -279,7 +372,10 @@ mod tests {
 
     fn log() -> (tempfile::TempDir, AuditLog) {
         let dir = tempfile::tempdir().unwrap();
-        let log = AuditLog::in_dir(dir.path(), fixed);
+        let log = AuditLog::in_dir(dir.path(), fixed).with_identity(Identity {
+            user: "ada".into(),
+            computer: "desk-7".into(),
+        });
         (dir, log)
     }
 
@@ -299,8 +395,9 @@ mod tests {
         assert_eq!(
             first,
             serde_json::json!({"at": "2026-03-25T09:00:00Z", "action": "generated",
-                "key_id": "id1", "key_name": "k1", "detail": null}),
-            "the documented shape"
+                "key_id": "id1", "key_name": "k1", "detail": null,
+                "user": "ada", "computer": "desk-7"}),
+            "the documented shape, naming the user and the computer"
         );
         let read = log.read().unwrap();
         assert_eq!(read.skipped, 0);
@@ -316,6 +413,30 @@ mod tests {
         let newest = log.newest_first(Some("id1")).unwrap();
         assert_eq!(newest.len(), 2);
         assert_eq!(newest[0].action, AuditAction::Revealed, "newest first");
+    }
+
+    #[test]
+    fn every_entry_names_this_user_and_computer_and_older_lines_stay_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::in_dir(dir.path(), fixed);
+        // A line as Keyward wrote it before entries named the user and computer.
+        std::fs::write(
+            log.path(),
+            "{\"at\":\"2026-01-02T03:04:05Z\",\"action\":\"deleted\",\"key_id\":\"x\",\"key_name\":\"old\",\"detail\":null}\n",
+        )
+        .unwrap();
+        log.note(AuditAction::Snoozed, Some(("y", "new")), Some("for 1 day"));
+        let read = log.read().unwrap();
+        assert_eq!(read.skipped, 0, "the old line is read");
+        assert_eq!(read.entries.len(), 2);
+        assert_eq!(read.entries[0].user, None);
+        let me = Identity::of_this_process();
+        assert!(!me.user.is_empty() && !me.computer.is_empty());
+        assert_eq!(read.entries[1].user.as_deref(), Some(me.user.as_str()));
+        assert_eq!(
+            read.entries[1].computer.as_deref(),
+            Some(me.computer.as_str())
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
 //! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery;
 //! - [`audit`]: the append-only audit log;
+//! - [`settings`] and [`policy`]: the person's settings and the organisation's limits;
 //! - [`report`]: the rotation report (CSV and JSON);
 //! - [`team_channel`]: the team channel's address and message payloads (no network).
 
@@ -19,6 +20,7 @@ pub mod error;
 pub mod generate;
 pub mod keychain;
 pub mod naming;
+pub mod policy;
 pub mod private_files;
 pub mod record;
 pub mod reminders;

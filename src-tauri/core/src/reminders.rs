@@ -45,6 +45,58 @@ pub struct ReminderState {
     /// No reminders until then.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// How often reminders were paused at the key's stage (an organisation can cap this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snoozes: Option<SnoozeCount>,
+}
+
+/// The stage a pause is counted against. All overdue repeats count as one
+/// stage, so a weekly pause cannot outlast the organisation's cap by
+/// waiting for the next repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SnoozeStage {
+    /// Before any reminder stage.
+    Early,
+    /// Due within the lead time.
+    Upcoming,
+    /// The due date has come.
+    Due,
+    /// Overdue, whatever the repeat.
+    Overdue,
+    /// A replaced key that should be deleted.
+    DeleteReplaced,
+}
+
+impl SnoozeStage {
+    /// The stage pauses of a key at `stage` count against.
+    pub fn of(stage: Option<Stage>) -> Self {
+        match stage {
+            None => Self::Early,
+            Some(Stage::Upcoming) => Self::Upcoming,
+            Some(Stage::Due) => Self::Due,
+            Some(Stage::Overdue(_)) => Self::Overdue,
+            Some(Stage::DeleteReplaced) => Self::DeleteReplaced,
+        }
+    }
+}
+
+/// Pauses at one stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnoozeCount {
+    /// The stage the pauses were made at.
+    pub stage: SnoozeStage,
+    /// How many.
+    pub count: u32,
+}
+
+impl ReminderState {
+    /// How often reminders were paused at `stage` so far.
+    pub fn snoozes_at(&self, stage: SnoozeStage) -> u32 {
+        self.snoozes
+            .filter(|s| s.stage == stage)
+            .map_or(0, |s| s.count)
+    }
 }
 
 /// The reminder rules.
@@ -173,9 +225,12 @@ pub fn mark_announced(records: &mut [KeyRecord], reminders: &[Reminder], now: Da
 }
 
 /// Silences a key until `until`; its current stage is announced again then.
-pub fn snooze(record: &mut KeyRecord, until: DateTime<Utc>) {
+/// `stage` is the stage the key is in now: the pause is counted against it.
+pub fn snooze(record: &mut KeyRecord, until: DateTime<Utc>, stage: SnoozeStage) {
     record.reminder.snoozed_until = Some(until);
     record.reminder.announced = None;
+    let count = record.reminder.snoozes_at(stage) + 1;
+    record.reminder.snoozes = Some(SnoozeCount { stage, count });
 }
 
 /// The notification for a group of reminders: (title, body). Names only, never a secret.
@@ -371,7 +426,7 @@ mod tests {
         let now = utc(2026, 4, 11);
         let plan = policy.plan(&records, now);
         mark_announced(&mut records, &plan.announce, now);
-        snooze(&mut records[0], now + Duration::days(1));
+        snooze(&mut records[0], now + Duration::days(1), SnoozeStage::Due);
         let during = policy.plan(&records, now + Duration::hours(3));
         assert!(during.announce.is_empty());
         assert_eq!(during.next_wake, Some(now + Duration::days(1)));

@@ -4,8 +4,11 @@
 //! Promises:
 //! - Never a secret: a [`ReportRow`] is built from the catalog only.
 //! - JSON rows carry every field of `keyward list --json` ([`KeyView`])
-//!   under the same names, plus `days_overdue`, `replaced_by_name` and
-//!   `pending_deletion`. CSV has the same columns, in the same order.
+//!   under the same names, plus `days_overdue`, `replaced_by_name`,
+//!   `pending_deletion`, and the rotation period the statuses were worked
+//!   out with: `rotation_months` and `rotation_period_source` (`person`,
+//!   `organisation`, `defaults`, or `defaults_after_damage` when the
+//!   settings file is damaged). CSV has the same columns, in the same order.
 //! - CSV follows RFC 4180 (a header row, CRLF line ends, fields quoted
 //!   when they hold a comma, a quote or a line break), and a text cell that
 //!   a spreadsheet would run as a formula (one starting with `=`, `+`, `-`,
@@ -18,6 +21,7 @@ use serde::Serialize;
 
 use crate::record::{KeyRecord, KeyState, KeyView};
 use crate::rotation::{RotationPolicy, RotationStatus};
+use crate::settings::PeriodSource;
 
 /// One key in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -32,10 +36,20 @@ pub struct ReportRow {
     pub replaced_by_name: Option<String>,
     /// Whether this key has been replaced and is waiting to be deleted.
     pub pending_deletion: bool,
+    /// The rotation period the status was worked out with, in months.
+    pub rotation_months: u32,
+    /// Where that period comes from.
+    pub rotation_period_source: PeriodSource,
 }
 
-/// The report's rows for every complete key in `records`, seen at `now`.
-pub fn rows(records: &[KeyRecord], policy: &RotationPolicy, now: DateTime<Utc>) -> Vec<ReportRow> {
+/// The report's rows for every complete key in `records`, seen at `now`
+/// under `policy`, whose period comes from `source`.
+pub fn rows(
+    records: &[KeyRecord],
+    policy: &RotationPolicy,
+    source: PeriodSource,
+    now: DateTime<Utc>,
+) -> Vec<ReportRow> {
     let name_of = |id: &str| {
         records
             .iter()
@@ -55,6 +69,8 @@ pub fn rows(records: &[KeyRecord], policy: &RotationPolicy, now: DateTime<Utc>) 
                 },
                 replaced_by_name: record.replaced_by.as_deref().and_then(name_of),
                 pending_deletion: record.replaced_by.is_some(),
+                rotation_months: policy.period_months,
+                rotation_period_source: source,
                 key,
             }
         })
@@ -104,6 +120,8 @@ pub const COLUMNS: &[&str] = &[
     "delete_after",
     "pending_deletion",
     "snoozed_until",
+    "rotation_months",
+    "rotation_period_source",
 ];
 
 /// The report as RFC 4180 CSV with a header row.
@@ -133,6 +151,8 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             opt(&k.delete_after),
             Cell::Flag(row.pending_deletion),
             opt(&k.snoozed_until),
+            Cell::Number(i64::from(row.rotation_months)),
+            Cell::Text(row.rotation_period_source.as_str()),
         ];
         debug_assert_eq!(cells.len(), COLUMNS.len());
         push_record(&mut out, &cells);
@@ -218,7 +238,12 @@ mod tests {
 
     #[test]
     fn rows_cover_complete_keys_most_urgent_first_with_replacement_and_overdue_days() {
-        let rows = rows(&sample(), &RotationPolicy::default(), now());
+        let rows = rows(
+            &sample(),
+            &RotationPolicy::default(),
+            PeriodSource::Person,
+            now(),
+        );
         assert_eq!(rows.len(), 2, "the unfinished key is not reported");
         assert_eq!(rows[0].key.name, "old-key", "most urgent first");
         assert_eq!(rows[0].key.status, RotationStatus::Overdue);
@@ -230,8 +255,31 @@ mod tests {
     }
 
     #[test]
+    fn every_row_says_which_rotation_period_was_used_and_where_it_came_from() {
+        let six = RotationPolicy {
+            period_months: 6,
+            ..RotationPolicy::default()
+        };
+        let rows = rows(&sample(), &six, PeriodSource::Organisation, now());
+        let json: serde_json::Value = serde_json::from_str(&to_json(&rows)).unwrap();
+        assert_eq!(json[0]["rotation_months"], 6);
+        assert_eq!(json[0]["rotation_period_source"], "organisation");
+        let text = to_csv(&rows);
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
+        let first = reader.records().next().unwrap().unwrap();
+        assert_eq!(&first[col("rotation_months")], "6");
+        assert_eq!(&first[col("rotation_period_source")], "organisation");
+    }
+
+    #[test]
     fn csv_parses_with_a_standard_reader_one_row_per_key_under_a_header() {
-        let rows = rows(&sample(), &RotationPolicy::default(), now());
+        let rows = rows(
+            &sample(),
+            &RotationPolicy::default(),
+            PeriodSource::Person,
+            now(),
+        );
         let text = to_csv(&rows);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -255,7 +303,12 @@ mod tests {
 
     #[test]
     fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
-        let rows = rows(&sample(), &RotationPolicy::default(), now());
+        let rows = rows(
+            &sample(),
+            &RotationPolicy::default(),
+            PeriodSource::Person,
+            now(),
+        );
         let text = to_csv(&rows);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let notes = COLUMNS.iter().position(|c| *c == "notes").unwrap();
@@ -278,7 +331,12 @@ mod tests {
     #[test]
     fn json_rows_carry_every_list_field_under_the_same_names_plus_the_report_fields() {
         let records = sample();
-        let rows = rows(&records, &RotationPolicy::default(), now());
+        let rows = rows(
+            &records,
+            &RotationPolicy::default(),
+            PeriodSource::Person,
+            now(),
+        );
         let json: serde_json::Value = serde_json::from_str(&to_json(&rows)).unwrap();
         let row = json[0].as_object().unwrap();
         let view =
@@ -289,7 +347,13 @@ mod tests {
                 "report JSON lacks list field {field}"
             );
         }
-        for field in ["days_overdue", "replaced_by_name", "pending_deletion"] {
+        for field in [
+            "days_overdue",
+            "replaced_by_name",
+            "pending_deletion",
+            "rotation_months",
+            "rotation_period_source",
+        ] {
             assert!(row.contains_key(field), "report JSON lacks {field}");
         }
         let mut csv_columns: Vec<&str> = COLUMNS.to_vec();
@@ -322,7 +386,12 @@ mod tests {
                 .unwrap();
             secrets.push(secret);
         }
-        let rows = rows(&vault.catalog().load().unwrap(), vault.policy(), now());
+        let rows = rows(
+            &vault.catalog().load().unwrap(),
+            &vault.policy(),
+            PeriodSource::Defaults,
+            now(),
+        );
         assert_eq!(rows.len(), 2);
         for text in [to_csv(&rows), to_json(&rows)] {
             for secret in &secrets {

@@ -365,7 +365,12 @@ mod tests {
             delete_after: None,
         };
         let now = Utc.with_ymd_and_hms(2026, 4, 13, 9, 0, 0).unwrap();
-        let rows = crate::report::rows(&[record], &RotationPolicy::default(), now);
+        let rows = crate::report::rows(
+            &[record],
+            &RotationPolicy::default(),
+            crate::settings::PeriodSource::Person,
+            now,
+        );
         Digest::for_keys("1 key needs rotating <!channel>", rows)
     }
 
@@ -460,7 +465,8 @@ mod tests {
             .unwrap();
         let rows = crate::report::rows(
             &vault.catalog().load().unwrap(),
-            vault.policy(),
+            &vault.policy(),
+            crate::settings::PeriodSource::Defaults,
             created + chrono::Duration::days(100),
         );
         let digest = Digest::for_keys("due", rows);

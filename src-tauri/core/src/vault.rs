@@ -31,8 +31,10 @@ use crate::faults;
 use crate::generate::{Credential, TokenCheck, check_token, generate_credential, random_hex};
 use crate::keychain::{KeychainError, SecretStore};
 use crate::naming::{KeyName, Label, ServiceName};
+use crate::policy::OrgPolicy;
 use crate::private_files::private_dir;
 use crate::record::{History, KeyRecord, KeyState, KeyView, Origin};
+use crate::reminders::{ReminderPolicy, SnoozeStage};
 use crate::rotation::RotationPolicy;
 use crate::secret::Secret;
 
@@ -105,7 +107,8 @@ impl Recovery {
 pub struct Vault<S> {
     catalog: Catalog,
     store: S,
-    policy: RotationPolicy,
+    /// Changes when the settings in force change (see [`Vault::set_policy`]).
+    policy: std::sync::RwLock<RotationPolicy>,
     audit: Option<AuditLog>,
 }
 
@@ -132,7 +135,7 @@ impl<S: SecretStore> Vault<S> {
         Self {
             catalog,
             store,
-            policy,
+            policy: std::sync::RwLock::new(policy),
             audit: None,
         }
     }
@@ -166,19 +169,26 @@ impl<S: SecretStore> Vault<S> {
         &self.catalog
     }
 
-    /// The rotation policy.
-    pub fn policy(&self) -> &RotationPolicy {
-        &self.policy
+    /// The rotation policy in force.
+    pub fn policy(&self) -> RotationPolicy {
+        // A poisoned lock still holds a whole policy (it is only ever replaced).
+        *self.policy.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Puts `policy` in force (the settings in force changed).
+    pub fn set_policy(&self, policy: RotationPolicy) {
+        *self.policy.write().unwrap_or_else(|e| e.into_inner()) = policy;
     }
 
     /// Every complete key, as seen at `now`. Never touches the keychain.
     pub fn list(&self, now: DateTime<Utc>) -> Result<Vec<KeyView>> {
+        let policy = self.policy();
         Ok(self
             .catalog
             .load()?
             .iter()
             .filter(|k| k.state == KeyState::Active)
-            .map(|k| k.view(&self.policy, now))
+            .map(|k| k.view(&policy, now))
             .collect())
     }
 
@@ -328,21 +338,49 @@ impl<S: SecretStore> Vault<S> {
         Ok((new, secret))
     }
 
-    /// Pauses reminders for a key until `until`.
+    /// Pauses reminders for a key for `days` from `now`, within the
+    /// organisation's `limits` (length, and pauses per stage under `rules`),
+    /// and records it in the audit log. A refusal names the limit.
     pub fn snooze<'q>(
         &self,
         key: impl Into<KeyRef<'q>>,
-        until: DateTime<Utc>,
+        now: DateTime<Utc>,
+        days: u32,
+        rules: &ReminderPolicy,
+        limits: &OrgPolicy,
     ) -> Result<KeyRecord> {
         let record = self.find(key)?;
-        self.catalog.update(|keys| {
+        let until = now + chrono::Duration::days(i64::from(days));
+        let (snoozed, stage, count) = self.catalog.update(|keys| {
             let key = keys
                 .iter_mut()
                 .find(|k| k.id == record.id)
                 .ok_or_else(|| Error::NotFound(record.name.to_string()))?;
-            crate::reminders::snooze(key, until);
-            Ok(key.clone())
-        })
+            let stage = SnoozeStage::of(rules.stage(key, now).0);
+            limits
+                .check_snooze(days, key.reminder.snoozes_at(stage))
+                .map_err(Error::Invalid)?;
+            crate::reminders::snooze(key, until, stage);
+            let count = key.reminder.snoozes_at(stage);
+            Ok::<_, Error>((key.clone(), stage, count))
+        })?;
+        if let Some(audit) = &self.audit {
+            let detail = format!(
+                "reminders paused for {days} {} until {}; pause {count} at stage {}",
+                if days == 1 { "day" } else { "days" },
+                until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                serde_json::to_value(stage)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default()
+            );
+            audit.note(
+                AuditAction::Snoozed,
+                Some((&snoozed.id, snoozed.name.as_str())),
+                Some(&detail),
+            );
+        }
+        Ok(snoozed)
     }
 
     /// Deletes a key permanently: its secret from the keychain and its record.
@@ -884,9 +922,73 @@ mod tests {
         let (_dir, vault) = vault();
         vault.generate(new_key("k")).unwrap();
         let until = now() + chrono::Duration::days(1);
-        let record = vault.snooze("k", until).unwrap();
+        let record = vault
+            .snooze(
+                "k",
+                now(),
+                1,
+                &ReminderPolicy::default(),
+                &OrgPolicy::default(),
+            )
+            .unwrap();
         assert_eq!(record.reminder.snoozed_until, Some(until));
         assert_eq!(vault.find("k").unwrap().reminder.snoozed_until, Some(until));
+    }
+
+    #[test]
+    fn snoozing_is_capped_by_the_organisation_per_stage_and_audited() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(
+            Catalog::open(dir.path()).unwrap(),
+            MemoryStore::default(),
+            RotationPolicy::default(),
+        )
+        .with_audit(AuditLog::in_dir(dir.path(), now));
+        // Created four months before `now`: overdue.
+        let mut key = new_key("k");
+        key.created_at = now() - chrono::Duration::days(120);
+        vault.generate(key).unwrap();
+        let rules = ReminderPolicy::default();
+        let limits = OrgPolicy {
+            max_snooze_days: Some(3),
+            max_snoozes_per_stage: Some(2),
+            ..OrgPolicy::default()
+        };
+        let too_long = vault.snooze("k", now(), 7, &rules, &limits).unwrap_err();
+        assert!(
+            too_long.to_string().contains("at most 3 days"),
+            "{too_long}"
+        );
+        assert_eq!(
+            vault.find("k").unwrap().reminder.snoozed_until,
+            None,
+            "not paused"
+        );
+        vault.snooze("k", now(), 1, &rules, &limits).unwrap();
+        // A week later is a later overdue repeat: still the same stage for counting.
+        let later = now() + chrono::Duration::days(8);
+        vault.snooze("k", later, 1, &rules, &limits).unwrap();
+        let third = vault
+            .snooze("k", later + chrono::Duration::days(8), 1, &rules, &limits)
+            .unwrap_err();
+        assert!(third.to_string().contains("at most twice"), "{third}");
+        let snoozes = vault.find("k").unwrap().reminder.snoozes.unwrap();
+        assert_eq!((snoozes.stage, snoozes.count), (SnoozeStage::Overdue, 2));
+        let entries = vault.audit().unwrap().read().unwrap().entries;
+        let snoozed: Vec<_> = entries
+            .iter()
+            .filter(|e| e.action == AuditAction::Snoozed)
+            .collect();
+        assert_eq!(snoozed.len(), 2, "each pause is audited, refusals are not");
+        assert!(
+            snoozed[0]
+                .detail
+                .as_deref()
+                .unwrap()
+                .contains("paused for 1 day"),
+            "{:?}",
+            snoozed[0].detail
+        );
     }
 
     #[test]

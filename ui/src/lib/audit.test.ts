@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_FILTERS, AUDIT_WORDS, auditSentence, auditSubject, auditWords, filterAudit, isProblem } from './audit';
+import { AUDIT_FILTERS, AUDIT_WORDS, auditSentence, auditSubject, auditWho, auditWords, filterAudit, isProblem } from './audit';
 import { formatDateTime } from './dates';
 import type { AuditAction, AuditEntry } from './types';
 
 function entry(action: AuditAction, patch: Partial<AuditEntry> = {}): AuditEntry {
-  return { at: '2026-11-26T09:05:00Z', action, key_id: 'k1', key_name: 'maps-02_11_2026-09_12', detail: null, ...patch };
+  return { at: '2026-11-26T09:05:00Z', action, key_id: 'k1', key_name: 'maps-02_11_2026-09_12', detail: null, user: null, computer: null, ...patch };
 }
 
 describe('auditWords', () => {
@@ -59,6 +59,15 @@ describe('auditSubject and auditSentence', () => {
   it('reads as one sentence', () => {
     expect(auditSentence(entry('reminder_sent', { detail: 'Overdue' }))).toBe(
       `${formatDateTime('2026-11-26T09:05:00Z')}: Reminder sent (Overdue), maps-02_11_2026-09_12`,
+    );
+  });
+
+  it('names who did it and on which computer, when the entry says', () => {
+    const paused = entry('snoozed', { detail: 'for 1 day', user: 'sam', computer: 'desk-7' });
+    expect(auditWho(paused)).toBe('by sam on desk-7');
+    expect(auditWho(entry('copied'))).toBeNull();
+    expect(auditSentence(paused)).toBe(
+      `${formatDateTime('2026-11-26T09:05:00Z')}: Reminders paused (for 1 day), maps-02_11_2026-09_12, by sam on desk-7`,
     );
   });
 });

@@ -21,6 +21,8 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   reminder_failed: 'Reminder not shown',
   webhook_sent: 'Team channel message sent',
   webhook_failed: 'Team channel message failed',
+  settings_changed: 'Setting changed',
+  snoozed: 'Reminders paused',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
@@ -42,10 +44,20 @@ export function auditSubject(entry: Pick<AuditEntry, 'key_id' | 'key_name'>): st
   return entry.key_id ? 'A key that no longer exists' : 'All keys';
 }
 
+/** Who did it and where: "by sam on desk-7"; null for entries written before Keyward noted it. */
+export function auditWho(entry: Pick<AuditEntry, 'user' | 'computer'>): string | null {
+  const user = entry.user?.trim();
+  const computer = entry.computer?.trim();
+  if (!user && !computer) return null;
+  if (!computer) return `by ${user}`;
+  return user ? `by ${user} on ${computer}` : `on ${computer}`;
+}
+
 /** The entry read as one sentence, for screen readers: "26 Nov 2026 at 09:05: Secret copied, maps-…". */
 export function auditSentence(entry: AuditEntry): string {
   const { title, detail } = auditWords(entry);
-  return `${formatDateTime(entry.at)}: ${title}${detail ? ` (${detail})` : ''}, ${auditSubject(entry)}`;
+  const who = auditWho(entry);
+  return `${formatDateTime(entry.at)}: ${title}${detail ? ` (${detail})` : ''}, ${auditSubject(entry)}${who ? `, ${who}` : ''}`;
 }
 
 /** The kinds of activity the Activity screen can show on their own. */
@@ -54,8 +66,8 @@ export type AuditFilter = 'all' | 'secrets' | 'changes' | 'reminders';
 export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readonly AuditAction[] | null }> = {
   all: { label: 'All activity', actions: null },
   secrets: { label: 'Secrets copied or shown', actions: ['copied', 'revealed'] },
-  changes: { label: 'Keys made, rotated or deleted', actions: ['generated', 'added', 'rotated', 'deleted'] },
-  reminders: { label: 'Reminders and team channel messages', actions: ['reminder_sent', 'reminder_failed', 'webhook_sent', 'webhook_failed'] },
+  changes: { label: 'Keys made, rotated or deleted, and settings', actions: ['generated', 'added', 'rotated', 'deleted', 'settings_changed'] },
+  reminders: { label: 'Reminders, pauses and team channel messages', actions: ['reminder_sent', 'reminder_failed', 'snoozed', 'webhook_sent', 'webhook_failed'] },
 };
 
 /** Is the entry of the kind the filter shows? */

@@ -221,13 +221,11 @@ fn count<N: Into<u64>>(n: N, one: &str, many: &str) -> String {
 
 /// Who is sending: this computer's name and the person's login name.
 pub fn sender() -> Sender {
-    let user = ["USER", "LOGNAME", "USERNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|u| !u.trim().is_empty()))
-        .unwrap_or_else(|| "unknown".into());
+    // The same names as the audit log's entries.
+    let me = keyward_core::audit::Identity::of_this_process();
     Sender {
-        machine: gethostname::gethostname().to_string_lossy().into_owned(),
-        user,
+        machine: me.computer,
+        user: me.user,
     }
 }
 

@@ -3,4 +3,4 @@
 /**
  * What happened.
  */
-export type AuditAction = "generated" | "added" | "copied" | "revealed" | "rotated" | "deleted" | "reminder_sent" | "reminder_failed" | "webhook_sent" | "webhook_failed";
+export type AuditAction = "generated" | "added" | "copied" | "revealed" | "rotated" | "deleted" | "reminder_sent" | "reminder_failed" | "webhook_sent" | "webhook_failed" | "settings_changed" | "snoozed";

@@ -24,4 +24,13 @@ key_name: string | null,
 /**
  * A short plain detail written by Keyward.
  */
-detail: string | null, };
+detail: string | null, 
+/**
+ * Who did it: the account name on the computer (empty in lines written
+ * before this field existed).
+ */
+user: string | null, 
+/**
+ * On which computer: its host name (empty in older lines).
+ */
+computer: string | null, };
