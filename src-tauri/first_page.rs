@@ -62,7 +62,7 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
         let Ok(page) = std::str::from_utf8(&asset) else {
             return Some(asset);
         };
-        let served = match self.vault.list(Utc::now()) {
+        let served = match self.vault.list(Utc::now(), &chrono::Local) {
             Ok(keys) => with_first_list(page, &keys).map(|page| Cow::Owned(page.into_bytes())),
             Err(_) => None,
         };

@@ -1,7 +1,8 @@
 //! Raw input from the command line or the window, turned into domain values
 //! once. Local time is read here (the core never reads the clock).
 
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, Utc};
+use keyward_core::local_time;
 use keyward_core::naming::{self, KeyName, Label, ServiceName};
 use keyward_core::vault::NewKey;
 use keyward_core::{Error, Result};
@@ -23,7 +24,9 @@ pub struct KeyInput<'a> {
 
 impl KeyInput<'_> {
     /// Validates everything and decides the creation time: the given date,
-    /// else the date in a conventional name, else `now`.
+    /// else the local date and time in a conventional name (a wall time in a
+    /// daylight-saving gap or overlap follows the rule in
+    /// `keyward_core::local_time`, never "now"), else `now`.
     pub fn into_new_key(self, slug_service: bool, now: DateTime<Utc>) -> Result<NewKey> {
         let service = if slug_service {
             naming::service_slug(self.service)?
@@ -37,11 +40,11 @@ impl KeyInput<'_> {
             .map(KeyName::parse)
             .transpose()?;
         let created_at = match self.created.map(str::trim).filter(|c| !c.is_empty()) {
-            Some(date) => parse_created(date, now)?,
+            Some(date) => parse_created(date)?,
             None => name
                 .as_ref()
                 .and_then(naming::date_from_name)
-                .and_then(local_to_utc)
+                .map(|local| local_time::resolve(&Local, local))
                 .unwrap_or(now),
         };
         if created_at > now + chrono::Duration::minutes(5) {
@@ -76,20 +79,17 @@ pub fn suggested_name(service: &str, now: DateTime<Utc>) -> Result<KeyName> {
     ))
 }
 
-/// `YYYY-MM-DD`, taken as the start of that day in local time.
-fn parse_created(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+/// `YYYY-MM-DD`, taken as the start of that day in local time (a midnight
+/// in a daylight-saving gap follows the rule in `keyward_core::local_time`).
+fn parse_created(raw: &str) -> Result<DateTime<Utc>> {
     let date = NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| {
         let shown: String = raw.chars().filter(|c| !c.is_control()).take(40).collect();
         Error::Invalid(format!(
             "\"{shown}\" is not a date Keyward understands. Write it as YYYY-MM-DD, for example 2026-08-26."
         ))
     })?;
-    Ok(local_to_utc(date.and_time(chrono::NaiveTime::MIN)).unwrap_or(now))
-}
-
-fn local_to_utc(local: NaiveDateTime) -> Option<DateTime<Utc>> {
-    Local
-        .from_local_datetime(&local)
-        .earliest()
-        .map(|t| t.with_timezone(&Utc))
+    Ok(local_time::resolve(
+        &Local,
+        date.and_time(chrono::NaiveTime::MIN),
+    ))
 }

@@ -23,4 +23,5 @@ mod policy;
 mod reminders;
 mod report;
 mod start_at_login;
+mod time_zones;
 mod webhook;

@@ -314,8 +314,9 @@ fn send_digest_posts_names_and_dates_of_real_keys_and_never_a_secret() {
         &RotationPolicy::default(),
         keyward_core::settings::PeriodSource::Defaults,
         Utc::now(),
+        &chrono::Local,
     );
-    let digest = Digest::for_keys("2 keys need rotating", rows);
+    let digest = Digest::for_keys("2 keys need rotating", rows, &chrono::Local);
     let server = HookServer::start(&[Reply::Status(204)]);
     let url = Secret::new(server.url("direct"));
     let audit = AuditLog::in_dir(&app.data_dir(), Utc::now);

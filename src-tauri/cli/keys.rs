@@ -27,7 +27,11 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             let new = key_input(&key, None).into_new_key(false, now)?;
             recover(vault)?;
             let (record, secret) = vault.generate(new)?;
-            output::created(&record.view(&vault.policy(), now), Some(&secret), key.json);
+            output::created(
+                &record.view(&vault.policy(), now, &chrono::Local),
+                Some(&secret),
+                key.json,
+            );
         }
         Command::Add {
             key,
@@ -39,10 +43,14 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             let secret = read_secret()?;
             recover(vault)?;
             let record = vault.add(new, &credential_id, secret)?;
-            output::created(&record.view(&vault.policy(), now), None, key.json);
+            output::created(
+                &record.view(&vault.policy(), now, &chrono::Local),
+                None,
+                key.json,
+            );
         }
         Command::List { json } => {
-            let keys = sorted(vault.list(now)?);
+            let keys = sorted(vault.list(now, &chrono::Local)?);
             output::keys_with_period(
                 &keys,
                 json,
@@ -51,7 +59,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             );
         }
         Command::Due { json } => {
-            let keys: Vec<_> = sorted(vault.list(now)?)
+            let keys: Vec<_> = sorted(vault.list(now, &chrono::Local)?)
                 .into_iter()
                 .filter(|k| k.status != RotationStatus::Ok)
                 .collect();

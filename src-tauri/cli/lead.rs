@@ -125,6 +125,7 @@ fn report<S: SecretStore>(
         &vault.policy(),
         settings.period_source(),
         now,
+        &chrono::Local,
     );
     let text = match format {
         ReportFormatArg::Csv => report::to_csv(&rows),

@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 use keyward_core::Secret;
+use keyward_core::local_time;
 use keyward_core::naming::is_invisible;
 use keyward_core::record::KeyView;
 use keyward_core::rotation::RotationStatus;
@@ -139,8 +140,9 @@ pub fn age_words(days: i64) -> String {
     }
 }
 
-fn date_part(rfc3339: &str) -> &str {
-    rfc3339.get(..10).unwrap_or(rfc3339)
+/// The local date of an RFC 3339 instant (people see dates in their own time zone).
+fn date_part(rfc3339: &str) -> String {
+    local_time::local_text(rfc3339, &chrono::Local, false)
 }
 
 /// A new or added key, with its secret when it was generated.
@@ -167,7 +169,10 @@ pub fn created(key: &KeyView, secret: Option<&Secret>, json: bool) {
         );
         say!("repository, an email or a chat. Use this key for one application only.");
     }
-    say!("Rotate it by {}.", date_part(&key.rotate_by));
+    say!(
+        "Rotate it by {} (your local time).",
+        local_time::local_text(&key.rotate_by, &chrono::Local, true)
+    );
 }
 
 /// A list of keys as a table or a JSON array.
@@ -296,7 +301,7 @@ mod tests {
             credential_id: "c".into(),
             notes: String::new(),
             created_at: "2026-01-01T00:00:00Z".into(),
-            rotate_by: "2026-04-01T00:00:00Z".into(),
+            rotate_by: "2026-04-01T12:00:00Z".into(),
             age_days: 0,
             status,
             days_until_due,

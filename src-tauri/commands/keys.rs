@@ -15,7 +15,7 @@ use crate::input::{KeyInput, suggested_name};
 #[tauri::command]
 pub async fn list_keys(state: State<'_, AppState>) -> CommandResult<Vec<KeyView>> {
     let vault = state.vault.clone();
-    let keys = blocking(move || vault.list(Utc::now())).await;
+    let keys = blocking(move || vault.list(Utc::now(), &chrono::Local)).await;
     crate::memory::give_back_soon();
     keys
 }
@@ -108,7 +108,7 @@ pub async fn generate_key(
         vault.recover()?;
         let (record, secret) = vault.generate(key)?;
         Ok(GeneratedKey::new(
-            record.view(&vault.policy(), now),
+            record.view(&vault.policy(), now, &chrono::Local),
             &secret,
         ))
     })
@@ -147,7 +147,7 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
         let secret = keyward_core::Secret::new(request.secret.expose().trim().to_owned());
         vault.recover()?;
         let record = vault.add(key, &credential_id, secret)?;
-        Ok(record.view(&vault.policy(), now))
+        Ok(record.view(&vault.policy(), now, &chrono::Local))
     })
     .await
     .inspect(|_| state.keys_changed())

@@ -62,8 +62,13 @@ pub async fn save_report<R: Runtime>(
     let source = state.settings_in_force().period_source();
     let now = Utc::now();
     let text = blocking(move || {
-        let rows =
-            keyward_core::report::rows(&vault.catalog().load()?, &vault.policy(), source, now);
+        let rows = keyward_core::report::rows(
+            &vault.catalog().load()?,
+            &vault.policy(),
+            source,
+            now,
+            &chrono::Local,
+        );
         Ok(match format {
             ReportFormat::Csv => keyward_core::report::to_csv(&rows),
             ReportFormat::Json => keyward_core::report::to_json(&rows),

@@ -21,7 +21,10 @@ pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult
         vault.recover()?;
         let name = |service: &ServiceName| suggested_name(service.as_str(), now);
         let (new, secret) = vault.rotate(KeyRef::Id(&id), name, now, settings.grace())?;
-        Ok(GeneratedKey::new(new.view(&vault.policy(), now), &secret))
+        Ok(GeneratedKey::new(
+            new.view(&vault.policy(), now, &chrono::Local),
+            &secret,
+        ))
     })
     .await?;
     state.keys_changed();
@@ -48,8 +51,8 @@ pub async fn snooze_key(
     let vault = state.vault.clone();
     let view = blocking(move || {
         let now = Utc::now();
-        let record = vault.snooze(KeyRef::Id(&id), now, days, &rules, &limits)?;
-        Ok(record.view(&vault.policy(), now))
+        let record = vault.snooze(KeyRef::Id(&id), now, days, &rules, &limits, &chrono::Local)?;
+        Ok(record.view(&vault.policy(), now, &chrono::Local))
     })
     .await?;
     state.keys_changed();

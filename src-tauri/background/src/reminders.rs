@@ -25,7 +25,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Local, Utc};
 use keyward_core::audit::{AuditAction, AuditLog};
 use keyward_core::catalog::Catalog;
 use keyward_core::keychain::OsKeychain;
@@ -290,13 +290,13 @@ fn announce(
     let settings = effective.settings;
     let policy: ReminderPolicy = settings.reminder_policy();
     let records = catalog.load()?;
-    let plan = policy.plan(&records, now);
+    let plan = policy.plan(&records, now, &Local);
     let (mut rotate, mut delete) = (0, 0);
     for record in records.iter().filter(|r| r.state == KeyState::Active) {
-        match policy.stage(record, now).0 {
+        match policy.stage(record, now, &Local).0 {
             Some(Stage::DeleteReplaced) => delete += 1,
             _ if record.replaced_by.is_some() => {}
-            _ if policy.rotation.status(record.created_at, now) != RotationStatus::Ok => {
+            _ if policy.rotation.status(record.created_at, now, &Local) != RotationStatus::Ok => {
                 rotate += 1
             }
             _ => {}
@@ -336,7 +336,8 @@ fn announce(
         .collect();
     let digest = Digest::for_keys(
         title,
-        keyward_core::report::rows(&announced, &policy.rotation, source, now),
+        keyward_core::report::rows(&announced, &policy.rotation, source, now, &Local),
+        &Local,
     );
     Ok((plan, Some((digest, settings))))
 }

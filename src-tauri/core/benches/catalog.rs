@@ -5,7 +5,7 @@
 
 use std::hint::black_box;
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, Local, TimeZone, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use keyward_core::catalog::Catalog;
 use keyward_core::naming::{KeyName, Label, ServiceName};
@@ -50,12 +50,18 @@ fn benches(c: &mut Criterion) {
     let policy = RotationPolicy::default();
     let now = Utc.with_ymd_and_hms(2026, 3, 20, 0, 0, 0).unwrap();
     let records = catalog.load().unwrap();
-    let views: Vec<_> = records.iter().map(|k| k.view(&policy, now)).collect();
+    let views: Vec<_> = records
+        .iter()
+        .map(|k| k.view(&policy, now, &Local))
+        .collect();
 
     c.bench_function("load + list 10k keys", |b| {
         b.iter(|| {
             let records = catalog.load().unwrap();
-            let views: Vec<_> = records.iter().map(|k| k.view(&policy, now)).collect();
+            let views: Vec<_> = records
+                .iter()
+                .map(|k| k.view(&policy, now, &Local))
+                .collect();
             black_box(views)
         })
     });
@@ -73,18 +79,18 @@ fn benches(c: &mut Criterion) {
         b.iter(|| {
             let due = records
                 .iter()
-                .filter(|k| policy.status(k.created_at, now) != RotationStatus::Ok)
+                .filter(|k| policy.status(k.created_at, now, &Local) != RotationStatus::Ok)
                 .count();
             let next = records
                 .iter()
-                .filter_map(|k| policy.next_change(k.created_at, now))
+                .filter_map(|k| policy.next_change(k.created_at, now, &Local))
                 .min();
             black_box((due, next))
         })
     });
     let reminders = ReminderPolicy::default();
     c.bench_function("reminder planning 10k keys", |b| {
-        b.iter(|| black_box(reminders.plan(black_box(&records), now)))
+        b.iter(|| black_box(reminders.plan(black_box(&records), now, &Local)))
     });
 }
 

@@ -19,6 +19,7 @@ pub mod catalog;
 pub mod error;
 pub mod generate;
 pub mod keychain;
+pub mod local_time;
 pub mod naming;
 pub mod policy;
 pub mod private_files;

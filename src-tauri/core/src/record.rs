@@ -4,7 +4,7 @@
 //! it has no field that could hold a secret. [`KeyView`] is the read model
 //! shown to people and scripts (`keyward list --json`, the window).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::naming::{KeyName, Label, ServiceName};
@@ -90,8 +90,14 @@ fn empty_notes() -> Label {
 }
 
 impl KeyRecord {
-    /// The read model of this key at `now`.
-    pub fn view(&self, policy: &RotationPolicy, now: DateTime<Utc>) -> KeyView {
+    /// The read model of this key at `now`, with dates counted in the
+    /// person's time zone `tz` (the instants themselves are RFC 3339 UTC).
+    pub fn view<Tz: TimeZone>(
+        &self,
+        policy: &RotationPolicy,
+        now: DateTime<Utc>,
+        tz: &Tz,
+    ) -> KeyView {
         let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         KeyView {
             id: self.id.clone(),
@@ -101,10 +107,10 @@ impl KeyRecord {
             credential_id: self.credential_id.clone(),
             notes: self.notes.to_string(),
             created_at: rfc3339(self.created_at),
-            rotate_by: rfc3339(policy.due_at(self.created_at)),
-            age_days: age_days(self.created_at, now),
-            status: policy.status(self.created_at, now),
-            days_until_due: policy.days_until_due(self.created_at, now),
+            rotate_by: rfc3339(policy.due_at(self.created_at, tz)),
+            age_days: age_days(self.created_at, now, tz),
+            status: policy.status(self.created_at, now, tz),
+            days_until_due: policy.days_until_due(self.created_at, now, tz),
             last_copied_at: self.history.copied_at.map(rfc3339),
             last_revealed_at: self.history.revealed_at.map(rfc3339),
             replaced_by: self.replaced_by.clone(),
@@ -196,7 +202,7 @@ mod tests {
             replaced_by: None,
             delete_after: None,
         };
-        let view = record.view(&RotationPolicy::default(), record.created_at);
+        let view = record.view(&RotationPolicy::default(), record.created_at, &Utc);
         assert!(view.matches_search("PAYMENTS billing"));
         assert!(view.matches_search(""));
         assert!(!view.matches_search("payments stripe"));

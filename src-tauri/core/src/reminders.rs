@@ -13,11 +13,12 @@
 //! is silent until the snooze ends, and its current stage is then announced
 //! again.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::local_time::{resolve, wall_time};
 use crate::record::{KeyRecord, KeyState};
-use crate::rotation::RotationPolicy;
+use crate::rotation::{RotationPolicy, shift_wall};
 
 /// A reminder stage. Ordered: later stages compare greater.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -140,11 +141,33 @@ pub struct Plan {
 }
 
 impl ReminderPolicy {
-    /// The stage `record` is in at `now`, and when its next stage starts.
-    pub fn stage(
+    /// The start of overdue stage `k` (`0` is the due date itself): `k`
+    /// repeat intervals after the due date on the wall clock of `tz`.
+    fn overdue_start<Tz: TimeZone>(
+        &self,
+        due_wall: NaiveDateTime,
+        k: i64,
+        tz: &Tz,
+    ) -> DateTime<Utc> {
+        let offset = self
+            .repeat()
+            .checked_mul(i32::try_from(k).unwrap_or(i32::MAX))
+            .unwrap_or(Duration::MAX);
+        resolve(tz, shift_wall(due_wall, offset))
+    }
+
+    /// The repeat interval, at least an hour.
+    fn repeat(&self) -> Duration {
+        self.repeat.max(Duration::hours(1))
+    }
+
+    /// The stage `record` is in at `now` (stage boundaries on the wall clock
+    /// of `tz`), and when its next stage starts.
+    pub fn stage<Tz: TimeZone>(
         &self,
         record: &KeyRecord,
         now: DateTime<Utc>,
+        tz: &Tz,
     ) -> (Option<Stage>, Option<DateTime<Utc>>) {
         if let Some(delete_after) = record.delete_after {
             return if now >= delete_after {
@@ -153,26 +176,37 @@ impl ReminderPolicy {
                 (None, Some(delete_after))
             };
         }
-        let due = self.rotation.due_at(record.created_at);
-        let soon = due - self.rotation.lead_time;
+        let due_wall = self.rotation.due_wall_time(record.created_at, tz);
+        let due = self.rotation.due_at(record.created_at, tz);
+        let soon = self.rotation.due_soon_at(record.created_at, tz);
         if now < soon {
             return (None, Some(soon));
         }
         if now < due {
             return (Some(Stage::Upcoming), Some(due));
         }
-        let repeat = self.repeat.max(Duration::hours(1));
-        let periods = (now - due).num_seconds() / repeat.num_seconds();
-        let next = due + repeat * (periods as i32 + 1);
+        // A first guess from the wall clock, then corrected against the
+        // instants (a daylight-saving change can move a boundary by an hour).
+        let repeat = self.repeat().num_seconds();
+        let mut periods = ((wall_time(tz, now) - due_wall).num_seconds() / repeat).max(0);
+        while periods > 0 && self.overdue_start(due_wall, periods, tz) > now {
+            periods -= 1;
+        }
+        while self.overdue_start(due_wall, periods + 1, tz) <= now && periods < i64::from(u32::MAX)
+        {
+            periods += 1;
+        }
+        let next = self.overdue_start(due_wall, periods + 1, tz);
         let stage = match periods {
             0 => Stage::Due,
             n => Stage::Overdue(u32::try_from(n - 1).unwrap_or(u32::MAX)),
         };
-        (Some(stage), Some(next))
+        (Some(stage), (next > now).then_some(next))
     }
 
-    /// Decides what to announce at `now` over every complete key.
-    pub fn plan(&self, records: &[KeyRecord], now: DateTime<Utc>) -> Plan {
+    /// Decides what to announce at `now` over every complete key, with
+    /// stage boundaries on the wall clock of `tz`.
+    pub fn plan<Tz: TimeZone>(&self, records: &[KeyRecord], now: DateTime<Utc>, tz: &Tz) -> Plan {
         let mut plan = Plan::default();
         let mut wake = |t: DateTime<Utc>| {
             if t > now && plan.next_wake.is_none_or(|w| t < w) {
@@ -180,7 +214,7 @@ impl ReminderPolicy {
             }
         };
         for record in records.iter().filter(|r| r.state == KeyState::Active) {
-            let (stage, next) = self.stage(record, now);
+            let (stage, next) = self.stage(record, now, tz);
             if let Some(next) = next {
                 wake(next);
             }
@@ -192,7 +226,6 @@ impl ReminderPolicy {
             if record.reminder.announced.is_some_and(|done| done >= stage) {
                 continue;
             }
-            let due = self.rotation.due_at(record.created_at);
             plan.announce.push(Reminder {
                 id: record.id.clone(),
                 name: record.name.to_string(),
@@ -200,7 +233,7 @@ impl ReminderPolicy {
                 days_overdue: if stage == Stage::DeleteReplaced {
                     0
                 } else {
-                    (now - due).num_days().max(0)
+                    (-self.rotation.days_until_due(record.created_at, now, tz)).max(0)
                 },
             });
         }
@@ -320,7 +353,7 @@ mod tests {
 
     fn stages(policy: &ReminderPolicy, records: &[KeyRecord], now: DateTime<Utc>) -> Vec<Stage> {
         policy
-            .plan(records, now)
+            .plan(records, now, &Utc)
             .announce
             .into_iter()
             .map(|r| r.stage)
@@ -334,25 +367,25 @@ mod tests {
         let due = utc(2028, 2, 29);
         assert_eq!(
             policy
-                .stage(&k, due - Duration::days(14) - Duration::seconds(1))
+                .stage(&k, due - Duration::days(14) - Duration::seconds(1), &Utc)
                 .0,
             None
         );
         assert_eq!(
-            policy.stage(&k, due - Duration::days(14)).0,
+            policy.stage(&k, due - Duration::days(14), &Utc).0,
             Some(Stage::Upcoming)
         );
-        assert_eq!(policy.stage(&k, due).0, Some(Stage::Due));
+        assert_eq!(policy.stage(&k, due, &Utc).0, Some(Stage::Due));
         assert_eq!(
-            policy.stage(&k, due + Duration::days(7)).0,
+            policy.stage(&k, due + Duration::days(7), &Utc).0,
             Some(Stage::Overdue(0))
         );
         assert_eq!(
-            policy.stage(&k, due + Duration::days(14)).0,
+            policy.stage(&k, due + Duration::days(14), &Utc).0,
             Some(Stage::Overdue(1))
         );
         assert_eq!(
-            policy.stage(&k, due + Duration::days(20)).1,
+            policy.stage(&k, due + Duration::days(20), &Utc).1,
             Some(due + Duration::days(21))
         );
     }
@@ -363,7 +396,7 @@ mod tests {
         let mut records = vec![key("k", utc(2026, 1, 10))];
         let due = utc(2026, 4, 10);
         let now = due + Duration::hours(1);
-        let plan = policy.plan(&records, now);
+        let plan = policy.plan(&records, now, &Utc);
         assert_eq!(plan.announce.len(), 1);
         assert_eq!(plan.announce[0].stage, Stage::Due);
         mark_announced(&mut records, &plan.announce, now);
@@ -372,7 +405,7 @@ mod tests {
             serde_json::from_str(&serde_json::to_string(&records).unwrap()).unwrap();
         assert!(
             policy
-                .plan(&reloaded, now + Duration::hours(2))
+                .plan(&reloaded, now + Duration::hours(2), &Utc)
                 .announce
                 .is_empty()
         );
@@ -397,7 +430,9 @@ mod tests {
         assert!(stages(&policy, &records, soon - Duration::seconds(1)).is_empty());
         assert_eq!(stages(&policy, &records, soon), [Stage::Upcoming]);
         assert_eq!(
-            policy.plan(&records, soon - Duration::hours(1)).next_wake,
+            policy
+                .plan(&records, soon - Duration::hours(1), &Utc)
+                .next_wake,
             Some(soon)
         );
     }
@@ -407,7 +442,7 @@ mod tests {
         let policy = ReminderPolicy::default();
         let mut records = vec![key("k", utc(2026, 1, 10))];
         let due = utc(2026, 4, 10);
-        let plan = policy.plan(&records, due + Duration::days(8));
+        let plan = policy.plan(&records, due + Duration::days(8), &Utc);
         mark_announced(&mut records, &plan.announce, due + Duration::days(8));
         // Clock set back a fortnight, then forward again: nothing new.
         assert!(stages(&policy, &records, due - Duration::days(1)).is_empty());
@@ -424,10 +459,10 @@ mod tests {
         let policy = ReminderPolicy::default();
         let mut records = vec![key("k", utc(2026, 1, 10))];
         let now = utc(2026, 4, 11);
-        let plan = policy.plan(&records, now);
+        let plan = policy.plan(&records, now, &Utc);
         mark_announced(&mut records, &plan.announce, now);
         snooze(&mut records[0], now + Duration::days(1), SnoozeStage::Due);
-        let during = policy.plan(&records, now + Duration::hours(3));
+        let during = policy.plan(&records, now + Duration::hours(3), &Utc);
         assert!(during.announce.is_empty());
         assert_eq!(during.next_wake, Some(now + Duration::days(1)));
         assert_eq!(
@@ -444,7 +479,7 @@ mod tests {
             key("crm-01_08_2026-10_00", utc(2026, 8, 1)),
             key("maps-20_08_2026-10_00", utc(2026, 8, 20)),
         ];
-        let plan = policy.plan(&records, utc(2026, 11, 26));
+        let plan = policy.plan(&records, utc(2026, 11, 26), &Utc);
         assert_eq!(plan.announce.len(), 3);
         let (title, body) = message(&plan.announce, 3);
         assert_eq!(title, "3 keys need rotating");
@@ -467,7 +502,7 @@ mod tests {
         old.replaced_by = Some("id-new".into());
         old.delete_after = Some(utc(2026, 5, 8));
         let records = vec![old];
-        let before = policy.plan(&records, utc(2026, 5, 1));
+        let before = policy.plan(&records, utc(2026, 5, 1), &Utc);
         assert!(
             before.announce.is_empty(),
             "no rotation reminder for a replaced key"
@@ -477,7 +512,7 @@ mod tests {
             stages(&policy, &records, utc(2026, 5, 8)),
             [Stage::DeleteReplaced]
         );
-        let (title, body) = message(&policy.plan(&records, utc(2026, 5, 9)).announce, 3);
+        let (title, body) = message(&policy.plan(&records, utc(2026, 5, 9), &Utc).announce, 3);
         assert_eq!(title, "A replaced key can be deleted");
         assert!(body.contains("old was replaced"));
     }
@@ -486,7 +521,7 @@ mod tests {
     fn next_wake_is_the_earliest_boundary_over_all_keys() {
         let policy = ReminderPolicy::default();
         let records = vec![key("a", utc(2026, 1, 10)), key("b", utc(2026, 2, 10))];
-        let plan = policy.plan(&records, utc(2026, 1, 11));
+        let plan = policy.plan(&records, utc(2026, 1, 11), &Utc);
         assert_eq!(plan.next_wake, Some(utc(2026, 4, 10) - Duration::days(14)));
     }
 }

@@ -16,7 +16,7 @@
 //!   report cannot run anything. Numbers written by Keyward are left as they are.
 //! - Rows are ordered by rotation date, most urgent first.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::record::{KeyRecord, KeyState, KeyView};
@@ -43,12 +43,14 @@ pub struct ReportRow {
 }
 
 /// The report's rows for every complete key in `records`, seen at `now`
-/// under `policy`, whose period comes from `source`.
-pub fn rows(
+/// under `policy`, whose period comes from `source`, with dates counted
+/// in the person's time zone `tz`.
+pub fn rows<Tz: TimeZone>(
     records: &[KeyRecord],
     policy: &RotationPolicy,
     source: PeriodSource,
     now: DateTime<Utc>,
+    tz: &Tz,
 ) -> Vec<ReportRow> {
     let name_of = |id: &str| {
         records
@@ -60,7 +62,7 @@ pub fn rows(
         .iter()
         .filter(|r| r.state == KeyState::Active)
         .map(|record| {
-            let key = record.view(policy, now);
+            let key = record.view(policy, now, tz);
             ReportRow {
                 days_overdue: if key.status == RotationStatus::Overdue {
                     (-key.days_until_due).max(0)
@@ -243,6 +245,7 @@ mod tests {
             &RotationPolicy::default(),
             PeriodSource::Person,
             now(),
+            &Utc,
         );
         assert_eq!(rows.len(), 2, "the unfinished key is not reported");
         assert_eq!(rows[0].key.name, "old-key", "most urgent first");
@@ -260,7 +263,7 @@ mod tests {
             period_months: 6,
             ..RotationPolicy::default()
         };
-        let rows = rows(&sample(), &six, PeriodSource::Organisation, now());
+        let rows = rows(&sample(), &six, PeriodSource::Organisation, now(), &Utc);
         let json: serde_json::Value = serde_json::from_str(&to_json(&rows)).unwrap();
         assert_eq!(json[0]["rotation_months"], 6);
         assert_eq!(json[0]["rotation_period_source"], "organisation");
@@ -279,6 +282,7 @@ mod tests {
             &RotationPolicy::default(),
             PeriodSource::Person,
             now(),
+            &Utc,
         );
         let text = to_csv(&rows);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -308,6 +312,7 @@ mod tests {
             &RotationPolicy::default(),
             PeriodSource::Person,
             now(),
+            &Utc,
         );
         let text = to_csv(&rows);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -336,11 +341,12 @@ mod tests {
             &RotationPolicy::default(),
             PeriodSource::Person,
             now(),
+            &Utc,
         );
         let json: serde_json::Value = serde_json::from_str(&to_json(&rows)).unwrap();
         let row = json[0].as_object().unwrap();
         let view =
-            serde_json::to_value(records[1].view(&RotationPolicy::default(), now())).unwrap();
+            serde_json::to_value(records[1].view(&RotationPolicy::default(), now(), &Utc)).unwrap();
         for field in view.as_object().unwrap().keys() {
             assert!(
                 row.contains_key(field),
@@ -391,6 +397,7 @@ mod tests {
             &vault.policy(),
             PeriodSource::Defaults,
             now(),
+            &Utc,
         );
         assert_eq!(rows.len(), 2);
         for text in [to_csv(&rows), to_json(&rows)] {

@@ -131,8 +131,13 @@ pub struct Digest {
 
 impl Digest {
     /// A digest about `keys`, with a line per key saying where it stands.
-    pub fn for_keys(title: impl Into<String>, keys: Vec<ReportRow>) -> Self {
-        let lines = keys.iter().map(key_line).collect();
+    /// Dates in the lines are local dates in `tz` (the sender's time zone).
+    pub fn for_keys<Tz: chrono::TimeZone>(
+        title: impl Into<String>,
+        keys: Vec<ReportRow>,
+        tz: &Tz,
+    ) -> Self {
+        let lines = keys.iter().map(|row| key_line(row, tz)).collect();
         Self {
             title: title.into(),
             lines,
@@ -150,11 +155,13 @@ impl Digest {
     }
 }
 
-/// "payments-api-… (payments-api): 12 days overdue, rotate by 2026-04-01".
-pub fn key_line(row: &ReportRow) -> String {
+/// "payments-api-… (payments-api): 12 days overdue, rotate by 2026-04-01",
+/// with local dates in `tz`.
+pub fn key_line<Tz: chrono::TimeZone>(row: &ReportRow, tz: &Tz) -> String {
+    use crate::local_time::local_text;
     use crate::rotation::RotationStatus;
     let k = &row.key;
-    let date = k.rotate_by.get(..10).unwrap_or(&k.rotate_by);
+    let date = local_text(&k.rotate_by, tz, false);
     let days = |n: i64| {
         if n == 1 {
             "1 day".to_owned()
@@ -166,8 +173,7 @@ pub fn key_line(row: &ReportRow) -> String {
         let after = k
             .delete_after
             .as_deref()
-            .and_then(|d| d.get(..10))
-            .unwrap_or("now");
+            .map_or_else(|| "now".to_owned(), |d| local_text(d, tz, false));
         format!("replaced; delete it after {after}")
     } else {
         match k.status {
@@ -370,8 +376,9 @@ mod tests {
             &RotationPolicy::default(),
             crate::settings::PeriodSource::Person,
             now,
+            &Utc,
         );
-        Digest::for_keys("1 key needs rotating <!channel>", rows)
+        Digest::for_keys("1 key needs rotating <!channel>", rows, &Utc)
     }
 
     fn sender() -> Sender {
@@ -468,8 +475,9 @@ mod tests {
             &vault.policy(),
             crate::settings::PeriodSource::Defaults,
             created + chrono::Duration::days(100),
+            &Utc,
         );
-        let digest = Digest::for_keys("due", rows);
+        let digest = Digest::for_keys("due", rows, &Utc);
         for format in [
             WebhookFormat::Slack,
             WebhookFormat::Teams,

@@ -22,7 +22,7 @@
 use std::fs::{self, File, OpenOptions};
 use std::path::PathBuf;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 
 use crate::audit::{AuditAction, AuditLog};
 use crate::catalog::Catalog;
@@ -180,15 +180,16 @@ impl<S: SecretStore> Vault<S> {
         *self.policy.write().unwrap_or_else(|e| e.into_inner()) = policy;
     }
 
-    /// Every complete key, as seen at `now`. Never touches the keychain.
-    pub fn list(&self, now: DateTime<Utc>) -> Result<Vec<KeyView>> {
+    /// Every complete key, as seen at `now` with dates counted in `tz`.
+    /// Never touches the keychain.
+    pub fn list<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> Result<Vec<KeyView>> {
         let policy = self.policy();
         Ok(self
             .catalog
             .load()?
             .iter()
             .filter(|k| k.state == KeyState::Active)
-            .map(|k| k.view(&policy, now))
+            .map(|k| k.view(&policy, now, tz))
             .collect())
     }
 
@@ -340,14 +341,16 @@ impl<S: SecretStore> Vault<S> {
 
     /// Pauses reminders for a key for `days` from `now`, within the
     /// organisation's `limits` (length, and pauses per stage under `rules`),
-    /// and records it in the audit log. A refusal names the limit.
-    pub fn snooze<'q>(
+    /// and records it in the audit log. A refusal names the limit. Stages
+    /// are counted on the wall clock of `tz`.
+    pub fn snooze<'q, Tz: TimeZone>(
         &self,
         key: impl Into<KeyRef<'q>>,
         now: DateTime<Utc>,
         days: u32,
         rules: &ReminderPolicy,
         limits: &OrgPolicy,
+        tz: &Tz,
     ) -> Result<KeyRecord> {
         let record = self.find(key)?;
         let until = now + chrono::Duration::days(i64::from(days));
@@ -356,7 +359,7 @@ impl<S: SecretStore> Vault<S> {
                 .iter_mut()
                 .find(|k| k.id == record.id)
                 .ok_or_else(|| Error::NotFound(record.name.to_string()))?;
-            let stage = SnoozeStage::of(rules.stage(key, now).0);
+            let stage = SnoozeStage::of(rules.stage(key, now, tz).0);
             limits
                 .check_snooze(days, key.reminder.snoozes_at(stage))
                 .map_err(Error::Invalid)?;
@@ -634,7 +637,7 @@ mod tests {
         let (record, secret) = vault.generate(new_key("k1")).unwrap();
         assert_eq!(record.state, KeyState::Active);
         assert_eq!(vault.store.get(&record.id).unwrap(), secret);
-        let listed = vault.list(now()).unwrap();
+        let listed = vault.list(now(), &Utc).unwrap();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].name, "k1");
         assert_eq!(listed[0].status, crate::rotation::RotationStatus::DueSoon);
@@ -666,7 +669,7 @@ mod tests {
         assert!(vault.generate(new_key("k1")).is_err());
         assert_eq!(vault.catalog.load().unwrap()[0].state, KeyState::Pending);
         assert!(
-            vault.list(now()).unwrap().is_empty(),
+            vault.list(now(), &Utc).unwrap().is_empty(),
             "pending keys are not listed"
         );
         *vault.store.fail_with.lock().unwrap() = None;
@@ -929,6 +932,7 @@ mod tests {
                 1,
                 &ReminderPolicy::default(),
                 &OrgPolicy::default(),
+                &Utc,
             )
             .unwrap();
         assert_eq!(record.reminder.snoozed_until, Some(until));
@@ -954,7 +958,9 @@ mod tests {
             max_snoozes_per_stage: Some(2),
             ..OrgPolicy::default()
         };
-        let too_long = vault.snooze("k", now(), 7, &rules, &limits).unwrap_err();
+        let too_long = vault
+            .snooze("k", now(), 7, &rules, &limits, &Utc)
+            .unwrap_err();
         assert!(
             too_long.to_string().contains("at most 3 days"),
             "{too_long}"
@@ -964,12 +970,19 @@ mod tests {
             None,
             "not paused"
         );
-        vault.snooze("k", now(), 1, &rules, &limits).unwrap();
+        vault.snooze("k", now(), 1, &rules, &limits, &Utc).unwrap();
         // A week later is a later overdue repeat: still the same stage for counting.
         let later = now() + chrono::Duration::days(8);
-        vault.snooze("k", later, 1, &rules, &limits).unwrap();
+        vault.snooze("k", later, 1, &rules, &limits, &Utc).unwrap();
         let third = vault
-            .snooze("k", later + chrono::Duration::days(8), 1, &rules, &limits)
+            .snooze(
+                "k",
+                later + chrono::Duration::days(8),
+                1,
+                &rules,
+                &limits,
+                &Utc,
+            )
             .unwrap_err();
         assert!(third.to_string().contains("at most twice"), "{third}");
         let snoozes = vault.find("k").unwrap().reminder.snoozes.unwrap();

@@ -15,7 +15,7 @@
 //!
 //! // After showing the desktop notification, never before: sending may take
 //! // up to `RetryPolicy::worst_case()` (about 32 s) when the channel is down.
-//! let digest = Digest::for_keys("2 keys need rotating", report_rows);
+//! let digest = Digest::for_keys("2 keys need rotating", report_rows, &chrono::Local);
 //! let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
 //! tokio::spawn(async move {
 //!     // Ok(None): no team channel is set up. Every outcome is already in
