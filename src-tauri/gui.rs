@@ -13,6 +13,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::clipboard::SecretClipboard;
 use crate::commands::{self, AppState};
+use crate::tray::OpenRequest;
 
 /// The window's label; the capability in `src-tauri/capabilities` names it.
 pub const MAIN_WINDOW: &str = "main";
@@ -147,17 +148,18 @@ fn open_main_window<R: Runtime, M: Manager<R>>(app: &M) -> tauri::Result<()> {
     Ok(())
 }
 
-/// Shows the window on the key a clicked notification named.
-fn open_key<R: Runtime>(app: &AppHandle<R>, id: String) {
+/// Shows the window on what `request` asks for: the key a clicked
+/// notification named, or the keys that need rotating (the tray's line).
+fn open_on<R: Runtime>(app: &AppHandle<R>, request: OpenRequest) {
     if let Some(state) = app.try_state::<AppState>()
-        && let Ok(mut request) = state.open_request.lock()
+        && let Ok(mut waiting) = state.open_request.lock()
     {
-        *request = Some(id.clone());
+        *waiting = Some(request.clone());
     }
     if let Err(error) = open_main_window(app) {
         eprintln!("keyward: could not show the window: {error}");
     }
-    let _ = app.emit("open-key", serde_json::json!({ "id": id }));
+    let _ = app.emit("open-request", request);
 }
 
 /// Connects the reminder task to the tray and the window.
@@ -179,19 +181,21 @@ impl<R: Runtime> crate::reminders::ReminderSink for Sink<R> {
 
     fn open_key(&self, id: String) {
         let app = self.app.clone();
-        let _ = self.app.run_on_main_thread(move || open_key(&app, id));
+        let _ = self
+            .app
+            .run_on_main_thread(move || open_on(&app, OpenRequest::Key { id }));
     }
 }
 
 /// Builds and runs the desktop app until the person quits. With
 /// `background`, it starts in the tray without opening the window; with
-/// `show_key`, the window opens on that key.
+/// `open`, the window opens on that key or those keys.
 ///
 /// On Linux, this process sends the reminders while it runs (taking them
 /// over from the light background process, which then exits), and closing
 /// the window hands them back: the background process starts and this one
 /// ends, so the browser engine's memory is given back.
-pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
+pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
     let settings = match crate::cli::settings_source() {
         Ok(source) => source,
         Err(error) => {
@@ -221,10 +225,10 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
             None
         }
     };
-    if let Some(id) = show_key
+    if let Some(open) = open
         && let Ok(mut request) = state.open_request.lock()
     {
-        *request = Some(id);
+        *request = Some(open);
     }
     let clipboard = state.clipboard.clone();
     let catalog = state.vault.catalog().clone();
@@ -245,9 +249,12 @@ pub fn run(background: bool, show_key: Option<String>) -> ExitCode {
                 open_main_window(app)?;
             }
             let handle = app.handle().clone();
-            let tray = match crate::tray::build(&handle, |app| {
-                if let Err(error) = open_main_window(app) {
-                    eprintln!("keyward: could not show the window: {error}");
+            let tray = match crate::tray::build(&handle, |app, request| match request {
+                Some(request) => open_on(app, request),
+                None => {
+                    if let Err(error) = open_main_window(app) {
+                        eprintln!("keyward: could not show the window: {error}");
+                    }
                 }
             }) {
                 Ok(tray) => Some(tray),

@@ -26,7 +26,7 @@ pub fn run() -> ExitCode {
     match args.command {
         Some(command) => cli::run(command),
         None if args.background => background(),
-        None => gui::run(false, args.show_key),
+        None => gui::run(false, args.open_request()),
     }
 }
 

@@ -202,3 +202,59 @@ fn only_the_notification_server_can_make_a_click_open_keyward() {
     assert!(clicked.success());
     assert!(opened, "a real click on the notification opened Keyward");
 }
+
+/// The command line of process `pid`, its arguments joined by spaces.
+fn command_line(pid: u32) -> String {
+    std::fs::read(format!("/proc/{pid}/cmdline"))
+        .map(|raw| text(&raw).replace('\0', " ").trim_end().to_owned())
+        .unwrap_or_default()
+}
+
+#[test]
+fn while_keys_need_rotating_the_tray_icon_changes_and_its_line_opens_them() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    add_old_key(&app, &unique("tray-fresh"), 3);
+    let child = start_in_background(&app);
+    let background = child.id();
+    tray_menu_within(
+        background,
+        "All keys are up to date",
+        Duration::from_secs(15),
+    );
+    let calm_status = tray_property(background, "Status").unwrap_or_default();
+    let calm_icon = tray_property(background, "IconPixmap").unwrap_or_default();
+
+    // A key that needs rotating arrives (from the command line).
+    add_old_key(&app, &unique("tray-overdue"), 120);
+    let menu = tray_menu_within(background, "1 key needs rotating", Duration::from_secs(15));
+    let status = tray_property(background, "Status").unwrap_or_default();
+    let icon = tray_property(background, "IconPixmap").unwrap_or_default();
+    assert!(
+        menu.iter().any(|(_, l)| l == "1 key needs rotating"),
+        "{menu:?}"
+    );
+    assert!(calm_status.contains("\"Active\""), "{calm_status}");
+    assert!(
+        status.contains("\"NeedsAttention\""),
+        "the tray asks for attention: {status}"
+    );
+    assert!(
+        !icon.is_empty() && icon != calm_icon,
+        "the tray icon changes while keys need rotating"
+    );
+
+    // The line opens the window on exactly those keys.
+    tray_click(background, "1 key needs rotating");
+    let window = app.wait_for_process("keyward", Duration::from_secs(15));
+    let asked = window.map(command_line).unwrap_or_default();
+    let opened = poll_until(Duration::from_secs(30), keyward_window_open);
+    stop(&app, child);
+    let _ = Command::new("dunstctl").arg("close-all").status();
+    assert!(window.is_some(), "the line opened Keyward");
+    assert!(
+        asked.ends_with("--show-keys needs-rotating"),
+        "on the keys that need rotating: {asked}"
+    );
+    assert!(opened, "the window opened");
+}

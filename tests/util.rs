@@ -423,6 +423,19 @@ pub fn tray_menu(pid: u32) -> Option<Vec<(i32, String)>> {
     Some(menu)
 }
 
+/// A property of process `pid`'s tray icon (`Status`, `IconPixmap`, …) as
+/// `dbus-send` prints it; `None` while it has no tray icon on the bus.
+pub fn tray_property(pid: u32, name: &str) -> Option<String> {
+    let item = tray_item(pid)?;
+    dbus_send(&[
+        &format!("--dest={item}"),
+        "/StatusNotifierItem",
+        "org.freedesktop.DBus.Properties.Get",
+        "string:org.kde.StatusNotifierItem",
+        &format!("string:{name}"),
+    ])
+}
+
 /// Waits up to `limit` for process `pid`'s tray menu to hold `label`.
 pub fn tray_menu_within(pid: u32, label: &str, limit: Duration) -> Vec<(i32, String)> {
     let mut menu = Vec::new();

@@ -37,11 +37,33 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
     /// Start in the background (tray and reminders) without opening the window.
-    #[arg(long, conflicts_with = "show_key")]
+    #[arg(long, conflicts_with_all = ["show_key", "show_keys"])]
     pub background: bool,
     /// Open the window on this key (used when a reminder is clicked).
-    #[arg(long, value_name = "ID", hide = true)]
+    #[arg(long, value_name = "ID", hide = true, conflicts_with = "show_keys")]
     pub show_key: Option<String>,
+    /// Open the window on these keys (used by the tray's "N keys need rotating").
+    #[arg(long, value_name = "WHICH", hide = true)]
+    pub show_keys: Option<ShownKeys>,
+}
+
+/// Which keys `--show-keys` opens the window on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShownKeys {
+    /// The keys that need rotating (due soon or overdue, not yet replaced).
+    NeedsRotating,
+}
+
+impl Args {
+    /// What the window is asked to show first, if anything.
+    pub fn open_request(&self) -> Option<keyward_background::tray::OpenRequest> {
+        use keyward_background::tray::OpenRequest;
+        match (&self.show_key, self.show_keys) {
+            (Some(id), _) => Some(OpenRequest::Key { id: id.clone() }),
+            (None, Some(ShownKeys::NeedsRotating)) => Some(OpenRequest::NeedsRotating),
+            (None, None) => None,
+        }
+    }
 }
 
 /// The headless commands.

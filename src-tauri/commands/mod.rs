@@ -28,8 +28,9 @@ pub struct AppState {
     pub settings: keyward_core::settings::SettingsSource,
     /// Wakes the reminder task when keys or settings change.
     pub replan: Arc<tokio::sync::Notify>,
-    /// A key a clicked notification asked to open, for the window to take.
-    pub open_request: Arc<Mutex<Option<String>>>,
+    /// What the window was asked to show (a clicked notification's key, or
+    /// the tray's keys that need rotating), for the window to take.
+    pub open_request: Arc<Mutex<Option<crate::tray::OpenRequest>>>,
 }
 
 impl AppState {
@@ -134,6 +135,7 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::settings::PeriodSource>(&cfg),
         one::<keyward_core::policy::OrgPolicy>(&cfg),
         one::<settings::SettingsStatus>(&cfg),
+        one::<crate::tray::OpenRequest>(&cfg),
     ]
 }
 

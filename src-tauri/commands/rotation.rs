@@ -59,9 +59,10 @@ pub async fn snooze_key(
     Ok(view)
 }
 
-/// The key a clicked notification asked to open, if any (taken once).
+/// What the window was asked to show, if anything (taken once): a clicked
+/// notification's key, or the tray's keys that need rotating.
 #[tauri::command]
-pub fn take_open_request(state: State<'_, AppState>) -> Option<String> {
+pub fn take_open_request(state: State<'_, AppState>) -> Option<crate::tray::OpenRequest> {
     state
         .open_request
         .lock()

@@ -19,7 +19,7 @@ use keyward_core::settings::SettingsSource;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use crate::reminders::{ReminderSink, ReminderTask};
-use crate::tray::{BackgroundTray, TrayChoice, attention_words};
+use crate::tray::{BackgroundTray, OpenRequest, TrayChoice};
 
 /// The window program, next to this one.
 pub fn window_program() -> std::io::Result<PathBuf> {
@@ -35,8 +35,9 @@ pub fn background_program() -> std::io::Result<PathBuf> {
 enum Event {
     /// From the reminder task: counts for the tray's status line.
     Attention(usize, usize),
-    /// Open the window, on a key when a reminder was clicked.
-    Open(Option<String>),
+    /// Open the window; on a key when a reminder was clicked, on the keys
+    /// that need rotating from the tray's status line.
+    Open(Option<OpenRequest>),
     /// The person chose Quit.
     Quit,
     /// The window took the reminders over.
@@ -53,7 +54,7 @@ impl ReminderSink for Sink {
     fn announced(&self) {}
 
     fn open_key(&self, id: String) {
-        let _ = self.0.send(Event::Open(Some(id)));
+        let _ = self.0.send(Event::Open(Some(OpenRequest::Key { id })));
     }
 }
 
@@ -112,6 +113,7 @@ pub fn run() -> ExitCode {
         let tray = start_tray(move |choice| {
             let _ = chosen.send(match choice {
                 TrayChoice::Open => Event::Open(None),
+                TrayChoice::OpenNeedsRotating => Event::Open(Some(OpenRequest::NeedsRotating)),
                 TrayChoice::Quit => Event::Quit,
             });
         })
@@ -129,11 +131,10 @@ pub fn run() -> ExitCode {
             match event {
                 Event::Attention(rotate, delete) => {
                     if let Some(tray) = &tray {
-                        let words = attention_words(rotate, delete);
-                        tray.update(|t| t.status = words).await;
+                        tray.update(|t| t.set_counts(rotate, delete)).await;
                     }
                 }
-                Event::Open(key) => open_window(key.as_deref()),
+                Event::Open(request) => open_window(request.as_ref()),
                 Event::Quit | Event::TakenOver => break,
             }
         }
@@ -164,17 +165,17 @@ async fn start_tray(
 }
 
 /// Starts the window process (which then takes the reminders over).
-fn open_window(key: Option<&str>) {
-    let started = window_program().and_then(|program| spawn_window(&program, key));
+fn open_window(request: Option<&OpenRequest>) {
+    let started = window_program().and_then(|program| spawn_window(&program, request));
     if let Err(error) = started {
         eprintln!("keyward: the Keyward window could not be opened: {error}");
     }
 }
 
-fn spawn_window(program: &Path, key: Option<&str>) -> std::io::Result<()> {
+fn spawn_window(program: &Path, request: Option<&OpenRequest>) -> std::io::Result<()> {
     let mut command = Command::new(program);
-    if let Some(key) = key {
-        command.args(["--show-key", key]);
+    if let Some(request) = request {
+        command.args(request.args());
     }
     // Not waited for: it outlives this process.
     command.spawn().map(drop)

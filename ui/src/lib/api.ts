@@ -21,7 +21,7 @@ import type {
   GeneratedKey,
   KeyView,
   NameCheck,
-  OpenKeyEvent,
+  OpenRequest,
   ReportFormat,
   Settings,
   SnoozeDays,
@@ -44,7 +44,7 @@ export interface Commands {
   app_status: { args: Record<string, never>; answer: AppStatus };
   rotate_key: { args: { id: string }; answer: GeneratedKey };
   snooze_key: { args: { id: string; days: SnoozeDays }; answer: KeyView };
-  take_open_request: { args: Record<string, never>; answer: string | null };
+  take_open_request: { args: Record<string, never>; answer: OpenRequest | null };
   get_settings: { args: Record<string, never>; answer: Settings };
   save_settings: { args: { settings: Settings }; answer: Settings };
   audit_log: { args: { id: string | null }; answer: AuditEntry[] };
@@ -59,8 +59,8 @@ export interface Commands {
 export interface Events {
   /** The list of keys changed outside this window (the reminder task, the command line): reload it. */
   'keys-changed': null;
-  /** A clicked desktop notification asks to open this key. */
-  'open-key': OpenKeyEvent;
+  /** A clicked desktop notification asks to open a key, or the tray the keys that need rotating. */
+  'open-request': OpenRequest;
 }
 
 export type CommandName = keyof Commands;
@@ -147,10 +147,11 @@ export function snoozeKey(id: string, days: SnoozeDays): Promise<KeyView> {
 }
 
 /**
- * The key a clicked desktop notification asked to open, if any; asking clears it. Call at
- * start and whenever the window gains focus.
+ * What the window was asked to show, if anything (a clicked desktop notification's key, or the
+ * tray's keys that need rotating); asking clears it. Call at start and whenever the window gains
+ * focus.
  */
-export function takeOpenRequest(): Promise<string | null> {
+export function takeOpenRequest(): Promise<OpenRequest | null> {
   return call('take_open_request', {});
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countByStatus, DEFAULT_QUERY, fold, indexKeys, isFiltering, matchesFilter, prepareQueries, queryKeys, sortedIndex, type KeyQuery, type SortOrder, type StatusFilter } from './keyQuery';
+import { countByStatus, DEFAULT_QUERY, fold, indexKeys, isFiltering, matchesFilter, needsRotatingQuery, prepareQueries, queryKeys, sortedIndex, type KeyQuery, type SortOrder, type StatusFilter } from './keyQuery';
 import type { KeyView, RotationStatus } from './types';
 
 function key(id: string, name: string, service: string, application: string | null, created: string, status: RotationStatus = 'ok'): KeyView {
@@ -114,6 +114,13 @@ describe('replaced keys and the "needs rotating" filter', () => {
 
   it('shows keys due soon and overdue, but not replaced ones', () => {
     expect(show('needs_rotating')).toEqual(['a', 'b']);
+  });
+
+  it('opens on exactly the keys that need rotating from the tray, whatever was shown before', () => {
+    const before: KeyQuery = { text: 'payments', sort: 'oldest', status: 'ok' };
+    const opened = needsRotatingQuery(before);
+    expect(opened).toEqual({ text: '', sort: 'oldest', status: 'needs_rotating' });
+    expect(names(queryKeys(indexKeys(withReplaced), opened))).toEqual(['b', 'a']);
   });
 
   it('lists replaced keys on their own, not under their rotation status', () => {

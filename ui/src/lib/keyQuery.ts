@@ -42,6 +42,14 @@ export function fold(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 }
 
+/**
+ * The query that shows exactly the keys that need rotating (what the tray's "N keys need
+ * rotating" opens): no search words to hide any of them, the person's order kept.
+ */
+export function needsRotatingQuery(current: KeyQuery): KeyQuery {
+  return { ...DEFAULT_QUERY, sort: current.sort, status: 'needs_rotating' };
+}
+
 /** Prepares keys for {@link queryKeys}. Call once whenever the list of keys changes. */
 export function indexKeys(keys: readonly KeyView[]): IndexedKey[] {
   return keys.map((key) => {

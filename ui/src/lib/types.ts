@@ -59,7 +59,8 @@ export interface IpcError {
 /** How long a reminder can be paused, in days. */
 export type SnoozeDays = 1 | 7;
 
-/** Payload of the `open-key` event: a clicked desktop notification asks to open this key. */
-export interface OpenKeyEvent {
-  id: string;
-}
+/**
+ * What the window is asked to show: a key (a clicked desktop notification) or the keys that need
+ * rotating (the tray's "N keys need rotating"). Payload of the `open-request` event.
+ */
+export type { OpenRequest } from './bindings/OpenRequest';
