@@ -87,6 +87,7 @@ fn start_driver(app: &App) -> Driver {
         .env("XDG_CACHE_HOME", dir("cache"))
         .env("XDG_STATE_HOME", dir("state"))
         .env("TMPDIR", dir("tmp"))
+        .env("KEYWARD_POLICY_FILE", app.policy_path())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -665,4 +666,93 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         let windows = x_windows();
         assert!(!keyward_window_open(), "the window is gone: {windows}");
     });
+}
+
+#[test]
+fn settings_locked_by_the_organisation_show_set_by_your_organisation_and_damage_shows_a_banner() {
+    let app = App::new();
+    std::fs::write(
+        app.policy_path(),
+        r#"{"rotation_months": 1, "min_lead_time_days": 21, "notifications_required": true}"#,
+    )
+    .unwrap();
+    let config = app.root.path().join("config/app.keyward.desktop");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(config.join("settings.json"), r#"{"rotation_months": 0"#).unwrap();
+    in_window(&app, async |client| {
+        let banner = wait_for(
+            client,
+            Locator::Css("[aria-labelledby='settings-banner-title']"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(
+            banner.contains("settings file") && banner.contains("damaged"),
+            "the window says the settings are damaged: {banner}"
+        );
+        click_button(client, "Settings").await;
+        heading(client, "Settings").await;
+        let months = wait_for(client, Locator::Css("#set-rotation-months")).await;
+        assert_eq!(
+            months.prop("disabled").await.unwrap().as_deref(),
+            Some("true"),
+            "the organisation leaves no choice: the control is disabled"
+        );
+        assert_eq!(months.prop("value").await.unwrap().as_deref(), Some("1"));
+        let described = months
+            .attr("aria-describedby")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(
+            described
+                .split(' ')
+                .any(|id| id == "set-rotation-months-policy"),
+            "the explanation is read with the control: {described}"
+        );
+        let note = wait_for(client, Locator::Css("#set-rotation-months-policy"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(note.starts_with("Set by your organisation"), "{note}");
+        let notifications = wait_for(client, Locator::Css("#set-notifications")).await;
+        assert_eq!(
+            notifications.prop("disabled").await.unwrap().as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            notifications.prop("checked").await.unwrap().as_deref(),
+            Some("true")
+        );
+        let lead = wait_for(client, Locator::Css("#set-lead-time-days-policy"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            lead.contains("at least 21 days"),
+            "a capped value stays editable: {lead}"
+        );
+        screenshot(client, "12-settings-set-by-organisation").await;
+
+        // A looser value is refused with the organisation's limit, before anything is sent.
+        type_into(client, "#set-lead-time-days", "7").await;
+        let problem = wait_for(client, Locator::Css("#set-lead-time-days-problem"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            problem.contains("Your organisation requires reminders to start at least 21 days"),
+            "{problem}"
+        );
+    });
+    assert_eq!(
+        std::fs::read_to_string(config.join("settings.json")).unwrap(),
+        r#"{"rotation_months": 0"#,
+        "the damaged file is left as it was"
+    );
 }

@@ -386,6 +386,15 @@ export function installFakeBackend(params: URLSearchParams): void {
       return id;
     },
     get_settings: () => settings,
+    settings_status: () => ({
+      policy:
+        params.get('policy') === 'locked'
+          ? { rotation_months: 3, min_lead_time_days: 14, max_repeat_days: 7, max_snooze_days: 7, max_snoozes_per_stage: 2, notifications_required: true }
+          : { rotation_months: null, min_lead_time_days: null, max_repeat_days: null, max_snooze_days: null, max_snoozes_per_stage: null, notifications_required: null },
+      problems: params.get('settings') === 'damaged' ? ['Keyward\'s settings file at /home/sam/.config/app.keyward.desktop/settings.json is damaged (EOF while parsing). It has been left as it was.'] : [],
+      rotation_months: settings.rotation_months,
+      rotation_period_source: params.get('policy') === 'locked' ? 'organisation' : 'person',
+    }),
     save_settings: ({ settings: next }) => {
       const problem = settingsProblem(next as Settings);
       if (problem) fail('invalid_input', problem);

@@ -24,6 +24,7 @@ import type {
   OpenRequest,
   ReportFormat,
   Settings,
+  SettingsStatus,
   SnoozeDays,
   WebhookFormat,
   WebhookStatus,
@@ -47,6 +48,7 @@ export interface Commands {
   take_open_request: { args: Record<string, never>; answer: OpenRequest | null };
   get_settings: { args: Record<string, never>; answer: Settings };
   save_settings: { args: { settings: Settings }; answer: Settings };
+  settings_status: { args: Record<string, never>; answer: SettingsStatus };
   audit_log: { args: { id: string | null }; answer: AuditEntry[] };
   save_report: { args: { format: ReportFormat }; answer: string | null };
   get_webhook: { args: Record<string, never>; answer: WebhookStatus };
@@ -155,14 +157,22 @@ export function takeOpenRequest(): Promise<OpenRequest | null> {
   return call('take_open_request', {});
 }
 
-/** The person's settings. */
+/** The settings in force: the person's, with the organisation's limits applied (the guide's defaults when the file is damaged). */
 export function getSettings(): Promise<Settings> {
   return call('get_settings', {});
 }
 
-/** Saves the settings; rejects with `invalid_input` (a sentence saying which value) when one is out of range. */
+/**
+ * Saves the settings; rejects with `invalid_input` (a sentence saying which value) when one is out
+ * of range or looser than the organisation allows. Answers with the settings now in force.
+ */
 export function saveSettings(settings: Settings): Promise<Settings> {
   return call('save_settings', { settings });
+}
+
+/** The organisation's limits, the rotation period in force and where it comes from, and what went wrong reading the settings. */
+export function settingsStatus(): Promise<SettingsStatus> {
+  return call('settings_status', {});
 }
 
 /** What Keyward did, newest first: for one key, or for all keys when `id` is null. */

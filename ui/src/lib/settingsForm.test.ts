@@ -4,7 +4,9 @@ import {
   draftProblems,
   fromDraft,
   isChanged,
+  NO_POLICY,
   numberProblem,
+  policyLimit,
   ROTATION_GUIDANCE,
   rotationWarning,
   toDraft,
@@ -105,5 +107,34 @@ describe('channelAddressProblem', () => {
     expect(channelAddressProblem('')).toBe('Paste the address of your team channel.');
     expect(channelAddressProblem('hooks.example.com/x')).toMatch(/^This is not a web address/);
     expect(channelAddressProblem('https://')).toMatch(/^This is not a web address/);
+  });
+});
+
+describe('the organisation\'s policy in the form', () => {
+  const policy = { ...NO_POLICY, rotation_months: 3, min_lead_time_days: 21, notifications_required: true };
+
+  it('refuses a looser value with the back end\'s sentence naming the limit, and allows a stricter one', () => {
+    expect(numberProblem('rotation_months', '6', policy)).toBe(
+      'Your organisation requires keys to be rotated at least every 3 months, so 6 months is not allowed.',
+    );
+    expect(numberProblem('rotation_months', '2', policy)).toBeNull();
+    expect(numberProblem('lead_time_days', '14', policy)).toBe(
+      'Your organisation requires reminders to start at least 21 days before a key is due, so 14 days is not allowed.',
+    );
+    expect(numberProblem('lead_time_days', '30', policy)).toBeNull();
+    expect(fromDraft(toDraft({ ...DEFAULTS, rotation_months: 6 }), policy)).toBeNull();
+    expect(fromDraft(toDraft({ ...DEFAULTS, lead_time_days: 21 }), policy)).not.toBeNull();
+  });
+
+  it('locks a setting the policy leaves no choice about and limits the others', () => {
+    expect(policyLimit('notifications', policy)).toMatchObject({ locked: true, note: 'Set by your organisation: desktop notifications stay on.' });
+    expect(policyLimit('rotation_months', policy)).toMatchObject({ locked: false, max: 3 });
+    expect(policyLimit('rotation_months', policy)?.note).toContain('Limited by your organisation: at most 3 months');
+    expect(policyLimit('rotation_months', { ...NO_POLICY, rotation_months: 1 })).toMatchObject({ locked: true });
+    expect(policyLimit('rotation_months', { ...NO_POLICY, rotation_months: 1 })?.note).toMatch(/^Set by your organisation/);
+    expect(policyLimit('repeat_days', { ...NO_POLICY, max_repeat_days: 1 })).toMatchObject({ locked: true });
+    expect(policyLimit('grace_days', policy)).toBeNull();
+    expect(policyLimit('notifications', NO_POLICY)).toBeNull();
+    expect(policyLimit('rotation_months', NO_POLICY)).toBeNull();
   });
 });
