@@ -315,6 +315,7 @@ mod tests {
             id: "id".into(),
             name: "svc-01_01_2026-09_00".into(),
             stage,
+            starts_at: chrono::Utc::now(),
             days_overdue: 0,
         }
     }

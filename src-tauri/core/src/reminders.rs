@@ -6,12 +6,27 @@
 //! repeat every interval while it stays overdue. A replaced key instead has
 //! one stage, `delete_replaced`, when its grace period ends.
 //!
-//! Promises: each stage is announced once per key (the last announced stage
-//! is stored in the catalog, so this holds across restarts); if several
-//! stages passed while Keyward was not running, only the latest is
-//! announced; setting the clock back never repeats a stage; a snoozed key
-//! is silent until the snooze ends, and its current stage is then announced
-//! again.
+//! A stage is known by its kind and the instant it starts *under the
+//! settings in force now* (changing the period, lead time or repeat moves
+//! the instants). What is remembered, per key and per kind, is the start of
+//! the last stage of that kind announced ([`AnnouncedStages`], stored in the
+//! catalog, so it holds across restarts).
+//!
+//! The rule: the key's current stage is announced unless a stage of the same
+//! or a more urgent kind was announced whose start lies between the current
+//! stage's start and now. A remembered start that lies in the future of now
+//! (the clock was ahead, then set back) binds nothing.
+//!
+//! Promises, whatever the settings and the clock did: the stage a key is in
+//! under the current settings is announced once, at the first look that
+//! finds it not yet announced, and never again unless the clock is set
+//! back before the start of the last stage of that kind announced (what was
+//! announced from a clock that was ahead binds nothing); if several stages passed
+//! while Keyward was not looking, only the latest is announced; a snoozed
+//! key is silent until the snooze ends, and its current stage is then
+//! announced again. Catalogs that remember the last stage as an ordinal (an
+//! earlier format) still load: that stage counts as starting when it was
+//! announced.
 
 use chrono::{DateTime, Duration, NaiveDateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
@@ -34,13 +49,85 @@ pub enum Stage {
     DeleteReplaced,
 }
 
+impl Stage {
+    /// How urgent a stage is: an announcement of a kind at least this
+    /// urgent covers it.
+    fn urgency(self) -> u8 {
+        match self {
+            Self::Upcoming => 0,
+            Self::Due => 1,
+            Self::Overdue(_) => 2,
+            Self::DeleteReplaced => 3,
+        }
+    }
+}
+
+/// A stage and the instant it started.
+pub type StageStart = (Stage, DateTime<Utc>);
+
+/// For each kind of stage, the start of the last stage of that kind
+/// announced (under the settings in force when it was announced).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnnouncedStages {
+    /// The last `upcoming` stage announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upcoming: Option<DateTime<Utc>>,
+    /// The last `due` stage announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<Utc>>,
+    /// The last `overdue` stage announced (any repeat).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<DateTime<Utc>>,
+    /// The last `delete_replaced` stage announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delete_replaced: Option<DateTime<Utc>>,
+}
+
+impl AnnouncedStages {
+    /// Whether nothing is remembered.
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The remembered starts, with the urgency of their kind.
+    fn by_urgency(&self) -> [(u8, Option<DateTime<Utc>>); 4] {
+        [
+            (0, self.upcoming),
+            (1, self.due),
+            (2, self.overdue),
+            (3, self.delete_replaced),
+        ]
+    }
+
+    /// Whether a `stage` that started at `start` counts as announced at
+    /// `now`: a stage at least as urgent was announced that starts between
+    /// `start` and `now` (one starting in the future of `now` binds nothing).
+    pub fn covers(&self, stage: Stage, start: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+        self.by_urgency().into_iter().any(|(urgency, announced)| {
+            urgency >= stage.urgency() && announced.is_some_and(|t| start <= t && t <= now)
+        })
+    }
+
+    /// Remembers that `stage`, starting at `start`, was announced.
+    pub fn remember(&mut self, stage: Stage, start: DateTime<Utc>) {
+        let slot = match stage {
+            Stage::Upcoming => &mut self.upcoming,
+            Stage::Due => &mut self.due,
+            Stage::Overdue(_) => &mut self.overdue,
+            Stage::DeleteReplaced => &mut self.delete_replaced,
+        };
+        *slot = Some(start);
+    }
+}
+
 /// What reminders a key has had.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "StoredReminderState")]
 pub struct ReminderState {
-    /// The last stage announced.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub announced: Option<Stage>,
-    /// When it was announced.
+    /// The stages announced, by kind.
+    #[serde(default, skip_serializing_if = "AnnouncedStages::is_empty")]
+    pub announced_stages: AnnouncedStages,
+    /// When the last one was announced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub announced_at: Option<DateTime<Utc>>,
     /// No reminders until then.
@@ -91,6 +178,42 @@ pub struct SnoozeCount {
     pub count: u32,
 }
 
+/// [`ReminderState`] as stored, including the earlier format's `announced`
+/// (the last stage as an ordinal under the settings of the time).
+#[derive(Deserialize)]
+struct StoredReminderState {
+    #[serde(default)]
+    announced_stages: AnnouncedStages,
+    #[serde(default)]
+    announced: Option<Stage>,
+    #[serde(default)]
+    announced_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    snoozed_until: Option<DateTime<Utc>>,
+    #[serde(default)]
+    snoozes: Option<SnoozeCount>,
+}
+
+impl From<StoredReminderState> for ReminderState {
+    fn from(stored: StoredReminderState) -> Self {
+        let mut announced_stages = stored.announced_stages;
+        // The earlier format: the stage started at or before it was
+        // announced, so it counts as starting then. Without a time it binds
+        // nothing (the current stage is announced once more).
+        if let (Some(stage), Some(at)) = (stored.announced, stored.announced_at)
+            && announced_stages.is_empty()
+        {
+            announced_stages.remember(stage, at);
+        }
+        Self {
+            announced_stages,
+            announced_at: stored.announced_at,
+            snoozed_until: stored.snoozed_until,
+            snoozes: stored.snoozes,
+        }
+    }
+}
+
 impl ReminderState {
     /// How often reminders were paused at `stage` so far.
     pub fn snoozes_at(&self, stage: SnoozeStage) -> u32 {
@@ -127,6 +250,8 @@ pub struct Reminder {
     pub name: String,
     /// The stage reached.
     pub stage: Stage,
+    /// When that stage started, under the settings in force.
+    pub starts_at: DateTime<Utc>,
     /// Whole days overdue (0 when not overdue).
     pub days_overdue: i64,
 }
@@ -169,9 +294,21 @@ impl ReminderPolicy {
         now: DateTime<Utc>,
         tz: &Tz,
     ) -> (Option<Stage>, Option<DateTime<Utc>>) {
+        let (current, next) = self.stage_at(record, now, tz);
+        (current.map(|(stage, _)| stage), next)
+    }
+
+    /// The stage `record` is in at `now` with the instant it started, and
+    /// when its next stage starts.
+    pub fn stage_at<Tz: TimeZone>(
+        &self,
+        record: &KeyRecord,
+        now: DateTime<Utc>,
+        tz: &Tz,
+    ) -> (Option<StageStart>, Option<DateTime<Utc>>) {
         if let Some(delete_after) = record.delete_after {
             return if now >= delete_after {
-                (Some(Stage::DeleteReplaced), None)
+                (Some((Stage::DeleteReplaced, delete_after)), None)
             } else {
                 (None, Some(delete_after))
             };
@@ -183,7 +320,7 @@ impl ReminderPolicy {
             return (None, Some(soon));
         }
         if now < due {
-            return (Some(Stage::Upcoming), Some(due));
+            return (Some((Stage::Upcoming, soon)), Some(due));
         }
         // A first guess from the wall clock, then corrected against the
         // instants (a daylight-saving change can move a boundary by an hour).
@@ -197,11 +334,14 @@ impl ReminderPolicy {
             periods += 1;
         }
         let next = self.overdue_start(due_wall, periods + 1, tz);
-        let stage = match periods {
-            0 => Stage::Due,
-            n => Stage::Overdue(u32::try_from(n - 1).unwrap_or(u32::MAX)),
+        let (stage, start) = match periods {
+            0 => (Stage::Due, due),
+            n => (
+                Stage::Overdue(u32::try_from(n - 1).unwrap_or(u32::MAX)),
+                self.overdue_start(due_wall, n, tz),
+            ),
         };
-        (Some(stage), (next > now).then_some(next))
+        (Some((stage, start)), (next > now).then_some(next))
     }
 
     /// Decides what to announce at `now` over every complete key, with
@@ -214,7 +354,7 @@ impl ReminderPolicy {
             }
         };
         for record in records.iter().filter(|r| r.state == KeyState::Active) {
-            let (stage, next) = self.stage(record, now, tz);
+            let (current, next) = self.stage_at(record, now, tz);
             if let Some(next) = next {
                 wake(next);
             }
@@ -222,14 +362,21 @@ impl ReminderPolicy {
                 wake(until);
                 continue;
             }
-            let Some(stage) = stage else { continue };
-            if record.reminder.announced.is_some_and(|done| done >= stage) {
+            let Some((stage, starts_at)) = current else {
+                continue;
+            };
+            if record
+                .reminder
+                .announced_stages
+                .covers(stage, starts_at, now)
+            {
                 continue;
             }
             plan.announce.push(Reminder {
                 id: record.id.clone(),
                 name: record.name.to_string(),
                 stage,
+                starts_at,
                 days_overdue: if stage == Stage::DeleteReplaced {
                     0
                 } else {
@@ -247,12 +394,18 @@ impl ReminderPolicy {
 }
 
 /// Records that `reminders` were announced at `now` (for the catalog).
+/// One pass over the keys, whatever the number of reminders.
 pub fn mark_announced(records: &mut [KeyRecord], reminders: &[Reminder], now: DateTime<Utc>) {
-    for reminder in reminders {
-        if let Some(record) = records.iter_mut().find(|r| r.id == reminder.id) {
-            record.reminder.announced = Some(reminder.stage);
-            record.reminder.announced_at = Some(now);
-            record.reminder.snoozed_until = None;
+    let by_id: std::collections::HashMap<&str, &Reminder> =
+        reminders.iter().map(|r| (r.id.as_str(), r)).collect();
+    for record in records.iter_mut() {
+        if let Some(reminder) = by_id.get(record.id.as_str()) {
+            let state = &mut record.reminder;
+            state
+                .announced_stages
+                .remember(reminder.stage, reminder.starts_at);
+            state.announced_at = Some(now);
+            state.snoozed_until = None;
         }
     }
 }
@@ -261,7 +414,7 @@ pub fn mark_announced(records: &mut [KeyRecord], reminders: &[Reminder], now: Da
 /// `stage` is the stage the key is in now: the pause is counted against it.
 pub fn snooze(record: &mut KeyRecord, until: DateTime<Utc>, stage: SnoozeStage) {
     record.reminder.snoozed_until = Some(until);
-    record.reminder.announced = None;
+    record.reminder.announced_stages = AnnouncedStages::default();
     let count = record.reminder.snoozes_at(stage) + 1;
     record.reminder.snoozes = Some(SnoozeCount { stage, count });
 }
@@ -438,18 +591,35 @@ mod tests {
     }
 
     #[test]
-    fn setting_the_clock_back_never_repeats_and_forward_announces_once() {
+    fn setting_the_clock_back_announces_the_stage_found_once_and_forward_repeats_nothing() {
         let policy = ReminderPolicy::default();
         let mut records = vec![key("k", utc(2026, 1, 10))];
         let due = utc(2026, 4, 10);
-        let plan = policy.plan(&records, due + Duration::days(8), &Utc);
-        mark_announced(&mut records, &plan.announce, due + Duration::days(8));
-        // Clock set back a fortnight, then forward again: nothing new.
-        assert!(stages(&policy, &records, due - Duration::days(1)).is_empty());
-        assert!(stages(&policy, &records, due + Duration::days(9)).is_empty());
+        let look = |records: &mut Vec<KeyRecord>, now| {
+            let plan = policy.plan(records, now, &Utc);
+            mark_announced(records, &plan.announce, now);
+            plan.announce
+                .into_iter()
+                .map(|r| r.stage)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            look(&mut records, due + Duration::days(8)),
+            [Stage::Overdue(0)]
+        );
+        // Clock set back before the due date: the overdue reminder lies in
+        // the future and binds nothing, so the stage the key is in then
+        // (never announced: it was skipped) is announced, once.
+        assert_eq!(
+            look(&mut records, due - Duration::days(1)),
+            [Stage::Upcoming]
+        );
+        assert!(look(&mut records, due - Duration::hours(20)).is_empty());
+        // Forward again: the overdue stage was announced already.
+        assert!(look(&mut records, due + Duration::days(9)).is_empty());
         // Jumped a month ahead: one reminder for the stage reached.
         assert_eq!(
-            stages(&policy, &records, due + Duration::days(40)),
+            look(&mut records, due + Duration::days(40)),
             [Stage::Overdue(4)]
         );
     }
@@ -525,3 +695,7 @@ mod tests {
         assert_eq!(plan.next_wake, Some(utc(2026, 4, 10) - Duration::days(14)));
     }
 }
+
+#[cfg(test)]
+#[path = "reminders_model.rs"]
+mod model;
