@@ -96,10 +96,10 @@ fn start_driver(app: &App) -> Driver {
     Driver(child)
 }
 
-async fn connect() -> Client {
+async fn connect(args: &[&str]) -> Client {
     let caps = json!({
         "browserName": "wry",
-        "tauri:options": { "application": env!("CARGO_BIN_EXE_keyward") },
+        "tauri:options": { "application": env!("CARGO_BIN_EXE_keyward"), "args": args },
     });
     let Value::Object(caps) = caps else {
         unreachable!()
@@ -251,11 +251,16 @@ async fn type_into(client: &Client, css: &str, value: &str) {
 /// at a time), waits for the key list, then runs `steps` with the WebDriver
 /// client.
 fn in_window(app: &App, steps: impl AsyncFnOnce(&Client)) {
+    in_window_with(app, &[], steps);
+}
+
+/// As [`in_window`], with `keyward ARGS`.
+fn in_window_with(app: &App, args: &[&str], steps: impl AsyncFnOnce(&Client)) {
     let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
     let _driver = start_driver(app);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
-        let client = connect().await;
+        let client = connect(args).await;
         heading(&client, "API keys").await;
         steps(&client).await;
     });
@@ -755,4 +760,55 @@ fn settings_locked_by_the_organisation_show_set_by_your_organisation_and_damage_
         r#"{"rotation_months": 0"#,
         "the damaged file is left as it was"
     );
+}
+
+#[test]
+fn opened_from_the_tray_line_the_window_shows_exactly_the_keys_that_need_rotating() {
+    use crate::reminders::add_old_key;
+    let app = App::new();
+    let overdue = add_old_key(&app, &unique("needs-overdue"), 120);
+    let soon = add_old_key(&app, &unique("needs-soon"), 85);
+    let fresh = add_old_key(&app, &unique("needs-fresh"), 3);
+    // What the tray's "2 keys need rotating" starts (see the notifications tests).
+    in_window_with(&app, &["--show-keys", "needs-rotating"], async |client| {
+        let started = Instant::now();
+        let mut filter = Value::Null;
+        while started.elapsed() < Duration::from_secs(15) {
+            filter = client
+                .execute("return document.getElementById('key-status').value", vec![])
+                .await
+                .unwrap();
+            if filter == "needs_rotating" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            filter, "needs_rotating",
+            "the list shows the keys that need rotating"
+        );
+        let search = client
+            .execute("return document.getElementById('key-search').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(search, "", "no search words hide any of them");
+        let rows = client
+            .execute(
+                "return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent)",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rows: Vec<String> = rows
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap_or_default().to_owned())
+            .collect();
+        screenshot(client, "13-needs-rotating-from-the-tray").await;
+        assert_eq!(rows.len(), 2, "exactly the two keys: {rows:?}");
+        assert!(rows.iter().any(|r| r.contains(&overdue)), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains(&soon)), "{rows:?}");
+        assert!(!rows.iter().any(|r| r.contains(&fresh)), "{rows:?}");
+    });
 }

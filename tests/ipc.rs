@@ -171,6 +171,7 @@ fn another_window_cannot_call_the_commands() {
     assert!(refused.to_string().contains("not allowed"), "{refused}");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn start_at_login_writes_and_removes_an_autostart_entry() {
     let dirs = App::new();

@@ -22,6 +22,7 @@ mod notifications;
 mod policy;
 mod reminders;
 mod report;
+#[cfg(target_os = "linux")]
 mod start_at_login;
 mod time_zones;
 mod webhook;
