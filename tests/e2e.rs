@@ -678,9 +678,22 @@ fn settings_locked_by_the_organisation_show_set_by_your_organisation_and_damage_
     let app = App::new();
     std::fs::write(
         app.policy_path(),
-        r#"{"rotation_months": 1, "min_lead_time_days": 21, "notifications_required": true}"#,
+        r#"{"rotation_months": 1, "min_lead_time_days": 21, "notifications_required": true, "max_snooze_days": 3}"#,
     )
     .unwrap();
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            "legacy-billing",
+            "--credential-id",
+            "cid",
+            "--created",
+            &days_ago(50),
+        ],
+        "secret-value",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
     let config = app.root.path().join("config/app.keyward.desktop");
     std::fs::create_dir_all(&config).unwrap();
     std::fs::write(config.join("settings.json"), r#"{"rotation_months": 0"#).unwrap();
@@ -697,6 +710,32 @@ fn settings_locked_by_the_organisation_show_set_by_your_organisation_and_damage_
             banner.contains("settings file") && banner.contains("damaged"),
             "the window says the settings are damaged: {banner}"
         );
+        // 50 days old is overdue under the organisation's one month; pausing for a week is not allowed.
+        let (row, row_text) = first_row(client).await;
+        assert!(row_text.contains("overdue"), "{row_text}");
+        row.click().await.unwrap();
+        let week = wait_for(client, Locator::XPath(&xpath_button("Remind me in a week"))).await;
+        assert_eq!(
+            week.prop("disabled").await.unwrap().as_deref(),
+            Some("true")
+        );
+        assert_eq!(
+            week.attr("aria-describedby").await.unwrap().as_deref(),
+            Some("snooze-limit")
+        );
+        let limit = wait_for(client, Locator::Css("#snooze-limit"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(limit.contains("at most 3 days"), "{limit}");
+        let tomorrow = wait_for(client, Locator::XPath(&xpath_button("Remind me tomorrow"))).await;
+        assert_ne!(
+            tomorrow.prop("disabled").await.unwrap().as_deref(),
+            Some("true"),
+            "a day's pause is allowed"
+        );
+        screenshot(client, "13-pause-limited-by-organisation").await;
         click_button(client, "Settings").await;
         heading(client, "Settings").await;
         let months = wait_for(client, Locator::Css("#set-rotation-months")).await;

@@ -383,3 +383,27 @@ fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defa
         "said once while it lasts, not at every look: {log}"
     );
 }
+
+#[test]
+fn settings_on_the_command_line_show_the_values_in_force_and_the_organisations_limits() {
+    let app = App::new();
+    write_settings(&app, r#"{"rotation_months": 6, "notifications": false}"#);
+    std::fs::write(
+        app.policy_path(),
+        r#"{"rotation_months": 3, "notifications_required": true, "max_snooze_days": 3, "max_snoozes_per_stage": 2}"#,
+    )
+    .unwrap();
+    let shown = json(&app.ok(&["settings", "--json"]));
+    assert_eq!(shown["settings"]["rotation_months"], 3);
+    assert_eq!(shown["settings"]["notifications"], true);
+    assert_eq!(shown["policy"]["max_snoozes_per_stage"], 2);
+    assert_eq!(shown["rotation_period_source"], "organisation");
+    assert_eq!(shown["problems"], json!([]));
+    let human = app.ok(&["settings"]);
+    assert!(
+        human.contains("Rotate keys every 3 months (your organisation's policy).")
+            && human.contains("Desktop notifications on.  (your organisation: required)")
+            && human.contains("for at most 3 days, at most 2 times per stage"),
+        "{human}"
+    );
+}

@@ -99,6 +99,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             let orphans = vault.orphans()?;
             output::check(&recovery, &orphans, json);
         }
+        Command::Settings { json } => output::settings(settings, json),
         Command::Lead(command) => return super::lead::run(vault, settings, command, now),
     }
     Ok(0)

@@ -118,6 +118,12 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Show the settings in force, the organisation's limits, and any problem reading them.
+    Settings {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// For security leads: the rotation report and the team channel.
     #[command(flatten)]
     Lead(lead::LeadCommand),

@@ -238,6 +238,60 @@ pub fn keys_with_period(list: &[KeyView], json: bool, empty: &str, settings: &Ef
     say!("{}", json_text(&items, true));
 }
 
+/// `keyward settings`: the settings in force and where the organisation sets them.
+/// JSON: `{"settings", "policy", "rotation_period_source", "problems"}` (the
+/// problems also went to standard error).
+pub fn settings(effective: &Effective, json: bool) {
+    if json {
+        let value = json!({
+            "settings": effective.settings,
+            "policy": effective.policy,
+            "rotation_period_source": effective.period_source().as_str(),
+            "problems": effective.problems,
+        });
+        say!("{}", json_text(&value, true));
+        return;
+    }
+    let s = &effective.settings;
+    let p = &effective.policy;
+    let org = |limit: Option<String>| {
+        limit.map_or_else(String::new, |l| format!("  (your organisation: {l})"))
+    };
+    say!("Rotate keys every {}.", effective.period_words());
+    say!(
+        "Start reminding {} days before a key is due.{}",
+        s.lead_time_days,
+        org(p.min_lead_time_days.map(|d| format!("at least {d} days")))
+    );
+    say!(
+        "Repeat overdue reminders every {} days.{}",
+        s.repeat_days,
+        org(p.max_repeat_days.map(|d| format!("at most every {d} days")))
+    );
+    say!(
+        "Desktop notifications {}.{}",
+        if s.notifications { "on" } else { "off" },
+        org((p.notifications_required == Some(true)).then(|| "required".to_owned()))
+    );
+    let pausing = match (p.max_snooze_days, p.max_snoozes_per_stage) {
+        (None, None) => "for a day or a week, as often as you like".to_owned(),
+        (Some(0), _) | (_, Some(0)) => "not allowed by your organisation".to_owned(),
+        (days, times) => format!(
+            "{}{} (your organisation)",
+            days.map_or_else(
+                || "for a day or a week".to_owned(),
+                |d| format!("for at most {d} {}", if d == 1 { "day" } else { "days" })
+            ),
+            times.map_or_else(String::new, |t| format!(", at most {t} times per stage"))
+        ),
+    };
+    say!("Pausing a key's reminders: {pausing}.");
+    say!("Keep a replaced key for {} days.", s.grace_days);
+    if p.is_empty() {
+        say!("No organisation policy is set on this computer.");
+    }
+}
+
 /// What `keyward check` found.
 pub fn check(recovery: &Recovery, orphans: &[String], json: bool) {
     if json {

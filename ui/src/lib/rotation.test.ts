@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate } from './dates';
-import { keyStatusText, statusText } from './rotation';
+import { keyStatusText, snoozeRefusal, statusText } from './rotation';
 
 describe('statusText', () => {
   it('says how late an overdue key is', () => {
@@ -35,5 +35,25 @@ describe('statusText', () => {
     expect(keyStatusText({ status: 'overdue', days_until_due: -3, rotate_by: '2026-11-23T00:00:00Z' })).toBe(
       'Rotate now — 3 days overdue',
     );
+  });
+});
+
+describe('snoozeRefusal', () => {
+  const none = { max_snooze_days: null, max_snoozes_per_stage: null };
+
+  it('allows any pause without a policy', () => {
+    expect(snoozeRefusal(1, none)).toBeNull();
+    expect(snoozeRefusal(7, none)).toBeNull();
+  });
+
+  it('refuses a pause longer than the organisation allows, in the back end\'s words', () => {
+    const three = { ...none, max_snooze_days: 3 };
+    expect(snoozeRefusal(1, three)).toBeNull();
+    expect(snoozeRefusal(7, three)).toBe('Your organisation allows pausing reminders for at most 3 days at a time.');
+  });
+
+  it('refuses every pause when the organisation allows none', () => {
+    expect(snoozeRefusal(1, { ...none, max_snoozes_per_stage: 0 })).toMatch(/does not allow pausing/);
+    expect(snoozeRefusal(1, { ...none, max_snooze_days: 0 })).toMatch(/does not allow pausing/);
   });
 });

@@ -4,7 +4,7 @@
  * Status always comes with words; colour and the symbol only repeat what the words say.
  */
 import { formatDate, formatShortDate } from './dates';
-import type { KeyView, RotationStatus } from './types';
+import type { KeyView, OrgPolicy, RotationStatus } from './types';
 
 function days(count: number): string {
   return `${count} day${count === 1 ? '' : 's'}`;
@@ -145,4 +145,19 @@ export function rotatedAdvice(old: Pick<KeyView, 'application' | 'delete_after'>
       ? 'The old key stays valid until you delete it: delete it once no application uses it.'
       : `The old key stays valid until you delete it; Keyward will remind you to delete it after ${formatDate(old.delete_after ?? '')}.`;
   return `${put} ${remind}`;
+}
+
+/**
+ * Why the organisation does not allow pausing a key's reminders for `days`, in the back end's words,
+ * or null when it does (the back end checks again, also how often a key was paused at its stage).
+ */
+export function snoozeRefusal(days: number, policy: Pick<OrgPolicy, 'max_snooze_days' | 'max_snoozes_per_stage'>): string | null {
+  if (policy.max_snooze_days === 0 || policy.max_snoozes_per_stage === 0) {
+    return 'Your organisation does not allow pausing reminders. Rotate the key to stop them.';
+  }
+  if (policy.max_snooze_days !== null && days > policy.max_snooze_days) {
+    const most = policy.max_snooze_days === 1 ? '1 day' : `${policy.max_snooze_days} days`;
+    return `Your organisation allows pausing reminders for at most ${most} at a time.`;
+  }
+  return null;
 }
