@@ -99,6 +99,7 @@ impl KeyRecord {
         tz: &Tz,
     ) -> KeyView {
         let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        let dates = policy.due_dates(self.created_at, tz);
         KeyView {
             id: self.id.clone(),
             name: self.name.to_string(),
@@ -107,10 +108,10 @@ impl KeyRecord {
             credential_id: self.credential_id.clone(),
             notes: self.notes.to_string(),
             created_at: rfc3339(self.created_at),
-            rotate_by: rfc3339(policy.due_at(self.created_at, tz)),
+            rotate_by: rfc3339(dates.due),
             age_days: age_days(self.created_at, now, tz),
-            status: policy.status(self.created_at, now, tz),
-            days_until_due: policy.days_until_due(self.created_at, now, tz),
+            status: dates.status(now),
+            days_until_due: dates.days_until_due(now, tz),
             last_copied_at: self.history.copied_at.map(rfc3339),
             last_revealed_at: self.history.revealed_at.map(rfc3339),
             replaced_by: self.replaced_by.clone(),

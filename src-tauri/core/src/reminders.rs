@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::local_time::{resolve, wall_time};
 use crate::record::{KeyRecord, KeyState};
-use crate::rotation::{RotationPolicy, shift_wall};
+use crate::rotation::{DueDates, RotationPolicy, shift_wall};
 
 /// A reminder stage. Ordered: later stages compare greater.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -313,9 +313,11 @@ impl ReminderPolicy {
                 (None, Some(delete_after))
             };
         }
-        let due_wall = self.rotation.due_wall_time(record.created_at, tz);
-        let due = self.rotation.due_at(record.created_at, tz);
-        let soon = self.rotation.due_soon_at(record.created_at, tz);
+        let DueDates {
+            due_wall,
+            due,
+            soon,
+        } = self.rotation.due_dates(record.created_at, tz);
         if now < soon {
             return (None, Some(soon));
         }

@@ -73,7 +73,55 @@ pub(crate) fn shift_wall(wall: NaiveDateTime, by: Duration) -> NaiveDateTime {
         })
 }
 
+/// A key's due date on the wall clock and as instants, worked out once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DueDates {
+    /// The due date's wall time in the person's time zone.
+    pub due_wall: NaiveDateTime,
+    /// The due date.
+    pub due: DateTime<Utc>,
+    /// When the key becomes due soon.
+    pub soon: DateTime<Utc>,
+}
+
+impl DueDates {
+    /// The status at `now`.
+    pub fn status(&self, now: DateTime<Utc>) -> RotationStatus {
+        if now >= self.due {
+            RotationStatus::Overdue
+        } else if now >= self.soon {
+            RotationStatus::DueSoon
+        } else {
+            RotationStatus::Ok
+        }
+    }
+
+    /// Whole days of wall-clock time in `tz` from `now` until the due
+    /// date: negative once overdue.
+    pub fn days_until_due<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> i64 {
+        let now_wall = wall_time(tz, now);
+        let due_wall = wall_time(tz, self.due);
+        if now < self.due {
+            (due_wall - now_wall).num_days().max(0)
+        } else {
+            -(now_wall - due_wall).num_days().max(0)
+        }
+    }
+}
+
 impl RotationPolicy {
+    /// The due dates of a key created at `created`, in `tz`.
+    pub fn due_dates<Tz: TimeZone>(&self, created: DateTime<Utc>, tz: &Tz) -> DueDates {
+        let due_wall = self.due_wall_time(created, tz);
+        let due = resolve(tz, due_wall);
+        let soon = resolve(tz, shift_wall(due_wall, -self.lead_time)).min(due);
+        DueDates {
+            due_wall,
+            due,
+            soon,
+        }
+    }
+
     /// The wall time in `tz` when a key created at `created` must be rotated by.
     pub fn due_wall_time<Tz: TimeZone>(&self, created: DateTime<Utc>, tz: &Tz) -> NaiveDateTime {
         wall_time(tz, created)
@@ -88,8 +136,7 @@ impl RotationPolicy {
 
     /// The moment a key created at `created` becomes due soon.
     pub fn due_soon_at<Tz: TimeZone>(&self, created: DateTime<Utc>, tz: &Tz) -> DateTime<Utc> {
-        let soon = shift_wall(self.due_wall_time(created, tz), -self.lead_time);
-        resolve(tz, soon).min(self.due_at(created, tz))
+        self.due_dates(created, tz).soon
     }
 
     /// Status of a key created at `created`, seen at `now`.
@@ -99,13 +146,7 @@ impl RotationPolicy {
         now: DateTime<Utc>,
         tz: &Tz,
     ) -> RotationStatus {
-        if now >= self.due_at(created, tz) {
-            RotationStatus::Overdue
-        } else if now >= self.due_soon_at(created, tz) {
-            RotationStatus::DueSoon
-        } else {
-            RotationStatus::Ok
-        }
+        self.due_dates(created, tz).status(now)
     }
 
     /// Whole days of wall-clock time from `now` until the due date: negative
@@ -116,15 +157,7 @@ impl RotationPolicy {
         now: DateTime<Utc>,
         tz: &Tz,
     ) -> i64 {
-        let due = self.due_at(created, tz);
-        let wall_days = |from: DateTime<Utc>, to: DateTime<Utc>| {
-            (wall_time(tz, to) - wall_time(tz, from)).num_days().max(0)
-        };
-        if now < due {
-            wall_days(now, due)
-        } else {
-            -wall_days(due, now)
-        }
+        self.due_dates(created, tz).days_until_due(now, tz)
     }
 
     /// The next moment after `now` when this key's status changes, if any.
@@ -134,9 +167,8 @@ impl RotationPolicy {
         now: DateTime<Utc>,
         tz: &Tz,
     ) -> Option<DateTime<Utc>> {
-        let soon = self.due_soon_at(created, tz);
-        let due = self.due_at(created, tz);
-        [soon, due].into_iter().find(|t| *t > now)
+        let dates = self.due_dates(created, tz);
+        [dates.soon, dates.due].into_iter().find(|t| *t > now)
     }
 }
 

@@ -355,6 +355,10 @@ mod tests {
     }
 
     fn digest() -> Digest {
+        digest_in(&Utc)
+    }
+
+    fn digest_in<Tz: chrono::TimeZone>(tz: &Tz) -> Digest {
         let record = KeyRecord {
             id: "0123abcd".into(),
             name: KeyName::parse("payments-api-01_01_2026-09_00").unwrap(),
@@ -376,9 +380,22 @@ mod tests {
             &RotationPolicy::default(),
             crate::settings::PeriodSource::Person,
             now,
-            &Utc,
+            tz,
         );
-        Digest::for_keys("1 key needs rotating <!channel>", rows, &Utc)
+        Digest::for_keys("1 key needs rotating <!channel>", rows, tz)
+    }
+
+    #[test]
+    fn a_digest_line_gives_dates_in_the_senders_time_zone() {
+        // Made 1 Jan 09:00 UTC: 22:00 on 31 December in Pago Pago (UTC−11),
+        // so due there on 31 March at 22:00, which is 1 April in UTC.
+        let line = &digest_in(&chrono_tz::Pacific::Pago_Pago).lines[0];
+        assert!(
+            line.ends_with("12 days overdue (rotate by 2026-03-31)"),
+            "{line}"
+        );
+        let line = &digest_in(&Utc).lines[0];
+        assert!(line.ends_with("(rotate by 2026-04-01)"), "{line}");
     }
 
     fn sender() -> Sender {
