@@ -79,9 +79,14 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-fn start_driver(app: &App) -> Driver {
+/// tauri-driver (and so the app and its web view) in time zone `tz`, if given.
+fn start_driver_in(app: &App, tz: Option<&str>) -> Driver {
     let dir = |d: &str| app.root.path().join(d);
-    let child = Command::new("tauri-driver")
+    let mut command = Command::new("tauri-driver");
+    if let Some(tz) = tz {
+        command.env("TZ", tz);
+    }
+    let child = command
         .env("XDG_DATA_HOME", dir("data"))
         .env("XDG_CONFIG_HOME", dir("config"))
         .env("XDG_CACHE_HOME", dir("cache"))
@@ -256,8 +261,13 @@ fn in_window(app: &App, steps: impl AsyncFnOnce(&Client)) {
 
 /// As [`in_window`], with `keyward ARGS`.
 fn in_window_with(app: &App, args: &[&str], steps: impl AsyncFnOnce(&Client)) {
+    in_window_in_zone(app, args, None, steps);
+}
+
+/// As [`in_window_with`], the app running in time zone `tz` if given.
+fn in_window_in_zone(app: &App, args: &[&str], tz: Option<&str>, steps: impl AsyncFnOnce(&Client)) {
     let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
-    let _driver = start_driver(app);
+    let _driver = start_driver_in(app, tz);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let client = connect(args).await;
@@ -849,5 +859,62 @@ fn opened_from_the_tray_line_the_window_shows_exactly_the_keys_that_need_rotatin
         assert!(rows.iter().any(|r| r.contains(&overdue)), "{rows:?}");
         assert!(rows.iter().any(|r| r.contains(&soon)), "{rows:?}");
         assert!(!rows.iter().any(|r| r.contains(&fresh)), "{rows:?}");
+    });
+}
+
+#[test]
+fn the_window_shows_a_st_johns_key_made_28_february_22_00_as_due_28_may_in_local_time() {
+    let app = App::new();
+    let tz = "America/St_Johns";
+    let name = "legacy-28_02_2023-22_00";
+    let out = {
+        use std::io::Write;
+        let mut child = app
+            .cmd(&[
+                "add",
+                "--service",
+                "legacy",
+                "--credential-id",
+                "vendor-1",
+                "--name",
+                name,
+            ])
+            .env("TZ", tz)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"secret-value")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    in_window_in_zone(&app, &[], Some(tz), async |client| {
+        let (row, _) = first_row(client).await;
+        row.click().await.unwrap();
+        heading(client, name).await;
+        let body = client
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        // In UTC these would read 1 Mar and 29 May (2023-03-01T01:30Z, 2023-05-29T00:30Z).
+        assert!(
+            body.contains("28 Feb 2023"),
+            "created on the local date: {body}"
+        );
+        assert!(
+            body.contains("28 May 2023"),
+            "due on the local date: {body}"
+        );
+        assert!(!body.contains("29 May 2023"), "no UTC date: {body}");
+        screenshot(client, "20-details-st-johns").await;
     });
 }
