@@ -321,26 +321,43 @@ mod property {
         }
     }
 
+    /// One key as the reference sees it.
+    struct Tracked {
+        created: DateTime<Utc>,
+        reference: Reference,
+        /// Stages told, for the "never again" check: a kind's entries are
+        /// forgotten when the clock is found before its latest
+        /// announcement, and all of them by a snooze.
+        told: Vec<(u8, DateTime<Utc>)>,
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 1000, ..ProptestConfig::default() })]
 
         #[test]
         fn every_stage_is_announced_once_whatever_the_settings_and_the_clock_do(
             tz in zone(),
-            created_hours in 0i64..24 * 365,
-            start_days in 0i64..250,
+            created_hours in proptest::collection::vec(0i64..24 * 365, 1..4),
+            start_days in 0i64..450,
             ops in proptest::collection::vec(op(), 1..80),
         ) {
-            let created = utc(2025, 1, 1) + Duration::hours(created_hours);
-            let mut now = created + Duration::days(start_days);
+            let first = utc(2025, 1, 1);
+            let mut keys: Vec<Tracked> = created_hours
+                .iter()
+                .map(|h| Tracked {
+                    created: first + Duration::hours(*h),
+                    reference: Reference::default(),
+                    told: Vec::new(),
+                })
+                .collect();
+            let mut records: Vec<KeyRecord> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, k)| KeyRecord { id: format!("id-{i}"), ..key(k.created) })
+                .collect();
+            let mut now = first + Duration::days(start_days);
             let mut settings = Settings { months: 3, lead: 14, repeat: 7 };
-            let mut records = vec![key(created)];
-            let mut reference = Reference::default();
-            // Stages told, for the "never again" check: a kind's entries are
-            // forgotten when the clock is found before its latest announcement,
-            // and all of them by a snooze.
-            let mut told: Vec<(u8, DateTime<Utc>)> = Vec::new();
-            for op in ops {
+            for (step, op) in ops.into_iter().enumerate() {
                 match op {
                     Op::Months(m) => settings.months = m,
                     Op::Lead(d) => settings.lead = d,
@@ -349,44 +366,60 @@ mod property {
                     Op::Back(h) => now -= Duration::hours(h),
                     Op::FarAhead(y) => now += Duration::days(365 * y),
                     Op::Snooze(d) => {
+                        // A different key each time.
+                        let i = step % keys.len();
                         let policy = rules(settings.months, settings.lead, settings.repeat);
-                        let stage = SnoozeStage::of(policy.stage(&records[0], now, &tz).0);
-                        snooze(&mut records[0], now + Duration::days(d), stage);
-                        reference.snoozed_until = Some(now + Duration::days(d));
-                        reference.log.clear();
-                        told.clear();
+                        let stage = SnoozeStage::of(policy.stage(&records[i], now, &tz).0);
+                        snooze(&mut records[i], now + Duration::days(d), stage);
+                        keys[i].reference.snoozed_until = Some(now + Duration::days(d));
+                        keys[i].reference.log.clear();
+                        keys[i].told.clear();
                     }
                     Op::Look => {
                         let policy = rules(settings.months, settings.lead, settings.repeat);
                         let plan = policy.plan(&records, now, &tz);
                         mark_announced(&mut records, &plan.announce, now);
-                        let got: Vec<(u8, DateTime<Utc>)> = plan
-                            .announce
-                            .iter()
-                            .map(|r| (urgency(r.stage), r.starts_at))
-                            .collect();
-                        let current = current_stage(created, settings, &tz, now);
-                        let expected: Vec<_> = reference.look(current, now).into_iter().collect();
-                        prop_assert_eq!(&got, &expected, "at {} with {:?}", now, settings);
-                        // Never again: not told before (unless forgotten as above).
-                        for kind in 0..=3u8 {
-                            let latest = reference.log.iter().rev().skip(got.len()).find(|(k, _)| *k == kind);
-                            if latest.is_some_and(|(_, t)| *t > now) {
-                                told.retain(|(k, _)| *k != kind);
+                        for (i, tracked) in keys.iter_mut().enumerate() {
+                            let id = format!("id-{i}");
+                            let got: Vec<(u8, DateTime<Utc>)> = plan
+                                .announce
+                                .iter()
+                                .filter(|r| r.id == id)
+                                .map(|r| (urgency(r.stage), r.starts_at))
+                                .collect();
+                            let current = current_stage(tracked.created, settings, &tz, now);
+                            let expected: Vec<_> =
+                                tracked.reference.look(current, now).into_iter().collect();
+                            prop_assert_eq!(&got, &expected, "key {} at {} with {:?}", i, now, settings);
+                            // Never again: not told before (unless forgotten as above).
+                            for kind in 0..=3u8 {
+                                let latest = tracked
+                                    .reference
+                                    .log
+                                    .iter()
+                                    .rev()
+                                    .skip(got.len())
+                                    .find(|(k, _)| *k == kind);
+                                if latest.is_some_and(|(_, t)| *t > now) {
+                                    tracked.told.retain(|(k, _)| *k != kind);
+                                }
                             }
-                        }
-                        for stage in &got {
-                            prop_assert!(!told.contains(stage), "{:?} told twice, at {}", stage, now);
-                            told.push(*stage);
+                            for stage in &got {
+                                prop_assert!(
+                                    !tracked.told.contains(stage),
+                                    "{:?} told twice, at {}", stage, now
+                                );
+                                tracked.told.push(*stage);
+                            }
+                            // Every stage due is announced: the current stage counts as told.
+                            if tracked.reference.snoozed_until.is_none_or(|t| t <= now)
+                                && let Some(stage) = current
+                            {
+                                prop_assert!(tracked.reference.covered(stage, now));
+                            }
                         }
                         // Exactly once: looking again at once announces nothing.
                         prop_assert!(policy.plan(&records, now, &tz).announce.is_empty());
-                        // Every stage due is announced: the current stage counts as told.
-                        if reference.snoozed_until.is_none_or(|t| t <= now)
-                            && let Some(stage) = current
-                        {
-                            prop_assert!(reference.covered(stage, now));
-                        }
                     }
                 }
             }
