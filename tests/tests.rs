@@ -20,6 +20,7 @@ mod hook_server;
 mod lead_ipc;
 mod notifications;
 mod policy;
+mod reminder_stages;
 mod reminders;
 mod report;
 #[cfg(target_os = "linux")]
