@@ -1,9 +1,11 @@
 //! Rotation reminders: which stage each key has reached, what to announce,
-//! and when to look again. Pure functions: `now` is always passed in.
+//! and when to look again. Pure functions: `now` and the person's time zone
+//! are always passed in.
 //!
 //! Stages of a key, in order: `upcoming` (lead time before the due date),
 //! `due` (the due date), `overdue` (one repeat interval after it), then a
-//! repeat every interval while it stays overdue. A replaced key instead has
+//! repeat every interval while it stays overdue, all counted on the wall
+//! clock of the person's time zone (see [`crate::rotation`]). A replaced key instead has
 //! one stage, `delete_replaced`, when its grace period ends.
 //!
 //! A stage is known by its kind and the instant it starts *under the
@@ -21,8 +23,8 @@
 //! under the current settings is announced once, at the first look that
 //! finds it not yet announced, and never again unless the clock is set
 //! back before the start of the last stage of that kind announced (what was
-//! announced from a clock that was ahead binds nothing); if several stages passed
-//! while Keyward was not looking, only the latest is announced; a snoozed
+//! announced from a clock that was ahead binds nothing); if several stages
+//! passed while Keyward was not looking, only the latest is announced; a snoozed
 //! key is silent until the snooze ends, and its current stage is then
 //! announced again. Catalogs that remember the last stage as an ordinal (an
 //! earlier format) still load: that stage counts as starting when it was
