@@ -52,12 +52,10 @@ pub fn rows<Tz: TimeZone>(
     now: DateTime<Utc>,
     tz: &Tz,
 ) -> Vec<ReportRow> {
-    let name_of = |id: &str| {
-        records
-            .iter()
-            .find(|r| r.id == id)
-            .map(|r| r.name.to_string())
-    };
+    // Found by id through an index, so the report stays linear in the number of keys.
+    let names: std::collections::HashMap<&str, &crate::naming::KeyName> =
+        records.iter().map(|r| (r.id.as_str(), &r.name)).collect();
+    let name_of = |id: &str| names.get(id).map(|name| name.to_string());
     let mut rows: Vec<ReportRow> = records
         .iter()
         .filter(|r| r.state == KeyState::Active)
