@@ -11,6 +11,10 @@
 //!   exclusive lock on the file, so writers in several processes (window and
 //!   command line) never interleave, and a crash can at worst leave the last
 //!   line cut short. Earlier entries are never rewritten.
+//! - Many entries at once ([`AuditLog::append_all`], [`AuditLog::note_all`],
+//!   for example a reminder about thousands of keys) are complete lines
+//!   written together in that single `write`, with one flush: the same
+//!   promises, at the cost of one entry.
 //! - A cut-short last line never hides anything: reading skips it (and says
 //!   how many lines it skipped), and the next append starts on a fresh line.
 //! - Never a secret: an entry holds names, ids, an action and a short detail
@@ -245,6 +249,12 @@ impl AuditLog {
 
     /// Appends `entry` as one line, durably.
     pub fn append(&self, entry: &AuditEntry) -> Result<(), CatalogError> {
+        self.append_all(std::slice::from_ref(entry))
+    }
+
+    /// Appends `entries`, one line each, in one write and one flush (see the
+    /// module's promises). Nothing is written for an empty slice.
+    pub fn append_all(&self, entries: &[AuditEntry]) -> Result<(), CatalogError> {
         let io = |action: &'static str| {
             let path = self.path.clone();
             move |source| CatalogError::Io {
@@ -253,8 +263,15 @@ impl AuditLog {
                 source,
             }
         };
-        let mut line = serde_json::to_vec(entry).map_err(|e| io("prepare")(io::Error::other(e)))?;
-        line.push(b'\n');
+        if entries.is_empty() {
+            return Ok(());
+        }
+        let mut line = Vec::with_capacity(entries.len() * 160);
+        for entry in entries {
+            serde_json::to_writer(&mut line, entry)
+                .map_err(|e| io("prepare")(io::Error::other(e)))?;
+            line.push(b'\n');
+        }
         if let Some(dir) = self.path.parent() {
             private_dir(dir)?;
         }
@@ -288,7 +305,18 @@ impl AuditLog {
         if let Some(detail) = detail {
             entry = entry.with_detail(detail);
         }
-        match self.append(&entry) {
+        self.noted(self.append(&entry))
+    }
+
+    /// Appends `entries` in one write (see [`AuditLog::append_all`]) and, like
+    /// [`AuditLog::note`], never fails. Returns whether they were written.
+    pub fn note_all(&self, entries: &[AuditEntry]) -> bool {
+        self.noted(self.append_all(entries))
+    }
+
+    /// Says (once per process) that an append failed; true when it did not.
+    fn noted(&self, result: Result<(), CatalogError>) -> bool {
+        match result {
             Ok(()) => true,
             Err(error) => {
                 if !self.warned.swap(true, Ordering::Relaxed) {
@@ -489,6 +517,29 @@ mod tests {
             "still no panic"
         );
         assert!(log.append(&log.entry(AuditAction::Added)).is_err());
+    }
+
+    #[test]
+    fn many_entries_are_appended_as_lines_in_one_write() {
+        let (_dir, log) = log();
+        log.note(AuditAction::Added, Some(("a", "a")), None);
+        // A crash cut the last line short: the batch starts on a fresh line.
+        let mut file = OpenOptions::new().append(true).open(log.path()).unwrap();
+        file.write_all(br#"{"at":"2026"#).unwrap();
+        drop(file);
+        let batch: Vec<AuditEntry> = (0..1000)
+            .map(|i| {
+                log.entry(AuditAction::ReminderSent)
+                    .for_key(&format!("id{i}"), &format!("k{i}"))
+                    .with_detail("1000 keys need rotating")
+            })
+            .collect();
+        assert!(log.note_all(&batch));
+        assert!(log.note_all(&[]), "an empty batch is no change");
+        let read = log.read().unwrap();
+        assert_eq!(read.skipped, 1, "only the cut line");
+        assert_eq!(read.entries.len(), 1001, "one line per entry");
+        assert_eq!(&read.entries[1..], &batch[..], "in order, as given");
     }
 
     #[test]
