@@ -12,6 +12,9 @@
 //!   the person allowed them; never a secret.
 //! - Text for Slack and Teams is escaped (`&`, `<`, `>`), so a key's notes
 //!   or application cannot mention `@channel` or inject links.
+//! - A digest names at most [`DIGEST_MAX_KEYS`] keys (the most urgent) and
+//!   says how many more there are, so a message stays readable (and within
+//!   the services' size limits) however many keys need attention.
 
 use std::net::IpAddr;
 
@@ -115,6 +118,9 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
     }
 }
 
+/// Most keys a digest names; the rest are counted in [`Digest::more`].
+pub const DIGEST_MAX_KEYS: usize = 50;
+
 /// What to tell the team: a title, lines of text, and the keys concerned.
 ///
 /// Lines should name keys and dates only; credential IDs are added from
@@ -125,23 +131,37 @@ pub struct Digest {
     pub title: String,
     /// The details, one per line.
     pub lines: Vec<String>,
-    /// The keys the message is about (report rows: names, dates, status).
+    /// The keys the message names (report rows: names, dates, status), at
+    /// most [`DIGEST_MAX_KEYS`].
     pub keys: Vec<ReportRow>,
+    /// How many more keys it is about without naming them.
+    pub more: usize,
 }
 
 impl Digest {
-    /// A digest about `keys`, with a line per key saying where it stands.
-    /// Dates in the lines are local dates in `tz` (the sender's time zone).
+    /// A digest about `keys` (most urgent first), with a line per key saying
+    /// where it stands: the first [`DIGEST_MAX_KEYS`] by name, then one line
+    /// saying how many more there are. Dates in the lines are local dates
+    /// in `tz` (the sender's time zone).
     pub fn for_keys<Tz: chrono::TimeZone>(
         title: impl Into<String>,
-        keys: Vec<ReportRow>,
+        mut keys: Vec<ReportRow>,
         tz: &Tz,
     ) -> Self {
-        let lines = keys.iter().map(|row| key_line(row, tz)).collect();
+        let more = keys.len().saturating_sub(DIGEST_MAX_KEYS);
+        keys.truncate(DIGEST_MAX_KEYS);
+        let mut lines: Vec<String> = keys.iter().map(|row| key_line(row, tz)).collect();
+        if more > 0 {
+            let keys = if more == 1 { "key" } else { "keys" };
+            lines.push(format!(
+                "…and {more} more {keys}. Open Keyward, or run `keyward due`, to see them all."
+            ));
+        }
         Self {
             title: title.into(),
             lines,
             keys,
+            more,
         }
     }
 
@@ -151,6 +171,7 @@ impl Digest {
             title: "Keyward test message".into(),
             lines: vec!["This team channel will receive Keyward's key rotation reminders.".into()],
             keys: Vec::new(),
+            more: 0,
         }
     }
 }
@@ -266,6 +287,7 @@ pub fn payload(
                 "machine": sender.machine,
                 "user": sender.user,
                 "keys": keys,
+                "more_keys": digest.more,
             })
         }
     }
@@ -451,6 +473,72 @@ mod tests {
         assert_eq!(key["name"], "payments-api-01_01_2026-09_00");
         assert_eq!(key["days_overdue"], 12);
         assert_eq!(key["rotate_by"], "2026-04-01T09:00:00Z");
+    }
+
+    #[test]
+    fn a_digest_names_at_most_fifty_keys_and_says_how_many_more() {
+        let policy = RotationPolicy::default();
+        let created = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
+        let record = |i: usize| KeyRecord {
+            id: format!("id{i}"),
+            name: KeyName::parse(&format!("key-{i:04}")).unwrap(),
+            service: ServiceName::parse("svc").unwrap(),
+            application: None,
+            credential_id: format!("kwid_{i}"),
+            created_at: created + chrono::Duration::minutes(i as i64),
+            origin: Origin::Generated,
+            notes: Label::notes("").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+            reminder: Default::default(),
+            replaced_by: None,
+            delete_after: None,
+        };
+        let now = created + chrono::Duration::days(200);
+        let records: Vec<KeyRecord> = (0..1234).map(record).collect();
+        let rows = |records: &[KeyRecord]| {
+            crate::report::rows(
+                records,
+                &policy,
+                crate::settings::PeriodSource::Person,
+                now,
+                &Utc,
+            )
+        };
+        let digest = Digest::for_keys("1234 keys", rows(&records), &Utc);
+        assert_eq!(digest.keys.len(), DIGEST_MAX_KEYS);
+        assert_eq!(digest.more, 1234 - DIGEST_MAX_KEYS);
+        assert_eq!(
+            digest.lines.len(),
+            DIGEST_MAX_KEYS + 1,
+            "50 keys, then a count"
+        );
+        assert_eq!(digest.keys[0].key.name, "key-0000", "the most urgent first");
+        assert!(
+            digest.lines[DIGEST_MAX_KEYS].starts_with("…and 1184 more keys."),
+            "{}",
+            digest.lines[DIGEST_MAX_KEYS]
+        );
+        for format in [
+            WebhookFormat::Slack,
+            WebhookFormat::Teams,
+            WebhookFormat::Json,
+        ] {
+            let body = payload(format, true, &digest, &sender()).to_string();
+            assert!(body.contains("key-0049"), "{format:?} names the 50th key");
+            assert!(!body.contains("key-0050"), "{format:?} names no 51st key");
+            assert!(body.contains("1184 more"), "{format:?} says how many more");
+        }
+        let json = payload(WebhookFormat::Json, false, &digest, &sender());
+        assert_eq!(json["keys"].as_array().unwrap().len(), DIGEST_MAX_KEYS);
+        assert_eq!(json["more_keys"], 1184);
+
+        let few = Digest::for_keys("2 keys", rows(&records[..2]), &Utc);
+        assert_eq!(
+            (few.keys.len(), few.more, few.lines.len()),
+            (2, 0, 2),
+            "no count line"
+        );
     }
 
     #[test]
