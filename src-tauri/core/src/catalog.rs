@@ -11,10 +11,17 @@
 //!   the lock, so none is lost.
 //! - Files and folders are private to the user (0600 / 0700 on Unix), made
 //!   and written through [`crate::private_files`].
+//! - Linear in the number of keys, and read once per process while the file
+//!   does not change: the records last read or written are kept with the
+//!   file's identity (device, inode, size, change times), and a later read
+//!   or change parses the file again only when that identity differs. Every
+//!   write replaces the file by a rename, so a change by another process is
+//!   always seen.
 
 use std::fs::{self, File};
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -83,10 +90,17 @@ impl CatalogError {
     }
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Deserialize)]
 struct CatalogFile {
     format: u32,
     keys: Vec<KeyRecord>,
+}
+
+/// What is written: the records are borrowed, not copied.
+#[derive(Serialize)]
+struct CatalogFileRef<'a> {
+    format: u32,
+    keys: &'a [KeyRecord],
 }
 
 #[derive(Deserialize)]
@@ -94,10 +108,52 @@ struct FormatOnly {
     format: u32,
 }
 
-/// The catalog in one data folder.
+/// The catalog in one data folder. Clones share what was last read.
 #[derive(Debug, Clone)]
 pub struct Catalog {
     dir: PathBuf,
+    memo: Arc<Mutex<Option<Memo>>>,
+}
+
+/// The records of the file whose identity is `stamp`.
+#[derive(Debug)]
+struct Memo {
+    stamp: Stamp,
+    keys: Vec<KeyRecord>,
+}
+
+/// A file's identity: equal stamps mean the same, unchanged file. Writes
+/// replace the file by a rename (a new inode, new times), and an edit in
+/// place changes its modification time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Stamp {
+    dev: u64,
+    ino: u64,
+    len: u64,
+    modified: (i64, i64),
+    changed: (i64, i64),
+}
+
+impl Stamp {
+    /// `None` where the platform gives no inode (then every read parses).
+    fn of(metadata: &fs::Metadata) -> Option<Self> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(Self {
+                dev: metadata.dev(),
+                ino: metadata.ino(),
+                len: metadata.len(),
+                modified: (metadata.mtime(), metadata.mtime_nsec()),
+                changed: (metadata.ctime(), metadata.ctime_nsec()),
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = metadata;
+            None
+        }
+    }
 }
 
 /// Holds the catalog's exclusive lock until dropped.
@@ -117,7 +173,10 @@ impl Catalog {
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, CatalogError> {
         let dir = dir.into();
         match private_dir(&dir) {
-            Ok(()) | Err(CatalogError::Unsafe { .. }) => Ok(Self { dir }),
+            Ok(()) | Err(CatalogError::Unsafe { .. }) => Ok(Self {
+                dir,
+                memo: Arc::default(),
+            }),
             Err(other) => Err(other),
         }
     }
@@ -134,14 +193,16 @@ impl Catalog {
 
     /// Every record, as last written. A missing file is an empty catalog.
     pub fn load(&self) -> Result<Vec<KeyRecord>, CatalogError> {
-        private_dir(&self.dir)?;
-        let path = self.path();
-        let bytes = match fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(CatalogError::io("read", &path)(e)),
-        };
-        parse(&path, &bytes)
+        self.read(<[KeyRecord]>::to_vec)
+    }
+
+    /// Calls `look` with every record, as last written, without copying
+    /// them. A missing file is an empty catalog.
+    pub fn read<T>(&self, look: impl FnOnce(&[KeyRecord]) -> T) -> Result<T, CatalogError> {
+        let (keys, stamp) = self.current()?;
+        let out = look(&keys);
+        self.remember(stamp, keys);
+        Ok(out)
     }
 
     /// Applies `change` to the records under the exclusive lock and saves the
@@ -154,10 +215,53 @@ impl Catalog {
         E: From<CatalogError>,
     {
         let _lock = self.lock()?;
-        let mut keys = self.load()?;
+        let (mut keys, _) = self.current()?;
+        // If `change` fails, nothing is remembered: it may have altered `keys`.
         let out = change(&mut keys)?;
         self.save(&keys)?;
+        // Under the lock nobody else can have replaced the file since.
+        let stamp = fs::metadata(self.path()).ok().and_then(|m| Stamp::of(&m));
+        self.remember(stamp, keys);
         Ok(out)
+    }
+
+    /// The records in the file now, and the file's stamp: the remembered
+    /// records (taken, not copied) if the file is still the one they came
+    /// from, else read and parsed. The memo's lock is held only briefly, so
+    /// `read` and `update` callbacks may use the catalog too.
+    fn current(&self) -> Result<(Vec<KeyRecord>, Option<Stamp>), CatalogError> {
+        private_dir(&self.dir)?;
+        let path = self.path();
+        let held = self.memo().take();
+        let mut file = match File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), None)),
+            Err(e) => return Err(CatalogError::io("read", &path)(e)),
+        };
+        let metadata = file.metadata().map_err(CatalogError::io("read", &path))?;
+        let stamp = Stamp::of(&metadata);
+        if let (Some(stamp), Some(held)) = (&stamp, held)
+            && held.stamp == *stamp
+        {
+            return Ok((held.keys, Some(held.stamp)));
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+        file.read_to_end(&mut bytes)
+            .map_err(CatalogError::io("read", &path))?;
+        Ok((parse(&path, &bytes)?, stamp))
+    }
+
+    /// Remembers `keys` as the content of the file stamped `stamp`.
+    fn remember(&self, stamp: Option<Stamp>, keys: Vec<KeyRecord>) {
+        if let Some(stamp) = stamp {
+            *self.memo() = Some(Memo { stamp, keys });
+        }
+    }
+
+    fn memo(&self) -> std::sync::MutexGuard<'_, Option<Memo>> {
+        // Whatever a panic left here is checked against the file's stamp
+        // before use, so a poisoned lock is still safe to use.
+        self.memo.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock(&self) -> Result<LockGuard, CatalogError> {
@@ -176,11 +280,13 @@ impl Catalog {
 
     fn save(&self, keys: &[KeyRecord]) -> Result<(), CatalogError> {
         let path = self.path();
-        let body = CatalogFile {
+        let body = CatalogFileRef {
             format: FORMAT,
-            keys: keys.to_vec(),
+            keys,
         };
-        let mut bytes = serde_json::to_vec_pretty(&body).map_err(|e| CatalogError::Io {
+        // Compact: a third smaller and quicker to write and read than
+        // indented JSON, which matters with tens of thousands of keys.
+        let mut bytes = serde_json::to_vec(&body).map_err(|e| CatalogError::Io {
             action: "prepare",
             path: path.clone(),
             source: io::Error::other(e),
@@ -195,14 +301,23 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> {
         path: path.to_owned(),
         detail,
     };
-    let format: FormatOnly =
-        serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
-    if format.format > FORMAT {
-        return Err(CatalogError::TooNew {
-            path: path.to_owned(),
-        });
+    let too_new = || CatalogError::TooNew {
+        path: path.to_owned(),
+    };
+    // One pass in the usual case; the format alone is read only to tell a
+    // newer Keyward's file from a damaged one.
+    let file: CatalogFile = match serde_json::from_slice(bytes) {
+        Ok(file) => file,
+        Err(e) => {
+            return Err(match serde_json::from_slice::<FormatOnly>(bytes) {
+                Ok(format) if format.format > FORMAT => too_new(),
+                _ => unreadable(e.to_string()),
+            });
+        }
+    };
+    if file.format > FORMAT {
+        return Err(too_new());
     }
-    let file: CatalogFile = serde_json::from_slice(bytes).map_err(|e| unreadable(e.to_string()))?;
     let mut ids = std::collections::HashSet::new();
     if let Some(dup) = file.keys.iter().find(|k| !ids.insert(k.id.as_str())) {
         return Err(unreadable(format!("the key id {} appears twice", dup.id)));
@@ -319,9 +434,9 @@ mod tests {
     fn duplicate_ids_make_the_catalog_unreadable() {
         let dir = tempfile::tempdir().unwrap();
         let catalog = Catalog::open(dir.path()).unwrap();
-        let body = CatalogFile {
+        let body = CatalogFileRef {
             format: 1,
-            keys: vec![record("x", "a"), record("x", "b")],
+            keys: &[record("x", "a"), record("x", "b")],
         };
         fs::write(catalog.path(), serde_json::to_vec(&body).unwrap()).unwrap();
         assert!(matches!(
@@ -378,6 +493,49 @@ mod tests {
         });
         assert!(result.is_err());
         assert_eq!(fs::read(catalog.path()).unwrap(), before);
+    }
+
+    #[test]
+    fn a_reader_that_remembers_the_file_still_sees_every_change_by_others() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = Catalog::open(dir.path()).unwrap();
+        // Another process: a catalog that shares nothing with `mine`.
+        let other = Catalog::open(dir.path()).unwrap();
+        add(&mine, "a");
+        assert_eq!(mine.load().unwrap().len(), 1);
+        add(&other, "b");
+        assert_eq!(mine.load().unwrap().len(), 2, "a change by rename is seen");
+        add(&mine, "c");
+        assert_eq!(other.read(|keys| keys.len()).unwrap(), 3);
+        // An edit in place (same file, new content) is seen too.
+        let mut edited = fs::read_to_string(mine.path()).unwrap();
+        edited = edited.replace("\"c\"", "\"d\"");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        fs::write(mine.path(), edited).unwrap();
+        let ids: Vec<String> = mine.load().unwrap().into_iter().map(|k| k.id).collect();
+        assert_eq!(ids, ["a", "b", "d"]);
+        fs::remove_file(mine.path()).unwrap();
+        assert!(
+            mine.load().unwrap().is_empty(),
+            "a removed file is an empty catalog"
+        );
+    }
+
+    #[test]
+    fn a_failed_change_is_not_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        let result: Result<(), CatalogError> = catalog.update(|keys| {
+            keys.clear();
+            Err(CatalogError::TooNew { path: "x".into() })
+        });
+        assert!(result.is_err());
+        assert_eq!(
+            catalog.load().unwrap().len(),
+            1,
+            "the file's keys, not the failed change's"
+        );
     }
 
     #[test]

@@ -184,13 +184,12 @@ impl<S: SecretStore> Vault<S> {
     /// Never touches the keychain.
     pub fn list<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> Result<Vec<KeyView>> {
         let policy = self.policy();
-        Ok(self
-            .catalog
-            .load()?
-            .iter()
-            .filter(|k| k.state == KeyState::Active)
-            .map(|k| k.view(&policy, now, tz))
-            .collect())
+        Ok(self.catalog.read(|keys| {
+            keys.iter()
+                .filter(|k| k.state == KeyState::Active)
+                .map(|k| k.view(&policy, now, tz))
+                .collect()
+        })?)
     }
 
     /// The complete key `key` names. A name of one key that is the id of
@@ -198,18 +197,21 @@ impl<S: SecretStore> Vault<S> {
     pub fn find<'q>(&self, key: impl Into<KeyRef<'q>>) -> Result<KeyRecord> {
         let key = key.into();
         let query = key.text();
-        let mut by_id = None;
-        let mut by_name = None;
-        for record in self.catalog.load()? {
-            if record.state != KeyState::Active {
-                continue;
+        let (by_id, by_name) = self.catalog.read(|keys| {
+            let mut by_id = None;
+            let mut by_name = None;
+            for record in keys {
+                if record.state != KeyState::Active {
+                    continue;
+                }
+                if record.id == query {
+                    by_id = Some(record.clone());
+                } else if matches!(key, KeyRef::NameOrId(_)) && record.name.as_str() == query {
+                    by_name = Some(record.clone());
+                }
             }
-            if record.id == query {
-                by_id = Some(record);
-            } else if matches!(key, KeyRef::NameOrId(_)) && record.name.as_str() == query {
-                by_name = Some(record);
-            }
-        }
+            (by_id, by_name)
+        })?;
         match (by_id, by_name) {
             (Some(by_id), Some(by_name)) => Err(Error::Invalid(format!(
                 "\"{query}\" could mean two keys, so Keyward did nothing: it is the id of the key \"{}\" and the name of the key with id {}. Say which one you mean with the name \"{}\" or the id {} (both work).",
@@ -222,11 +224,10 @@ impl<S: SecretStore> Vault<S> {
 
     /// Whether no key (in any state) is called `name` or has it as its id.
     pub fn name_available(&self, name: &KeyName) -> Result<bool> {
-        Ok(!self
-            .catalog
-            .load()?
-            .iter()
-            .any(|k| &k.name == name || k.id == name.as_str()))
+        Ok(!self.catalog.read(|keys| {
+            keys.iter()
+                .any(|k| &k.name == name || k.id == name.as_str())
+        })?)
     }
 
     /// Generates a credential and stores it as a new key. The secret is
@@ -413,23 +414,22 @@ impl<S: SecretStore> Vault<S> {
     /// Touches the keychain only for such keys.
     pub fn recover(&self) -> Result<Recovery> {
         let mut report = Recovery::default();
-        let unfinished: Vec<String> = self
-            .catalog
-            .load()?
-            .into_iter()
-            .filter(|k| k.state != KeyState::Active)
-            .map(|k| k.id)
-            .collect();
+        let unfinished: Vec<String> = self.catalog.read(|keys| {
+            keys.iter()
+                .filter(|k| k.state != KeyState::Active)
+                .map(|k| k.id.clone())
+                .collect()
+        })?;
         for id in unfinished {
             let Some(_claim) = self.claim(&id)? else {
                 continue; // another process is working on it right now
             };
             // Re-read under the claim: the owner may have finished meanwhile.
-            let Some(record) = self
-                .catalog
-                .load()?
-                .into_iter()
-                .find(|k| k.id == id && k.state != KeyState::Active)
+            let Some(record) = self.catalog.read(|keys| {
+                keys.iter()
+                    .find(|k| k.id == id && k.state != KeyState::Active)
+                    .cloned()
+            })?
             else {
                 continue;
             };
@@ -451,8 +451,9 @@ impl<S: SecretStore> Vault<S> {
     /// Keychain items under Keyward's service that no record accounts for
     /// (settings kept in the keychain, `setting:…`, are not orphans).
     pub fn orphans(&self) -> Result<Vec<String>> {
-        let known: std::collections::HashSet<String> =
-            self.catalog.load()?.into_iter().map(|k| k.id).collect();
+        let known: std::collections::HashSet<String> = self
+            .catalog
+            .read(|keys| keys.iter().map(|k| k.id.clone()).collect())?;
         Ok(self
             .store
             .accounts()?
