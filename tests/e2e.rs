@@ -79,10 +79,12 @@ fn artifacts() -> PathBuf {
     dir
 }
 
-/// tauri-driver (and so the app and its web view) in time zone `tz`, if given.
-fn start_driver_in(app: &App, tz: Option<&str>) -> Driver {
+/// tauri-driver (and so the app and its web view) in time zone `tz`, if
+/// given, with more environment `env` (for example another bus).
+fn start_driver_in(app: &App, tz: Option<&str>, env: &[(&str, &str)]) -> Driver {
     let dir = |d: &str| app.root.path().join(d);
     let mut command = Command::new("tauri-driver");
+    command.envs(env.iter().copied());
     if let Some(tz) = tz {
         command.env("TZ", tz);
     }
@@ -266,8 +268,23 @@ fn in_window_with(app: &App, args: &[&str], steps: impl AsyncFnOnce(&Client)) {
 
 /// As [`in_window_with`], the app running in time zone `tz` if given.
 fn in_window_in_zone(app: &App, args: &[&str], tz: Option<&str>, steps: impl AsyncFnOnce(&Client)) {
+    in_window_full(app, args, tz, &[], steps);
+}
+
+/// As [`in_window`], with more environment for the app (for example another bus).
+fn in_window_env(app: &App, env: &[(&str, &str)], steps: impl AsyncFnOnce(&Client)) {
+    in_window_full(app, &[], None, env, steps);
+}
+
+fn in_window_full(
+    app: &App,
+    args: &[&str],
+    tz: Option<&str>,
+    env: &[(&str, &str)],
+    steps: impl AsyncFnOnce(&Client),
+) {
     let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
-    let _driver = start_driver_in(app, tz);
+    let _driver = start_driver_in(app, tz, env);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let client = connect(args).await;
@@ -917,4 +934,122 @@ fn the_window_shows_a_st_johns_key_made_28_february_22_00_as_due_28_may_in_local
         assert!(!body.contains("29 May 2023"), "no UTC date: {body}");
         screenshot(client, "20-details-st-johns").await;
     });
+}
+
+/// The keychain banner's first line, if the banner is shown.
+async fn keychain_banner(client: &Client) -> Option<String> {
+    let found = client
+        .execute(
+            "const b = document.getElementById('keychain-banner-title'); return b ? b.textContent : null;",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found.as_str().map(str::to_owned)
+}
+
+/// Shows key `name`'s secret on its details screen and returns it (the
+/// screen's error instead, as `Err`, when the keychain refused).
+async fn show_secret(client: &Client) -> Result<String, String> {
+    click_button(client, "Show secret").await;
+    let started = Instant::now();
+    loop {
+        let state = client
+            .execute(
+                "const s = document.getElementById('secret-value'); \
+                 if (s) return {secret: s.textContent}; \
+                 const e = document.querySelector('.error-box .message'); \
+                 return e ? {error: e.parentElement.textContent} : null;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if let Some(secret) = state["secret"].as_str() {
+            return Ok(secret.to_owned());
+        }
+        if let Some(error) = state["error"].as_str() {
+            return Err(error.trim().to_owned());
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "neither the secret nor an error appeared"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[test]
+fn the_open_window_reconnects_to_a_keychain_that_started_late_or_restarted() {
+    use crate::private_bus::{Keyring, PrivateBus};
+    let app = App::new();
+    // The window gets a bus of its own, where the keychain service comes and goes.
+    let bus = PrivateBus::start();
+    bus.start_keyring(Keyring::LoginUnlocked);
+    let key = json(&text(
+        &app.cmd(&["generate", "--service", "late-keychain", "--json"])
+            .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+            .output()
+            .unwrap()
+            .stdout,
+    ));
+    let (name, secret) = (
+        key["name"].as_str().unwrap().to_owned(),
+        key["secret"].as_str().unwrap().to_owned(),
+    );
+    bus.stop_keyring();
+    in_window_env(
+        &app,
+        &[("DBUS_SESSION_BUS_ADDRESS", bus.address())],
+        async |client| {
+            // Opened before the keychain service: the banner says so.
+            let started = Instant::now();
+            let banner = loop {
+                if let Some(banner) = keychain_banner(client).await {
+                    break banner;
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "no keychain banner"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            assert!(banner.contains("cannot find a keychain"), "{banner}");
+
+            // The service starts (as when the desktop session finishes starting).
+            bus.start_keyring(Keyring::LoginUnlocked);
+            click_button(client, "Check again").await;
+            let started = Instant::now();
+            while let Some(banner) = keychain_banner(client).await {
+                assert!(
+                    started.elapsed() < Duration::from_secs(20),
+                    "\"Check again\" still fails once the keychain runs (the command line works): {banner}"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            screenshot(client, "keychain-reconnected").await;
+            wait_for(
+                client,
+                Locator::XPath(&format!(
+                    "//button[contains(concat(' ',@class,' '),' row ')][@title='{name}']"
+                )),
+            )
+            .await
+            .click()
+            .await
+            .unwrap();
+            heading(client, &name).await;
+            assert_eq!(show_secret(client).await.as_deref(), Ok(secret.as_str()));
+            click_button(client, "Hide secret").await;
+
+            // The service restarts while the window stays open.
+            bus.stop_keyring();
+            bus.start_keyring(Keyring::LoginUnlocked);
+            assert_eq!(
+                show_secret(client).await.as_deref(),
+                Ok(secret.as_str()),
+                "Show works after the keychain service restarted, with no restart of Keyward"
+            );
+            client.clone().close().await.unwrap();
+        },
+    );
 }

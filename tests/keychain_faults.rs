@@ -3,6 +3,7 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use crate::private_bus::{Keyring, PrivateBus};
 use crate::util::*;
 
 #[test]
@@ -88,6 +89,33 @@ fn no_keychain_service_gives_a_plain_error_and_changes_nothing() {
         "no record was left behind"
     );
     assert!(app.list().is_empty());
+}
+
+#[test]
+fn a_keychain_with_no_default_keyring_says_so_in_its_own_words_not_locked() {
+    let app = App::new();
+    let bus = PrivateBus::start();
+    bus.start_keyring(Keyring::NoDefault);
+    let out = app
+        .cmd(&["generate", "--service", "nodefault"])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("no default keyring") && err.contains("set it as the default"),
+        "says what is wrong and how to fix it: {err}"
+    );
+    assert!(
+        !err.contains("keychain is locked"),
+        "a missing default keyring is not a locked keychain: {err}"
+    );
+    assert!(text(&out.stdout).is_empty(), "no secret was shown");
+    assert!(
+        app.catalog_records().is_empty(),
+        "no record was left behind"
+    );
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! Run them through `tests/session.sh` (the README's test command does);
 //! outside a session every test here fails on purpose rather than skip.
 
+mod private_bus;
 mod util;
 
 mod bindings;

@@ -9,10 +9,20 @@
 //! - Deleting an item that is already gone succeeds (deletes are idempotent).
 //! - Errors are mapped to [`KeychainError`], whose `Display` says in plain
 //!   words what happened and what to do.
+//! - A keychain that could not be reached is tried again on the next call:
+//!   the platform store (on Linux a connection to the Secret Service) is
+//!   built on first use and built anew after a failure to reach it, a time-out
+//!   or an unexpected error, so a window opened before the keychain service
+//!   started, or kept open while it restarted, recovers without a restart.
+//!   (keyring's `v1` API keeps the first connection, or its failure, for
+//!   the life of the process; Keyward uses keyring-core and the platform
+//!   stores directly instead, as keyring advises applications to do.)
 
 use std::collections::HashMap;
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
+
+use keyring_core::api::CredentialStore;
 
 use crate::secret::Secret;
 
@@ -53,6 +63,22 @@ pub enum KeychainError {
         "The keychain refused Keyward access to this key. Allow Keyward in your keychain settings and try again."
     )]
     Denied,
+    /// The keychain has no default keyring (collection) to save new items in.
+    #[error(
+        "Your keychain has no default keyring, so there is nowhere to save a new key (this is not a locked keychain). Open your computer's password tool (\"Passwords and Keys\" on GNOME, KWalletManager on KDE, Keychain Access on a Mac), create a keyring if there is none, and set it as the default; then try again."
+    )]
+    NoDefaultKeyring,
+    /// The person cancelled the keychain's request (a password or "allow" prompt).
+    #[error(
+        "The keychain's request was cancelled, so nothing was done. Try again, and when your computer asks, enter your password or choose Allow."
+    )]
+    Cancelled,
+    /// The keychain needed to ask the person (to unlock it or to allow
+    /// Keyward) but was not allowed to show a prompt now.
+    #[error(
+        "Your keychain needs you to unlock it or to allow Keyward, but it could not ask you now (for example while the screen is locked or over a remote login). Unlock your computer, open Keyward on its screen, and try again."
+    )]
+    CannotAsk,
     /// The keychain has no item for this key.
     #[error(
         "The keychain has no secret for this key. It may have been removed by another program."
@@ -76,6 +102,9 @@ impl KeychainError {
             Self::Unavailable { .. } => "keychain_unavailable",
             Self::TimedOut { .. } => "keychain_timeout",
             Self::Denied => "keychain_denied",
+            Self::NoDefaultKeyring => "keychain_no_default",
+            Self::Cancelled => "keychain_cancelled",
+            Self::CannotAsk => "keychain_cannot_ask",
             Self::NotFound => "not_found",
             Self::Other { .. } => "keychain_error",
         }
@@ -94,11 +123,35 @@ pub trait SecretStore: Send + Sync {
     fn accounts(&self) -> Result<Vec<String>, KeychainError>;
 }
 
-/// The platform keychain through the `keyring` crate, time-bounded.
-#[derive(Debug, Clone)]
+impl KeychainError {
+    /// Whether the next call should build the platform store anew: the
+    /// keychain could not be reached, did not answer, or failed in a way
+    /// that a new connection may cure (a restarted keychain service no
+    /// longer knows the old connection's session).
+    fn needs_new_store(&self) -> bool {
+        matches!(
+            self,
+            Self::Unavailable { .. } | Self::TimedOut { .. } | Self::Other { .. }
+        )
+    }
+}
+
+/// The platform keychain through keyring-core's platform stores, time-bounded.
+/// Clones share one store (one connection).
+#[derive(Clone)]
 pub struct OsKeychain {
     service: String,
     timeout: Duration,
+    store: Arc<Mutex<Option<Arc<CredentialStore>>>>,
+}
+
+impl std::fmt::Debug for OsKeychain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OsKeychain")
+            .field("service", &self.service)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
 }
 
 impl OsKeychain {
@@ -107,6 +160,7 @@ impl OsKeychain {
         Self {
             service: SERVICE.to_owned(),
             timeout,
+            store: Arc::default(),
         }
     }
 
@@ -119,29 +173,47 @@ impl OsKeychain {
             .map_or(DEFAULT_TIMEOUT, Duration::from_secs)
     }
 
-    /// Runs `call` on its own thread; gives up after the time limit.
+    /// Runs `call` with the platform store on its own thread; gives up after
+    /// the time limit. The store is built first if there is none, and
+    /// dropped after a failure that a new one may cure (see the module doc).
     ///
     /// A call that times out is left to finish or fail on its thread: a
-    /// blocked D-Bus call cannot be cancelled, but nobody waits for it.
+    /// blocked D-Bus call cannot be cancelled, but nobody waits for it, and
+    /// later calls use a new store rather than queue behind it.
+    ///
+    /// When a store kept from earlier calls fails that way, the call is made
+    /// once more with a new store at once (every call here can be repeated
+    /// safely), so a keychain service restarted since the last call costs
+    /// the person nothing.
     fn bounded<T: Send + 'static>(
         &self,
-        call: impl FnOnce(String) -> Result<T, KeychainError> + Send + 'static,
+        call: impl Fn(&str, &Arc<CredentialStore>) -> Result<T, KeychainError> + Send + 'static,
     ) -> Result<T, KeychainError> {
         let (tx, rx) = mpsc::sync_channel(1);
         let service = self.service.clone();
+        let shared = self.store.clone();
         std::thread::Builder::new()
             .name("keychain".into())
             .spawn(move || {
-                let _ = tx.send(call(service));
+                let _ = tx.send(call_with_store(
+                    &shared,
+                    platform::new_store,
+                    &service,
+                    call,
+                ));
             })
             .map_err(|e| KeychainError::Other {
                 detail: format!("could not start a worker: {e}"),
             })?;
         match rx.recv_timeout(self.timeout) {
             Ok(result) => result,
-            Err(mpsc::RecvTimeoutError::Timeout) => Err(KeychainError::TimedOut {
-                seconds: self.timeout.as_secs(),
-            }),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                // Whatever store the stuck call uses, the next call gets a new one.
+                lock(&self.store).take();
+                Err(KeychainError::TimedOut {
+                    seconds: self.timeout.as_secs(),
+                })
+            }
             Err(mpsc::RecvTimeoutError::Disconnected) => Err(KeychainError::Other {
                 detail: "the keychain worker stopped unexpectedly".into(),
             }),
@@ -149,16 +221,73 @@ impl OsKeychain {
     }
 }
 
-fn entry(service: &str, account: &str) -> Result<keyring::Entry, KeychainError> {
-    keyring::Entry::new(service, account).map_err(map_error)
+/// Makes `call` with the shared store (see [`OsKeychain::bounded`]): at most
+/// twice, the second time only when a store kept from earlier calls failed.
+fn call_with_store<T>(
+    shared: &Mutex<Option<Arc<CredentialStore>>>,
+    build: impl Fn() -> keyring_core::Result<Arc<CredentialStore>>,
+    service: &str,
+    call: impl Fn(&str, &Arc<CredentialStore>) -> Result<T, KeychainError>,
+) -> Result<T, KeychainError> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let (store, kept) = shared_store(shared, &build)?;
+        match call(service, &store) {
+            Err(e) if e.needs_new_store() => {
+                forget_store(shared, &store);
+                if !kept || attempts >= 2 {
+                    return Err(e);
+                }
+            }
+            other => return other,
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The guarded value is a cache: whatever a panic left is still usable.
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The shared platform store, built now if there is none, and whether it
+/// was kept from earlier calls. Building is not done under the lock: it
+/// may wait for the keychain service.
+fn shared_store(
+    shared: &Mutex<Option<Arc<CredentialStore>>>,
+    build: impl Fn() -> keyring_core::Result<Arc<CredentialStore>>,
+) -> Result<(Arc<CredentialStore>, bool), KeychainError> {
+    if let Some(store) = lock(shared).as_ref() {
+        return Ok((store.clone(), true));
+    }
+    let built = build().map_err(map_error)?;
+    let mut held = lock(shared);
+    let kept = held.is_some();
+    Ok((held.get_or_insert(built).clone(), kept))
+}
+
+/// Drops `failed` as the shared store, unless another call replaced it already.
+fn forget_store(shared: &Mutex<Option<Arc<CredentialStore>>>, failed: &Arc<CredentialStore>) {
+    let mut held = lock(shared);
+    if held.as_ref().is_some_and(|s| Arc::ptr_eq(s, failed)) {
+        *held = None;
+    }
+}
+
+fn entry(
+    store: &Arc<CredentialStore>,
+    service: &str,
+    account: &str,
+) -> Result<keyring_core::Entry, KeychainError> {
+    keyring_core::Entry::new_in_store(store, service, account).map_err(map_error)
 }
 
 impl SecretStore for OsKeychain {
     fn put(&self, account: &str, secret: &Secret) -> Result<(), KeychainError> {
         let account = account.to_owned();
         let secret = secret.clone();
-        self.bounded(move |service| {
-            entry(&service, &account)?
+        self.bounded(move |service, store| {
+            entry(store, service, &account)?
                 .set_password(secret.expose())
                 .map_err(map_error)
         })
@@ -166,8 +295,8 @@ impl SecretStore for OsKeychain {
 
     fn get(&self, account: &str) -> Result<Secret, KeychainError> {
         let account = account.to_owned();
-        self.bounded(move |service| {
-            entry(&service, &account)?
+        self.bounded(move |service, store| {
+            entry(store, service, &account)?
                 .get_password()
                 .map(Secret::new)
                 .map_err(map_error)
@@ -176,22 +305,18 @@ impl SecretStore for OsKeychain {
 
     fn remove(&self, account: &str) -> Result<(), KeychainError> {
         let account = account.to_owned();
-        self.bounded(
-            move |service| match entry(&service, &account)?.delete_credential() {
-                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+        self.bounded(move |service, store| {
+            match entry(store, service, &account)?.delete_credential() {
+                Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
                 Err(e) => Err(map_error(e)),
-            },
-        )
+            }
+        })
     }
 
     fn accounts(&self) -> Result<Vec<String>, KeychainError> {
-        self.bounded(move |service| {
-            // Make sure the platform store is set up before searching it.
-            if let Err(e) = keyring::Entry::store_status() {
-                return Err(map_error_ref(e));
-            }
-            let spec = HashMap::from([("service", service.as_str())]);
-            let found = keyring_core::Entry::search(&spec).map_err(map_error)?;
+        self.bounded(move |service, store| {
+            let spec = HashMap::from([("service", service)]);
+            let found = keyring_core::Entry::search_in_store(store, &spec).map_err(map_error)?;
             let mut accounts: Vec<String> = found
                 .iter()
                 .filter_map(|e| e.get_specifiers())
@@ -205,12 +330,17 @@ impl SecretStore for OsKeychain {
     }
 }
 
-fn map_error(error: keyring::Error) -> KeychainError {
+fn map_error(error: keyring_core::Error) -> KeychainError {
     map_error_ref(&error)
 }
 
-fn map_error_ref(error: &keyring::Error) -> KeychainError {
-    use keyring::Error as E;
+fn map_error_ref(error: &keyring_core::Error) -> KeychainError {
+    use keyring_core::Error as E;
+    if let E::NoStorageAccess(detail) | E::PlatformFailure(detail) = error
+        && let Some(mapped) = platform::map_detail(detail.as_ref())
+    {
+        return mapped;
+    }
     match error {
         E::NoEntry => KeychainError::NotFound,
         E::NoStorageAccess(detail) => {
@@ -248,6 +378,109 @@ fn map_error_ref(error: &keyring::Error) -> KeychainError {
     }
 }
 
+/// The store for this platform, and what its own errors mean.
+#[cfg(all(
+    unix,
+    not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+))]
+mod platform {
+    use super::{Arc, CredentialStore, KeychainError};
+
+    /// A new connection to the Secret Service (fails when it is unreachable).
+    pub fn new_store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(zbus_secret_service_keyring_store::Store::new()?)
+    }
+
+    /// The Secret Service's own error, where the store passes it on.
+    pub fn map_detail(detail: &(dyn std::error::Error + 'static)) -> Option<KeychainError> {
+        use secret_service::Error as E;
+        Some(match detail.downcast_ref::<E>()? {
+            // Only an alias lookup ("default") finds nothing: no default collection.
+            E::NoResult => KeychainError::NoDefaultKeyring,
+            E::Locked | E::Prompt => KeychainError::Locked,
+            E::Unavailable => KeychainError::Unavailable {
+                detail: detail.to_string(),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// macOS: the login keychain through Keychain Services (read, not tested
+/// here: these machines build for Linux only).
+#[cfg(target_os = "macos")]
+mod platform {
+    use super::{Arc, CredentialStore, KeychainError};
+
+    /// The user's (login) keychain.
+    pub fn new_store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(apple_native_keyring_store::keychain::Store::new()?)
+    }
+
+    /// apple-native-keyring-store passes Security framework errors on as
+    /// they are (`NoStorageAccess` for a few codes, `PlatformFailure` for
+    /// the rest, including "user cancelled" and "interaction not allowed");
+    /// their `OSStatus` codes are in Apple's `SecBase.h`.
+    pub fn map_detail(detail: &(dyn std::error::Error + 'static)) -> Option<KeychainError> {
+        let error = detail.downcast_ref::<security_framework::base::Error>()?;
+        Some(macos_code(error.code(), || error.to_string())?)
+    }
+
+    pub(super) fn macos_code(code: i32, detail: impl FnOnce() -> String) -> Option<KeychainError> {
+        Some(match code {
+            -128 => KeychainError::Cancelled,          // errSecUserCanceled
+            -25308 => KeychainError::CannotAsk,        // errSecInteractionNotAllowed
+            -25315 => KeychainError::CannotAsk,        // errSecInteractionRequired
+            -25293 => KeychainError::Denied,           // errSecAuthFailed
+            -25292 => KeychainError::Denied,           // errSecReadOnly
+            -34018 => KeychainError::Denied,           // errSecMissingEntitlement
+            -25294 => KeychainError::NoDefaultKeyring, // errSecNoSuchKeychain
+            -25295 => KeychainError::NoDefaultKeyring, // errSecInvalidKeychain
+            -25307 => KeychainError::NoDefaultKeyring, // errSecNoDefaultKeychain
+            -25291 => KeychainError::Unavailable {
+                detail: detail(), // errSecNotAvailable
+            },
+            -25300 => KeychainError::NotFound, // errSecItemNotFound
+            _ => return None,
+        })
+    }
+}
+
+/// Windows: Credential Manager.
+#[cfg(target_os = "windows")]
+mod platform {
+    use super::{Arc, CredentialStore, KeychainError};
+
+    pub fn new_store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(windows_native_keyring_store::Store::new()?)
+    }
+
+    pub fn map_detail(_: &(dyn std::error::Error + 'static)) -> Option<KeychainError> {
+        None
+    }
+}
+
+/// Elsewhere Keyward has no keychain.
+#[cfg(not(any(
+    target_os = "macos",
+    target_os = "windows",
+    all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    )
+)))]
+mod platform {
+    use super::{Arc, CredentialStore, KeychainError};
+
+    pub fn new_store() -> keyring_core::Result<Arc<CredentialStore>> {
+        Err(keyring_core::Error::NoDefaultStore)
+    }
+
+    pub fn map_detail(_: &(dyn std::error::Error + 'static)) -> Option<KeychainError> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +493,9 @@ mod tests {
             KeychainError::TimedOut { seconds: 5 },
             KeychainError::Denied,
             KeychainError::NotFound,
+            KeychainError::NoDefaultKeyring,
+            KeychainError::Cancelled,
+            KeychainError::CannotAsk,
             KeychainError::Other { detail: "x".into() },
         ];
         for error in all {
@@ -272,22 +508,134 @@ mod tests {
 
     #[test]
     fn a_missing_entry_maps_to_not_found_and_no_store_to_unavailable() {
-        assert_eq!(map_error(keyring::Error::NoEntry), KeychainError::NotFound);
+        assert_eq!(
+            map_error(keyring_core::Error::NoEntry),
+            KeychainError::NotFound
+        );
         assert!(matches!(
-            map_error(keyring::Error::NoDefaultStore),
+            map_error(keyring_core::Error::NoDefaultStore),
             KeychainError::Unavailable { .. }
         ));
     }
 
+    #[cfg(all(
+        unix,
+        not(any(target_os = "macos", target_os = "ios", target_os = "android"))
+    ))]
+    #[test]
+    fn no_default_collection_is_its_own_error_not_a_locked_keychain() {
+        // What zbus-secret-service-keyring-store returns when the Secret
+        // Service has no "default" alias (its decode_error of NoResult).
+        let error = keyring_core::Error::NoStorageAccess(Box::new(secret_service::Error::NoResult));
+        assert_eq!(map_error(error), KeychainError::NoDefaultKeyring);
+        let dismissed =
+            keyring_core::Error::NoStorageAccess(Box::new(secret_service::Error::Prompt));
+        assert_eq!(map_error(dismissed), KeychainError::Locked);
+        let text = KeychainError::NoDefaultKeyring.to_string();
+        assert!(
+            text.contains("no default keyring") && text.contains("Passwords and Keys"),
+            "says what it is and where to fix it: {text}"
+        );
+        assert!(!text.contains("is locked,"), "{text}");
+    }
+
+    #[test]
+    fn errors_a_new_connection_may_cure_drop_the_store() {
+        assert!(KeychainError::Unavailable { detail: "x".into() }.needs_new_store());
+        assert!(KeychainError::TimedOut { seconds: 1 }.needs_new_store());
+        assert!(KeychainError::Other { detail: "x".into() }.needs_new_store());
+        for kept in [
+            KeychainError::Locked,
+            KeychainError::NotFound,
+            KeychainError::Denied,
+            KeychainError::NoDefaultKeyring,
+            KeychainError::Cancelled,
+            KeychainError::CannotAsk,
+        ] {
+            assert!(!kept.needs_new_store(), "{kept:?}");
+        }
+    }
+
+    /// A keychain whose store is keyring-core's mock (no keychain service needed).
+    fn with_mock_store(timeout: Duration) -> OsKeychain {
+        let keychain = OsKeychain::new(timeout);
+        let mock: Arc<CredentialStore> = keyring_core::mock::Store::new().unwrap();
+        *lock(&keychain.store) = Some(mock);
+        keychain
+    }
+
+    fn mock() -> keyring_core::Result<Arc<CredentialStore>> {
+        Ok(keyring_core::mock::Store::new()?)
+    }
+
+    #[test]
+    fn a_kept_store_that_fails_is_replaced_and_the_call_made_again_once() {
+        let shared = Mutex::new(Some(mock().unwrap()));
+        let first = lock(&shared).clone().unwrap();
+        // A restarted keychain service: the old connection's session is gone.
+        let gone = |_: &str, store: &Arc<CredentialStore>| {
+            if Arc::ptr_eq(store, &first) {
+                Err(KeychainError::Other {
+                    detail: "org.freedesktop.Secret.Error.NoSession".into(),
+                })
+            } else {
+                Ok("answer")
+            }
+        };
+        assert_eq!(call_with_store(&shared, mock, SERVICE, gone), Ok("answer"));
+        let now = lock(&shared).clone().unwrap();
+        assert!(!Arc::ptr_eq(&now, &first), "the new store is kept");
+
+        // A store that fails again is dropped, and the error reported.
+        let calls = std::sync::atomic::AtomicUsize::new(0);
+        let broken = |_: &str, _: &Arc<CredentialStore>| -> Result<(), _> {
+            calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            Err(KeychainError::Unavailable { detail: "x".into() })
+        };
+        assert!(call_with_store(&shared, mock, SERVICE, broken).is_err());
+        assert_eq!(calls.into_inner(), 2, "tried once more, not forever");
+        assert!(lock(&shared).is_none(), "the next call connects again");
+
+        // A locked keychain keeps its connection and is not asked twice.
+        let shared = Mutex::new(Some(mock().unwrap()));
+        let locked =
+            |_: &str, _: &Arc<CredentialStore>| -> Result<(), _> { Err(KeychainError::Locked) };
+        assert_eq!(
+            call_with_store(&shared, mock, SERVICE, locked),
+            Err(KeychainError::Locked)
+        );
+        assert!(lock(&shared).is_some());
+    }
+
+    #[test]
+    fn a_store_that_cannot_be_built_is_built_again_on_the_next_call() {
+        let shared = Mutex::new(None);
+        let unreachable = || Err(keyring_core::Error::NoDefaultStore);
+        let ok = |_: &str, _: &Arc<CredentialStore>| Ok(());
+        assert!(matches!(
+            call_with_store(&shared, unreachable, SERVICE, ok),
+            Err(KeychainError::Unavailable { .. })
+        ));
+        assert_eq!(
+            call_with_store(&shared, mock, SERVICE, ok),
+            Ok(()),
+            "no failure is remembered"
+        );
+    }
+
     #[test]
     fn a_call_that_hangs_times_out() {
-        let keychain = OsKeychain::new(Duration::from_millis(100));
+        let keychain = with_mock_store(Duration::from_millis(100));
         let started = std::time::Instant::now();
-        let result: Result<(), _> = keychain.bounded(|_| {
+        let result: Result<(), _> = keychain.bounded(|_, _| {
             std::thread::sleep(Duration::from_secs(5));
             Ok(())
         });
         assert_eq!(result, Err(KeychainError::TimedOut { seconds: 0 }));
         assert!(started.elapsed() < Duration::from_secs(2));
+        assert!(
+            lock(&keychain.store).is_none(),
+            "later calls do not queue behind the stuck one"
+        );
     }
 }

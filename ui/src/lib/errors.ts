@@ -62,6 +62,19 @@ const OWN_WORDING: Record<Exclude<ErrorCode, 'invalid_input' | 'name_taken' | 'u
     message: 'Your keychain reported a problem.',
     action: 'Try again. If it keeps happening, restart your computer.',
   },
+  keychain_no_default: {
+    message: 'Your keychain is not locked, but it has no default keyring, so there is nowhere to save a new key.',
+    action:
+      'Open your computer\'s password tool ("Passwords and Keys" on GNOME, KWalletManager on KDE, Keychain Access on a Mac), create a keyring if there is none, and set it as the default. Then try again.',
+  },
+  keychain_cancelled: {
+    message: 'The keychain\'s request was cancelled, so nothing was done.',
+    action: 'Try again, and when your computer asks, enter your password or choose Allow.',
+  },
+  keychain_cannot_ask: {
+    message: 'Your keychain needs you to unlock it or to allow Keyward, but it could not ask you now.',
+    action: 'Unlock your computer, open Keyward on its screen, and try again.',
+  },
   catalog_unreadable: {
     message: 'Keyward cannot read its list of keys. It has left the list untouched so that nothing is lost.',
     action: 'Close Keyward and open it again. If this keeps happening, contact your IT support.',
