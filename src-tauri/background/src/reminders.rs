@@ -133,6 +133,7 @@ impl ReminderTask {
             let mut settle = Settle::default();
             loop {
                 let hold = settle.hold(Instant::now());
+                let started = Instant::now();
                 let until_next = look(
                     &catalog,
                     &settings,
@@ -148,7 +149,11 @@ impl ReminderTask {
                 }
                 let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
-                    eprintln!("keyward: reminder task sleeps for {} s", sleep.as_secs());
+                    eprintln!(
+                        "keyward: reminder task sleeps for {} s (the look took {} ms)",
+                        sleep.as_secs(),
+                        started.elapsed().as_millis()
+                    );
                 }
                 tokio::select! {
                     () = tokio::time::sleep(sleep) => {}
@@ -326,13 +331,24 @@ fn announce(
         Err(reason) => (AuditAction::ReminderFailed, reason.to_string()),
     };
     if let Some(audit) = audit {
-        for reminder in &plan.announce {
-            audit.note(action, Some((&reminder.id, &reminder.name)), Some(&detail));
-        }
+        // One write and one flush for all of them, however many keys.
+        let entries: Vec<_> = plan
+            .announce
+            .iter()
+            .map(|reminder| {
+                audit
+                    .entry(action)
+                    .for_key(&reminder.id, &reminder.name)
+                    .with_detail(&detail)
+            })
+            .collect();
+        audit.note_all(&entries);
     }
+    let ids: std::collections::HashSet<&str> =
+        plan.announce.iter().map(|a| a.id.as_str()).collect();
     let announced: Vec<_> = records
         .into_iter()
-        .filter(|r| plan.announce.iter().any(|a| a.id == r.id))
+        .filter(|r| ids.contains(r.id.as_str()))
         .collect();
     let digest = Digest::for_keys(
         title,
