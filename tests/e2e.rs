@@ -1053,3 +1053,86 @@ fn the_open_window_reconnects_to_a_keychain_that_started_late_or_restarted() {
         },
     );
 }
+
+/// The page's whole text.
+async fn page_text(client: &Client) -> String {
+    client
+        .find(Locator::Css("body"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_locked_keychain_during_generate_gives_one_message_and_the_same_name_works_once_unlocked() {
+    let app = App::exclusive();
+    // Short enough for a test; the unlock prompt stays open after it, as a
+    // person may answer it later.
+    in_window_env(
+        &app,
+        &[("KEYWARD_KEYCHAIN_TIMEOUT_SECS", "3")],
+        async |client| {
+            click_button(client, "Generate your first key").await;
+            heading(client, "Generate an API key").await;
+            type_into(client, "#gen-service", "Locked Service").await;
+            let started = Instant::now();
+            let name = loop {
+                let value = client
+                    .execute(
+                        "return document.getElementById('gen-name')?.value ?? ''",
+                        vec![],
+                    )
+                    .await
+                    .unwrap();
+                let value = value.as_str().unwrap_or_default().to_owned();
+                if value.starts_with("locked-service-") {
+                    break value;
+                }
+                assert!(
+                    started.elapsed() < Duration::from_secs(10),
+                    "no name suggested"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            session_helper("lock-keyring", &[]);
+            click_button(client, "Save & Add").await;
+            // The keychain asks for its password; nobody answers in time.
+            let message = wait_for(client, Locator::Css(".error-box .message"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert!(message.contains("keychain"), "{message}");
+            let page = page_text(client).await;
+            screenshot(client, "generate-locked").await;
+            assert!(
+                !page.contains("already exists"),
+                "one failure, one message: {page}"
+            );
+            // The person unlocks the keychain through its prompt.
+            session_helper("unlock-keyring", &[]);
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let page = page_text(client).await;
+            assert!(
+                !page.contains("already exists"),
+                "no false name clash after unlocking: {page}"
+            );
+            click_button(client, "Save & Add").await;
+            heading(client, "Your new key is ready").await;
+            let listed = app.list();
+            assert_eq!(listed.len(), 1, "one key, not two: {listed:?}");
+            assert_eq!(listed[0]["name"], name.as_str(), "the same name");
+            let id = listed[0]["id"].as_str().unwrap();
+            let shown = wait_for(client, Locator::Css("code.secret"))
+                .await
+                .text()
+                .await
+                .unwrap();
+            assert_eq!(keychain_secret(id).as_deref(), Some(shown.as_str()));
+            client.clone().close().await.unwrap();
+        },
+    );
+    assert_eq!(app.catalog_records().len(), 1, "no half-made key is left");
+}

@@ -222,12 +222,25 @@ impl<S: SecretStore> Vault<S> {
         }
     }
 
-    /// Whether no key (in any state) is called `name` or has it as its id.
+    /// Whether no key is called `name` or has it as its id. A key left
+    /// half-made by an operation that is over (for example a keychain that
+    /// did not answer in time) does not count: it is rolled back by
+    /// [`Vault::recover`], which creating a key runs first, so the name is
+    /// free once the keychain answers again.
     pub fn name_available(&self, name: &KeyName) -> Result<bool> {
-        Ok(!self.catalog.read(|keys| {
+        let clashes: Vec<(String, KeyState)> = self.catalog.read(|keys| {
             keys.iter()
-                .any(|k| &k.name == name || k.id == name.as_str())
-        })?)
+                .filter(|k| &k.name == name || k.id == name.as_str())
+                .map(|k| (k.id.clone(), k.state))
+                .collect()
+        })?;
+        for (id, state) in clashes {
+            let unfinished = state == KeyState::Pending && self.claim(&id)?.is_some();
+            if !unfinished {
+                return Ok(false);
+            }
+        }
+        Ok(true)
     }
 
     /// Generates a credential and stores it as a new key. The secret is
@@ -677,6 +690,36 @@ mod tests {
         let report = vault.recover().unwrap();
         assert_eq!(report.rolled_back, ["k1"]);
         assert!(vault.catalog.load().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_name_left_by_a_timed_out_create_is_free_again_and_creating_it_cleans_up() {
+        let (_dir, vault) = vault();
+        *vault.store.fail_with.lock().unwrap() = Some(KeychainError::TimedOut { seconds: 1 });
+        assert!(vault.generate(new_key("k1")).is_err());
+        let name = KeyName::parse("k1").unwrap();
+        assert!(
+            vault.name_available(&name).unwrap(),
+            "the half-made key is not a key with this name"
+        );
+        *vault.store.fail_with.lock().unwrap() = None;
+        vault.recover().unwrap();
+        let (made, _) = vault.generate(new_key("k1")).unwrap();
+        let records = vault.catalog.load().unwrap();
+        assert_eq!(records.len(), 1, "{records:?}");
+        assert_eq!(records[0].id, made.id);
+        assert!(!vault.name_available(&name).unwrap(), "now it is taken");
+    }
+
+    #[test]
+    fn a_name_being_created_right_now_is_taken() {
+        let (_dir, vault) = vault();
+        *vault.store.fail_with.lock().unwrap() = Some(KeychainError::TimedOut { seconds: 1 });
+        assert!(vault.generate(new_key("k1")).is_err());
+        let id = vault.catalog.load().unwrap()[0].id.clone();
+        let _in_progress = vault.claim(&id).unwrap().unwrap();
+        let name = KeyName::parse("k1").unwrap();
+        assert!(!vault.name_available(&name).unwrap());
     }
 
     #[test]
