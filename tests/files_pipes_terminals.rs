@@ -360,6 +360,51 @@ fn list_and_due_into_a_closed_pipe_exit_quietly_and_due_keeps_its_status() {
     assert!(!text(&out.stderr).contains("panicked"));
 }
 
+/// Runs `keyward ARGS` with standard output and standard error one pipe
+/// whose reading end is already closed, as `keyward ARGS 2>&1 | true`.
+fn run_with_both_into_closed_pipe(app: &App, args: &[&str]) -> std::process::Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    app.cmd(args)
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn warnings_into_a_closed_pipe_never_panic_and_due_keeps_its_status() {
+    let app = App::new();
+    // Each of these makes Keyward say something on standard error first.
+    data_folder_with_mode(&app, 0o755);
+    let settings = app.settings_path();
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, r#"{"rotation_months": 0}"#).unwrap();
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            &unique("warned"),
+            "--credential-id",
+            "AKIA-WARN",
+            "--created",
+            &days_ago(120),
+        ],
+        "sk_live_warn",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    chmod(&app.data_dir(), 0o755);
+    for (args, status) in [
+        (&["due"][..], 4),
+        (&["due", "--json"][..], 4),
+        (&["list"][..], 0),
+        (&["report"][..], 0),
+    ] {
+        let out = run_with_both_into_closed_pipe(&app, args);
+        assert_eq!(out.status.code(), Some(status), "{args:?} (101 is a panic)");
+    }
+}
+
 // ---- terminals --------------------------------------------------------------
 
 /// Removes a keychain item planted by a test, even when the test fails.

@@ -165,7 +165,7 @@ pub(super) fn read_hidden_line() -> Result<String> {
     let result = io::stdin().lock().read_line(&mut line);
     if hidden {
         let _ = echo(true);
-        eprintln!();
+        keyward_core::note!();
     }
     result.map_err(|e| Error::Invalid(format!("Could not read the secret: {e}.")))?;
     Ok(line)
@@ -178,7 +178,7 @@ fn confirm_delete(name: &str) -> Result<()> {
             "Deleting \"{name}\" cannot be undone, and there is no terminal to ask you to confirm. Add --yes to delete it."
         )));
     }
-    eprintln!(
+    keyward_core::note!(
         "This permanently deletes \"{name}\" from the keychain and from Keyward. It cannot be undone.\n\
          Check first that no application still uses this key.\n\
          Type the key's name to confirm:"

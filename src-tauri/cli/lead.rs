@@ -216,7 +216,7 @@ fn webhook_command<S: SecretStore>(
         WebhookAction::Test => {
             let settings = &effective.settings;
             let Some(url) = config::stored_url(&store)? else {
-                eprintln!("keyward: {}", WebhookError::NotConfigured);
+                keyward_core::note!("keyward: {}", WebhookError::NotConfigured);
                 return Ok(NOT_DELIVERED);
             };
             let runtime = tokio::runtime::Builder::new_current_thread()
@@ -241,7 +241,7 @@ fn webhook_command<S: SecretStore>(
                     }
                 ),
                 Err(error) => {
-                    eprintln!(
+                    keyward_core::note!(
                         "keyward: The test message was not delivered. {}",
                         super::output::shown(&error.to_string())
                     );

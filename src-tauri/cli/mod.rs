@@ -159,13 +159,13 @@ pub fn run(command: Command) -> ExitCode {
         keys::run(&vault, &settings, command)
     });
     if let Some(error) = output::write_error() {
-        eprintln!("keyward: Keyward could not write its output: {error}.");
+        keyward_core::note!("keyward: Keyward could not write its output: {error}.");
         return ExitCode::from(FAILURE);
     }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("keyward: {}", output::shown_lines(&error.to_string(), true));
+            keyward_core::note!("keyward: {}", output::shown_lines(&error.to_string(), true));
             ExitCode::from(FAILURE)
         }
     }
@@ -182,7 +182,7 @@ pub fn settings_source() -> Result<SettingsSource, keyward_core::Error> {
 /// (Keyward then uses the guide's defaults or the policy's strictest reading).
 pub fn report_problems(settings: &Effective) {
     for problem in &settings.problems {
-        eprintln!("keyward: warning: {}", output::shown_lines(problem, true));
+        keyward_core::note!("keyward: warning: {}", output::shown_lines(problem, true));
     }
 }
 

@@ -326,17 +326,17 @@ pub fn check(recovery: &Recovery, orphans: &[String], json: bool) {
 /// Tells people what recovery did (on standard error, so output stays clean).
 pub fn recovery_notes(recovery: &Recovery) {
     for name in &recovery.rolled_back {
-        eprintln!(
+        keyward_core::note!(
             "Note: creating \"{name}\" was interrupted earlier; Keyward removed the unfinished key."
         );
     }
     for name in &recovery.finished_deletes {
-        eprintln!(
+        keyward_core::note!(
             "Note: deleting \"{name}\" was interrupted earlier; Keyward finished deleting it."
         );
     }
     for (name, error) in &recovery.failed {
-        eprintln!(
+        keyward_core::note!(
             "Note: \"{name}\" was left unfinished earlier and could not be cleaned up yet: {error}"
         );
     }

@@ -320,7 +320,7 @@ impl AuditLog {
             Ok(()) => true,
             Err(error) => {
                 if !self.warned.swap(true, Ordering::Relaxed) {
-                    eprintln!(
+                    crate::note!(
                         "keyward: the audit log could not be written, so some events are missing from it: {error}"
                     );
                 }

@@ -14,6 +14,20 @@
 //! - [`report`]: the rotation report (CSV and JSON);
 //! - [`team_channel`]: the team channel's address and message payloads (no network).
 
+/// Writes a line to standard error like `eprintln!`, but never panics: a
+/// closed standard error (`keyward due 2>&1 | true`) loses the line quietly
+/// instead of ending Keyward with a panic and the wrong exit status.
+#[macro_export]
+macro_rules! note {
+    () => {
+        $crate::note!("")
+    };
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = ::std::writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod audit;
 pub mod catalog;
 pub mod error;

@@ -64,7 +64,7 @@ pub fn private_dir(dir: &Path) -> Result<(), CatalogError> {
         if mode & 0o077 != 0 {
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
                 .map_err(CatalogError::io("make private", dir))?;
-            eprintln!(
+            crate::note!(
                 "keyward: other people could read Keyward's folder {shown} (permissions {mode:03o}); Keyward made it private (700)."
             );
         }
@@ -222,7 +222,7 @@ fn make_private(path: &Path, file: &File) -> Result<(), CatalogError> {
         if mode & 0o077 != 0 {
             file.set_permissions(fs::Permissions::from_mode(0o600))
                 .map_err(CatalogError::io("make private", path))?;
-            eprintln!(
+            crate::note!(
                 "keyward: other people could read {} (permissions {mode:03o}); Keyward made it private (600).",
                 path.display()
             );

@@ -297,7 +297,7 @@ impl<S: SecretStore> Vault<S> {
                 "Keyward could not save when \"{}\" was last {what}: {error}",
                 record.name
             );
-            eprintln!("keyward: {detail} The secret itself was read correctly.");
+            crate::note!("keyward: {detail} The secret itself was read correctly.");
             detail
         });
         if let Some(audit) = &self.audit {
