@@ -288,7 +288,12 @@ impl PolicyFile {
     pub fn read(&self) -> PolicyRead {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A link whose target is missing is a policy that cannot be
+            // read, not "no policy".
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    && std::fs::symlink_metadata(&self.path).is_err() =>
+            {
                 return PolicyRead {
                     policy: OrgPolicy::default(),
                     present: false,
@@ -389,6 +394,21 @@ mod tests {
         let read = PolicyFile::new(dir.path().join("absent.json")).read();
         assert_eq!(read.policy, OrgPolicy::default());
         assert!(!read.present && read.problem.is_none());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_to_a_missing_file_is_a_broken_policy_not_no_policy() {
+        // An administrator's link whose target is gone (a config-management
+        // path not mounted yet): the policy is there but cannot be read.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("policy.json");
+        std::os::unix::fs::symlink(dir.path().join("gone.json"), &path).unwrap();
+        let read = PolicyFile::new(&path).read();
+        assert!(read.present);
+        assert_eq!(read.policy, OrgPolicy::strictest_reading());
+        let problem = read.problem.expect("reported");
+        assert!(problem.contains("could not be read"), "{problem}");
     }
 
     #[test]
