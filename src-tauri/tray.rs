@@ -16,6 +16,9 @@ pub struct TrayStatus<R: Runtime> {
     line: MenuItem<R>,
     /// The usual icon (the app's window icon).
     calm: Option<Image<'static>>,
+    /// Whether the icon shows the badge now (the tray writes a new icon
+    /// file each time it is set, so it is set only when this changes).
+    badged: std::sync::atomic::AtomicBool,
 }
 
 /// One of the tray's icons, decoded from its PNG.
@@ -29,16 +32,17 @@ impl<R: Runtime> TrayStatus<R> {
     pub fn set(&self, rotate: usize, delete: usize) {
         let text = attention_words(rotate, delete);
         let attention = rotate > 0;
+        let was = self
+            .badged
+            .swap(attention, std::sync::atomic::Ordering::Relaxed);
         let updated = self
             .line
             .set_text(&text)
             .and_then(|()| self.line.set_enabled(attention))
-            .and_then(|()| {
-                self.tray.set_icon(if attention {
-                    icon(ATTENTION_ICON)
-                } else {
-                    self.calm.clone()
-                })
+            .and_then(|()| match (was, attention) {
+                (false, true) => self.tray.set_icon(icon(ATTENTION_ICON)),
+                (true, false) => self.tray.set_icon(self.calm.clone()),
+                _ => Ok(()),
             });
         if let Err(error) = updated {
             eprintln!("keyward: could not update the tray: {error}");
@@ -75,5 +79,10 @@ pub fn build<R: Runtime>(
             _ => {}
         })
         .build(app)?;
-    Ok(TrayStatus { tray, line, calm })
+    Ok(TrayStatus {
+        tray,
+        line,
+        calm,
+        badged: false.into(),
+    })
 }

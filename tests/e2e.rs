@@ -1136,3 +1136,87 @@ fn a_locked_keychain_during_generate_gives_one_message_and_the_same_name_works_o
     );
     assert_eq!(app.catalog_records().len(), 1, "no half-made key is left");
 }
+
+#[test]
+fn the_window_s_tray_shows_a_badge_while_keys_need_rotating_and_its_line_opens_exactly_them() {
+    use crate::reminders::add_old_key;
+    let app = App::new();
+    let fresh = add_old_key(&app, &unique("wtray-fresh"), 3);
+    in_window(&app, async |client| {
+        let pid = app
+            .pid_of("keyward")
+            .expect("the app runs under tauri-driver");
+        let has = |label: &str| {
+            window_tray_menu(pid).is_some_and(|menu| menu.iter().any(|(_, l)| l == label))
+        };
+        assert!(
+            poll_until(Duration::from_secs(15), || has("All keys are up to date")),
+            "the window's tray menu: {:?}",
+            window_tray_menu(pid)
+        );
+        let calm = window_tray_icon(pid).expect("the tray shows an icon");
+
+        // Keys that need rotating arrive (from the command line).
+        let overdue = add_old_key(&app, &unique("wtray-overdue"), 120);
+        let soon = add_old_key(&app, &unique("wtray-soon"), 85);
+        assert!(
+            poll_until(Duration::from_secs(15), || has("2 keys need rotating")),
+            "the window's tray menu: {:?}",
+            window_tray_menu(pid)
+        );
+        let badged = window_tray_icon(pid).expect("the tray shows an icon");
+        assert!(
+            badged != calm,
+            "the tray icon changes while keys need rotating"
+        );
+
+        // Whatever the list showed, the tray's line shows exactly those keys.
+        type_into(client, "#key-search", "zzz").await;
+        window_tray_click(pid, "2 keys need rotating");
+        let started = Instant::now();
+        let mut filter = Value::Null;
+        while started.elapsed() < Duration::from_secs(15) {
+            filter = client
+                .execute("return document.getElementById('key-status').value", vec![])
+                .await
+                .unwrap();
+            if filter == "needs_rotating" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(filter, "needs_rotating");
+        let search = client
+            .execute("return document.getElementById('key-search').value", vec![])
+            .await
+            .unwrap();
+        assert_eq!(search, "", "the search no longer hides any of them");
+        // Within moments (well before the reminder task's own next look,
+        // which would reload the list anyway).
+        let started = Instant::now();
+        let mut rows: Vec<String> = Vec::new();
+        while started.elapsed() < Duration::from_secs(3) {
+            let listed = client
+                .execute(
+                    "return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent)",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            rows = listed
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap_or_default().to_owned())
+                .collect();
+            if rows.len() >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(rows.len(), 2, "exactly the two keys: {rows:?}");
+        assert!(rows.iter().any(|r| r.contains(&overdue)), "{rows:?}");
+        assert!(rows.iter().any(|r| r.contains(&soon)), "{rows:?}");
+        assert!(!rows.iter().any(|r| r.contains(&fresh)), "{rows:?}");
+    });
+}

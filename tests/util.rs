@@ -391,10 +391,14 @@ fn tray_item(pid: u32) -> Option<String> {
 /// (com.canonical.dbusmenu): (item id, label) pairs. `None` while it has
 /// no tray icon on the bus.
 pub fn tray_menu(pid: u32) -> Option<Vec<(i32, String)>> {
-    let item = tray_item(pid)?;
+    menu_at(&tray_item(pid)?, "/MenuBar")
+}
+
+/// The dbusmenu at `path` of bus name `dest`: (item id, label) pairs.
+fn menu_at(dest: &str, path: &str) -> Option<Vec<(i32, String)>> {
     let layout = dbus_send(&[
-        &format!("--dest={item}"),
-        "/MenuBar",
+        &format!("--dest={dest}"),
+        path,
         "com.canonical.dbusmenu.GetLayout",
         "int32:0",
         "int32:-1",
@@ -423,17 +427,23 @@ pub fn tray_menu(pid: u32) -> Option<Vec<(i32, String)>> {
     Some(menu)
 }
 
-/// A property of process `pid`'s tray icon (`Status`, `IconPixmap`, …) as
-/// `dbus-send` prints it; `None` while it has no tray icon on the bus.
-pub fn tray_property(pid: u32, name: &str) -> Option<String> {
-    let item = tray_item(pid)?;
+/// Clicks the item `label` of the dbusmenu at `path` of bus name `dest`.
+fn click_at(dest: &str, path: &str, label: &str) {
+    let menu = menu_at(dest, path).expect("the menu is on the bus");
+    let (id, _) = menu
+        .iter()
+        .find(|(_, l)| l == label)
+        .unwrap_or_else(|| panic!("no {label:?} in the tray menu: {menu:?}"));
     dbus_send(&[
-        &format!("--dest={item}"),
-        "/StatusNotifierItem",
-        "org.freedesktop.DBus.Properties.Get",
-        "string:org.kde.StatusNotifierItem",
-        &format!("string:{name}"),
+        &format!("--dest={dest}"),
+        path,
+        "com.canonical.dbusmenu.Event",
+        &format!("int32:{id}"),
+        "string:clicked",
+        "variant:int32:0",
+        "uint32:0",
     ])
+    .expect("the tray takes the click");
 }
 
 /// Waits up to `limit` for process `pid`'s tray menu to hold `label`.
@@ -448,22 +458,90 @@ pub fn tray_menu_within(pid: u32, label: &str, limit: Duration) -> Vec<(i32, Str
 
 /// Clicks the tray menu item `label` of process `pid`, as a tray would.
 pub fn tray_click(pid: u32, label: &str) {
-    let menu = tray_menu(pid).expect("the process has a tray icon");
-    let (id, _) = menu
-        .iter()
-        .find(|(_, l)| l == label)
-        .unwrap_or_else(|| panic!("no {label:?} in the tray menu: {menu:?}"));
     let item = tray_item(pid).expect("the process has a tray icon");
+    click_at(&item, "/MenuBar", label);
+}
+
+/// Where the window process's tray icon (Tauri's, through
+/// libayatana-appindicator) is on the bus.
+const WINDOW_TRAY: &str = "/org/ayatana/NotificationItem/tray_icon_tray_app_main";
+
+/// The bus connection of window process `pid` that carries its tray icon.
+fn window_tray(pid: u32) -> Option<String> {
+    let names = dbus_send(&[
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.ListNames",
+    ])?;
+    names
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("string \"")?.strip_suffix('"'))
+        .filter(|name| name.starts_with(':'))
+        .find(|name| {
+            dbus_send(&[
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.GetConnectionUnixProcessID",
+                &format!("string:{name}"),
+            ])
+            .is_some_and(|reply| reply.contains(&format!("uint32 {pid}")))
+                && dbus_send(&[
+                    // Not every connection of the process answers at all.
+                    "--reply-timeout=1000",
+                    &format!("--dest={name}"),
+                    WINDOW_TRAY,
+                    "org.freedesktop.DBus.Properties.Get",
+                    "string:org.kde.StatusNotifierItem",
+                    "string:IconName",
+                ])
+                .is_some()
+        })
+        .map(str::to_owned)
+}
+
+/// The window process's tray menu: (item id, label) pairs.
+pub fn window_tray_menu(pid: u32) -> Option<Vec<(i32, String)>> {
+    menu_at(&window_tray(pid)?, &format!("{WINDOW_TRAY}/Menu"))
+}
+
+/// Clicks the window process's tray menu item `label`.
+pub fn window_tray_click(pid: u32, label: &str) {
+    let item = window_tray(pid).expect("the window has a tray icon");
+    click_at(&item, &format!("{WINDOW_TRAY}/Menu"), label);
+}
+
+/// The picture the window process's tray icon shows now (the tray hands
+/// it over as a PNG file named by `IconName`).
+pub fn window_tray_icon(pid: u32) -> Option<Vec<u8>> {
+    let item = window_tray(pid)?;
+    let reply = dbus_send(&[
+        &format!("--dest={item}"),
+        WINDOW_TRAY,
+        "org.freedesktop.DBus.Properties.Get",
+        "string:org.kde.StatusNotifierItem",
+        "string:IconName",
+    ])?;
+    let path = reply.lines().find_map(|l| {
+        l.trim()
+            .strip_prefix("variant")?
+            .trim()
+            .strip_prefix("string \"")?
+            .strip_suffix('"')
+    })?;
+    std::fs::read(path).ok()
+}
+
+/// A property of process `pid`'s tray icon (`Status`, `IconPixmap`, …) as
+/// `dbus-send` prints it; `None` while it has no tray icon on the bus.
+pub fn tray_property(pid: u32, name: &str) -> Option<String> {
+    let item = tray_item(pid)?;
     dbus_send(&[
         &format!("--dest={item}"),
-        "/MenuBar",
-        "com.canonical.dbusmenu.Event",
-        &format!("int32:{id}"),
-        "string:clicked",
-        "variant:int32:0",
-        "uint32:0",
+        "/StatusNotifierItem",
+        "org.freedesktop.DBus.Properties.Get",
+        "string:org.kde.StatusNotifierItem",
+        &format!("string:{name}"),
     ])
-    .expect("the tray takes the click");
 }
 
 /// Whether process `pid` has the browser engine (WebKit) loaded.
