@@ -382,13 +382,13 @@ impl SettingsFile {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            // Said like damage, so the sentence tells that the guide's
+            // defaults apply (not advice about a full disk).
             Err(source) => {
-                return Err(CatalogError::Io {
-                    action: "read",
+                return Err(SettingsError::Unreadable {
                     path: self.path.clone(),
-                    source,
-                }
-                .into());
+                    detail: format!("it could not be read: {source}"),
+                });
             }
         };
         let damaged = |detail: String| SettingsError::Unreadable {
@@ -525,6 +525,27 @@ mod tests {
                 "left as it was"
             );
         }
+    }
+
+    #[test]
+    fn a_settings_file_that_cannot_be_read_says_the_guides_defaults_apply() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = source(dir.path());
+        // Not a file Keyward can read (a folder in its place).
+        std::fs::create_dir(source.file().path()).unwrap();
+        let effective = source.load();
+        assert_eq!(
+            effective.settings.reminder_policy(),
+            ReminderPolicy::default()
+        );
+        assert_eq!(effective.period_source(), PeriodSource::DefaultsAfterDamage);
+        let problem = &effective.problems[0];
+        assert!(
+            problem.contains("settings.json")
+                && problem.contains("guide's defaults")
+                && !problem.contains("disk is not full"),
+            "says what Keyward does now, not advice about writing: {problem}"
+        );
     }
 
     #[test]
