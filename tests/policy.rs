@@ -385,6 +385,38 @@ fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defa
 }
 
 #[test]
+fn the_background_program_reminds_under_the_organisations_policy_even_with_notifications_off() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let name = add_key(&app, &unique("bg-policy"), 120);
+    // The person turned notifications off and chose a year: nothing would be shown.
+    write_settings(&app, r#"{"rotation_months": 12, "notifications": false}"#);
+    std::fs::write(
+        app.policy_path(),
+        r#"{"rotation_months": 3, "notifications_required": true}"#,
+    )
+    .unwrap();
+    let mut child = app
+        .cmd(&["--background"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let reminded = poll_until(Duration::from_secs(20), || {
+        audit_lines(&app)
+            .iter()
+            .any(|e| e["action"] == "reminder_sent" && e["key_name"] == name.as_str())
+    });
+    app.stop_processes();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        reminded,
+        "the 120-day-old key is overdue under the organisation's 3 months, and its notification is shown"
+    );
+}
+
+#[test]
 fn settings_on_the_command_line_show_the_values_in_force_and_the_organisations_limits() {
     let app = App::new();
     write_settings(&app, r#"{"rotation_months": 6, "notifications": false}"#);
