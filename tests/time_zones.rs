@@ -259,3 +259,33 @@ fn list_text_shows_local_dates_while_json_keeps_utc_instants() {
         "the list shows the local rotate-by date: {list}"
     );
 }
+
+#[test]
+fn the_csv_report_shows_local_dates_while_the_json_report_keeps_utc_instants() {
+    let app = App::new();
+    add_named(&app, "America/St_Johns", "legacy-28_02_2023-22_00", false);
+    let csv_text =
+        text(&run_in(&app, "America/St_Johns", &["report", "--format", "csv"], "").stdout);
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let row = reader.records().next().expect("one key").unwrap();
+    assert_eq!(
+        &row[col("created_at")],
+        "2023-02-28 22:00",
+        "a spreadsheet shows the person's own date and time: {csv_text}"
+    );
+    assert_eq!(&row[col("rotate_by")], "2023-05-28 22:00", "{csv_text}");
+
+    let report = json(&text(
+        &run_in(
+            &app,
+            "America/St_Johns",
+            &["report", "--format", "json"],
+            "",
+        )
+        .stdout,
+    ));
+    assert_eq!(report[0]["created_at"], "2023-03-01T01:30:00Z", "{report}");
+    assert_eq!(report[0]["rotate_by"], "2023-05-29T00:30:00Z", "{report}");
+}

@@ -128,7 +128,7 @@ fn report<S: SecretStore>(
         &chrono::Local,
     );
     let text = match format {
-        ReportFormatArg::Csv => report::to_csv(&rows),
+        ReportFormatArg::Csv => report::to_csv(&rows, &chrono::Local),
         ReportFormatArg::Json => report::to_json(&rows),
     };
     match output.filter(|path| path.as_os_str() != "-") {

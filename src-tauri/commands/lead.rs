@@ -70,7 +70,7 @@ pub async fn save_report<R: Runtime>(
             &chrono::Local,
         );
         Ok(match format {
-            ReportFormat::Csv => keyward_core::report::to_csv(&rows),
+            ReportFormat::Csv => keyward_core::report::to_csv(&rows, &chrono::Local),
             ReportFormat::Json => keyward_core::report::to_json(&rows),
         })
     })

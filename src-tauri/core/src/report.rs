@@ -9,6 +9,8 @@
 //!   out with: `rotation_months` and `rotation_period_source` (`person`,
 //!   `organisation`, `defaults`, or `defaults_after_damage` when the
 //!   settings file is damaged). CSV has the same columns, in the same order.
+//! - JSON dates are RFC 3339 UTC instants; CSV dates are the person's local
+//!   date and time (`2026-05-28 22:00`), which spreadsheets read as dates.
 //! - CSV follows RFC 4180 (a header row, CRLF line ends, fields quoted
 //!   when they hold a comma, a quote or a line break), and a text cell that
 //!   a spreadsheet would run as a formula (one starting with `=`, `+`, `-`,
@@ -19,6 +21,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
+use crate::local_time::local_text;
 use crate::record::{KeyRecord, KeyState, KeyView};
 use crate::rotation::{RotationPolicy, RotationStatus};
 use crate::settings::PeriodSource;
@@ -124,13 +127,24 @@ pub const COLUMNS: &[&str] = &[
     "rotation_period_source",
 ];
 
-/// The report as RFC 4180 CSV with a header row.
-pub fn to_csv(rows: &[ReportRow]) -> String {
+/// The report as RFC 4180 CSV with a header row, dates in the person's
+/// time zone `tz`.
+pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
+    let local = |instant: &str| local_text(instant, tz, true);
+    let local_opt = |instant: &Option<String>| instant.as_deref().map(local).unwrap_or_default();
     let mut out = String::new();
     let header: Vec<Cell> = COLUMNS.iter().map(|c| Cell::Text(c)).collect();
     push_record(&mut out, &header);
     for row in rows {
         let k = &row.key;
+        let dates = [
+            local(&k.created_at),
+            local(&k.rotate_by),
+            local_opt(&k.last_copied_at),
+            local_opt(&k.last_revealed_at),
+            local_opt(&k.delete_after),
+            local_opt(&k.snoozed_until),
+        ];
         let cells = [
             Cell::Text(&k.id),
             Cell::Text(&k.name),
@@ -138,19 +152,19 @@ pub fn to_csv(rows: &[ReportRow]) -> String {
             opt(&k.application),
             Cell::Text(&k.credential_id),
             Cell::Text(&k.notes),
-            Cell::Text(&k.created_at),
-            Cell::Text(&k.rotate_by),
+            Cell::Text(&dates[0]),
+            Cell::Text(&dates[1]),
             Cell::Number(k.age_days),
             Cell::Text(k.status.as_str()),
             Cell::Number(k.days_until_due),
             Cell::Number(row.days_overdue),
-            opt(&k.last_copied_at),
-            opt(&k.last_revealed_at),
+            Cell::Text(&dates[2]),
+            Cell::Text(&dates[3]),
             opt(&k.replaced_by),
             opt(&row.replaced_by_name),
-            opt(&k.delete_after),
+            Cell::Text(&dates[4]),
             Cell::Flag(row.pending_deletion),
-            opt(&k.snoozed_until),
+            Cell::Text(&dates[5]),
             Cell::Number(i64::from(row.rotation_months)),
             Cell::Text(row.rotation_period_source.as_str()),
         ];
@@ -265,7 +279,7 @@ mod tests {
         let json: serde_json::Value = serde_json::from_str(&to_json(&rows)).unwrap();
         assert_eq!(json[0]["rotation_months"], 6);
         assert_eq!(json[0]["rotation_period_source"], "organisation");
-        let text = to_csv(&rows);
+        let text = to_csv(&rows, &Utc);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
         let first = reader.records().next().unwrap().unwrap();
@@ -282,7 +296,7 @@ mod tests {
             now(),
             &Utc,
         );
-        let text = to_csv(&rows);
+        let text = to_csv(&rows, &Utc);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(header, COLUMNS);
@@ -312,7 +326,7 @@ mod tests {
             now(),
             &Utc,
         );
-        let text = to_csv(&rows);
+        let text = to_csv(&rows, &Utc);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let notes = COLUMNS.iter().position(|c| *c == "notes").unwrap();
         for record in reader.records() {
@@ -398,7 +412,7 @@ mod tests {
             &Utc,
         );
         assert_eq!(rows.len(), 2);
-        for text in [to_csv(&rows), to_json(&rows)] {
+        for text in [to_csv(&rows, &Utc), to_json(&rows)] {
             for secret in &secrets {
                 assert!(!text.contains(secret.expose()), "a secret is in the report");
                 assert!(!text.contains(&secret.expose()[5..25]), "part of a secret");
