@@ -344,15 +344,21 @@ fn announce(
             .collect();
         audit.note_all(&entries);
     }
-    let ids: std::collections::HashSet<&str> =
-        plan.announce.iter().map(|a| a.id.as_str()).collect();
-    let announced: Vec<_> = records
+    // The digest names the most urgent keys only: rows for those, a count for the rest.
+    let ids: std::collections::HashSet<&str> = plan
+        .announce
+        .iter()
+        .take(keyward_core::team_channel::DIGEST_MAX_KEYS)
+        .map(|a| a.id.as_str())
+        .collect();
+    let named: Vec<_> = records
         .into_iter()
         .filter(|r| ids.contains(r.id.as_str()))
         .collect();
-    let digest = Digest::for_keys(
+    let digest = Digest::for_keys_of(
         title,
-        keyward_core::report::rows(&announced, &policy.rotation, source, now, &Local),
+        keyward_core::report::rows(&named, &policy.rotation, source, now, &Local),
+        plan.announce.len(),
         &Local,
     );
     Ok((plan, Some((digest, settings))))

@@ -145,11 +145,24 @@ impl Digest {
     /// in `tz` (the sender's time zone).
     pub fn for_keys<Tz: chrono::TimeZone>(
         title: impl Into<String>,
-        mut keys: Vec<ReportRow>,
+        keys: Vec<ReportRow>,
         tz: &Tz,
     ) -> Self {
-        let more = keys.len().saturating_sub(DIGEST_MAX_KEYS);
+        let total = keys.len();
+        Self::for_keys_of(title, keys, total, tz)
+    }
+
+    /// As [`Digest::for_keys`], where `keys` are the most urgent of `total`
+    /// keys and the others are only counted: a caller with many keys works
+    /// out rows for the [`DIGEST_MAX_KEYS`] it names, not for all of them.
+    pub fn for_keys_of<Tz: chrono::TimeZone>(
+        title: impl Into<String>,
+        mut keys: Vec<ReportRow>,
+        total: usize,
+        tz: &Tz,
+    ) -> Self {
         keys.truncate(DIGEST_MAX_KEYS);
+        let more = total.saturating_sub(keys.len());
         let mut lines: Vec<String> = keys.iter().map(|row| key_line(row, tz)).collect();
         if more > 0 {
             let keys = if more == 1 { "key" } else { "keys" };
@@ -539,6 +552,8 @@ mod tests {
             (2, 0, 2),
             "no count line"
         );
+        let counted = Digest::for_keys_of("1234 keys", rows(&records[..50]), 1234, &Utc);
+        assert_eq!(counted, digest, "rows for the named keys only say the same");
     }
 
     #[test]
