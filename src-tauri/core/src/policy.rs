@@ -1,8 +1,8 @@
 //! The organisation's policy: limits a security lead sets for everyone on a
 //! computer, in the spirit of browsers' managed policies.
 //!
-//! The file is `/etc/keyward/policy.json` (or the path in
-//! `KEYWARD_POLICY_FILE`), a JSON object whose fields may each be absent:
+//! The file is `/etc/keyward/policy.json`, a JSON object whose fields may
+//! each be absent:
 //! `rotation_months` (the longest rotation period allowed),
 //! `min_lead_time_days`, `max_repeat_days`, `max_snooze_days`,
 //! `max_snoozes_per_stage` and `notifications_required`.
@@ -18,6 +18,10 @@
 //!   does not know — a misspelt limit must not vanish silently) is reported,
 //!   and its strictest reading applies ([`OrgPolicy::strictest_reading`]),
 //!   combined with whatever limits could still be read.
+//! - `KEYWARD_POLICY_FILE` names a policy file that applies as well (for an
+//!   organisation that keeps its policy elsewhere, and for tests): it can add
+//!   limits, never lift those of `/etc/keyward/policy.json`, so a person
+//!   cannot step out of the computer's policy by setting a variable.
 
 use std::path::{Path, PathBuf};
 
@@ -263,18 +267,35 @@ const RANGES: &[(&str, u32, u32)] = &[
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyFile {
     path: PathBuf,
+    /// The computer's own policy file, applied as well when `path` is another.
+    system: Option<PathBuf>,
 }
 
 impl PolicyFile {
     /// The policy file at `path`.
     pub fn new(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self {
+            path: path.into(),
+            system: None,
+        }
     }
 
-    /// The policy file this computer uses: `KEYWARD_POLICY_FILE` if set, else [`DEFAULT_PATH`].
+    /// The policy file at `path`, applied together with the computer's own
+    /// policy file at `system`: the stricter of the two for every limit.
+    pub fn alongside(path: impl Into<PathBuf>, system: impl Into<PathBuf>) -> Self {
+        Self {
+            path: path.into(),
+            system: Some(system.into()),
+        }
+    }
+
+    /// The policy this computer uses: [`DEFAULT_PATH`], together with the
+    /// file in `KEYWARD_POLICY_FILE` when that is set.
     pub fn from_env() -> Self {
         match std::env::var_os(PATH_VARIABLE) {
-            Some(path) if !path.is_empty() => Self::new(path),
+            Some(path) if !path.is_empty() && path != DEFAULT_PATH => {
+                Self::alongside(path, DEFAULT_PATH)
+            }
             _ => Self::new(DEFAULT_PATH),
         }
     }
@@ -284,8 +305,26 @@ impl PolicyFile {
         &self.path
     }
 
-    /// Reads the file. Never fails: a broken file gives its strictest reading and a problem.
+    /// Reads the file, and the computer's own one when it applies too.
+    /// Never fails: a broken file gives its strictest reading and a problem.
     pub fn read(&self) -> PolicyRead {
+        let read = self.read_one();
+        let Some(system) = &self.system else {
+            return read;
+        };
+        let own = Self::new(system).read_one();
+        let problem = match (read.problem, own.problem) {
+            (Some(a), Some(b)) => Some(format!("{b} {a}")),
+            (a, b) => b.or(a),
+        };
+        PolicyRead {
+            policy: read.policy.stricter(own.policy),
+            present: read.present || own.present,
+            problem,
+        }
+    }
+
+    fn read_one(&self) -> PolicyRead {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             // A link whose target is missing is a policy that cannot be
@@ -386,6 +425,36 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let read = PolicyFile::new(&path).read();
         (dir, read)
+    }
+
+    #[test]
+    fn a_second_policy_file_adds_limits_and_never_lifts_the_computers_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = dir.path().join("system.json");
+        std::fs::write(&system, r#"{"rotation_months": 2, "max_snooze_days": 7}"#).unwrap();
+        let other = dir.path().join("other.json");
+        let both = PolicyFile::alongside(&other, &system);
+        let missing = both.read();
+        assert_eq!(
+            missing.policy.rotation_months,
+            Some(2),
+            "pointing the variable at no file does not lift the computer's policy"
+        );
+        assert!(missing.present && missing.problem.is_none());
+        std::fs::write(&other, r#"{"rotation_months": 6, "max_snooze_days": 1}"#).unwrap();
+        let read = both.read();
+        assert_eq!(read.policy.rotation_months, Some(2), "looser is not taken");
+        assert_eq!(read.policy.max_snooze_days, Some(1), "stricter is added");
+        std::fs::write(&system, b"{not json").unwrap();
+        let broken = both.read();
+        assert_eq!(broken.policy.rotation_months, Some(3), "strictest reading");
+        assert!(
+            broken
+                .problem
+                .unwrap()
+                .contains(&system.display().to_string()),
+            "the broken file is named"
+        );
     }
 
     #[test]
