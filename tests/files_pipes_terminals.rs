@@ -405,6 +405,55 @@ fn warnings_into_a_closed_pipe_never_panic_and_due_keeps_its_status() {
     }
 }
 
+#[test]
+fn the_background_program_with_a_closed_standard_error_still_reminds() {
+    // Started as `keyward --background 2>&1 | logger` after the logger went
+    // away: its warnings cannot be written, and reminders must go on.
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            &unique("bg-closed"),
+            "--credential-id",
+            "AKIA-BG",
+            "--created",
+            &days_ago(120),
+            "--json",
+        ],
+        "sk_live_bg",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let name = json(&text(&out.stdout))["name"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // Damaged settings: the background program warns before its first look.
+    let settings = app.settings_path();
+    std::fs::create_dir_all(settings.parent().unwrap()).unwrap();
+    std::fs::write(&settings, r#"{"rotation_months": 0}"#).unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = app
+        .cmd(&["--background"])
+        .stdout(writer.try_clone().unwrap())
+        .stderr(writer)
+        .spawn()
+        .unwrap();
+    let reminded = poll_until(std::time::Duration::from_secs(20), || {
+        std::fs::read_to_string(app.data_dir().join("audit.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(json)
+            .any(|e| e["action"] == "reminder_sent" && e["key_name"] == name.as_str())
+    });
+    app.stop_processes();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(reminded, "the overdue key was reminded");
+}
+
 // ---- terminals --------------------------------------------------------------
 
 /// Removes a keychain item planted by a test, even when the test fails.

@@ -63,11 +63,11 @@ pub fn run() -> ExitCode {
     let claim = match crate::handover::join() {
         Ok(Some(claim)) => claim,
         Ok(None) => {
-            eprintln!("keyward: Keyward is already running.");
+            keyward_core::note!("keyward: Keyward is already running.");
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!(
+            keyward_core::note!(
                 "keyward: Keyward cannot stay in the background: the desktop session's message bus is not available ({error}). Open Keyward again from your applications menu."
             );
             return ExitCode::FAILURE;
@@ -79,7 +79,7 @@ pub fn run() -> ExitCode {
     let (catalog, config) = match folders {
         Ok(found) => found,
         Err(error) => {
-            eprintln!("keyward: {error}");
+            keyward_core::note!("keyward: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -90,7 +90,7 @@ pub fn run() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(error) => {
-            eprintln!("keyward: Keyward could not start its background work: {error}");
+            keyward_core::note!("keyward: Keyward could not start its background work: {error}");
             return ExitCode::FAILURE;
         }
     };
@@ -103,7 +103,7 @@ pub fn run() -> ExitCode {
             let _ = taken.send(Event::TakenOver);
         });
     if let Err(error) = watcher {
-        eprintln!("keyward: Keyward could not start its background work: {error}");
+        keyward_core::note!("keyward: Keyward could not start its background work: {error}");
         return ExitCode::FAILURE;
     }
     let audit = AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
@@ -158,7 +158,7 @@ async fn start_tray(
     {
         Ok(handle) => Some(handle),
         Err(error) => {
-            eprintln!("keyward: no tray icon ({error}); reminders still appear.");
+            keyward_core::note!("keyward: no tray icon ({error}); reminders still appear.");
             None
         }
     }
@@ -168,7 +168,7 @@ async fn start_tray(
 fn open_window(request: Option<&OpenRequest>) {
     let started = window_program().and_then(|program| spawn_window(&program, request));
     if let Err(error) = started {
-        eprintln!("keyward: the Keyward window could not be opened: {error}");
+        keyward_core::note!("keyward: the Keyward window could not be opened: {error}");
     }
 }
 

@@ -80,13 +80,15 @@ impl Notifier {
                         }
                     });
                 if let Err(error) = spawned {
-                    eprintln!("keyward: could not wait for a notification click: {error}");
+                    keyward_core::note!(
+                        "keyward: could not wait for a notification click: {error}"
+                    );
                 }
                 Ok(())
             }
             Err(reason) => {
                 if !self.failure_logged.swap(true, Ordering::Relaxed) {
-                    eprintln!(
+                    keyward_core::note!(
                         "keyward: desktop notifications are not available ({reason}); reminders are shown in the window and the tray instead."
                     );
                 }

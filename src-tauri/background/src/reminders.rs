@@ -149,7 +149,7 @@ impl ReminderTask {
                 }
                 let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
-                    eprintln!(
+                    keyward_core::note!(
                         "keyward: reminder task sleeps for {} s (the look took {} ms)",
                         sleep.as_secs(),
                         started.elapsed().as_millis()
@@ -187,7 +187,7 @@ fn watch_catalog(catalog: &Catalog, replan: Arc<Notify>) -> Option<notify::Recom
     match watched {
         Ok(watcher) => Some(watcher),
         Err(error) => {
-            eprintln!(
+            keyward_core::note!(
                 "keyward: changes from the command line are noticed within an hour (cannot watch the list of keys: {error})"
             );
             None
@@ -212,7 +212,7 @@ impl Said {
         let Ok(mut said) = self.0.lock() else { return };
         if said.as_slice() != problems {
             for problem in problems {
-                eprintln!("keyward: warning: {problem}");
+                keyward_core::note!("keyward: warning: {problem}");
             }
             *said = problems.to_vec();
         }
@@ -253,11 +253,11 @@ async fn look(
     let (plan, digest) = match result {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(error)) => {
-            eprintln!("keyward: reminders are paused: {error}");
+            keyward_core::note!("keyward: reminders are paused: {error}");
             return MAX_SLEEP;
         }
         Err(error) => {
-            eprintln!("keyward: the reminder task failed: {error}");
+            keyward_core::note!("keyward: the reminder task failed: {error}");
             return MAX_SLEEP;
         }
     };
@@ -269,7 +269,9 @@ async fn look(
             if let Err(error) =
                 crate::webhook::send_to_team(keychain, &settings, &digest, audit.as_ref()).await
             {
-                eprintln!("keyward: the reminder could not be sent to the team channel: {error}");
+                keyward_core::note!(
+                    "keyward: the reminder could not be sent to the team channel: {error}"
+                );
             }
         });
     }
