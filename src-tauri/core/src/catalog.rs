@@ -55,9 +55,7 @@ pub enum CatalogError {
         path: PathBuf,
     },
     /// The disk refused a read or write.
-    #[error(
-        "Keyward could not {action} {path}: {source}. Check that the disk is not full and that you may write there."
-    )]
+    #[error("Keyward could not {action} {path}: {source}. {}", advice(source))]
     Io {
         /// What Keyward was doing ("read", "write", ...).
         action: &'static str,
@@ -87,6 +85,20 @@ impl CatalogError {
             path: path.to_owned(),
             source,
         }
+    }
+}
+
+/// What to check after the disk refused a read or write, by what it said.
+fn advice(error: &io::Error) -> &'static str {
+    match error.kind() {
+        io::ErrorKind::NotFound => "Check that the folder exists.",
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            "Check that you may write there."
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "Free some space on the disk and try again."
+        }
+        _ => "Check that the disk is not full and that you may write there.",
     }
 }
 

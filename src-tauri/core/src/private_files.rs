@@ -99,6 +99,8 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
+    // Said of the folder, not of the hidden temporary file made in it.
+    fs::metadata(dir).map_err(CatalogError::io("find the folder", dir))?;
     // Exclusive create, mode 0600, random name: nothing planted can catch it.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
@@ -309,6 +311,25 @@ mod tests {
 
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn writing_into_a_missing_folder_says_the_folder_is_missing_not_the_disk_full() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("nodir").join("keys.csv");
+        let message = write_atomically(&target, b"x").unwrap_err().to_string();
+        assert!(
+            message.contains(&root.path().join("nodir").display().to_string()),
+            "names the folder: {message}"
+        );
+        assert!(
+            message.contains("Check that the folder exists"),
+            "{message}"
+        );
+        assert!(
+            !message.contains(".keys.csv.") && !message.contains("disk is not full"),
+            "no hidden temporary file and no advice that does not fit: {message}"
+        );
     }
 
     #[test]
