@@ -9,28 +9,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::ipc::{invoke, window};
+use crate::reminders::add_old_key;
 use crate::util::*;
-
-fn add_key(app: &App, service: &str, days: i64) -> String {
-    let out = app.run_with_input(
-        &[
-            "add",
-            "--service",
-            service,
-            "--credential-id",
-            "cid",
-            "--created",
-            &days_ago(days),
-            "--json",
-        ],
-        "secret-value",
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    json(&text(&out.stdout))["name"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 fn write_settings(app: &App, text: &str) {
     let path = app.settings_path();
@@ -49,7 +29,7 @@ fn audit_lines(app: &App) -> Vec<Value> {
 #[test]
 fn damaged_or_out_of_range_settings_never_silence_due_and_say_so_on_stderr() {
     let app = App::new();
-    add_key(&app, &unique("stale"), 120);
+    add_old_key(&app, &unique("stale"), 120);
     // A person's (loose but valid) choice: twelve months, nothing is due.
     write_settings(&app, r#"{"rotation_months": 12, "lead_time_days": 14}"#);
     let due = app.run(&["due"]);
@@ -93,7 +73,7 @@ fn damaged_or_out_of_range_settings_never_silence_due_and_say_so_on_stderr() {
 #[test]
 fn damaged_settings_keep_exit_status_3_for_keys_due_soon_under_the_defaults() {
     let app = App::new();
-    add_key(&app, &unique("soon"), 85);
+    add_old_key(&app, &unique("soon"), 85);
     write_settings(&app, r#"{"rotation_months": 0}"#);
     let due = app.run(&["due"]);
     assert_eq!(due.status.code(), Some(3), "{}", text(&due.stdout));
@@ -102,7 +82,7 @@ fn damaged_settings_keep_exit_status_3_for_keys_due_soon_under_the_defaults() {
 #[test]
 fn the_organisations_period_wins_and_due_and_the_report_say_which_period_was_used() {
     let app = App::new();
-    let name = add_key(&app, &unique("half-year"), 162);
+    let name = add_old_key(&app, &unique("half-year"), 162);
     write_settings(&app, r#"{"rotation_months": 6}"#);
     let due = app.run(&["due"]);
     assert_eq!(due.status.code(), Some(0), "ok under the person's 6 months");
@@ -159,7 +139,7 @@ fn the_organisations_period_wins_and_due_and_the_report_say_which_period_was_use
 #[test]
 fn a_broken_policy_is_reported_and_its_strictest_reading_applies() {
     let app = App::new();
-    add_key(&app, &unique("half-year"), 100);
+    add_old_key(&app, &unique("half-year"), 100);
     write_settings(&app, r#"{"rotation_months": 12}"#);
     for broken in [
         r#"{"rotation_months": 12"#,
@@ -195,7 +175,7 @@ fn a_broken_policy_is_reported_and_its_strictest_reading_applies() {
 #[test]
 fn every_audit_entry_names_the_user_and_the_computer() {
     let app = App::new();
-    add_key(&app, &unique("who"), 1);
+    add_old_key(&app, &unique("who"), 1);
     let lines = audit_lines(&app);
     let last = lines.last().expect("an entry for the added key");
     assert_eq!(last["action"], "added");
@@ -309,7 +289,7 @@ fn the_window_caps_pausing_reminders_by_length_and_per_stage_and_audits_each_pau
         r#"{"max_snooze_days": 3, "max_snoozes_per_stage": 1}"#,
     )
     .unwrap();
-    let name = add_key(&app, &unique("pause"), 120);
+    let name = add_old_key(&app, &unique("pause"), 120);
     let win = window(&app, "main");
     let id = invoke(&win, "list_keys", json!({})).unwrap()[0]["id"]
         .as_str()
@@ -346,7 +326,7 @@ fn the_window_caps_pausing_reminders_by_length_and_per_stage_and_audits_each_pau
 fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defaults() {
     let app = App::new();
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    let name = add_key(&app, &unique("bg-damaged"), 120);
+    let name = add_old_key(&app, &unique("bg-damaged"), 120);
     write_settings(&app, r#"{"rotation_months": 0}"#);
     let mut child = app
         .cmd(&["--background"])
@@ -388,7 +368,7 @@ fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defa
 fn the_background_program_reminds_under_the_organisations_policy_even_with_notifications_off() {
     let app = App::new();
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    let name = add_key(&app, &unique("bg-policy"), 120);
+    let name = add_old_key(&app, &unique("bg-policy"), 120);
     // The person turned notifications off and chose a year: nothing would be shown.
     write_settings(&app, r#"{"rotation_months": 12, "notifications": false}"#);
     std::fs::write(
