@@ -486,7 +486,7 @@ mod tests {
     use crate::record::{History, Origin};
     use chrono::TimeZone;
 
-    fn key(name: &str, created: DateTime<Utc>) -> KeyRecord {
+    pub(super) fn key(name: &str, created: DateTime<Utc>) -> KeyRecord {
         KeyRecord {
             id: format!("id-{name}"),
             name: KeyName::parse(name).unwrap(),

@@ -4,26 +4,11 @@
 
 use super::*;
 use crate::local_time::{resolve, wall_time};
-use crate::naming::{KeyName, Label, ServiceName};
-use crate::record::{History, Origin};
 use chrono::Months;
 
+/// A key named `k` made at `created`.
 fn key(created: DateTime<Utc>) -> KeyRecord {
-    KeyRecord {
-        id: "id-k".into(),
-        name: KeyName::parse("k").unwrap(),
-        service: ServiceName::parse("svc").unwrap(),
-        application: None,
-        credential_id: "cid".into(),
-        created_at: created,
-        origin: Origin::Generated,
-        notes: Label::notes("").unwrap(),
-        state: KeyState::Active,
-        history: History::default(),
-        reminder: ReminderState::default(),
-        replaced_by: None,
-        delete_after: None,
-    }
+    super::tests::key("k", created)
 }
 
 fn rules(months: u32, lead_days: i64, repeat_days: i64) -> ReminderPolicy {
