@@ -708,22 +708,8 @@ fn settings_locked_by_the_organisation_show_set_by_your_organisation_and_damage_
         r#"{"rotation_months": 1, "min_lead_time_days": 21, "notifications_required": true, "max_snooze_days": 3}"#,
     )
     .unwrap();
-    let out = app.run_with_input(
-        &[
-            "add",
-            "--service",
-            "legacy-billing",
-            "--credential-id",
-            "cid",
-            "--created",
-            &days_ago(50),
-        ],
-        "secret-value",
-    );
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    let config = app.root.path().join("config/app.keyward.desktop");
-    std::fs::create_dir_all(&config).unwrap();
-    std::fs::write(config.join("settings.json"), r#"{"rotation_months": 0"#).unwrap();
+    crate::reminders::add_old_key(&app, "legacy-billing", 50);
+    app.write_settings(r#"{"rotation_months": 0"#);
     in_window(&app, async |client| {
         let banner = wait_for(
             client,
@@ -822,7 +808,7 @@ fn settings_locked_by_the_organisation_show_set_by_your_organisation_and_damage_
         );
     });
     assert_eq!(
-        std::fs::read_to_string(config.join("settings.json")).unwrap(),
+        std::fs::read_to_string(app.settings_path()).unwrap(),
         r#"{"rotation_months": 0"#,
         "the damaged file is left as it was"
     );

@@ -12,12 +12,6 @@ use crate::ipc::{invoke, window};
 use crate::reminders::add_old_key;
 use crate::util::*;
 
-fn write_settings(app: &App, text: &str) {
-    let path = app.settings_path();
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-}
-
 fn audit_lines(app: &App) -> Vec<Value> {
     std::fs::read_to_string(app.data_dir().join("audit.log"))
         .unwrap_or_default()
@@ -31,7 +25,7 @@ fn damaged_or_out_of_range_settings_never_silence_due_and_say_so_on_stderr() {
     let app = App::new();
     add_old_key(&app, &unique("stale"), 120);
     // A person's (loose but valid) choice: twelve months, nothing is due.
-    write_settings(&app, r#"{"rotation_months": 12, "lead_time_days": 14}"#);
+    app.write_settings(r#"{"rotation_months": 12, "lead_time_days": 14}"#);
     let due = app.run(&["due"]);
     assert_eq!(due.status.code(), Some(0), "{}", text(&due.stderr));
 
@@ -74,7 +68,7 @@ fn damaged_or_out_of_range_settings_never_silence_due_and_say_so_on_stderr() {
 fn damaged_settings_keep_exit_status_3_for_keys_due_soon_under_the_defaults() {
     let app = App::new();
     add_old_key(&app, &unique("soon"), 85);
-    write_settings(&app, r#"{"rotation_months": 0}"#);
+    app.write_settings(r#"{"rotation_months": 0}"#);
     let due = app.run(&["due"]);
     assert_eq!(due.status.code(), Some(3), "{}", text(&due.stdout));
 }
@@ -83,7 +77,7 @@ fn damaged_settings_keep_exit_status_3_for_keys_due_soon_under_the_defaults() {
 fn the_organisations_period_wins_and_due_and_the_report_say_which_period_was_used() {
     let app = App::new();
     let name = add_old_key(&app, &unique("half-year"), 162);
-    write_settings(&app, r#"{"rotation_months": 6}"#);
+    app.write_settings(r#"{"rotation_months": 6}"#);
     let due = app.run(&["due"]);
     assert_eq!(due.status.code(), Some(0), "ok under the person's 6 months");
     assert!(
@@ -140,7 +134,7 @@ fn the_organisations_period_wins_and_due_and_the_report_say_which_period_was_use
 fn a_broken_policy_is_reported_and_its_strictest_reading_applies() {
     let app = App::new();
     add_old_key(&app, &unique("half-year"), 100);
-    write_settings(&app, r#"{"rotation_months": 12}"#);
+    app.write_settings(r#"{"rotation_months": 12}"#);
     for broken in [
         r#"{"rotation_months": 12"#,
         r#"{"rotation_month": 12}"#,
@@ -327,7 +321,7 @@ fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defa
     let app = App::new();
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
     let name = add_old_key(&app, &unique("bg-damaged"), 120);
-    write_settings(&app, r#"{"rotation_months": 0}"#);
+    app.write_settings(r#"{"rotation_months": 0}"#);
     let mut child = app
         .cmd(&["--background"])
         .stdout(Stdio::null())
@@ -370,7 +364,7 @@ fn the_background_program_reminds_under_the_organisations_policy_even_with_notif
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
     let name = add_old_key(&app, &unique("bg-policy"), 120);
     // The person turned notifications off and chose a year: nothing would be shown.
-    write_settings(&app, r#"{"rotation_months": 12, "notifications": false}"#);
+    app.write_settings(r#"{"rotation_months": 12, "notifications": false}"#);
     std::fs::write(
         app.policy_path(),
         r#"{"rotation_months": 3, "notifications_required": true}"#,
@@ -399,7 +393,7 @@ fn the_background_program_reminds_under_the_organisations_policy_even_with_notif
 #[test]
 fn settings_on_the_command_line_show_the_values_in_force_and_the_organisations_limits() {
     let app = App::new();
-    write_settings(&app, r#"{"rotation_months": 6, "notifications": false}"#);
+    app.write_settings(r#"{"rotation_months": 6, "notifications": false}"#);
     std::fs::write(
         app.policy_path(),
         r#"{"rotation_months": 3, "notifications_required": true, "max_snooze_days": 3, "max_snoozes_per_stage": 2}"#,

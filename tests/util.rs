@@ -92,6 +92,13 @@ impl App {
             .join("settings.json")
     }
 
+    /// Writes `text` as the person's settings file of this test's Keyward.
+    pub fn write_settings(&self, text: &str) {
+        let path = self.settings_path();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
     /// `keyward ARGS` with this test's folders and no standard input.
     pub fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyward"));
