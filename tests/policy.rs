@@ -2,14 +2,12 @@
 //! `keyward` binary (with `KEYWARD_POLICY_FILE`), the window's commands and
 //! the background program.
 
-use std::io::Read;
-use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
 use crate::ipc::{invoke, window};
-use crate::reminders::add_old_key;
+use crate::reminders::{add_old_key, start_in_background, stop};
 use crate::util::*;
 
 fn audit_lines(app: &App) -> Vec<Value> {
@@ -18,6 +16,15 @@ fn audit_lines(app: &App) -> Vec<Value> {
         .lines()
         .map(json)
         .collect()
+}
+
+/// Whether the background program audited a sent reminder for the key `name` within 20 s.
+fn reminder_sent_within_20_s(app: &App, name: &str) -> bool {
+    poll_until(Duration::from_secs(20), || {
+        audit_lines(app)
+            .iter()
+            .any(|e| e["action"] == "reminder_sent" && e["key_name"] == name)
+    })
 }
 
 #[test]
@@ -322,27 +329,9 @@ fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defa
     let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
     let name = add_old_key(&app, &unique("bg-damaged"), 120);
     app.write_settings(r#"{"rotation_months": 0}"#);
-    let mut child = app
-        .cmd(&["--background"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let reminded = poll_until(Duration::from_secs(20), || {
-        audit_lines(&app)
-            .iter()
-            .any(|e| e["action"] == "reminder_sent" && e["key_name"] == name.as_str())
-    });
-    app.stop_processes();
-    let _ = child.kill();
-    let _ = child.wait();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let child = start_in_background(&app);
+    let reminded = reminder_sent_within_20_s(&app, &name);
+    let log = stop(&app, child);
     assert!(
         reminded,
         "the 120-day-old key is reminded under the guide's 3 months"
@@ -370,20 +359,9 @@ fn the_background_program_reminds_under_the_organisations_policy_even_with_notif
         r#"{"rotation_months": 3, "notifications_required": true}"#,
     )
     .unwrap();
-    let mut child = app
-        .cmd(&["--background"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let reminded = poll_until(Duration::from_secs(20), || {
-        audit_lines(&app)
-            .iter()
-            .any(|e| e["action"] == "reminder_sent" && e["key_name"] == name.as_str())
-    });
-    app.stop_processes();
-    let _ = child.kill();
-    let _ = child.wait();
+    let child = start_in_background(&app);
+    let reminded = reminder_sent_within_20_s(&app, &name);
+    stop(&app, child);
     assert!(
         reminded,
         "the 120-day-old key is overdue under the organisation's 3 months, and its notification is shown"
