@@ -238,6 +238,17 @@ mod tests {
         Utc.with_ymd_and_hms(2026, 6, 1, 12, 0, 0).unwrap()
     }
 
+    /// The report of [`sample`] under the guide's rule, seen at [`now`] in UTC.
+    fn sample_rows() -> Vec<ReportRow> {
+        rows(
+            &sample(),
+            &RotationPolicy::default(),
+            PeriodSource::Person,
+            now(),
+            &Utc,
+        )
+    }
+
     fn sample() -> Vec<KeyRecord> {
         let old = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
         let fresh = Utc.with_ymd_and_hms(2026, 5, 20, 9, 0, 0).unwrap();
@@ -252,13 +263,7 @@ mod tests {
 
     #[test]
     fn rows_cover_complete_keys_most_urgent_first_with_replacement_and_overdue_days() {
-        let rows = rows(
-            &sample(),
-            &RotationPolicy::default(),
-            PeriodSource::Person,
-            now(),
-            &Utc,
-        );
+        let rows = sample_rows();
         assert_eq!(rows.len(), 2, "the unfinished key is not reported");
         assert_eq!(rows[0].key.name, "old-key", "most urgent first");
         assert_eq!(rows[0].key.status, RotationStatus::Overdue);
@@ -289,13 +294,7 @@ mod tests {
 
     #[test]
     fn csv_parses_with_a_standard_reader_one_row_per_key_under_a_header() {
-        let rows = rows(
-            &sample(),
-            &RotationPolicy::default(),
-            PeriodSource::Person,
-            now(),
-            &Utc,
-        );
+        let rows = sample_rows();
         let text = to_csv(&rows, &Utc);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
@@ -319,13 +318,7 @@ mod tests {
 
     #[test]
     fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
-        let rows = rows(
-            &sample(),
-            &RotationPolicy::default(),
-            PeriodSource::Person,
-            now(),
-            &Utc,
-        );
+        let rows = sample_rows();
         let text = to_csv(&rows, &Utc);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let notes = COLUMNS.iter().position(|c| *c == "notes").unwrap();
