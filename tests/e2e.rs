@@ -164,6 +164,55 @@ async fn screenshot(client: &Client, name: &str) {
     std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
 }
 
+/// axe-core's serious and critical accessibility violations on the page as
+/// it is now (a dialog open, a form filled), one line each: rule, what it
+/// asks, where. axe-core comes from the UI's dev dependencies (`npm ci`).
+async fn accessibility_problems(client: &Client) -> Vec<String> {
+    let axe = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/node_modules/axe-core/axe.min.js");
+    let source = std::fs::read_to_string(&axe).unwrap_or_else(|e| {
+        panic!(
+            "axe-core is installed by npm ci in ui/ ({}): {e}",
+            axe.display()
+        )
+    });
+    client
+        .execute(&format!("{source}\nreturn typeof window.axe;"), vec![])
+        .await
+        .expect("axe-core loads into the page");
+    let found = client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.axe.run(document, { resultTypes: ['violations'] }).then(
+               (result) => done(result.violations
+                 .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                 .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)),
+               (error) => done([`axe-core failed: ${error}`]));",
+            vec![],
+        )
+        .await
+        .expect("axe-core runs");
+    found
+        .as_array()
+        .map(|lines| {
+            lines
+                .iter()
+                .map(|l| l.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Fails the test when axe-core finds a serious or critical violation on
+/// the page as it is now (`what` names the screen or dialog).
+async fn assert_accessible(client: &Client, what: &str) {
+    let problems = accessibility_problems(client).await;
+    assert!(
+        problems.is_empty(),
+        "axe-core on {what}:\n{}",
+        problems.join("\n")
+    );
+}
+
 async fn heading(client: &Client, text: &str) {
     wait_for(
         client,
@@ -335,6 +384,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             tokio::time::sleep(Duration::from_millis(100)).await;
         };
         screenshot(client, "02-generate").await;
+        assert_accessible(client, "the Generate screen").await;
         click_button(client, "Save & Add").await;
 
         heading(client, "Your new key is ready").await;
@@ -409,6 +459,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
             .await
             .unwrap();
         screenshot(client, "06-delete").await;
+        assert_accessible(client, "the delete dialog").await;
         let confirm = wait_for(client, Locator::XPath("//dialog//button[@type='submit']")).await;
         confirm.click().await.unwrap();
         heading(client, "API keys").await;
