@@ -15,8 +15,8 @@
 //! each time, so 10,000 keys (5 MB) took a second to arrive that way; an
 //! attribute is read in one pass (0.17 s).
 //!
-//! Only the first screen: the [`FIRST_SCREEN_KEYS`] newest keys (the list
-//! opens newest first) and how many there are in all; the page asks for the
+//! Only the first screen: the [`FIRST_SCREEN_KEYS`] keys the list opens on
+//! (what needs doing first, see [`first_screen`]) and how many there are in all; the page asks for the
 //! whole list over IPC once it is drawn. WebKit keeps copies of the page it
 //! was served in the app's process and in the web process for as long as the
 //! window is open: with all of 10,000 keys (5 MB) written in, the two held
@@ -25,9 +25,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use keyward_core::keychain::OsKeychain;
 use keyward_core::record::KeyView;
+use keyward_core::rotation::RotationStatus;
 use keyward_core::vault::Vault;
 use tauri::utils::assets::{AssetKey, AssetsIter, CspHash};
 use tauri::{Assets, Runtime};
@@ -62,8 +63,9 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
         let Ok(page) = std::str::from_utf8(&asset) else {
             return Some(asset);
         };
-        let served = match self.vault.list(Utc::now(), &chrono::Local) {
-            Ok(keys) => with_first_list(page, &keys).map(|page| Cow::Owned(page.into_bytes())),
+        let now = Utc::now();
+        let served = match self.vault.list(now, &chrono::Local) {
+            Ok(keys) => with_first_list(page, &keys, now).map(|page| Cow::Owned(page.into_bytes())),
             Err(_) => None,
         };
         crate::memory::give_back_soon();
@@ -79,7 +81,8 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
     }
 }
 
-/// `page` with the first screen of `keys` (the [`FIRST_SCREEN_KEYS`] newest)
+/// `page` with the first screen of `keys` (see [`first_screen`]; `now` says
+/// which replaced keys are due to be deleted)
 /// as JSON at the end of its body, in the `data-keys` attribute of a hidden
 /// element with the id [`FIRST_LIST_ID`], and the number of all `keys` in its
 /// `data-total` attribute; `None` when the page has no body to put it in.
@@ -89,9 +92,9 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
 /// written: it holds no character references); so is `_`, so no text in a
 /// key can spell the placeholders Tauri replaces in the page it serves
 /// (`__TAURI_SCRIPT_NONCE__`).
-pub fn with_first_list(page: &str, keys: &[KeyView]) -> Option<String> {
+pub fn with_first_list(page: &str, keys: &[KeyView], now: DateTime<Utc>) -> Option<String> {
     let end = page.rfind("</body>")?;
-    let json = serde_json::to_string(&first_screen(keys)).ok()?;
+    let json = serde_json::to_string(&first_screen(keys, now)).ok()?;
     let mut block = String::with_capacity(json.len() + 80);
     block.push_str(r#"<div hidden id=""#);
     block.push_str(FIRST_LIST_ID);
@@ -116,20 +119,46 @@ pub fn with_first_list(page: &str, keys: &[KeyView]) -> Option<String> {
     Some(served)
 }
 
-/// The keys the list shows first when it opens: the newest, at most
-/// [`FIRST_SCREEN_KEYS`] (keys made in the same second by name, then id; the
-/// page sorts what it shows itself, see `ui/src/lib/keyQuery.ts`).
-fn first_screen(keys: &[KeyView]) -> Vec<&KeyView> {
-    let mut newest: Vec<&KeyView> = keys.iter().collect();
+/// The keys the list shows first when it opens, at most [`FIRST_SCREEN_KEYS`]:
+/// what needs doing first, as the list's default order has it (the page sorts
+/// what it shows itself, see `ui/src/lib/keyQuery.ts`): overdue keys (the
+/// most overdue first), replaced keys due to be deleted, keys due soon (the
+/// soonest first), then the rest, the oldest first.
+fn first_screen(keys: &[KeyView], now: DateTime<Utc>) -> Vec<&KeyView> {
+    let mut first: Vec<(u8, &KeyView)> = keys.iter().map(|k| (urgency(k, now), k)).collect();
     // RFC 3339 times in UTC, all written alike: in text order is in time order.
-    newest.sort_by(|a, b| {
-        b.created_at
-            .cmp(&a.created_at)
+    first.sort_by(|(ua, a), (ub, b)| {
+        let by_due = |u: u8, k: &KeyView| {
+            if u == 1 || u == 3 {
+                k.days_until_due
+            } else {
+                0
+            }
+        };
+        ua.cmp(ub)
+            .then_with(|| by_due(*ua, a).cmp(&by_due(*ub, b)))
+            .then_with(|| a.created_at.cmp(&b.created_at))
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.id.cmp(&b.id))
     });
-    newest.truncate(FIRST_SCREEN_KEYS);
-    newest
+    first.truncate(FIRST_SCREEN_KEYS);
+    first.into_iter().map(|(_, k)| k).collect()
+}
+
+/// 1 overdue, 2 replaced and due to be deleted, 3 due soon, 4 nothing to do
+/// yet (`urgency` in `ui/src/lib/keyQuery.ts`).
+fn urgency(key: &KeyView, now: DateTime<Utc>) -> u8 {
+    if key.replaced_by.is_some() {
+        let delete_due = key.delete_after.as_deref().is_none_or(|after| {
+            DateTime::parse_from_rfc3339(after).map_or(true, |after| after <= now)
+        });
+        return if delete_due { 2 } else { 4 };
+    }
+    match key.status {
+        RotationStatus::Overdue => 1,
+        RotationStatus::DueSoon => 3,
+        RotationStatus::Ok => 4,
+    }
 }
 
 /// No files: holds the place of the built UI while it moves into [`FirstPage`].
@@ -152,7 +181,10 @@ impl<R: Runtime> Assets<R> for NoAssets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use keyward_core::rotation::RotationStatus;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-27T12:00:00Z".parse().unwrap()
+    }
 
     const PAGE: &str = "<!doctype html><html><head><script type=\"module\" src=\"/assets/index.js\"></script></head><body><div id=\"app\"></div></body></html>";
 
@@ -196,7 +228,7 @@ mod tests {
     #[test]
     fn the_list_goes_at_the_end_of_the_body_and_reads_back_unchanged() {
         let keys = vec![key("payments-api-26_08_2026-09_48", "rotate with the team")];
-        let served = with_first_list(PAGE, &keys).unwrap();
+        let served = with_first_list(PAGE, &keys, now()).unwrap();
         assert!(served.starts_with(r#"<!doctype html><html><head><script type="module""#));
         assert!(served.contains(
             r#"<div id="app"></div><div hidden id="first-list" data-total="1" data-keys='["#
@@ -210,7 +242,7 @@ mod tests {
     fn markup_in_a_key_cannot_end_the_attribute_or_start_an_element() {
         let hostile = "'></div><script>alert(1)</script><!--";
         let keys = vec![key(hostile, "<img src=x onerror=alert(2)> &amp; ' \"")];
-        let served = with_first_list(PAGE, &keys).unwrap();
+        let served = with_first_list(PAGE, &keys, now()).unwrap();
         let data = block(&served);
         for c in ['<', '>', '&', '\''] {
             assert!(!data.contains(c), "{c} written as is in {data}");
@@ -224,7 +256,7 @@ mod tests {
     #[test]
     fn no_key_can_spell_the_placeholders_tauri_replaces() {
         let keys = vec![key("__TAURI_SCRIPT_NONCE__", "__TAURI_STYLE_NONCE__")];
-        let served = with_first_list(PAGE, &keys).unwrap();
+        let served = with_first_list(PAGE, &keys, now()).unwrap();
         assert!(!served.contains("__TAURI_"), "{served}");
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read, keys);
@@ -232,18 +264,21 @@ mod tests {
 
     #[test]
     fn a_page_without_a_body_is_left_to_ask_over_ipc() {
-        assert_eq!(with_first_list("<p>no body</p>", &[key("a", "")]), None);
+        assert_eq!(
+            with_first_list("<p>no body</p>", &[key("a", "")], now()),
+            None
+        );
     }
 
     #[test]
     fn an_empty_list_is_written_too() {
-        let served = with_first_list(PAGE, &[]).unwrap();
+        let served = with_first_list(PAGE, &[], now()).unwrap();
         assert_eq!(block(&served), "[]");
         assert_eq!(total(&served), 0);
     }
 
     #[test]
-    fn a_long_list_gives_its_first_screen_newest_first_and_how_many_there_are() {
+    fn a_long_list_gives_its_first_screen_most_urgent_first_and_how_many_there_are() {
         let keys: Vec<KeyView> = (0..250)
             .map(|i| {
                 let mut key = key(&format!("maps-{i:03}"), "");
@@ -256,19 +291,64 @@ mod tests {
                     minute % 24,
                     minute % 60
                 );
+                key.status = RotationStatus::Ok;
+                key.days_until_due = 30;
                 key
             })
             .collect();
-        let served = with_first_list(PAGE, &keys).unwrap();
-        assert_eq!(total(&served), 250);
+        // Keys that need doing, at the end of the list and at no particular age.
+        let mut keys = keys;
+        let urgent = [
+            ("soon", RotationStatus::DueSoon, 9, None),
+            ("late", RotationStatus::Overdue, -3, None),
+            ("very-late", RotationStatus::Overdue, -200, None),
+            ("sooner", RotationStatus::DueSoon, 2, None),
+            (
+                "delete-now",
+                RotationStatus::Overdue,
+                -100,
+                Some("2026-11-20T00:00:00Z"),
+            ),
+            (
+                "grace",
+                RotationStatus::Overdue,
+                -100,
+                Some("2026-12-20T00:00:00Z"),
+            ),
+        ];
+        for (name, status, days, delete_after) in urgent {
+            let mut key = key(name, "");
+            key.id = name.into();
+            key.created_at = "2026-11-01T00:00:00Z".into();
+            key.status = status;
+            key.days_until_due = days;
+            if let Some(after) = delete_after {
+                key.replaced_by = Some("k000".into());
+                key.delete_after = Some(after.into());
+            }
+            keys.push(key);
+        }
+        let served = with_first_list(PAGE, &keys, now()).unwrap();
+        assert_eq!(total(&served), 256);
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read.len(), FIRST_SCREEN_KEYS);
+        let names: Vec<&str> = read.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(
+            names[..5],
+            ["very-late", "late", "delete-now", "sooner", "soon"],
+            "what needs doing comes first"
+        );
 
-        let mut newest = keys.clone();
-        newest.sort_by(|a, b| {
-            (b.created_at.as_str(), a.name.as_str()).cmp(&(a.created_at.as_str(), b.name.as_str()))
+        // Then the rest, the oldest first (a replaced key within its grace period among them).
+        let mut rest: Vec<&KeyView> = keys
+            .iter()
+            .filter(|k| k.status == RotationStatus::Ok || k.name == "grace")
+            .collect();
+        rest.sort_by(|a, b| {
+            (a.created_at.as_str(), a.name.as_str()).cmp(&(b.created_at.as_str(), b.name.as_str()))
         });
-        assert_eq!(read[..], newest[..FIRST_SCREEN_KEYS]);
+        let expected: Vec<&str> = rest.iter().map(|k| k.name.as_str()).collect();
+        assert_eq!(names[5..], expected[..FIRST_SCREEN_KEYS - 5]);
     }
 
     #[test]
@@ -276,7 +356,7 @@ mod tests {
         let keys: Vec<KeyView> = (0..FIRST_SCREEN_KEYS)
             .map(|i| key(&format!("k{i}"), ""))
             .collect();
-        let served = with_first_list(PAGE, &keys).unwrap();
+        let served = with_first_list(PAGE, &keys, now()).unwrap();
         assert_eq!(total(&served), FIRST_SCREEN_KEYS);
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read.len(), FIRST_SCREEN_KEYS);

@@ -213,6 +213,75 @@ async fn assert_accessible(client: &Client, what: &str) {
     );
 }
 
+/// The names of the listed keys, in the order shown.
+async fn listed_names(client: &Client) -> Vec<String> {
+    let names = client
+        .execute(
+            "return [...document.querySelectorAll('[role=listitem]')]
+               .sort((a, b) => a.getAttribute('aria-posinset') - b.getAttribute('aria-posinset'))
+               .map((item) => item.querySelector('button.row').dataset.name);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    names
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The column header that sorts the list, and how (`aria-sort`).
+async fn sorted_column(client: &Client) -> Vec<(String, String)> {
+    let found = client
+        .execute(
+            "return [...document.querySelectorAll('[role=columnheader][aria-sort]')]
+               .map((h) => [h.textContent.trim().replace(/[▲▼]/g, '').trim(), h.getAttribute('aria-sort')]);",
+            vec![],
+        )
+        .await
+        .unwrap();
+    found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap_or_default().to_owned(),
+                pair[1].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Presses keys on the focused element (WebDriver key codes: "\u{E004}" Tab,
+/// "\u{E007}" Enter, "\u{E009}" Control, held until the end of `keys`).
+async fn press(client: &Client, keys: &str) {
+    client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(keys)
+        .await
+        .unwrap();
+}
+
+/// What has focus: its id, or its accessible name when it has no id.
+async fn focused(client: &Client) -> String {
+    client
+        .execute(
+            "const e = document.activeElement;
+             return e.id || e.getAttribute('aria-label') || e.textContent.trim();",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 async fn heading(client: &Client, text: &str) {
     wait_for(
         client,
@@ -230,7 +299,7 @@ async fn first_row(client: &Client) -> (fantoccini::elements::Element, String) {
     .await;
     let text = client
         .execute(
-            "return document.querySelector('button.row').textContent",
+            "return document.querySelector('button.row').closest('[role=listitem]').textContent",
             vec![],
         )
         .await
@@ -262,7 +331,7 @@ async fn focused_row(client: &Client) -> Option<(String, String)> {
              const item = row?.closest('[role=listitem]');
              const stops = document.querySelectorAll('button.row[tabindex=\"0\"]');
              return item && row.matches('button.row') && stops.length === 1 && stops[0] === row
-               ? [item.getAttribute('aria-posinset'), row.title] : null;",
+               ? [item.getAttribute('aria-posinset'), row.dataset.name] : null;",
             vec![],
         )
         .await
@@ -417,7 +486,7 @@ fn a_person_generates_copies_reveals_and_deletes_a_key_in_the_window() {
         let row = wait_for(
             client,
             Locator::XPath(&format!(
-                "//button[contains(concat(' ',@class,' '),' row ')][@title='{name}']"
+                "//button[contains(concat(' ',@class,' '),' row ')][@data-name='{name}']"
             )),
         )
         .await;
@@ -531,11 +600,11 @@ fn html_in_names_and_notes_is_shown_as_text() {
 }
 
 #[test]
-fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
+fn a_long_list_opens_on_what_needs_doing_and_then_holds_them_all() {
     let app = App::new();
     // 150 keys, more than the page carries (src-tauri/first_page.rs: the 100
-    // newest); the rest comes over IPC. The oldest is overdue, so only the
-    // whole list can raise the reminder.
+    // that need doing first); the rest comes over IPC. The oldest is overdue:
+    // it comes first, and the newest last.
     let now = chrono::Utc::now();
     let keys: Vec<Value> = (0..150_i64)
         .map(|i| {
@@ -569,7 +638,10 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
     .unwrap();
     in_window(&app, async |client| {
         let (_, row_text) = first_row(client).await;
-        assert!(row_text.contains(&newest), "newest first: {row_text}");
+        assert!(
+            row_text.contains(&oldest),
+            "the overdue key first: {row_text}"
+        );
         assert_first_list_came_with_page(client).await;
         // All of them, and what only the whole list can tell.
         wait_for_count(client, "150 keys").await;
@@ -589,7 +661,7 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
             .unwrap();
         assert_eq!(
             focused_row(client).await,
-            Some(("1".to_owned(), newest.clone()))
+            Some(("1".to_owned(), oldest.clone()))
         );
         for (key, position) in [("\u{E015}", "2"), ("\u{E010}", "150"), ("\u{E011}", "1")] {
             client
@@ -607,7 +679,7 @@ fn a_long_list_opens_on_its_newest_keys_and_then_holds_them_all() {
             });
             assert_eq!(at, position, "after key {key:?}");
             if position == "150" {
-                assert_eq!(name, oldest, "End reaches the oldest key");
+                assert_eq!(name, newest, "End reaches the newest key");
             }
         }
         type_into(client, "#key-search", &oldest).await;
@@ -700,7 +772,7 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
         click_button(client, "Keys").await;
         heading(client, "API keys").await;
         let listed = client
-            .execute("return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent).join('|')", vec![])
+            .execute("return Array.from(document.querySelectorAll('[role=listitem]')).map(r => r.textContent).join('|')", vec![])
             .await
             .unwrap();
         assert!(
@@ -897,7 +969,7 @@ fn opened_from_the_tray_line_the_window_shows_exactly_the_keys_that_need_rotatin
         assert_eq!(search, "", "no search words hide any of them");
         let rows = client
             .execute(
-                "return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent)",
+                "return Array.from(document.querySelectorAll('[role=listitem]')).map(r => r.textContent)",
                 vec![],
             )
             .await
@@ -1067,7 +1139,7 @@ fn the_open_window_reconnects_to_a_keychain_that_started_late_or_restarted() {
             wait_for(
                 client,
                 Locator::XPath(&format!(
-                    "//button[contains(concat(' ',@class,' '),' row ')][@title='{name}']"
+                    "//button[contains(concat(' ',@class,' '),' row ')][@data-name='{name}']"
                 )),
             )
             .await
@@ -1235,7 +1307,7 @@ fn the_window_s_tray_shows_a_badge_while_keys_need_rotating_and_its_line_opens_e
         while started.elapsed() < Duration::from_secs(3) {
             let listed = client
                 .execute(
-                    "return Array.from(document.querySelectorAll('button.row')).map(r => r.textContent)",
+                    "return Array.from(document.querySelectorAll('[role=listitem]')).map(r => r.textContent)",
                     vec![],
                 )
                 .await
@@ -1255,5 +1327,131 @@ fn the_window_s_tray_shows_a_badge_while_keys_need_rotating_and_its_line_opens_e
         assert!(rows.iter().any(|r| r.contains(&overdue)), "{rows:?}");
         assert!(rows.iter().any(|r| r.contains(&soon)), "{rows:?}");
         assert!(!rows.iter().any(|r| r.contains(&fresh)), "{rows:?}");
+    });
+}
+
+#[test]
+fn the_list_opens_on_the_most_overdue_key_sorts_by_keyboard_and_finds_a_credential_id_fragment() {
+    let app = App::new();
+    // Four keys made elsewhere, added out of order: 100 and 250 days old
+    // (overdue), 83 days (due within about a week) and 3 days.
+    let keys = [
+        ("billing-late", 100, "AKIAL4TE0000EXAMPLE"),
+        ("billing-fresh", 3, "AKIAFR3SH000EXAMPLE"),
+        ("billing-very-late", 250, "AKIAV3RYQX7Z0EXAMPLE"),
+        ("billing-soon", 83, "AKIAS00N0000EXAMPLE"),
+    ];
+    for (name, age, credential_id) in keys {
+        let out = app.run_with_input(
+            &[
+                "add",
+                "--service",
+                "billing",
+                "--name",
+                name,
+                "--credential-id",
+                credential_id,
+                "--created",
+                &days_ago(age),
+            ],
+            &format!("secret-of-{name}"),
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    in_window(&app, async |client| {
+        first_row(client).await;
+        assert_eq!(
+            listed_names(client).await,
+            [
+                "billing-very-late",
+                "billing-late",
+                "billing-soon",
+                "billing-fresh"
+            ],
+            "the most overdue first, then overdue, due soon, the rest"
+        );
+        assert_eq!(
+            sorted_column(client).await,
+            [("Rotation".to_owned(), "ascending".to_owned())]
+        );
+        screenshot(client, "30-list-opens-on-what-needs-doing").await;
+        assert_accessible(client, "the key list").await;
+
+        // Sort by name with the keyboard: from the search, Tab past the
+        // filter to the Name header, Enter; Enter again turns it around.
+        wait_for(client, Locator::Id("key-search"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        press(client, "\u{E004}\u{E004}").await;
+        assert_eq!(focused(client).await, "Name", "Tab reaches the Name header");
+        press(client, "\u{E007}").await;
+        assert_eq!(
+            sorted_column(client).await,
+            [("Name".to_owned(), "ascending".to_owned())]
+        );
+        assert_eq!(
+            listed_names(client).await,
+            [
+                "billing-fresh",
+                "billing-late",
+                "billing-soon",
+                "billing-very-late"
+            ]
+        );
+        press(client, " ").await;
+        assert_eq!(
+            sorted_column(client).await,
+            [("Name".to_owned(), "descending".to_owned())]
+        );
+        assert_eq!(
+            listed_names(client).await,
+            [
+                "billing-very-late",
+                "billing-soon",
+                "billing-late",
+                "billing-fresh"
+            ]
+        );
+        screenshot(client, "31-list-sorted-by-name").await;
+
+        // Ctrl+F from a key's details goes back to the list, into the search.
+        first_row(client).await.0.click().await.unwrap();
+        wait_for(client, Locator::Css("p.kicker")).await;
+        press(client, "\u{E009}f\u{E000}").await;
+        wait_for(client, Locator::Css("#key-search:focus")).await;
+
+        // A fragment of a credential ID finds its key; three letters are too few.
+        type_into(client, "#key-search", "qx7").await;
+        wait_for_count(client, "Showing 0 of 4 keys").await;
+        type_into(client, "#key-search", "qx7z").await;
+        wait_for_count(client, "Showing 1 of 4 keys").await;
+        assert_eq!(listed_names(client).await, ["billing-very-late"]);
+        screenshot(client, "32-found-by-credential-id").await;
+        assert_accessible(client, "the key list, searched").await;
+
+        // Copy from the row, with the keyboard: the row, Tab to its Copy, Enter.
+        client
+            .execute(
+                "document.querySelector('button.row[tabindex=\"0\"]').focus()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        press(client, "\u{E004}").await;
+        assert_eq!(focused(client).await, "Copy secret of billing-very-late");
+        press(client, "\u{E007}").await;
+        clipboard_holds("secret-of-billing-very-late");
+        client.clone().close().await.unwrap();
+    });
+    // The chosen order is remembered for the next start.
+    in_window(&app, async |client| {
+        first_row(client).await;
+        assert_eq!(
+            sorted_column(client).await,
+            [("Name".to_owned(), "descending".to_owned())]
+        );
+        client.clone().close().await.unwrap();
     });
 }

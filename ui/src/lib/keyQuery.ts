@@ -2,13 +2,55 @@
  * Search, filter and sort for the key list, fast enough to run on every keystroke over
  * 10,000 keys.
  *
+ * The list opens on what needs doing ({@link DEFAULT_SORT}, the Rotation column ascending):
+ * leaked keys, then overdue keys (the most overdue first), replaced keys that are due to be
+ * deleted, keys due soon (the soonest first), then the rest by age (the oldest first). Every
+ * column sorts both ways; ties are broken by name, then id, so the order is always the same.
+ *
+ * A search word matches the name, service or application; it also matches the credential ID,
+ * wholly, or as a fragment of at least {@link MIN_CREDENTIAL_FRAGMENT} characters (shorter
+ * fragments would match almost every key).
+ *
  * {@link indexKeys} does the per-key work once when the list is loaded (lower-cased search text,
  * parsed creation time); {@link queryKeys} then only compares. The original objects are returned
  * unchanged; the input is never reordered.
  */
+import { deleteIsDue, isReplaced } from './rotation';
 import type { KeyView, RotationStatus } from './types';
 
-export type SortOrder = 'newest' | 'oldest';
+/** The list's columns that sort. */
+export const SORT_COLUMNS = ['name', 'service', 'age', 'rotation'] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+/** As `aria-sort` says it: ascending is A to Z, the youngest first, the most urgent first. */
+export type SortDirection = 'ascending' | 'descending';
+/** A column and its direction, e.g. `rotation-ascending`. */
+export type SortOrder = `${SortColumn}-${SortDirection}`;
+
+/** What the list opens on: the Rotation column, the keys that need doing first. */
+export const DEFAULT_SORT: SortOrder = 'rotation-ascending';
+
+/** The shortest part of a credential ID that a search word finds it by (a whole ID always does). */
+export const MIN_CREDENTIAL_FRAGMENT = 4;
+
+/** The column a sort order sorts by, and in which direction. */
+export function sortParts(sort: SortOrder): { column: SortColumn; direction: SortDirection } {
+  const cut = sort.lastIndexOf('-');
+  return { column: sort.slice(0, cut) as SortColumn, direction: sort.slice(cut + 1) as SortDirection };
+}
+
+/** The order after a click on `column`'s header: the other direction if it sorts already, else ascending. */
+export function nextSort(current: SortOrder, column: SortColumn): SortOrder {
+  const now = sortParts(current);
+  if (now.column !== column) return `${column}-ascending`;
+  return `${column}-${now.direction === 'ascending' ? 'descending' : 'ascending'}`;
+}
+
+/** Is `value` a sort order (for one read back from storage)? */
+export function isSortOrder(value: unknown): value is SortOrder {
+  if (typeof value !== 'string') return false;
+  const { column, direction } = sortParts(value as SortOrder);
+  return (SORT_COLUMNS as readonly string[]).includes(column) && (direction === 'ascending' || direction === 'descending');
+}
 
 /** The group a key is listed under: its rotation status, or "replaced" once rotated. */
 export type KeyGroup = RotationStatus | 'replaced';
@@ -17,19 +59,26 @@ export type KeyGroup = RotationStatus | 'replaced';
 export type StatusFilter = 'all' | 'needs_rotating' | KeyGroup;
 
 export interface KeyQuery {
-  /** What the person typed in the search box. Every word must appear in the name, service or application. */
+  /**
+   * What the person typed in the search box. Every word must appear in the name, service or
+   * application, or in the credential ID (see {@link MIN_CREDENTIAL_FRAGMENT}).
+   */
   text: string;
   sort: SortOrder;
   status: StatusFilter;
 }
 
-export const DEFAULT_QUERY: KeyQuery = { text: '', sort: 'newest', status: 'all' };
+export const DEFAULT_QUERY: KeyQuery = { text: '', sort: DEFAULT_SORT, status: 'all' };
 
 /** A key prepared for searching and sorting. */
 export interface IndexedKey {
   key: KeyView;
   haystack: string;
+  /** The credential ID, folded. */
+  credential: string;
   createdMs: number;
+  /** Where the key stands in the default order: 0 (leaked) to 4 (nothing to do). */
+  urgency: number;
 }
 
 /** Only ASCII characters: nothing to decompose and no accents to strip. */
@@ -50,15 +99,32 @@ export function needsRotatingQuery(current: KeyQuery): KeyQuery {
   return { ...DEFAULT_QUERY, sort: current.sort, status: 'needs_rotating' };
 }
 
+/**
+ * How urgent a key is, for the default order: 0 leaked, 1 overdue, 2 replaced and due to be
+ * deleted, 3 due soon, 4 nothing to do yet (including a replaced key within its grace period).
+ */
+export function urgency(key: KeyView, now: Date = new Date()): number {
+  if (isReplaced(key)) return deleteIsDue(key, now) ? 2 : 4;
+  if (isLeaked(key)) return 0;
+  return key.status === 'overdue' ? 1 : key.status === 'due_soon' ? 3 : 4;
+}
+
+/** Has the key been marked as leaked (a field newer back ends send)? */
+function isLeaked(key: KeyView): boolean {
+  return (key as Partial<{ leaked: boolean }>).leaked === true;
+}
+
 /** Prepares keys for {@link queryKeys}. Call once whenever the list of keys changes. */
-export function indexKeys(keys: readonly KeyView[]): IndexedKey[] {
+export function indexKeys(keys: readonly KeyView[], now: Date = new Date()): IndexedKey[] {
   return keys.map((key) => {
     const created = Date.parse(key.created_at);
     return {
       key,
       // A separator no one types keeps words from matching across two fields.
       haystack: fold([key.name, key.service, key.application ?? ''].join('\u0000')),
+      credential: fold(key.credential_id),
       createdMs: Number.isNaN(created) ? 0 : created,
+      urgency: urgency(key, now),
     };
   });
 }
@@ -68,9 +134,16 @@ export function searchWords(text: string): string[] {
   return fold(text).split(/\s+/).filter((word) => word.length > 0);
 }
 
-/** Does the key contain every word (in its name, service or application)? */
+/**
+ * Does the key contain every word (in its name, service or application, or its credential ID:
+ * wholly, or a fragment of at least {@link MIN_CREDENTIAL_FRAGMENT} characters)?
+ */
 export function matchesWords(entry: IndexedKey, words: readonly string[]): boolean {
-  return words.every((word) => entry.haystack.includes(word));
+  return words.every(
+    (word) =>
+      entry.haystack.includes(word) ||
+      (word.length >= MIN_CREDENTIAL_FRAGMENT ? entry.credential.includes(word) : entry.credential === word),
+  );
 }
 
 /** A replaced key is listed as replaced whatever its age; any other key by its rotation status. */
@@ -91,10 +164,34 @@ export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by'>, filt
   }
 }
 
-/** Newest (or oldest) first; keys made at the same time by name, then by id. */
-function compareEntries(sort: SortOrder): (a: IndexedKey, b: IndexedKey) => number {
-  const direction = sort === 'newest' ? -1 : 1;
-  return (a, b) => direction * (a.createdMs - b.createdMs) || a.key.name.localeCompare(b.key.name) || a.key.id.localeCompare(b.key.id);
+const collator = new Intl.Collator(undefined, { sensitivity: 'base', numeric: true });
+
+/** Ascending by one column, ties left at 0. */
+const BY_COLUMN: Record<SortColumn, (a: IndexedKey, b: IndexedKey) => number> = {
+  name: (a, b) => collator.compare(a.key.name, b.key.name),
+  service: (a, b) =>
+    collator.compare(a.key.service, b.key.service) ||
+    // Keys with an application before those without.
+    Number(a.key.application === null) - Number(b.key.application === null) ||
+    collator.compare(a.key.application ?? '', b.key.application ?? ''),
+  // The youngest first.
+  age: (a, b) => b.createdMs - a.createdMs,
+  // What needs doing first; the most overdue and the soonest due first, the rest the oldest first.
+  rotation: (a, b) =>
+    a.urgency - b.urgency ||
+    (a.urgency === 1 || a.urgency === 3 ? a.key.days_until_due - b.key.days_until_due : 0) ||
+    a.createdMs - b.createdMs,
+};
+
+/**
+ * The order `sort` asks for; ties by name, then by id (the same way in both directions, so a
+ * reversed list keeps like keys in a readable order).
+ */
+export function compareEntries(sort: SortOrder): (a: IndexedKey, b: IndexedKey) => number {
+  const { column, direction } = sortParts(sort);
+  const by = BY_COLUMN[column];
+  const sign = direction === 'ascending' ? 1 : -1;
+  return (a, b) => sign * by(a, b) || a.key.name.localeCompare(b.key.name) || a.key.id.localeCompare(b.key.id);
 }
 
 /**
@@ -156,7 +253,7 @@ export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): readon
   // The same query, or the closest one it narrows.
   let base: Answer | null = null;
   for (const answer of answers) {
-    if (answer.sort !== query.sort || answer.status !== query.status || !joined.startsWith(answer.words)) continue;
+    if (answer.sort !== query.sort || answer.status !== query.status || !narrows(answer.words, joined)) continue;
     if (base === null || answer.words.length >= base.words.length) base = answer;
   }
   if (base !== null && base.words === joined) {
@@ -178,12 +275,24 @@ export function queryKeys(index: readonly IndexedKey[], query: KeyQuery): readon
 }
 
 /**
- * Does ahead of time, while the person has not typed yet, what the first search or change of
- * order would otherwise pay for: sorting the index both ways (cached by {@link sortedIndex}) and
- * running the filter once, so the JavaScript engine has compiled it before the first keystroke.
+ * Does every key that `words` finds contain `earlier` too, so a search for `words` can look only
+ * at what `earlier` found? True when `words` types on from `earlier`, unless it lengthens a last
+ * word too short to find credential IDs by a fragment ("abc" finds an ID only whole, "abcd" by a
+ * part of it).
  */
-export function prepareQueries(index: readonly IndexedKey[]): void {
-  for (const sort of ['newest', 'oldest'] as const) queryKeys(index, { text: 'e', sort, status: 'needs_rotating' });
+function narrows(earlier: string, words: string): boolean {
+  if (!words.startsWith(earlier)) return false;
+  if (earlier === '' || words.length === earlier.length || words[earlier.length] === ' ') return true;
+  return earlier.length - (earlier.lastIndexOf(' ') + 1) >= MIN_CREDENTIAL_FRAGMENT;
+}
+
+/**
+ * Does ahead of time, while the person has not typed yet, what the first search would otherwise
+ * pay for: sorting the index in the order shown (cached by {@link sortedIndex}) and running the
+ * filter once, so the JavaScript engine has compiled it before the first keystroke.
+ */
+export function prepareQueries(index: readonly IndexedKey[], sort: SortOrder = DEFAULT_SORT): void {
+  queryKeys(index, { text: 'e', sort, status: 'needs_rotating' });
 }
 
 /** How many keys are in each group, for the filter's labels and the summary. */
