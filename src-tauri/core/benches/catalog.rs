@@ -36,6 +36,12 @@ fn catalog_with_keys(dir: &std::path::Path) -> Catalog {
                     reminder: Default::default(),
                     replaced_by: None,
                     delete_after: None,
+                    issuer: None,
+                    vendor: None,
+                    owner: None,
+                    leaked_at: None,
+                    rotation: None,
+                    replaces: None,
                 });
             }
             Ok::<_, keyward_core::catalog::CatalogError>(())

@@ -40,6 +40,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 reminder: Default::default(),
                 replaced_by: None,
                 delete_after: None,
+                issuer: None,
+                vendor: None,
+                owner: None,
+                leaked_at: None,
+                rotation: None,
+                replaces: None,
             });
         }
         Ok::<_, CatalogError>(())

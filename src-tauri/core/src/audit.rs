@@ -74,6 +74,16 @@ pub enum AuditAction {
     SettingsChanged,
     /// A key's reminders were paused; the detail says for how long.
     Snoozed,
+    /// A key's application, notes, owner or vendor changed; the detail says old → new.
+    Edited,
+    /// Someone said a key leaked.
+    MarkedLeaked,
+    /// A vendor key's rotation was started (waiting for the new key).
+    RotationStarted,
+    /// A vendor key's rotation was cancelled before a new key was pasted.
+    RotationCancelled,
+    /// A vendor's profile was saved; the detail says what changed.
+    VendorSaved,
 }
 
 /// One line of the audit log. Never holds a secret.
@@ -576,6 +586,8 @@ mod tests {
                 name: KeyName::parse(name).unwrap(),
                 notes: Label::notes("").unwrap(),
                 created_at: fixed(),
+                vendor: None,
+                owner: None,
             }
         }
 

@@ -33,6 +33,28 @@ pub enum Error {
     /// The random source failed.
     #[error(transparent)]
     Random(#[from] RandomSourceFailed),
+    /// Another key already has this credential ID.
+    #[error(
+        "The key \"{0}\" already has this credential ID, so Keyward did not record it again. A credential ID belongs to one key: open \"{0}\" instead, or check that you pasted the ID of the new key."
+    )]
+    CredentialIdTaken(String),
+    /// What was typed names more than one key.
+    #[error(
+        "\"{query}\" could mean {} keys, so Keyward did nothing: {}. Say which one you mean with its name or its id (both work).",
+        count_words(candidates.len()),
+        candidates.join("; ")
+    )]
+    Ambiguous {
+        /// What was typed.
+        query: String,
+        /// Each candidate described in words (how it matched, name and id).
+        candidates: Vec<String>,
+    },
+    /// The key's vendor has no dashboard address.
+    #[error(
+        "Keyward does not know the dashboard address of {0}. Add it to the vendor's profile (the address where its keys are made and revoked), or open the dashboard yourself."
+    )]
+    NoDashboard(String),
     /// Another Keyward is in the middle of changing this key.
     #[error(
         "Another Keyward window or command is changing the key \"{0}\" right now. Wait a moment and try again."
@@ -44,7 +66,9 @@ impl Error {
     /// A stable code: `invalid_input`, `name_taken`, `not_found`,
     /// `keychain_locked`, `keychain_unavailable`, `keychain_timeout`,
     /// `keychain_denied`, `keychain_error`, `catalog_unreadable`, `io`,
-    /// `unsafe_file` (a file or folder refused as it is: the message says what to do), `rng`, `busy`.
+    /// `unsafe_file` (a file or folder refused as it is: the message says what to do), `rng`, `busy`,
+    /// `credential_id_taken` (names the other key), `ambiguous_key` (lists
+    /// the candidates), `no_dashboard`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::InvalidInput(_) | Self::Invalid(_) => "invalid_input",
@@ -56,8 +80,21 @@ impl Error {
             Self::Catalog(_) => "catalog_unreadable",
             Self::Random(_) => "rng",
             Self::Busy(_) => "busy",
+            Self::CredentialIdTaken(_) => "credential_id_taken",
+            Self::Ambiguous { .. } => "ambiguous_key",
+            Self::NoDashboard(_) => "no_dashboard",
         }
     }
+}
+
+/// "two", "three", … for small counts, digits beyond.
+fn count_words(n: usize) -> String {
+    const WORDS: [&str; 9] = [
+        "no", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    ];
+    WORDS
+        .get(n)
+        .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }
 
 /// Every code [`Error::code`] can return.
@@ -78,6 +115,9 @@ pub const ALL_CODES: &[&str] = &[
     "unsafe_file",
     "rng",
     "busy",
+    "credential_id_taken",
+    "ambiguous_key",
+    "no_dashboard",
 ];
 
 /// Result with the core's error.
@@ -115,6 +155,12 @@ mod tests {
             }),
             Error::Random(RandomSourceFailed),
             Error::Busy("x".into()),
+            Error::CredentialIdTaken("x".into()),
+            Error::Ambiguous {
+                query: "x".into(),
+                candidates: vec!["a".into(), "b".into()],
+            },
+            Error::NoDashboard("x".into()),
         ];
         for error in &errors {
             assert!(

@@ -12,6 +12,7 @@
 //! - [`audit`]: the append-only audit log;
 //! - [`settings`] and [`policy`]: the person's settings and the organisation's limits;
 //! - [`report`]: the rotation report (CSV and JSON);
+//! - [`vendor`]: who issued a vendor's key, and vendor profiles;
 //! - [`team_channel`]: the team channel's address and message payloads (no network).
 
 /// Writes a line to standard error like `eprintln!`, but never panics: a
@@ -45,6 +46,7 @@ pub mod secret;
 pub mod settings;
 pub mod team_channel;
 pub mod vault;
+pub mod vendor;
 
 mod faults;
 #[cfg(test)]

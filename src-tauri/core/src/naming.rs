@@ -67,6 +67,14 @@ pub enum NameError {
         /// Which field.
         what: &'static str,
     },
+    /// Has an `@` but is not one email address.
+    #[error(
+        "{what} has an @ but is not an email address. Type a person's name, or one email address such as sam@example.com."
+    )]
+    NotAnEmail {
+        /// Which field.
+        what: &'static str,
+    },
 }
 
 /// Whether `c` is a control, invisible or text-direction character (never
@@ -218,6 +226,31 @@ impl Label {
             return Err(NameError::BadCharacter { what: WHAT, ch });
         }
         Ok(label)
+    }
+
+    /// Who looks after a key: a person's name or email address; `None` when blank.
+    /// Text with an `@` must read as one email address (`sam@example.com`).
+    pub fn owner(raw: &str) -> Result<Option<Self>, NameError> {
+        const WHAT: &str = "Owner";
+        let label = Self::parse(WHAT, raw, 200, false)?;
+        if label.0.is_empty() {
+            return Ok(None);
+        }
+        if label.0.contains('@') {
+            let mut parts = label.0.split('@');
+            let (local, domain) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+            let domain_ok = domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains("..");
+            if parts.next().is_some() || local.is_empty() || !domain_ok {
+                return Err(NameError::NotAnEmail { what: WHAT });
+            }
+            if let Some(ch) = label.0.chars().find(|c| c.is_whitespace()) {
+                return Err(NameError::BadCharacter { what: WHAT, ch });
+            }
+        }
+        Ok(Some(label))
     }
 
     /// The text.

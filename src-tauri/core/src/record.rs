@@ -7,9 +7,12 @@
 use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
+use std::collections::{BTreeMap, HashMap};
+
 use crate::naming::{KeyName, Label, ServiceName};
 use crate::reminders::ReminderState;
 use crate::rotation::{RotationPolicy, RotationStatus, age_days};
+use crate::vendor::{VendorName, VendorProfile};
 
 /// Where a key came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,6 +22,61 @@ pub enum Origin {
     Generated,
     /// Made elsewhere and recorded in Keyward.
     Added,
+}
+
+/// Who issued a key: Keyward itself (for a service the organisation runs),
+/// or a vendor, whose dashboard made it. Keyward can neither make nor revoke
+/// a vendor's key at the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Issuer {
+    /// Keyward generated the credential.
+    Keyward,
+    /// A vendor issued it; Keyward keeps a copy.
+    Vendor,
+}
+
+impl From<Origin> for Issuer {
+    /// Catalogs from before issuers existed: generated keys are Keyward's,
+    /// added keys a vendor's.
+    fn from(origin: Origin) -> Self {
+        match origin {
+            Origin::Generated => Self::Keyward,
+            Origin::Added => Self::Vendor,
+        }
+    }
+}
+
+/// How far a rotation has come, kept on the OLD key so that a restart shows
+/// it ("rotation in progress") instead of a half-made key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum RotationStep {
+    /// A vendor rotation was started: the new key has not been pasted yet.
+    WaitingForNewKey,
+    /// The new key is saved; this old key is replaced and waits to be
+    /// deleted at the vendor and in Keyward.
+    WaitingForOldKeyRemoval,
+}
+
+impl Issuer {
+    /// The name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Keyward => "keyward",
+            Self::Vendor => "vendor",
+        }
+    }
+}
+
+impl RotationStep {
+    /// The name used in JSON and CSV.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WaitingForNewKey => "waiting_for_new_key",
+            Self::WaitingForOldKeyRemoval => "waiting_for_old_key_removal",
+        }
+    }
 }
 
 /// Where a key is in the create/delete protocol (see `vault`).
@@ -82,6 +140,36 @@ pub struct KeyRecord {
     /// When a replaced key should be deleted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete_after: Option<DateTime<Utc>>,
+    /// Who issued the key; missing in catalogs from before issuers existed,
+    /// where [`KeyRecord::issuer`] takes it from `origin`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<Issuer>,
+    /// The vendor's profile name, for a vendor's key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<VendorName>,
+    /// Who looks after the key: a person's name or email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Label>,
+    /// When someone said the key leaked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leaked_at: Option<DateTime<Utc>>,
+    /// How far a rotation of this (old) key has come.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationStep>,
+    /// The id of the key this one replaced (set when it is created by a
+    /// rotation, so an interrupted rotation can be finished).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+}
+
+/// What a key's view needs from outside its record: vendor profiles and
+/// the names of the keys that replaced others.
+#[derive(Debug, Default)]
+pub struct ViewContext {
+    /// Vendor profiles by name.
+    pub vendors: BTreeMap<VendorName, VendorProfile>,
+    /// Key names by id (at least those of replacing keys).
+    pub names: HashMap<String, String>,
 }
 
 fn empty_notes() -> Label {
@@ -90,14 +178,33 @@ fn empty_notes() -> Label {
 }
 
 impl KeyRecord {
+    /// Who issued the key (from `origin` in catalogs from before issuers).
+    pub fn issuer(&self) -> Issuer {
+        self.issuer.unwrap_or(self.origin.into())
+    }
+
     /// The read model of this key at `now`, with dates counted in the
-    /// person's time zone `tz` (the instants themselves are RFC 3339 UTC).
+    /// person's time zone `tz` (the instants themselves are RFC 3339 UTC),
+    /// without vendor profiles or the replacing key's name (see [`KeyRecord::view_in`]).
     pub fn view<Tz: TimeZone>(
         &self,
         policy: &RotationPolicy,
         now: DateTime<Utc>,
         tz: &Tz,
     ) -> KeyView {
+        self.view_in(policy, now, tz, &ViewContext::default())
+    }
+
+    /// [`KeyRecord::view`] with the vendor's profile and the replacing
+    /// key's name taken from `context`.
+    pub fn view_in<Tz: TimeZone>(
+        &self,
+        policy: &RotationPolicy,
+        now: DateTime<Utc>,
+        tz: &Tz,
+        context: &ViewContext,
+    ) -> KeyView {
+        let profile = self.vendor.as_ref().and_then(|v| context.vendors.get(v));
         let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
         let dates = policy.due_dates(self.created_at, tz);
         KeyView {
@@ -121,25 +228,57 @@ impl KeyRecord {
                 .snoozed_until
                 .filter(|t| *t > now)
                 .map(rfc3339),
+            issuer: self.issuer(),
+            vendor: self.vendor.as_ref().map(|v| v.to_string()),
+            vendor_display_name: match (profile, &self.vendor) {
+                (Some(profile), _) => Some(profile.display_name.to_string()),
+                (None, vendor) => vendor.as_ref().map(|v| v.to_string()),
+            },
+            vendor_dashboard_url: profile
+                .and_then(|p| p.dashboard_url.as_ref())
+                .map(|u| u.as_str().to_owned()),
+            owner: self.owner.as_ref().map(|o| o.to_string()),
+            leaked: self.leaked_at.is_some(),
+            leaked_at: self.leaked_at.map(rfc3339),
+            rotation: self.rotation,
+            replaced_by_name: self
+                .replaced_by
+                .as_ref()
+                .and_then(|id| context.names.get(id).cloned()),
         }
     }
 }
 
+/// Shortest part of a credential ID a search or a `NAME_OR_ID` finds it by.
+pub const CREDENTIAL_FRAGMENT_MIN: usize = 4;
+
+/// Whether `query` is `credential_id` or a part of it at least
+/// [`CREDENTIAL_FRAGMENT_MIN`] characters long, ignoring case.
+pub fn credential_id_matches(credential_id: &str, query: &str) -> bool {
+    let query = query.trim();
+    query.chars().count() >= CREDENTIAL_FRAGMENT_MIN
+        && credential_id.to_lowercase().contains(&query.to_lowercase())
+}
+
 impl KeyView {
     /// Whether this key matches a search typed by a person: every word of
-    /// `query` appears (ignoring case) in the name, service or application.
+    /// `query` appears (ignoring case) in the name, service, application,
+    /// vendor or owner, or is the credential ID or a part of it at least
+    /// [`CREDENTIAL_FRAGMENT_MIN`] characters long.
     pub fn matches_search(&self, query: &str) -> bool {
         let haystack = [
             self.name.as_str(),
             self.service.as_str(),
             self.application.as_deref().unwrap_or(""),
+            self.vendor_display_name.as_deref().unwrap_or(""),
+            self.owner.as_deref().unwrap_or(""),
         ]
         .join(" ")
         .to_lowercase();
         query
             .to_lowercase()
             .split_whitespace()
-            .all(|word| haystack.contains(word))
+            .all(|word| haystack.contains(word) || credential_id_matches(&self.credential_id, word))
     }
 }
 
@@ -178,6 +317,24 @@ pub struct KeyView {
     pub delete_after: Option<String>,
     /// Reminders for this key are paused until then, RFC 3339 UTC.
     pub snoozed_until: Option<String>,
+    /// `keyward` (Keyward made it) or `vendor` (a vendor's dashboard did).
+    pub issuer: Issuer,
+    /// The vendor's profile name.
+    pub vendor: Option<String>,
+    /// The vendor's display name (its name when it has no profile).
+    pub vendor_display_name: Option<String>,
+    /// The vendor's `https://` dashboard, where keys are made and revoked.
+    pub vendor_dashboard_url: Option<String>,
+    /// Who looks after the key: a person's name or email.
+    pub owner: Option<String>,
+    /// Someone said the key leaked.
+    pub leaked: bool,
+    /// When it was said to have leaked, RFC 3339 UTC.
+    pub leaked_at: Option<String>,
+    /// How far a rotation of this key has come; `null` when none is in progress.
+    pub rotation: Option<RotationStep>,
+    /// Name of the key that replaced this one.
+    pub replaced_by_name: Option<String>,
 }
 
 #[cfg(test)]
@@ -202,10 +359,67 @@ mod tests {
             reminder: ReminderState::default(),
             replaced_by: None,
             delete_after: None,
+            issuer: None,
+            vendor: None,
+            owner: None,
+            leaked_at: None,
+            rotation: None,
+            replaces: None,
         };
         let view = record.view(&RotationPolicy::default(), record.created_at, &Utc);
         assert!(view.matches_search("PAYMENTS billing"));
         assert!(view.matches_search(""));
         assert!(!view.matches_search("payments stripe"));
+    }
+
+    #[test]
+    fn search_finds_a_key_by_its_credential_id_or_a_part_of_at_least_four_characters() {
+        let mut record = sample();
+        record.credential_id = "kwid_UUe7xQ2".into();
+        let view = record.view(&RotationPolicy::default(), record.created_at, &Utc);
+        assert!(view.matches_search("kwid_UUe7xQ2"), "whole");
+        assert!(view.matches_search("uue7"), "fragment, any case");
+        assert!(view.matches_search("payments UUe7x"), "with another word");
+        assert!(!view.matches_search("uue"), "three characters are too few");
+        assert!(!view.matches_search("uue8"));
+    }
+
+    #[test]
+    fn a_record_from_before_issuers_takes_its_issuer_from_its_origin() {
+        let old = r#"{"id":"a","name":"k","service":"svc","application":null,"credential_id":"c","created_at":"2026-01-01T00:00:00Z","origin":"added","notes":"","state":"active"}"#;
+        let record: KeyRecord = serde_json::from_str(old).unwrap();
+        assert_eq!(record.issuer(), Issuer::Vendor);
+        let generated = old.replace("added", "generated");
+        let record: KeyRecord = serde_json::from_str(&generated).unwrap();
+        assert_eq!(record.issuer(), Issuer::Keyward);
+        let view = record.view(&RotationPolicy::default(), record.created_at, &Utc);
+        assert_eq!(
+            (view.leaked, view.rotation, view.vendor, view.owner),
+            (false, None, None, None)
+        );
+    }
+
+    fn sample() -> KeyRecord {
+        KeyRecord {
+            id: "id".into(),
+            name: KeyName::parse("payments-api-26_08_2026-09_48").unwrap(),
+            service: ServiceName::parse("payments-api").unwrap(),
+            application: None,
+            credential_id: "cid".into(),
+            created_at: Utc.with_ymd_and_hms(2026, 8, 26, 9, 48, 0).unwrap(),
+            origin: Origin::Added,
+            notes: Label::notes("").unwrap(),
+            state: KeyState::Active,
+            history: History::default(),
+            reminder: ReminderState::default(),
+            replaced_by: None,
+            delete_after: None,
+            issuer: None,
+            vendor: None,
+            owner: None,
+            leaked_at: None,
+            rotation: None,
+            replaces: None,
+        }
     }
 }

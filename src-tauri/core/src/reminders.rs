@@ -501,6 +501,12 @@ mod tests {
             reminder: ReminderState::default(),
             replaced_by: None,
             delete_after: None,
+            issuer: None,
+            vendor: None,
+            owner: None,
+            leaked_at: None,
+            rotation: None,
+            replaces: None,
         }
     }
 

@@ -22,7 +22,7 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::local_time::local_text;
-use crate::record::{KeyRecord, KeyState, KeyView};
+use crate::record::{KeyRecord, KeyState, KeyView, RotationStep, ViewContext};
 use crate::rotation::{RotationPolicy, RotationStatus};
 use crate::settings::PeriodSource;
 
@@ -35,8 +35,6 @@ pub struct ReportRow {
     pub key: KeyView,
     /// Whole days past the rotation date (0 when not overdue).
     pub days_overdue: i64,
-    /// Name of the key that replaced this one, once rotated.
-    pub replaced_by_name: Option<String>,
     /// Whether this key has been replaced and is waiting to be deleted.
     pub pending_deletion: bool,
     /// The rotation period the status was worked out with, in months.
@@ -56,21 +54,29 @@ pub fn rows<Tz: TimeZone>(
     tz: &Tz,
 ) -> Vec<ReportRow> {
     // Found by id through an index, so the report stays linear in the number of keys.
-    let names: std::collections::HashMap<&str, &crate::naming::KeyName> =
-        records.iter().map(|r| (r.id.as_str(), &r.name)).collect();
-    let name_of = |id: &str| names.get(id).map(|name| name.to_string());
+    let wanted: std::collections::HashSet<&str> = records
+        .iter()
+        .filter_map(|r| r.replaced_by.as_deref())
+        .collect();
+    let context = ViewContext {
+        vendors: Default::default(),
+        names: records
+            .iter()
+            .filter(|r| wanted.contains(r.id.as_str()))
+            .map(|r| (r.id.clone(), r.name.to_string()))
+            .collect(),
+    };
     let mut rows: Vec<ReportRow> = records
         .iter()
         .filter(|r| r.state == KeyState::Active)
         .map(|record| {
-            let key = record.view(policy, now, tz);
+            let key = record.view_in(policy, now, tz, &context);
             ReportRow {
                 days_overdue: if key.status == RotationStatus::Overdue {
                     (-key.days_until_due).max(0)
                 } else {
                     0
                 },
-                replaced_by_name: record.replaced_by.as_deref().and_then(name_of),
                 pending_deletion: record.replaced_by.is_some(),
                 rotation_months: policy.period_months,
                 rotation_period_source: source,
@@ -123,6 +129,14 @@ pub const COLUMNS: &[&str] = &[
     "delete_after",
     "pending_deletion",
     "snoozed_until",
+    "issuer",
+    "vendor",
+    "vendor_display_name",
+    "vendor_dashboard_url",
+    "owner",
+    "leaked",
+    "leaked_at",
+    "rotation",
     "rotation_months",
     "rotation_period_source",
 ];
@@ -144,6 +158,7 @@ pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
             local_opt(&k.last_revealed_at),
             local_opt(&k.delete_after),
             local_opt(&k.snoozed_until),
+            local_opt(&k.leaked_at),
         ];
         let cells = [
             Cell::Text(&k.id),
@@ -161,10 +176,18 @@ pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
             Cell::Text(&dates[2]),
             Cell::Text(&dates[3]),
             opt(&k.replaced_by),
-            opt(&row.replaced_by_name),
+            opt(&k.replaced_by_name),
             Cell::Text(&dates[4]),
             Cell::Flag(row.pending_deletion),
             Cell::Text(&dates[5]),
+            Cell::Text(k.issuer.as_str()),
+            opt(&k.vendor),
+            opt(&k.vendor_display_name),
+            opt(&k.vendor_dashboard_url),
+            opt(&k.owner),
+            Cell::Flag(k.leaked),
+            Cell::Text(&dates[6]),
+            Cell::Text(k.rotation.map_or("", RotationStep::as_str)),
             Cell::Number(i64::from(row.rotation_months)),
             Cell::Text(row.rotation_period_source.as_str()),
         ];
@@ -231,6 +254,12 @@ mod tests {
             reminder: Default::default(),
             replaced_by: None,
             delete_after: None,
+            issuer: None,
+            vendor: None,
+            owner: None,
+            leaked_at: None,
+            rotation: None,
+            replaces: None,
         }
     }
 
@@ -268,7 +297,7 @@ mod tests {
         assert_eq!(rows[0].key.name, "old-key", "most urgent first");
         assert_eq!(rows[0].key.status, RotationStatus::Overdue);
         assert_eq!(rows[0].days_overdue, 61, "due 1 April, seen 1 June");
-        assert_eq!(rows[0].replaced_by_name.as_deref(), Some("new-key"));
+        assert_eq!(rows[0].key.replaced_by_name.as_deref(), Some("new-key"));
         assert!(rows[0].pending_deletion);
         assert_eq!(rows[1].days_overdue, 0);
         assert!(!rows[1].pending_deletion);
@@ -393,6 +422,8 @@ mod tests {
                     name: KeyName::parse(name).unwrap(),
                     notes: Label::notes("").unwrap(),
                     created_at: now(),
+                    vendor: None,
+                    owner: None,
                 })
                 .unwrap();
             secrets.push(secret);

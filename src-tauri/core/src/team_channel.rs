@@ -190,7 +190,8 @@ impl Digest {
 }
 
 /// "payments-api-… (payments-api): 12 days overdue, rotate by 2026-04-01",
-/// with local dates in `tz`.
+/// with local dates in `tz`; a leaked key says so first ("LEAKED, revoke
+/// it at the vendor now; …").
 pub fn key_line<Tz: chrono::TimeZone>(row: &ReportRow, tz: &Tz) -> String {
     use crate::local_time::local_text;
     use crate::rotation::RotationStatus;
@@ -219,7 +220,14 @@ pub fn key_line<Tz: chrono::TimeZone>(row: &ReportRow, tz: &Tz) -> String {
             RotationStatus::Ok => format!("ok (rotate by {date})"),
         }
     };
-    format!("{} ({}): {status}", k.name, k.service)
+    let leaked = if !k.leaked {
+        ""
+    } else if k.issuer == crate::record::Issuer::Vendor {
+        "LEAKED, revoke it at the vendor now; "
+    } else {
+        "LEAKED, replace it now; "
+    };
+    format!("{} ({}): {leaked}{status}", k.name, k.service)
 }
 
 /// Who sends the message: shown so a lead with many machines knows whose keys these are.
@@ -408,6 +416,12 @@ mod tests {
             reminder: Default::default(),
             replaced_by: None,
             delete_after: None,
+            issuer: None,
+            vendor: None,
+            owner: None,
+            leaked_at: None,
+            rotation: None,
+            replaces: None,
         };
         let now = Utc.with_ymd_and_hms(2026, 4, 13, 9, 0, 0).unwrap();
         let rows = crate::report::rows(
@@ -506,6 +520,12 @@ mod tests {
             reminder: Default::default(),
             replaced_by: None,
             delete_after: None,
+            issuer: None,
+            vendor: None,
+            owner: None,
+            leaked_at: None,
+            rotation: None,
+            replaces: None,
         };
         let now = created + chrono::Duration::days(200);
         let records: Vec<KeyRecord> = (0..1234).map(record).collect();
@@ -588,6 +608,8 @@ mod tests {
                 name: KeyName::parse("k").unwrap(),
                 notes: Label::notes("").unwrap(),
                 created_at: created,
+                vendor: None,
+                owner: None,
             })
             .unwrap();
         let rows = crate::report::rows(

@@ -18,6 +18,14 @@
 //!   returned and the failure goes to standard error and the audit entry.
 //! - a credential ID or secret that starts like a Keyward key but fails its
 //!   checksum is refused when added (see [`crate::generate::check_token`]).
+//! - a credential ID is recorded once: creating a key whose credential ID
+//!   another key has is refused, naming that key.
+//! - what a person types finds a key by its exact name, id or credential
+//!   ID, or else by a part of its credential ID of at least four characters;
+//!   anything that could mean more than one key is refused, listing them.
+//! - a rotation's progress is kept on the old key ([`RotationStep`]); a new
+//!   key made by a rotation names the key it replaces (`replaces`), so a
+//!   rotation interrupted between the two is finished by [`Vault::recover`].
 
 use std::fs::{self, File, OpenOptions};
 use std::path::PathBuf;
@@ -33,10 +41,19 @@ use crate::keychain::{KeychainError, SecretStore};
 use crate::naming::{KeyName, Label, ServiceName};
 use crate::policy::OrgPolicy;
 use crate::private_files::private_dir;
-use crate::record::{History, KeyRecord, KeyState, KeyView, Origin};
+use crate::record::{
+    History, KeyRecord, KeyState, KeyView, Origin, RotationStep, ViewContext, credential_id_matches,
+};
 use crate::reminders::{ReminderPolicy, SnoozeStage};
 use crate::rotation::RotationPolicy;
 use crate::secret::Secret;
+use crate::vendor::{VendorName, Vendors};
+
+mod changes;
+mod vendor_rotation;
+
+pub use changes::KeyChanges;
+pub use vendor_rotation::VendorAnswer;
 
 /// Longest secret accepted from a person, in bytes.
 pub const SECRET_MAX: usize = 8192;
@@ -54,6 +71,10 @@ pub struct NewKey {
     pub notes: Label,
     /// When it was created.
     pub created_at: DateTime<Utc>,
+    /// The vendor that issued it (added keys).
+    pub vendor: Option<VendorName>,
+    /// Who looks after it.
+    pub owner: Option<Label>,
 }
 
 /// How a command names a key.
@@ -61,7 +82,8 @@ pub struct NewKey {
 pub enum KeyRef<'a> {
     /// By its id only: the window, which always knows the id.
     Id(&'a str),
-    /// As a person types it: a key's exact name or its id.
+    /// As a person types it: a key's exact name, id or credential ID, or a
+    /// part of its credential ID (at least four characters).
     NameOrId(&'a str),
 }
 
@@ -110,6 +132,7 @@ pub struct Vault<S> {
     /// Changes when the settings in force change (see [`Vault::set_policy`]).
     policy: std::sync::RwLock<RotationPolicy>,
     audit: Option<AuditLog>,
+    vendors: Vendors,
 }
 
 /// Keychain accounts starting with this belong to Keyward's settings (for
@@ -132,11 +155,13 @@ impl Drop for Claim {
 impl<S: SecretStore> Vault<S> {
     /// A vault over `catalog` and `store`.
     pub fn new(catalog: Catalog, store: S, policy: RotationPolicy) -> Self {
+        let vendors = Vendors::in_dir(catalog.dir());
         Self {
             catalog,
             store,
             policy: std::sync::RwLock::new(policy),
             audit: None,
+            vendors,
         }
     }
 
@@ -180,46 +205,102 @@ impl<S: SecretStore> Vault<S> {
         *self.policy.write().unwrap_or_else(|e| e.into_inner()) = policy;
     }
 
+    /// The vendor profiles kept beside the catalog.
+    pub fn vendors(&self) -> &Vendors {
+        &self.vendors
+    }
+
     /// Every complete key, as seen at `now` with dates counted in `tz`.
     /// Never touches the keychain.
     pub fn list<Tz: TimeZone>(&self, now: DateTime<Utc>, tz: &Tz) -> Result<Vec<KeyView>> {
         let policy = self.policy();
+        let vendors = self.vendor_profiles();
         Ok(self.catalog.read(|keys| {
+            let context = ViewContext {
+                vendors,
+                names: replacer_names(keys),
+            };
             keys.iter()
                 .filter(|k| k.state == KeyState::Active)
-                .map(|k| k.view(&policy, now, tz))
+                .map(|k| k.view_in(&policy, now, tz, &context))
                 .collect()
         })?)
     }
 
-    /// The complete key `key` names. A name of one key that is the id of
-    /// another is refused as ambiguous, naming both.
+    /// The read model of `record` at `now`, with its vendor's profile and
+    /// the name of the key that replaced it.
+    pub fn view<Tz: TimeZone>(
+        &self,
+        record: &KeyRecord,
+        now: DateTime<Utc>,
+        tz: &Tz,
+    ) -> Result<KeyView> {
+        let mut names = std::collections::HashMap::new();
+        if let Some(new_id) = &record.replaced_by {
+            let name = self.catalog.read(|keys| {
+                keys.iter()
+                    .find(|k| &k.id == new_id)
+                    .map(|k| k.name.to_string())
+            })?;
+            if let Some(name) = name {
+                names.insert(new_id.clone(), name);
+            }
+        }
+        let context = ViewContext {
+            vendors: self.vendor_profiles(),
+            names,
+        };
+        Ok(record.view_in(&self.policy(), now, tz, &context))
+    }
+
+    /// The vendor profiles for showing keys; a damaged `vendors.json` is
+    /// said on standard error and shows keys with their vendor's name only.
+    fn vendor_profiles(
+        &self,
+    ) -> std::collections::BTreeMap<VendorName, crate::vendor::VendorProfile> {
+        self.vendors.all().unwrap_or_else(|error| {
+            crate::note!("keyward: warning: {error}");
+            Default::default()
+        })
+    }
+
+    /// The complete key `key` names (see [`KeyRef`]). Exact matches (id,
+    /// name, credential ID) come first; a part of a credential ID is tried
+    /// only when nothing matches exactly. More than one match is refused
+    /// as [`Error::Ambiguous`], listing them.
     pub fn find<'q>(&self, key: impl Into<KeyRef<'q>>) -> Result<KeyRecord> {
         let key = key.into();
         let query = key.text();
-        let (by_id, by_name) = self.catalog.read(|keys| {
-            let mut by_id = None;
-            let mut by_name = None;
-            for record in keys {
-                if record.state != KeyState::Active {
-                    continue;
-                }
-                if record.id == query {
-                    by_id = Some(record.clone());
-                } else if matches!(key, KeyRef::NameOrId(_)) && record.name.as_str() == query {
-                    by_name = Some(record.clone());
-                }
+        let typed = matches!(key, KeyRef::NameOrId(_));
+        self.catalog.read(|keys| {
+            let active = || keys.iter().filter(|k| k.state == KeyState::Active);
+            let exact: Vec<(&'static str, &KeyRecord)> = active()
+                .filter_map(|record| {
+                    if record.id == query {
+                        Some(("the id of", record))
+                    } else if typed && record.name.as_str() == query {
+                        Some(("the name of", record))
+                    } else if typed && record.credential_id == query {
+                        Some(("the credential ID of", record))
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            let matches = if exact.is_empty() && typed {
+                active()
+                    .filter(|record| credential_id_matches(&record.credential_id, query))
+                    .map(|record| ("part of the credential ID of", record))
+                    .collect()
+            } else {
+                exact
+            };
+            match matches.as_slice() {
+                [] => Err(Error::NotFound(query.to_owned())),
+                [(_, record)] => Ok((*record).clone()),
+                more => Err(ambiguous(query, more)),
             }
-            (by_id, by_name)
-        })?;
-        match (by_id, by_name) {
-            (Some(by_id), Some(by_name)) => Err(Error::Invalid(format!(
-                "\"{query}\" could mean two keys, so Keyward did nothing: it is the id of the key \"{}\" and the name of the key with id {}. Say which one you mean with the name \"{}\" or the id {} (both work).",
-                by_id.name, by_name.id, by_id.name, by_name.id
-            ))),
-            (Some(record), None) | (None, Some(record)) => Ok(record),
-            (None, None) => Err(Error::NotFound(query.to_owned())),
-        }
+        })?
     }
 
     /// Whether no key is called `name` or has it as its id. A key left
@@ -309,9 +390,12 @@ impl<S: SecretStore> Vault<S> {
         }
     }
 
-    /// Rotates a key: generates its replacement (same service and
-    /// application, named by `new_name` from the service), then marks the old
-    /// key replaced, to be deleted after `grace`. Returns the new key and its secret.
+    /// Rotates a Keyward-issued key: generates its replacement (same
+    /// service, application, owner and notes, named by `new_name` from the
+    /// service), and marks the old key replaced, to be deleted after `grace`
+    /// (at once when it leaked), in the same write that completes the new
+    /// key. A vendor's key is refused: Keyward cannot make a key a vendor
+    /// accepts (see [`Vault::finish_vendor_rotation`]). Returns the new key and its secret.
     pub fn rotate<'q>(
         &self,
         key: impl Into<KeyRef<'q>>,
@@ -320,37 +404,50 @@ impl<S: SecretStore> Vault<S> {
         grace: chrono::Duration,
     ) -> Result<(KeyRecord, Secret)> {
         let old = self.find(key)?;
-        if old.replaced_by.is_some() {
+        if old.issuer() == crate::record::Issuer::Vendor {
             return Err(Error::Invalid(format!(
-                "\"{}\" has already been replaced. Delete it once no application uses it.",
+                "\"{}\" was issued by {}, not by Keyward, so Keyward cannot make its replacement: only the vendor can. Make a new key in the vendor's dashboard, then paste it into Keyward (keyward rotate {} --credential-id NEW_ID, with the secret on standard input).",
+                old.name,
+                old.vendor
+                    .as_ref()
+                    .map_or_else(|| "a vendor".to_owned(), |v| v.to_string()),
                 old.name
             )));
         }
-        let (new, secret) = self.generate(NewKey {
+        check_not_replaced(&old)?;
+        let Credential { id, secret } = generate_credential()?;
+        let new_key = NewKey {
             service: old.service.clone(),
             application: old.application.clone(),
             name: new_name(&old.service)?,
             notes: old.notes.clone(),
             created_at: now,
-        })?;
-        self.catalog.update(|keys| {
-            if let Some(key) = keys.iter_mut().find(|k| k.id == old.id) {
-                key.replaced_by = Some(new.id.clone());
-                key.delete_after = Some(now + grace);
-                key.history.rotated_at = Some(now);
-                key.reminder = Default::default();
-            }
-            Ok::<_, Error>(())
-        })?;
+            vendor: old.vendor.clone(),
+            owner: old.owner.clone(),
+        };
+        let new = self.create_replacing(
+            new_key,
+            id,
+            &secret,
+            Origin::Generated,
+            Some(old.id.clone()),
+            |old| replace(old, now, grace),
+        )?;
+        self.note(AuditAction::Generated, &new);
+        self.note_rotated(&old, &new, "");
+        Ok((new, secret))
+    }
+
+    /// Audits that `old` was replaced by `new`.
+    fn note_rotated(&self, old: &KeyRecord, new: &KeyRecord, how: &str) {
         if let Some(audit) = &self.audit {
-            let detail = format!("replaced by {}", new.name);
+            let detail = format!("replaced by {}{how}", new.name);
             audit.note(
                 AuditAction::Rotated,
                 Some((&old.id, old.name.as_str())),
                 Some(&detail),
             );
         }
-        Ok((new, secret))
     }
 
     /// Pauses reminders for a key for `days` from `now`, within the
@@ -400,8 +497,19 @@ impl<S: SecretStore> Vault<S> {
         Ok(snoozed)
     }
 
-    /// Deletes a key permanently: its secret from the keychain and its record.
+    /// Deletes Keyward's copy of a key: its secret from the keychain and
+    /// its record. (The key itself stays valid wherever it is accepted until
+    /// it is deleted or revoked there.)
     pub fn delete<'q>(&self, key: impl Into<KeyRef<'q>>) -> Result<KeyRecord> {
+        self.delete_noting(key, None)
+    }
+
+    /// [`Vault::delete`], with `detail` in the audit entry.
+    fn delete_noting<'q>(
+        &self,
+        key: impl Into<KeyRef<'q>>,
+        detail: Option<&str>,
+    ) -> Result<KeyRecord> {
         let record = self.find(key)?;
         let _claim = self
             .claim(&record.id)?
@@ -419,7 +527,13 @@ impl<S: SecretStore> Vault<S> {
         }
         faults::point("delete:after-keychain");
         self.forget(&record.id)?;
-        self.note(AuditAction::Deleted, &record);
+        if let Some(audit) = &self.audit {
+            audit.note(
+                AuditAction::Deleted,
+                Some((&record.id, record.name.as_str())),
+                detail,
+            );
+        }
         Ok(record)
     }
 
@@ -482,6 +596,25 @@ impl<S: SecretStore> Vault<S> {
         secret: &Secret,
         origin: Origin,
     ) -> Result<KeyRecord> {
+        self.create_replacing(key, credential_id, secret, origin, None, |_| Ok(()))
+    }
+
+    /// [`Vault::create`] for a key that replaces the key with id
+    /// `replaces`: `link` changes that old key in the same write that makes
+    /// the new key complete, so a rotation is either done or not started
+    /// (an interrupted one leaves a pending new key, which recovery rolls back).
+    fn create_replacing(
+        &self,
+        key: NewKey,
+        credential_id: String,
+        secret: &Secret,
+        origin: Origin,
+        replaces: Option<String>,
+        link: impl FnOnce(&mut KeyRecord) -> Result<()>,
+    ) -> Result<KeyRecord> {
+        if let Some(vendor) = &key.vendor {
+            self.vendors.ensure(vendor)?;
+        }
         let record = KeyRecord {
             id: random_hex(16)?,
             name: key.name,
@@ -496,6 +629,12 @@ impl<S: SecretStore> Vault<S> {
             reminder: Default::default(),
             replaced_by: None,
             delete_after: None,
+            issuer: Some(origin.into()),
+            vendor: key.vendor,
+            owner: key.owner,
+            leaked_at: None,
+            rotation: None,
+            replaces,
         };
         let _claim = self
             .claim(&record.id)?
@@ -509,6 +648,12 @@ impl<S: SecretStore> Vault<S> {
                     "\"{}\" is the id of another key. Choose another name, so that names and ids are never confused.",
                     record.name
                 )));
+            }
+            if let Some(other) = keys
+                .iter()
+                .find(|k| k.credential_id == record.credential_id)
+            {
+                return Err(Error::CredentialIdTaken(other.name.to_string()));
             }
             keys.push(record.clone());
             Ok(())
@@ -526,7 +671,23 @@ impl<S: SecretStore> Vault<S> {
             }
         }
         faults::point("create:after-keychain");
-        self.set_state(&record.id, KeyState::Pending, KeyState::Active)?;
+        match &record.replaces {
+            None => self.set_state(&record.id, KeyState::Pending, KeyState::Active)?,
+            Some(old_id) => self.catalog.update(|keys| {
+                let old = keys
+                    .iter_mut()
+                    .find(|k| &k.id == old_id && k.state == KeyState::Active)
+                    .ok_or_else(|| Error::NotFound(old_id.clone()))?;
+                link(old)?;
+                old.replaced_by = Some(record.id.clone());
+                let new = keys
+                    .iter_mut()
+                    .find(|k| k.id == record.id && k.state == KeyState::Pending)
+                    .ok_or_else(|| Error::NotFound(record.id.clone()))?;
+                new.state = KeyState::Active;
+                Ok::<_, Error>(())
+            })?,
+        }
         faults::point("create:after-active");
         Ok(KeyRecord {
             state: KeyState::Active,
@@ -584,6 +745,69 @@ impl<S: SecretStore> Vault<S> {
     }
 }
 
+/// Refuses to replace a key twice.
+fn check_not_replaced(old: &KeyRecord) -> Result<()> {
+    if old.replaced_by.is_some() {
+        return Err(Error::Invalid(format!(
+            "\"{}\" has already been replaced. Delete it once no application uses it.",
+            old.name
+        )));
+    }
+    Ok(())
+}
+
+/// Marks `old` replaced at `now`: delete it after `grace`, at once when it
+/// leaked; its rotation now waits for the old key to be removed.
+fn replace(old: &mut KeyRecord, now: DateTime<Utc>, grace: chrono::Duration) -> Result<()> {
+    check_not_replaced(old)?;
+    let grace = if old.leaked_at.is_some() {
+        chrono::Duration::zero()
+    } else {
+        grace
+    };
+    old.delete_after = Some(now + grace);
+    old.history.rotated_at = Some(now);
+    old.reminder = Default::default();
+    old.rotation = Some(RotationStep::WaitingForOldKeyRemoval);
+    Ok(())
+}
+
+/// The names of the keys that replaced others, by id.
+fn replacer_names(keys: &[KeyRecord]) -> std::collections::HashMap<String, String> {
+    let wanted: std::collections::HashSet<&str> = keys
+        .iter()
+        .filter_map(|k| k.replaced_by.as_deref())
+        .collect();
+    if wanted.is_empty() {
+        return Default::default();
+    }
+    keys.iter()
+        .filter(|k| wanted.contains(k.id.as_str()))
+        .map(|k| (k.id.clone(), k.name.to_string()))
+        .collect()
+}
+
+/// Most candidates an ambiguity lists by name.
+const CANDIDATES_SHOWN: usize = 10;
+
+/// "could mean N keys", each described by how it matched.
+fn ambiguous(query: &str, matches: &[(&'static str, &KeyRecord)]) -> Error {
+    let mut candidates: Vec<String> = matches
+        .iter()
+        .take(CANDIDATES_SHOWN)
+        .map(|(how, record)| format!("{how} the key \"{}\" (id {})", record.name, record.id))
+        .collect();
+    if matches.len() > CANDIDATES_SHOWN {
+        candidates.push(format!("and {} more", matches.len() - CANDIDATES_SHOWN));
+    }
+    let query = query
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(100)
+        .collect();
+    Error::Ambiguous { query, candidates }
+}
+
 /// Refuses a value that starts like a Keyward credential ID or secret but
 /// fails its checksum; values in other formats pass as they are.
 fn check_keyward_token(what: &str, value: &str) -> Result<()> {
@@ -622,7 +846,7 @@ mod tests {
     use crate::memory_store::MemoryStore;
     use chrono::TimeZone;
 
-    fn vault() -> (tempfile::TempDir, Vault<MemoryStore>) {
+    pub(super) fn vault() -> (tempfile::TempDir, Vault<MemoryStore>) {
         let dir = tempfile::tempdir().unwrap();
         let catalog = Catalog::open(dir.path()).unwrap();
         (
@@ -631,17 +855,19 @@ mod tests {
         )
     }
 
-    fn new_key(name: &str) -> NewKey {
+    pub(super) fn new_key(name: &str) -> NewKey {
         NewKey {
             service: ServiceName::parse("svc").unwrap(),
             application: None,
             name: KeyName::parse(name).unwrap(),
             notes: Label::notes("").unwrap(),
             created_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
+            vendor: None,
+            owner: None,
         }
     }
 
-    fn now() -> DateTime<Utc> {
+    pub(super) fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 25, 9, 0, 0).unwrap()
     }
 
