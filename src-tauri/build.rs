@@ -26,6 +26,14 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "settings_status",
+    "edit_key",
+    "list_vendors",
+    "save_vendor",
+    "open_vendor_dashboard",
+    "start_rotation",
+    "cancel_rotation",
+    "finish_vendor_rotation",
+    "mark_leaked",
 ];
 
 fn main() {

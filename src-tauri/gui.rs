@@ -64,6 +64,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::keys::add_key,
             commands::keys::reveal_secret,
             commands::keys::delete_key,
+            commands::keys::edit_key,
+            commands::vendors::list_vendors,
+            commands::vendors::save_vendor,
+            commands::vendors::open_vendor_dashboard,
             commands::clipboard::copy_secret,
             commands::clipboard::copy_credential_id,
             commands::status::app_status,
@@ -76,6 +80,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::rotation::rotate_key,
             commands::rotation::snooze_key,
             commands::rotation::take_open_request,
+            commands::rotation::start_rotation,
+            commands::rotation::cancel_rotation,
+            commands::rotation::finish_vendor_rotation,
+            commands::rotation::mark_leaked,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::settings_status,
@@ -112,6 +120,7 @@ pub fn app_state(
         settings,
         replan: Arc::new(tokio::sync::Notify::new()),
         open_request: Arc::new(Mutex::new(None)),
+        open_url: commands::vendors::open_in_browser,
     }
 }
 

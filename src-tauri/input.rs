@@ -5,6 +5,7 @@ use chrono::{DateTime, Local, NaiveDate, Utc};
 use keyward_core::local_time;
 use keyward_core::naming::{self, KeyName, Label, ServiceName};
 use keyward_core::vault::NewKey;
+use keyward_core::vendor::VendorName;
 use keyward_core::{Error, Result};
 
 /// What a person asked for when making or adding a key.
@@ -20,6 +21,10 @@ pub struct KeyInput<'a> {
     pub notes: Option<&'a str>,
     /// `YYYY-MM-DD` creation date of an existing key.
     pub created: Option<&'a str>,
+    /// The vendor that issued an existing key (blank: none).
+    pub vendor: Option<&'a str>,
+    /// Who looks after the key (blank: nobody named).
+    pub owner: Option<&'a str>,
 }
 
 impl KeyInput<'_> {
@@ -66,6 +71,12 @@ impl KeyInput<'_> {
             name,
             notes: Label::notes(self.notes.unwrap_or(""))?,
             created_at,
+            vendor: self
+                .vendor
+                .filter(|v| !v.trim().is_empty())
+                .map(VendorName::parse)
+                .transpose()?,
+            owner: self.owner.map(Label::owner).transpose()?.flatten(),
         })
     }
 }

@@ -1,10 +1,10 @@
-//! Commands for the keys: list, name help, generate, add, reveal, delete.
+//! Commands for the keys: list, name help, generate, add, edit, reveal, delete.
 
 use chrono::Utc;
 use keyward_core::Error;
 use keyward_core::naming::{KeyName, Label};
 use keyward_core::record::KeyView;
-use keyward_core::vault::KeyRef;
+use keyward_core::vault::{KeyRef, VendorAnswer};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -69,6 +69,10 @@ pub struct GenerateRequest {
     application: Option<String>,
     name: Option<String>,
     notes: Option<String>,
+    /// Who looks after the key: a person's name or email (optional; older windows leave it out).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    owner: Option<String>,
 }
 
 /// A new key and its secret, shown once.
@@ -103,6 +107,8 @@ pub async fn generate_key(
             name: request.name.as_deref(),
             notes: request.notes.as_deref(),
             created: None,
+            vendor: None,
+            owner: request.owner.as_deref(),
         }
         .into_new_key(true, now)?;
         vault.recover()?;
@@ -127,6 +133,14 @@ pub struct AddRequest {
     secret: keyward_core::Secret,
     created: Option<String>,
     notes: Option<String>,
+    /// The vendor that issued the key (its profile name; a new name makes a bare profile).
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    vendor: Option<String>,
+    /// Who looks after the key: a person's name or email.
+    #[serde(default)]
+    #[ts(optional = nullable)]
+    owner: Option<String>,
 }
 
 /// Records a key made elsewhere.
@@ -142,12 +156,14 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
             name: request.name.as_deref(),
             notes: request.notes.as_deref(),
             created: request.created.as_deref(),
+            vendor: request.vendor.as_deref(),
+            owner: request.owner.as_deref(),
         }
         .into_new_key(true, now)?;
         let secret = keyward_core::Secret::new(request.secret.expose().trim().to_owned());
         vault.recover()?;
         let record = vault.add(key, &credential_id, secret)?;
-        Ok(record.view(&vault.policy(), now, &chrono::Local))
+        vault.view(&record, now, &chrono::Local)
     })
     .await
     .inspect(|_| state.keys_changed())
@@ -164,12 +180,44 @@ pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> CommandRes
     .await
 }
 
-/// Deletes a key permanently, once the person has typed its name.
+/// A request to change a key's application, notes, owner and vendor (all
+/// of them: `null` or blank clears one). Secrets and credential IDs are never edited.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct EditRequest {
+    id: String,
+    application: Option<String>,
+    notes: String,
+    owner: Option<String>,
+    vendor: Option<String>,
+}
+
+/// Changes a key's application, notes, owner and vendor; audited old → new.
+#[tauri::command]
+pub async fn edit_key(state: State<'_, AppState>, request: EditRequest) -> CommandResult<KeyView> {
+    let vault = state.vault.clone();
+    blocking(move || {
+        let changes = keyward_core::vault::KeyChanges::parse(
+            Some(request.application.as_deref().unwrap_or("")),
+            Some(&request.notes),
+            Some(request.owner.as_deref().unwrap_or("")),
+            Some(request.vendor.as_deref().unwrap_or("")),
+        )?;
+        let record = vault.edit(KeyRef::Id(&request.id), changes)?;
+        vault.view(&record, Utc::now(), &chrono::Local)
+    })
+    .await
+    .inspect(|_| state.keys_changed())
+}
+
+/// Deletes Keyward's copy of a key, once the person has typed its name.
+/// For a vendor's key, `revoked_at_vendor` is what the person answered ("I
+/// deleted it at the vendor" or "Not yet"), recorded in the audit log.
 #[tauri::command(rename_all = "snake_case")]
 pub async fn delete_key(
     state: State<'_, AppState>,
     id: String,
     confirm_name: String,
+    revoked_at_vendor: Option<bool>,
 ) -> CommandResult<()> {
     let vault = state.vault.clone();
     blocking(move || {
@@ -179,7 +227,10 @@ pub async fn delete_key(
                 "The name you typed does not match the key's name, so nothing was deleted.".into(),
             ));
         }
-        vault.delete(KeyRef::Id(&record.id))?;
+        vault.delete_answered(
+            KeyRef::Id(&record.id),
+            VendorAnswer::from_choice(revoked_at_vendor),
+        )?;
         Ok(())
     })
     .await

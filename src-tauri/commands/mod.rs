@@ -9,6 +9,7 @@ pub mod lead;
 pub mod rotation;
 pub mod settings;
 pub mod status;
+pub mod vendors;
 
 use std::sync::{Arc, Mutex};
 
@@ -31,6 +32,8 @@ pub struct AppState {
     /// What the window was asked to show (a clicked notification's key, or
     /// the tray's keys that need rotating), for the window to take.
     pub open_request: Arc<Mutex<Option<crate::tray::OpenRequest>>>,
+    /// Opens a vendor's `https://` dashboard in the browser (tests put a recorder here).
+    pub open_url: fn(&str) -> std::io::Result<()>,
 }
 
 impl AppState {
@@ -136,6 +139,12 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::policy::OrgPolicy>(&cfg),
         one::<settings::SettingsStatus>(&cfg),
         one::<crate::tray::OpenRequest>(&cfg),
+        one::<keyward_core::record::Issuer>(&cfg),
+        one::<keyward_core::record::RotationStep>(&cfg),
+        one::<keyward_core::vendor::VendorView>(&cfg),
+        one::<keyward_core::vendor::VendorRequest>(&cfg),
+        one::<keys::EditRequest>(&cfg),
+        one::<rotation::VendorRotateRequest>(&cfg),
     ]
 }
 

@@ -17,6 +17,7 @@ import type {
   AppStatus,
   AuditEntry,
   Copied,
+  EditRequest,
   GenerateRequest,
   GeneratedKey,
   KeyView,
@@ -26,6 +27,9 @@ import type {
   Settings,
   SettingsStatus,
   SnoozeDays,
+  VendorRequest,
+  VendorRotateRequest,
+  VendorView,
   WebhookFormat,
   WebhookStatus,
   WebhookTest,
@@ -41,7 +45,15 @@ export interface Commands {
   reveal_secret: { args: { id: string }; answer: string };
   copy_secret: { args: { id: string }; answer: Copied };
   copy_credential_id: { args: { id: string }; answer: null };
-  delete_key: { args: { id: string; confirm_name: string }; answer: null };
+  delete_key: { args: { id: string; confirm_name: string; revoked_at_vendor: boolean | null }; answer: null };
+  edit_key: { args: { request: EditRequest }; answer: KeyView };
+  list_vendors: { args: Record<string, never>; answer: VendorView[] };
+  save_vendor: { args: { request: VendorRequest }; answer: VendorView };
+  open_vendor_dashboard: { args: { id: string }; answer: null };
+  start_rotation: { args: { id: string }; answer: KeyView };
+  cancel_rotation: { args: { id: string }; answer: KeyView };
+  finish_vendor_rotation: { args: { request: VendorRotateRequest }; answer: KeyView };
+  mark_leaked: { args: { id: string }; answer: KeyView };
   app_status: { args: Record<string, never>; answer: AppStatus };
   rotate_key: { args: { id: string }; answer: GeneratedKey };
   snooze_key: { args: { id: string; days: SnoozeDays }; answer: KeyView };
@@ -122,11 +134,78 @@ export async function copyCredentialId(id: string): Promise<void> {
 }
 
 /**
- * Deletes the key and its secret permanently. `confirmName` is what the person typed to confirm;
- * the back end refuses unless it is exactly the key's name.
+ * Deletes Keyward's copy of the key (its secret in the keychain and its entry in Keyward); the key
+ * keeps working wherever it is accepted until it is deleted or revoked there. `confirmName` is what
+ * the person typed to confirm; the back end refuses unless it is exactly the key's name.
+ * `revokedAtVendor`, for a vendor's key, is the person's answer: `true` "I deleted it at the
+ * vendor", `false` "Not yet"; `null` for keys Keyward issued. The audit log records which.
  */
-export async function deleteKey(id: string, confirmName: string): Promise<void> {
-  await call('delete_key', { id, confirm_name: confirmName });
+export async function deleteKey(id: string, confirmName: string, revokedAtVendor: boolean | null = null): Promise<void> {
+  await call('delete_key', { id, confirm_name: confirmName, revoked_at_vendor: revokedAtVendor });
+}
+
+/**
+ * Changes a key's application, notes, owner (a person's name or email) and vendor; every field is
+ * sent (`null` or blank clears one). Rejects with `invalid_input` in plain words when a value
+ * cannot be used (for example a vendor on a key Keyward made). Audited old → new. A vendor name with
+ * no profile gets a bare one. Secrets and credential IDs are never edited.
+ */
+export function editKey(request: EditRequest): Promise<KeyView> {
+  return call('edit_key', { request });
+}
+
+/** Every vendor profile (display name, dashboard address, notes), by name. */
+export function listVendors(): Promise<VendorView[]> {
+  return call('list_vendors', {});
+}
+
+/**
+ * Saves a vendor's profile (new, or replacing the one with that name). Rejects with `invalid_input`
+ * when the dashboard address is not `https://`.
+ */
+export function saveVendor(request: VendorRequest): Promise<VendorView> {
+  return call('save_vendor', { request });
+}
+
+/**
+ * Opens the key's vendor dashboard in the default browser (only the address saved in the vendor's
+ * profile). Rejects with `no_dashboard` when none is known.
+ */
+export async function openVendorDashboard(id: string): Promise<void> {
+  await call('open_vendor_dashboard', { id });
+}
+
+/**
+ * Starts a vendor key's rotation: the key then shows `rotation: 'waiting_for_new_key'` (also after a
+ * restart) until the new key is pasted with {@link finishVendorRotation} or {@link cancelRotation}.
+ * A key Keyward issued is refused (`invalid_input`): use {@link rotateKey}.
+ */
+export function startRotation(id: string): Promise<KeyView> {
+  return call('start_rotation', { id });
+}
+
+/** Stops a vendor rotation that is still waiting for its new key. */
+export function cancelRotation(id: string): Promise<KeyView> {
+  return call('cancel_rotation', { id });
+}
+
+/**
+ * Finishes a vendor rotation with the key made in the vendor's dashboard. The answer is the NEW key
+ * (it inherits service, application, owner, vendor and notes); the old key becomes replaced
+ * (`rotation: 'waiting_for_old_key_removal'`, `delete_after` = now + grace, or now if it leaked).
+ * Rejects with `credential_id_taken` (naming the other key) when another key has that credential ID.
+ */
+export function finishVendorRotation(request: VendorRotateRequest): Promise<KeyView> {
+  return call('finish_vendor_rotation', { request });
+}
+
+/**
+ * Records that the key leaked (audited; `leaked: true` in the list, report and team channel). A
+ * vendor's key then waits for its new key (`rotation: 'waiting_for_new_key'`, no grace period); for a
+ * key Keyward issued, call {@link rotateKey} next: a leaked key's rotation has no grace period.
+ */
+export function markLeaked(id: string): Promise<KeyView> {
+  return call('mark_leaked', { id });
 }
 
 /** How the keychain answers, and which unfinished changes were cleaned up at start. */

@@ -23,6 +23,11 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   webhook_failed: 'Team channel message failed',
   settings_changed: 'Setting changed',
   snoozed: 'Reminders paused',
+  edited: 'Key details changed',
+  marked_leaked: 'Marked as leaked',
+  rotation_started: 'Rotation started',
+  rotation_cancelled: 'Rotation cancelled',
+  vendor_saved: 'Vendor details saved',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
@@ -66,7 +71,10 @@ export type AuditFilter = 'all' | 'secrets' | 'changes' | 'reminders';
 export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readonly AuditAction[] | null }> = {
   all: { label: 'All activity', actions: null },
   secrets: { label: 'Secrets copied or shown', actions: ['copied', 'revealed'] },
-  changes: { label: 'Keys made, rotated or deleted, and settings', actions: ['generated', 'added', 'rotated', 'deleted', 'settings_changed'] },
+  changes: {
+    label: 'Keys made, changed, rotated or deleted, and settings',
+    actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed'],
+  },
   reminders: { label: 'Reminders, pauses and team channel messages', actions: ['reminder_sent', 'reminder_failed', 'snoozed', 'webhook_sent', 'webhook_failed'] },
 };
 

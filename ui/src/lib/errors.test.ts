@@ -4,6 +4,9 @@ import { ERROR_CODES, type KeychainState } from './types';
 
 const JARGON = /d-?bus|secret service|ipc|json|invoke|serde|rust|tauri|backend|back end|stack|panic|errno|null|undefined/i;
 
+/** Codes whose sentence comes from the back end (it names the value or the keys concerned). */
+const BACK_END_WORDED = new Set<string>(['invalid_input', 'name_taken', 'unsafe_file', 'credential_id_taken', 'ambiguous_key', 'no_dashboard']);
+
 describe('explainError', () => {
   it('shows the back end message for invalid input, with what to do', () => {
     const e = explainError({ code: 'invalid_input', message: 'A service name cannot contain "/".' });
@@ -75,9 +78,19 @@ describe('explainError', () => {
     expect(e.keychain).toBe(false);
   });
 
+  it('shows the back end\'s sentence, which names the keys, for the vendor-key codes', () => {
+    for (const code of ['credential_id_taken', 'ambiguous_key', 'no_dashboard'] as const) {
+      const message = `The key "stripe-01_02_2026-10_00" is named here (${code}).`;
+      const e = explainError({ code, message });
+      expect(e.message).toBe(message);
+      expect(e.action.length).toBeGreaterThan(0);
+      expect(e.keychain).toBe(false);
+    }
+  });
+
   it('pins the wording of each code the UI explains itself', () => {
     const words = Object.fromEntries(
-      ERROR_CODES.filter((c) => c !== 'invalid_input' && c !== 'name_taken' && c !== 'unsafe_file').map((c) => [c, errorSentence({ code: c, message: 'ignored' })]),
+      ERROR_CODES.filter((c) => !BACK_END_WORDED.has(c)).map((c) => [c, errorSentence({ code: c, message: 'ignored' })]),
     );
     expect(words).toMatchInlineSnapshot(`
       {

@@ -37,7 +37,10 @@ export function isIpcError(value: unknown): value is IpcError {
 
 type Wording = { message: string; action: string };
 
-const OWN_WORDING: Record<Exclude<ErrorCode, 'invalid_input' | 'name_taken' | 'unsafe_file'>, Wording> = {
+const OWN_WORDING: Record<
+  Exclude<ErrorCode, 'invalid_input' | 'name_taken' | 'unsafe_file' | 'credential_id_taken' | 'ambiguous_key' | 'no_dashboard'>,
+  Wording
+> = {
   not_found: {
     message: 'This key no longer exists. It may have been deleted in another Keyward window.',
     action: 'Go back to the list to see the keys you have now.',
@@ -122,6 +125,27 @@ export function explainError(reason: unknown): ErrorExplanation {
         code: reason.code,
         message: backEndMessage || 'A key with this name already exists.',
         action: 'Choose a different name.',
+        keychain: false,
+      };
+    case 'credential_id_taken':
+      return {
+        code: reason.code,
+        message: backEndMessage || 'Another key already has this credential ID.',
+        action: 'Open that key instead, or check that you pasted the ID of the new key.',
+        keychain: false,
+      };
+    case 'ambiguous_key':
+      return {
+        code: reason.code,
+        message: backEndMessage || 'What you typed could mean more than one key.',
+        action: 'Say which key you mean by its name.',
+        keychain: false,
+      };
+    case 'no_dashboard':
+      return {
+        code: reason.code,
+        message: backEndMessage || "Keyward does not know the address of this vendor's dashboard.",
+        action: "Add the address to the vendor's details, or open the dashboard yourself.",
         keychain: false,
       };
     case 'unsafe_file':

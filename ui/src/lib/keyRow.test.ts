@@ -21,6 +21,15 @@ const KEY: KeyView = {
   replaced_by: null,
   delete_after: null,
   snoozed_until: null,
+  issuer: 'keyward',
+  vendor: null,
+  vendor_display_name: null,
+  vendor_dashboard_url: null,
+  owner: null,
+  leaked: false,
+  leaked_at: null,
+  rotation: null,
+  replaced_by_name: null,
 };
 
 describe('keyRowLabel', () => {

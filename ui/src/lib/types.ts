@@ -25,6 +25,12 @@ export type { SettingsStatus } from './bindings/SettingsStatus';
 export type { WebhookFormat } from './bindings/WebhookFormat';
 export type { WebhookStatus } from './bindings/WebhookStatus';
 export type { WebhookTest } from './bindings/WebhookTest';
+export type { Issuer } from './bindings/Issuer';
+export type { RotationStep } from './bindings/RotationStep';
+export type { VendorView } from './bindings/VendorView';
+export type { VendorRequest } from './bindings/VendorRequest';
+export type { EditRequest } from './bindings/EditRequest';
+export type { VendorRotateRequest } from './bindings/VendorRotateRequest';
 
 /** How the OS keychain answered when Keyward last asked. */
 export type KeychainState = AppStatus['keychain'];
@@ -50,6 +56,9 @@ export const ERROR_CODES = [
   'unsafe_file',
   'rng',
   'busy',
+  'credential_id_taken',
+  'ambiguous_key',
+  'no_dashboard',
   'clipboard',
   'internal',
 ] as const;

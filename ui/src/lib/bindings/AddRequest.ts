@@ -3,4 +3,12 @@
 /**
  * A request to record an existing key. The secret is wiped after use.
  */
-export type AddRequest = { service: string, application: string | null, name: string | null, credential_id: string, secret: string, created: string | null, notes: string | null, };
+export type AddRequest = { service: string, application: string | null, name: string | null, credential_id: string, secret: string, created: string | null, notes: string | null, 
+/**
+ * The vendor that issued the key (its profile name; a new name makes a bare profile).
+ */
+vendor?: string | null, 
+/**
+ * Who looks after the key: a person's name or email.
+ */
+owner?: string | null, };

@@ -3,4 +3,8 @@
 /**
  * A request to generate a key.
  */
-export type GenerateRequest = { service: string, application: string | null, name: string | null, notes: string | null, };
+export type GenerateRequest = { service: string, application: string | null, name: string | null, notes: string | null, 
+/**
+ * Who looks after the key: a person's name or email (optional; older windows leave it out).
+ */
+owner?: string | null, };
