@@ -6,9 +6,10 @@ use std::io::{self, BufRead, IsTerminal, Read, Write};
 use chrono::Utc;
 use keyward_core::keychain::SecretStore;
 use keyward_core::naming::Label;
+use keyward_core::record::Issuer;
 use keyward_core::rotation::RotationStatus;
 use keyward_core::settings::Effective;
-use keyward_core::vault::{KeyRef, Vault};
+use keyward_core::vault::{KeyRef, Vault, VendorAnswer};
 use keyward_core::{Error, Result, Secret};
 
 use super::output;
@@ -37,17 +38,16 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             key,
             credential_id,
             created,
+            vendor,
         } => {
             let credential_id = Label::credential_id(&credential_id)?;
-            let new = key_input(&key, created.as_deref()).into_new_key(false, now)?;
+            let mut input = key_input(&key, created.as_deref());
+            input.vendor = vendor.as_deref();
+            let new = input.into_new_key(false, now)?;
             let secret = read_secret()?;
             recover(vault)?;
             let record = vault.add(new, &credential_id, secret)?;
-            output::created(
-                &record.view(&vault.policy(), now, &chrono::Local),
-                None,
-                key.json,
-            );
+            output::created(&vault.view(&record, now, &chrono::Local)?, None, key.json);
         }
         Command::List { json } => {
             let keys = sorted(vault.list(now, &chrono::Local)?);
@@ -85,15 +85,85 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
                 .and_then(|()| out.flush())
                 .map_err(|e| Error::Invalid(format!("Could not print the secret: {e}.")))?;
         }
-        Command::Delete { name_or_id, yes } => {
+        Command::Delete {
+            name_or_id,
+            yes,
+            revoked_at_vendor,
+        } => {
             recover(vault)?;
             let record = vault.find(&name_or_id)?;
+            let view = vault.view(&record, now, &chrono::Local)?;
+            let vendor = view.vendor_display_name.as_deref().map_or_else(
+                || "the vendor".to_owned(),
+                |v| output::shown(v).into_owned(),
+            );
+            let words = super::vendor::delete_words(&record, &vendor);
+            let is_vendor = record.issuer() == Issuer::Vendor;
+            let mut answer = revoked_at_vendor;
             if !yes {
-                confirm_delete(record.name.as_str())?;
+                confirm_delete(record.name.as_str(), &words)?;
+                if is_vendor && answer.is_none() {
+                    answer = Some(ask_revoked_at_vendor(&vendor)?);
+                }
             }
-            let record = vault.delete(KeyRef::Id(&record.id))?;
-            say!("Deleted {} permanently.", record.name);
+            let record = vault.delete_answered(
+                KeyRef::Id(&record.id),
+                VendorAnswer::from_choice(answer.filter(|_| is_vendor)),
+            )?;
+            say!("Deleted Keyward's copy of \"{}\".", record.name);
+            match (is_vendor, answer) {
+                (true, Some(true)) => say!("You said you deleted it at {vendor} too."),
+                (true, _) => {
+                    say!("The key keeps working at {vendor} until it is deleted or revoked there.");
+                    if let Some(url) = &view.vendor_dashboard_url {
+                        say!("Delete it in {vendor}'s dashboard: {}", output::shown(url));
+                    }
+                }
+                (false, _) => say!(
+                    "If {} still accepts this key, remove it there too: until then it keeps working.",
+                    record.service
+                ),
+            }
         }
+        Command::Edit {
+            name_or_id,
+            application,
+            notes,
+            owner,
+            vendor,
+        } => super::vendor::edit(
+            vault,
+            &name_or_id,
+            [
+                application.as_deref(),
+                notes.as_deref(),
+                owner.as_deref(),
+                vendor.as_deref(),
+            ],
+            now,
+        )?,
+        Command::Rotate {
+            name_or_id,
+            credential_id,
+            name,
+            cancel,
+            json,
+        } => super::vendor::rotate(
+            vault,
+            settings,
+            super::vendor::RotateArgs {
+                name_or_id: &name_or_id,
+                credential_id: credential_id.as_deref(),
+                name: name.as_deref(),
+                cancel,
+                json,
+            },
+            now,
+        )?,
+        Command::Leaked { name_or_id, json } => {
+            super::vendor::leaked(vault, settings, &name_or_id, json, now)?
+        }
+        Command::Vendor { action } => super::vendor::vendor(vault, action)?,
         Command::Check { json } => {
             let recovery = vault.recover()?;
             let orphans = vault.orphans()?;
@@ -112,6 +182,8 @@ fn key_input<'a>(key: &'a KeyArgs, created: Option<&'a str>) -> KeyInput<'a> {
         name: key.name.as_deref(),
         notes: key.notes.as_deref(),
         created,
+        vendor: None,
+        owner: key.owner.as_deref(),
     }
 }
 
@@ -126,7 +198,7 @@ fn sorted(mut keys: Vec<keyward_core::record::KeyView>) -> Vec<keyward_core::rec
 }
 
 /// Reads the secret of `keyward add` from standard input (never the command line).
-fn read_secret() -> Result<Secret> {
+pub(super) fn read_secret() -> Result<Secret> {
     let stdin = io::stdin();
     let text = if stdin.is_terminal() {
         eprint!("Paste the credential secret and press Enter (it will not be shown): ");
@@ -172,14 +244,14 @@ pub(super) fn read_hidden_line() -> Result<String> {
 }
 
 /// Asks on the terminal; refuses when there is none.
-fn confirm_delete(name: &str) -> Result<()> {
+fn confirm_delete(name: &str, words: &str) -> Result<()> {
     if !io::stdin().is_terminal() {
         return Err(Error::Invalid(format!(
-            "Deleting \"{name}\" cannot be undone, and there is no terminal to ask you to confirm. Add --yes to delete it."
+            "Deleting Keyward's copy of \"{name}\" cannot be undone, and there is no terminal to ask you to confirm. Add --yes to delete it."
         )));
     }
     keyward_core::note!(
-        "This permanently deletes \"{name}\" from the keychain and from Keyward. It cannot be undone.\n\
+        "{words} This cannot be undone.\n\
          Check first that no application still uses this key.\n\
          Type the key's name to confirm:"
     );
@@ -196,8 +268,25 @@ fn confirm_delete(name: &str) -> Result<()> {
     Ok(())
 }
 
+/// Asks whether the person deleted the vendor's key at the vendor too.
+fn ask_revoked_at_vendor(vendor: &str) -> Result<bool> {
+    keyward_core::note!("Did you delete or revoke it at {vendor} too? Type yes, or no if not yet:");
+    let mut answer = String::new();
+    io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
+    match answer.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" => Ok(true),
+        "no" | "n" | "not yet" => Ok(false),
+        _ => Err(Error::Invalid(
+            "Answer yes or no. Nothing was deleted.".into(),
+        )),
+    }
+}
+
 /// Finishes or undoes what an interrupted Keyward left, and says so.
-fn recover<S: SecretStore>(vault: &Vault<S>) -> Result<()> {
+pub(super) fn recover<S: SecretStore>(vault: &Vault<S>) -> Result<()> {
     let report = vault.recover()?;
     output::recovery_notes(&report);
     Ok(())

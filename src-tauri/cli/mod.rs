@@ -19,6 +19,7 @@ macro_rules! say {
 mod keys;
 mod lead;
 mod output;
+mod vendor;
 
 use std::process::ExitCode;
 
@@ -86,6 +87,9 @@ pub enum Command {
         /// When the key was created (YYYY-MM-DD); default: from a conventional name, else today.
         #[arg(long, value_name = "YYYY-MM-DD")]
         created: Option<String>,
+        /// The vendor that issued the key, e.g. "mailchimp" (see `keyward vendor`).
+        #[arg(long)]
+        vendor: Option<String>,
     },
     /// List every key with its age and rotation status (never a secret).
     List {
@@ -95,16 +99,72 @@ pub enum Command {
     },
     /// Print a key's secret alone on standard output.
     Reveal {
-        /// The key's name or id.
+        /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
     },
-    /// Delete a key permanently, from the keychain and from Keyward.
+    /// Delete Keyward's copy of a key (its secret in the keychain and its entry in Keyward).
+    /// The key keeps working wherever it is accepted until it is deleted or revoked there.
     Delete {
-        /// The key's name or id.
+        /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
         /// Do not ask for confirmation.
         #[arg(long)]
         yes: bool,
+        /// For a vendor's key: whether you deleted it at the vendor too (recorded in the audit log).
+        #[arg(long, value_name = "yes|no", value_parser = parse_yes_no)]
+        revoked_at_vendor: Option<bool>,
+    },
+    /// Change a key's application, notes, owner or vendor ("" clears one). Secrets and credential IDs are never edited.
+    Edit {
+        /// The key's name, id or credential ID (or 4 or more characters of it).
+        name_or_id: String,
+        /// The application that uses the key.
+        #[arg(long)]
+        application: Option<String>,
+        /// Notes about the key.
+        #[arg(long)]
+        notes: Option<String>,
+        /// Who looks after the key: a person's name or email.
+        #[arg(long)]
+        owner: Option<String>,
+        /// The vendor that issued the key (vendor keys only).
+        #[arg(long)]
+        vendor: Option<String>,
+    },
+    /// Replace a key. Keyward's own key: a new key is made and printed once. A vendor's key:
+    /// give the key made in the vendor's dashboard with --credential-id and its secret on
+    /// standard input (without --credential-id the rotation starts and waits for it).
+    Rotate {
+        /// The key's name, id or credential ID (or 4 or more characters of it).
+        name_or_id: String,
+        /// The credential ID of the new key the vendor made.
+        #[arg(long, conflicts_with = "cancel")]
+        credential_id: Option<String>,
+        /// The new key's name (default: <service>-<dd_mm_yyyy>-<hh_mm> of now).
+        #[arg(long, conflicts_with = "cancel")]
+        name: Option<String>,
+        /// Stop a vendor rotation that is still waiting for the new key.
+        #[arg(long)]
+        cancel: bool,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Say that a key leaked: recorded in the audit log and shown in the list, the report and
+    /// the team channel. Keyward's own key is replaced at once (the new key printed once); a
+    /// vendor's key must be revoked at the vendor now, then replaced with `keyward rotate`.
+    Leaked {
+        /// The key's name, id or credential ID (or 4 or more characters of it).
+        name_or_id: String,
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Vendor profiles: display name, the dashboard where keys are made and revoked, notes.
+    Vendor {
+        /// What to do.
+        #[command(subcommand)]
+        action: vendor::VendorAction,
     },
     /// List keys that are due soon or overdue. Exit status: 0 none, 3 due soon only, 4 some overdue.
     Due {
@@ -144,9 +204,21 @@ pub struct KeyArgs {
     /// Notes about the key.
     #[arg(long)]
     pub notes: Option<String>,
+    /// Who looks after the key: a person's name or email.
+    #[arg(long)]
+    pub owner: Option<String>,
     /// Print one JSON object.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `yes`/`no` (also `true`/`false`).
+fn parse_yes_no(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" => Ok(true),
+        "no" | "n" | "false" | "not-yet" => Ok(false),
+        _ => Err("say yes or no".into()),
+    }
 }
 
 /// Exit status for "something failed".

@@ -371,6 +371,15 @@ mod tests {
             replaced_by: None,
             delete_after: None,
             snoozed_until: None,
+            issuer: keyward_core::record::Issuer::Vendor,
+            vendor: None,
+            vendor_display_name: None,
+            vendor_dashboard_url: None,
+            owner: None,
+            leaked: false,
+            leaked_at: None,
+            rotation: None,
+            replaced_by_name: None,
         }
     }
 
