@@ -710,10 +710,13 @@ fn an_overdue_key_shows_as_overdue_and_closing_the_window_keeps_keyward_in_the_t
             "cid",
             "--created",
             &days_ago(120),
+            "--json",
         ],
         "secret-value",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
+    // Keyward's own rotation (it makes the new key) is for keys Keyward issued.
+    app.make_keyward_issued(json(&text(&out.stdout))["id"].as_str().unwrap());
     // A short clipboard time, to see the hand-over wait for it below.
     let config = app.root.path().join("config/app.keyward.desktop");
     std::fs::create_dir_all(&config).unwrap();

@@ -615,7 +615,9 @@ fn add_refuses_a_keyward_credential_id_or_secret_with_a_typo() {
         );
     }
     assert_eq!(app.list().len(), 1, "nothing was added");
-    // The exact values, and keys of other vendors, are accepted as before.
+    // The exact values, and keys of other vendors, are accepted as before
+    // (once the original is deleted: a credential ID is recorded only once).
+    app.ok(&["delete", made["name"].as_str().unwrap(), "--yes"]);
     let out = app.run_with_input(
         &["add", "--service", &unique("copy"), "--credential-id", id],
         secret,

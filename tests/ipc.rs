@@ -18,6 +18,13 @@ pub struct Window {
     webview: WebviewWindow<MockRuntime>,
 }
 
+impl Window {
+    /// A window of `app`.
+    pub fn new(app: tauri::App<MockRuntime>, webview: WebviewWindow<MockRuntime>) -> Self {
+        Self { _app: app, webview }
+    }
+}
+
 pub fn window(app_dirs: &App, label: &str) -> Window {
     let catalog = Catalog::open(app_dirs.data_dir()).unwrap();
     let vault = Vault::new(

@@ -168,7 +168,8 @@ pub(crate) fn add_old_key(app: &App, service: &str, days: i64) -> String {
             "--service",
             service,
             "--credential-id",
-            "cid",
+            // One credential ID per key: Keyward refuses to record one twice.
+            &format!("cid-{service}"),
             "--created",
             &days_ago(days),
             "--json",

@@ -15,6 +15,8 @@ mod files_pipes_terminals;
 mod ipc;
 mod keychain_faults;
 mod no_secret_leaks;
+mod vendor_cli;
+mod vendor_ipc;
 // For security leads: audit log, report, team channel.
 mod audit;
 mod hook_server;

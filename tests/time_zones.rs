@@ -47,12 +47,14 @@ fn run_in(app: &App, tz: &str, args: &[&str], input: &str) -> Output {
 
 /// Adds a key named `name` under `TZ=tz`; returns what `add` printed.
 fn add_named(app: &App, tz: &str, name: &str, json_output: bool) -> String {
+    // One credential ID per key: Keyward refuses to record one twice.
+    let credential_id = format!("vendor-id-{name}");
     let mut args = vec![
         "add",
         "--service",
         "legacy",
         "--credential-id",
-        "vendor-id-1",
+        &credential_id,
         "--name",
         name,
     ];

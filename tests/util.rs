@@ -232,6 +232,22 @@ impl App {
             .collect()
     }
 
+    /// Makes the key `id` one Keyward issued, as if it had been generated
+    /// (`generate` has no creation date: this gives an old Keyward key).
+    pub fn make_keyward_issued(&self, id: &str) {
+        let path = self.catalog_path();
+        let mut file: Value = json(&std::fs::read_to_string(&path).unwrap());
+        let key = file["keys"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|k| k["id"] == id)
+            .expect("the key is in the catalog");
+        key["origin"] = "generated".into();
+        key["issuer"] = "keyward".into();
+        std::fs::write(&path, file.to_string()).unwrap();
+    }
+
     /// Records in the catalog file, whatever their state.
     pub fn catalog_records(&self) -> Vec<Value> {
         let Ok(bytes) = std::fs::read(self.catalog_path()) else {
