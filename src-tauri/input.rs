@@ -90,6 +90,27 @@ pub fn suggested_name(service: &str, now: DateTime<Utc>) -> Result<KeyName> {
     ))
 }
 
+/// The conventional name for a replacement of a `service` key made now;
+/// when a key already has it (a key replaced in the minute it was made),
+/// `-2`, `-3`, … is added.
+pub fn replacement_name<S: keyward_core::keychain::SecretStore>(
+    vault: &keyward_core::vault::Vault<S>,
+    service: &ServiceName,
+    now: DateTime<Utc>,
+) -> Result<KeyName> {
+    let base = suggested_name(service.as_str(), now)?;
+    if vault.name_available(&base)? {
+        return Ok(base);
+    }
+    for n in 2..100 {
+        let name = KeyName::parse(&format!("{base}-{n}"))?;
+        if vault.name_available(&name)? {
+            return Ok(name);
+        }
+    }
+    Ok(base) // refused as taken, in words, by the vault
+}
+
 /// `YYYY-MM-DD`, taken as the start of that day in local time (a midnight
 /// in a daylight-saving gap follows the rule in `keyward_core::local_time`).
 fn parse_created(raw: &str) -> Result<DateTime<Utc>> {

@@ -14,7 +14,7 @@ use keyward_core::vendor::{VendorName, VendorRequest};
 use keyward_core::{Error, Result};
 
 use super::output::{self, json_text, shown};
-use crate::input::suggested_name;
+use crate::input::replacement_name;
 
 /// `keyward vendor ...`
 #[derive(Debug, Subcommand)]
@@ -118,7 +118,7 @@ pub fn rotate<S: SecretStore>(
         .transpose()?;
     let name = |service: &ServiceName| match chosen {
         Some(name) => Ok(name),
-        None => suggested_name(service.as_str(), now),
+        None => replacement_name(vault, service, now),
     };
     if args.cancel {
         let record = vault.cancel_rotation(KeyRef::Id(&old.id))?;
@@ -259,7 +259,7 @@ pub fn leaked<S: SecretStore>(
     match (record.issuer(), record.replaced_by.is_some()) {
         (Issuer::Keyward, false) => {
             super::keys::recover(vault)?;
-            let name = |service: &ServiceName| suggested_name(service.as_str(), now);
+            let name = |service: &ServiceName| replacement_name(vault, service, now);
             let (new, secret) =
                 vault.rotate(KeyRef::Id(&record.id), name, now, settings.settings.grace())?;
             let new_view = vault.view(&new, now, &chrono::Local)?;

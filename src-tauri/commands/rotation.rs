@@ -9,7 +9,7 @@ use tauri::State;
 
 use super::keys::GeneratedKey;
 use super::{AppState, CommandResult, IpcError, blocking};
-use crate::input::suggested_name;
+use crate::input::replacement_name;
 
 /// Replaces a Keyward-issued key with a new one (same service, application,
 /// owner and notes) and marks the old one for deletion after the grace
@@ -22,7 +22,7 @@ pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult
     let generated = blocking(move || {
         let now = Utc::now();
         vault.recover()?;
-        let name = |service: &ServiceName| suggested_name(service.as_str(), now);
+        let name = |service: &ServiceName| replacement_name(&vault, service, now);
         let (new, secret) = vault.rotate(KeyRef::Id(&id), name, now, settings.grace())?;
         Ok(GeneratedKey::new(
             vault.view(&new, now, &chrono::Local)?,
@@ -139,7 +139,7 @@ pub async fn finish_vendor_rotation(
             .transpose()?;
         let name = |service: &ServiceName| match chosen {
             Some(name) => Ok(name),
-            None => suggested_name(service.as_str(), now),
+            None => replacement_name(&vault, service, now),
         };
         vault.recover()?;
         let new = vault.finish_vendor_rotation(
