@@ -435,6 +435,21 @@ mod tests {
     }
 
     #[test]
+    fn a_leaked_key_says_so_first_in_its_line() {
+        let mut row = digest().keys.remove(0);
+        assert!(!key_line(&row, &Utc).contains("LEAKED"));
+        row.key.leaked = true;
+        row.key.issuer = crate::record::Issuer::Vendor;
+        let line = key_line(&row, &Utc);
+        assert!(
+            line.starts_with("payments-api-01_01_2026-09_00 (payments-api): LEAKED, revoke it at the vendor now; "),
+            "{line}"
+        );
+        row.key.issuer = crate::record::Issuer::Keyward;
+        assert!(key_line(&row, &Utc).contains("LEAKED, replace it now; "));
+    }
+
+    #[test]
     fn a_digest_line_gives_dates_in_the_senders_time_zone() {
         // Made 1 Jan 09:00 UTC: 22:00 on 31 December in Pago Pago (UTC−11),
         // so due there on 31 March at 22:00, which is 1 April in UTC.

@@ -196,3 +196,327 @@ impl<S: SecretStore> Vault<S> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{new_key, now, vault};
+    use super::*;
+    use crate::audit::AuditLog;
+    use crate::catalog::Catalog;
+    use crate::memory_store::MemoryStore;
+    use crate::rotation::RotationPolicy;
+    use crate::vendor::VendorName;
+
+    fn audited() -> (tempfile::TempDir, Vault<MemoryStore>) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(
+            Catalog::open(dir.path()).unwrap(),
+            MemoryStore::default(),
+            RotationPolicy::default(),
+        )
+        .with_audit(AuditLog::in_dir(dir.path(), now));
+        (dir, vault)
+    }
+
+    /// A Mailchimp key for the Newsletter, looked after by Sam.
+    fn vendor_key(vault: &Vault<MemoryStore>, name: &str, credential_id: &str) -> KeyRecord {
+        let mut key = new_key(name);
+        key.application = Label::application("Newsletter").unwrap();
+        key.notes = Label::notes("from the seed").unwrap();
+        key.owner = Label::owner("sam@example.com").unwrap();
+        key.vendor = Some(VendorName::parse("mailchimp").unwrap());
+        vault
+            .add(
+                key,
+                &Label::credential_id(credential_id).unwrap(),
+                Secret::new(format!("secret-of-{credential_id}")),
+            )
+            .unwrap()
+    }
+
+    fn named(name: &'static str) -> impl FnOnce(&ServiceName) -> Result<KeyName> {
+        move |_| Ok(KeyName::parse(name).unwrap())
+    }
+
+    fn week() -> chrono::Duration {
+        chrono::Duration::days(7)
+    }
+
+    #[test]
+    fn a_vendor_rotation_waits_for_the_pasted_key_then_replaces_the_old_one_keeping_both_secrets() {
+        let (_dir, vault) = audited();
+        let old = vendor_key(&vault, "old", "MC-OLD-1");
+        let started = vault.start_rotation("old").unwrap();
+        assert_eq!(started.rotation, Some(RotationStep::WaitingForNewKey));
+        assert_eq!(
+            vault.find("old").unwrap().rotation,
+            Some(RotationStep::WaitingForNewKey),
+            "kept in the catalog: a restart shows it"
+        );
+        assert_eq!(vault.catalog.load().unwrap().len(), 1, "no half-made key");
+
+        let new = vault
+            .finish_vendor_rotation(
+                "old",
+                &Label::credential_id("MC-NEW-2").unwrap(),
+                Secret::new("secret-of-MC-NEW-2".into()),
+                named("new"),
+                now(),
+                week(),
+            )
+            .unwrap();
+        assert_eq!(new.issuer(), Issuer::Vendor);
+        assert_eq!(new.service, old.service);
+        assert_eq!(new.application, old.application);
+        assert_eq!(new.owner, old.owner);
+        assert_eq!(new.vendor, old.vendor);
+        assert_eq!(new.notes, old.notes);
+        assert_eq!(new.created_at, now());
+        assert_eq!(new.replaces.as_deref(), Some(old.id.as_str()));
+        assert_eq!(new.rotation, None);
+        let old = vault.find("old").unwrap();
+        assert_eq!(old.replaced_by.as_deref(), Some(new.id.as_str()));
+        assert_eq!(old.delete_after, Some(now() + week()));
+        assert_eq!(old.rotation, Some(RotationStep::WaitingForOldKeyRemoval));
+        let store = vault.store_for_tests();
+        assert_eq!(store.get(&old.id).unwrap().expose(), "secret-of-MC-OLD-1");
+        assert_eq!(store.get(&new.id).unwrap().expose(), "secret-of-MC-NEW-2");
+        let view = vault.view(&old, now(), &chrono::Utc).unwrap();
+        assert_eq!(view.replaced_by_name.as_deref(), Some("new"));
+        let actions: Vec<_> = vault
+            .audit()
+            .unwrap()
+            .read()
+            .unwrap()
+            .entries
+            .into_iter()
+            .map(|e| (e.action, e.key_name.unwrap_or_default()))
+            .collect();
+        assert_eq!(
+            actions,
+            [
+                (AuditAction::Added, "old".into()),
+                (AuditAction::RotationStarted, "old".into()),
+                (AuditAction::Added, "new".into()),
+                (AuditAction::Rotated, "old".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_pasted_key_that_is_not_new_is_refused_and_the_rotation_keeps_waiting() {
+        let (_dir, vault) = vault();
+        vendor_key(&vault, "old", "MC-OLD-1");
+        vendor_key(&vault, "other", "MC-OTHER-9");
+        vault.start_rotation("old").unwrap();
+        let paste = |cid: &str, name: &'static str| {
+            vault.finish_vendor_rotation(
+                "old",
+                &Label::credential_id(cid).unwrap(),
+                Secret::new("s".into()),
+                named(name),
+                now(),
+                week(),
+            )
+        };
+        let same = paste("MC-OLD-1", "a").unwrap_err();
+        assert!(
+            same.to_string().contains("the key being replaced"),
+            "{same}"
+        );
+        let taken = paste("MC-OTHER-9", "b").unwrap_err();
+        assert_eq!(taken.code(), "credential_id_taken");
+        assert!(taken.to_string().contains("\"other\""), "{taken}");
+        let old = vault.find("old").unwrap();
+        assert_eq!(old.rotation, Some(RotationStep::WaitingForNewKey));
+        assert_eq!(old.replaced_by, None);
+        assert_eq!(vault.catalog.load().unwrap().len(), 2, "nothing made");
+        assert_eq!(vault.store_for_tests().accounts().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_new_key_left_half_made_is_rolled_back_and_the_old_key_still_waits_for_it() {
+        let (_dir, vault) = vault();
+        vendor_key(&vault, "old", "MC-OLD-1");
+        vault.start_rotation("old").unwrap();
+        *vault.store_for_tests().fail_with.lock().unwrap() =
+            Some(crate::keychain::KeychainError::TimedOut { seconds: 1 });
+        let err = vault
+            .finish_vendor_rotation(
+                "old",
+                &Label::credential_id("MC-NEW-2").unwrap(),
+                Secret::new("s2".into()),
+                named("new"),
+                now(),
+                week(),
+            )
+            .unwrap_err();
+        assert_eq!(err.code(), "keychain_timeout");
+        assert_eq!(
+            vault.list(now(), &chrono::Utc).unwrap().len(),
+            1,
+            "the half-made key is not listed"
+        );
+        *vault.store_for_tests().fail_with.lock().unwrap() = None;
+        assert_eq!(vault.recover().unwrap().rolled_back, ["new"]);
+        let old = vault.find("old").unwrap();
+        assert_eq!(old.rotation, Some(RotationStep::WaitingForNewKey));
+        assert_eq!(old.replaced_by, None);
+        vault
+            .finish_vendor_rotation(
+                "old",
+                &Label::credential_id("MC-NEW-2").unwrap(),
+                Secret::new("s2".into()),
+                named("new"),
+                now(),
+                week(),
+            )
+            .expect("pasting again works once the keychain answers");
+    }
+
+    #[test]
+    fn keyward_and_vendor_keys_each_take_their_own_rotation() {
+        let (_dir, vault) = vault();
+        let (made, _) = vault.generate(new_key("made")).unwrap();
+        vendor_key(&vault, "bought", "MC-1");
+        let err = vault.start_rotation("made").unwrap_err();
+        assert!(err.to_string().contains("made by Keyward"), "{err}");
+        let err = vault
+            .rotate("bought", named("x"), now(), week())
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("cannot make its replacement"),
+            "Keyward never pretends to make a vendor's key: {err}"
+        );
+        assert_eq!(vault.catalog.load().unwrap().len(), 2, "nothing made");
+        let (new, _) = vault
+            .rotate("made", named("made-2"), now(), week())
+            .unwrap();
+        let old = vault.find(KeyRef::Id(&made.id)).unwrap();
+        assert_eq!(old.rotation, Some(RotationStep::WaitingForOldKeyRemoval));
+        assert_eq!(old.replaced_by.as_deref(), Some(new.id.as_str()));
+        assert_eq!(new.issuer(), Issuer::Keyward);
+    }
+
+    #[test]
+    fn cancelling_works_only_while_waiting_for_the_new_key() {
+        let (_dir, vault) = audited();
+        vendor_key(&vault, "k", "MC-1");
+        assert_eq!(
+            vault.cancel_rotation("k").unwrap_err().code(),
+            "invalid_input"
+        );
+        vault.start_rotation("k").unwrap();
+        assert_eq!(vault.cancel_rotation("k").unwrap().rotation, None);
+        let entries = vault.audit().unwrap().read().unwrap().entries;
+        assert_eq!(
+            entries.last().unwrap().action,
+            AuditAction::RotationCancelled
+        );
+    }
+
+    #[test]
+    fn a_leaked_vendor_key_waits_for_its_new_key_and_is_replaced_with_no_grace_period() {
+        let (_dir, vault) = audited();
+        vendor_key(&vault, "old", "MC-OLD-1");
+        let leaked = vault.mark_leaked("old", now()).unwrap();
+        assert_eq!(leaked.leaked_at, Some(now()));
+        assert_eq!(leaked.rotation, Some(RotationStep::WaitingForNewKey));
+        let view = vault.view(&leaked, now(), &chrono::Utc).unwrap();
+        assert!(view.leaked);
+        vault.mark_leaked("old", now() + week()).unwrap();
+        assert_eq!(
+            vault.find("old").unwrap().leaked_at,
+            Some(now()),
+            "the first report counts"
+        );
+        vault
+            .finish_vendor_rotation(
+                "old",
+                &Label::credential_id("MC-NEW-2").unwrap(),
+                Secret::new("s2".into()),
+                named("new"),
+                now(),
+                week(),
+            )
+            .unwrap();
+        assert_eq!(
+            vault.find("old").unwrap().delete_after,
+            Some(now()),
+            "no grace period for a leaked key"
+        );
+        let marked = vault
+            .audit()
+            .unwrap()
+            .read()
+            .unwrap()
+            .entries
+            .iter()
+            .filter(|e| e.action == AuditAction::MarkedLeaked)
+            .count();
+        assert_eq!(marked, 1, "audited once");
+    }
+
+    #[test]
+    fn a_leaked_keyward_key_is_rotated_with_no_grace_and_a_replaced_one_is_due_for_deletion_now() {
+        let (_dir, vault) = vault();
+        vault.generate(new_key("made")).unwrap();
+        let leaked = vault.mark_leaked("made", now()).unwrap();
+        assert_eq!(leaked.rotation, None, "the window then calls rotate_key");
+        vault
+            .rotate("made", named("made-2"), now(), week())
+            .unwrap();
+        assert_eq!(vault.find("made").unwrap().delete_after, Some(now()));
+
+        vault.generate(new_key("other")).unwrap();
+        vault
+            .rotate("other", named("other-2"), now(), week())
+            .unwrap();
+        let later = now() + chrono::Duration::days(1);
+        let leaked = vault.mark_leaked("other", later).unwrap();
+        assert_eq!(leaked.delete_after, Some(later), "delete it now");
+    }
+
+    #[test]
+    fn deleting_records_what_the_person_said_about_the_vendor() {
+        let (_dir, vault) = audited();
+        vendor_key(&vault, "a", "MC-A");
+        vendor_key(&vault, "b", "MC-B");
+        vault.generate(new_key("made")).unwrap();
+        vault
+            .delete_answered("a", VendorAnswer::DeletedAtVendor)
+            .unwrap();
+        vault.delete_answered("b", VendorAnswer::NotYet).unwrap();
+        vault
+            .delete_answered("made", VendorAnswer::NotSaid)
+            .unwrap();
+        let details: Vec<_> = vault
+            .audit()
+            .unwrap()
+            .read()
+            .unwrap()
+            .entries
+            .into_iter()
+            .filter(|e| e.action == AuditAction::Deleted)
+            .map(|e| (e.key_name.unwrap(), e.detail))
+            .collect();
+        assert_eq!(details.len(), 3);
+        assert!(
+            details[0]
+                .1
+                .as_deref()
+                .unwrap()
+                .contains("deleted it at the vendor"),
+            "{details:?}"
+        );
+        assert!(
+            details[1]
+                .1
+                .as_deref()
+                .unwrap()
+                .contains("NOT yet deleted at the vendor"),
+            "{details:?}"
+        );
+        assert_eq!(details[2].1, None, "a key Keyward issued has no vendor");
+    }
+}
