@@ -38,3 +38,114 @@ fn no_file_the_app_wrote_contains_a_secret() {
         }
     }
 }
+
+/// The commands for vendor keys (edit, vendor profiles, rotate, leaked,
+/// delete) never put a secret in a file, and print one only where asked:
+/// the new key of Keyward's own rotation, shown once.
+#[test]
+fn vendor_key_commands_never_write_a_secret_and_print_one_only_where_asked() {
+    let app = App::new();
+    let old_secret = "sk_live_VENDOR_old_0123456789abcdef";
+    let new_secret = "sk_live_VENDOR_new_fedcba9876543210";
+    let service = unique("vendorleak");
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            &service,
+            "--credential-id",
+            "VL-OLD-1",
+            "--vendor",
+            "Stripe",
+            "--owner",
+            "sam@example.com",
+        ],
+        old_secret,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut printed = text(&out.stdout) + &text(&out.stderr);
+    let mut run = |args: &[&str], input: Option<&str>| {
+        let out = match input {
+            Some(input) => app.run_with_input(args, input),
+            None => app.run(args),
+        };
+        assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+        printed.push_str(&text(&out.stdout));
+        printed.push_str(&text(&out.stderr));
+        text(&out.stdout)
+    };
+    run(
+        &[
+            "vendor",
+            "set",
+            "stripe",
+            "--dashboard",
+            "https://dashboard.stripe.com/apikeys",
+        ],
+        None,
+    );
+    run(&["vendor", "list", "--json"], None);
+    run(
+        &[
+            "edit",
+            "VL-OLD",
+            "--application",
+            "Shop",
+            "--notes",
+            "rotated yearly",
+        ],
+        None,
+    );
+    run(&["leaked", "VL-OLD-1"], None);
+    run(
+        &["rotate", "VL-OLD-1", "--credential-id", "VL-NEW-2"],
+        Some(new_secret),
+    );
+    run(&["list", "--json"], None);
+    run(&["report", "--format", "json"], None);
+    run(&["report", "--format", "csv"], None);
+    run(
+        &["delete", "VL-OLD-1", "--yes", "--revoked-at-vendor", "yes"],
+        None,
+    );
+    let generated = app.generate(&unique("ownkey"));
+    let made_secret = generated["secret"].as_str().unwrap().to_owned();
+    let rotated = run(
+        &["rotate", generated["name"].as_str().unwrap(), "--json"],
+        None,
+    );
+    let rotated_secret = json(&rotated)["secret"].as_str().unwrap().to_owned();
+    let before_rotation_output = printed.replace(&rotated, "");
+    for needle in [old_secret, new_secret, &made_secret[..]] {
+        assert!(
+            !before_rotation_output.contains(needle),
+            "a secret was printed unasked: {before_rotation_output}"
+        );
+    }
+
+    let mut files = Vec::new();
+    files_under(app.root.path(), &mut files);
+    assert!(
+        files.iter().any(|f| f.ends_with("vendors.json")),
+        "{files:?}"
+    );
+    assert!(files.iter().any(|f| f.ends_with("audit.log")), "{files:?}");
+    for file in &files {
+        let content = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+        for needle in [
+            old_secret,
+            &old_secret[8..24],
+            new_secret,
+            &new_secret[8..24],
+            &made_secret[..],
+            &rotated_secret[..],
+            &rotated_secret[5..25],
+        ] {
+            assert!(
+                !content.contains(needle),
+                "{} contains (part of) a secret",
+                file.display()
+            );
+        }
+    }
+}

@@ -130,3 +130,271 @@ fn edit_changes_only_the_options_given_and_every_name_or_id_takes_a_credential_i
         "only the change that happened is audited"
     );
 }
+
+/// Adds a Mailchimp key for the Newsletter (Sam's) with `secret`; its id and name.
+fn add_mailchimp(app: &App, credential_id: &str, secret: &str) -> (String, String) {
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            &unique("mailchimp"),
+            "--credential-id",
+            credential_id,
+            "--vendor",
+            "mailchimp",
+            "--application",
+            "Newsletter",
+            "--owner",
+            "sam@example.com",
+            "--notes",
+            "from the seed",
+            "--created",
+            &days_ago(100),
+            "--json",
+        ],
+        secret,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let key = json(&text(&out.stdout));
+    (
+        key["id"].as_str().unwrap().to_owned(),
+        key["name"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn key_with_id(app: &App, id: &str) -> Value {
+    app.list()
+        .into_iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("no key {id}"))
+}
+
+#[test]
+fn a_vendor_key_is_rotated_by_pasting_the_vendors_new_key_and_both_secrets_stay_in_the_keychain() {
+    let app = App::new();
+    let dashboard = "https://us1.admin.mailchimp.com/account/api/";
+    app.ok(&[
+        "vendor",
+        "set",
+        "mailchimp",
+        "--display-name",
+        "Mailchimp",
+        "--dashboard",
+        dashboard,
+    ]);
+    let old_secret = "mc_old_SECRET_0123456789abcdef";
+    let new_secret = "mc_new_SECRET_fedcba9876543210";
+    let (old_id, old_name) = add_mailchimp(&app, "MC-ROT-OLD-1", old_secret);
+
+    let started = app.ok(&["rotate", &old_name]);
+    assert!(
+        started.contains("Keyward cannot make a key Mailchimp accepts")
+            && started.contains(dashboard),
+        "{started}"
+    );
+    assert!(
+        !started.contains("will make a new key") && !started.contains("kwsk_"),
+        "never says Keyward makes the vendor's key: {started}"
+    );
+    assert_eq!(
+        key_with_id(&app, &old_id)["rotation"],
+        "waiting_for_new_key"
+    );
+    assert_eq!(app.list().len(), 1, "no half-made key while waiting");
+
+    let out = app.run_with_input(
+        &["rotate", "MC-ROT-OLD", "--credential-id", "MC-ROT-NEW-2"],
+        &format!("{new_secret}\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(
+        said.contains("Saved the new key from Mailchimp")
+            && said.contains("Put the new key into Newsletter")
+            && said.contains("keeps working at the vendor until it is deleted there"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(new_secret) && !said.contains(old_secret),
+        "{said}"
+    );
+
+    let keys = app.list();
+    assert_eq!(keys.len(), 2);
+    let old = key_with_id(&app, &old_id);
+    let new = keys.iter().find(|k| k["id"] != old_id.as_str()).unwrap();
+    for field in [
+        "service",
+        "application",
+        "owner",
+        "vendor",
+        "notes",
+        "issuer",
+    ] {
+        assert_eq!(new[field], old[field], "the new key inherits {field}");
+    }
+    assert_eq!(new["credential_id"], "MC-ROT-NEW-2");
+    assert_eq!(new["age_days"], 0);
+    assert_eq!(old["replaced_by"], new["id"]);
+    assert_eq!(old["replaced_by_name"], new["name"]);
+    assert_eq!(old["rotation"], "waiting_for_old_key_removal");
+    assert!(old["delete_after"].is_string(), "{old}");
+    assert_eq!(
+        keychain_secret(&old_id).as_deref(),
+        Some(old_secret),
+        "the old secret is still in the keychain"
+    );
+    assert_eq!(
+        keychain_secret(new["id"].as_str().unwrap()).as_deref(),
+        Some(new_secret),
+        "the new secret is in the keychain"
+    );
+
+    // Deleting the old key: Keyward's copy only, and the answer is audited.
+    let out = app.ok(&["delete", &old_name, "--yes", "--revoked-at-vendor", "no"]);
+    assert!(
+        out.contains("Deleted Keyward's copy")
+            && out.contains("keeps working at Mailchimp until it is deleted or revoked there")
+            && out.contains(dashboard),
+        "{out}"
+    );
+    assert_eq!(keychain_secret(&old_id), None);
+    let deleted = entries(&app)
+        .into_iter()
+        .find(|e| e["action"] == "deleted")
+        .unwrap();
+    assert!(
+        deleted["detail"]
+            .as_str()
+            .unwrap()
+            .contains("NOT yet deleted at the vendor"),
+        "{deleted}"
+    );
+}
+
+#[test]
+fn a_vendor_rotation_interrupted_after_the_keychain_write_leaves_no_half_made_key_and_can_be_finished()
+ {
+    let app = App::new();
+    let (old_id, old_name) = add_mailchimp(&app, "MC-CRASH-OLD", "mc_crash_old");
+    app.ok(&["rotate", &old_name]);
+    let mut cmd = app.cmd(&["rotate", &old_name, "--credential-id", "MC-CRASH-NEW"]);
+    let out = {
+        use std::io::Write;
+        let mut child = cmd
+            .env("KEYWARD_TEST_ABORT_AT", "create:after-keychain")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(b"mc_crash_new")
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    assert_eq!(out.status.code(), None, "killed at the crash point");
+    // The next start (any command) cleans up; the old key still waits.
+    let keys = app.list();
+    assert_eq!(keys.len(), 1, "no half-made new key: {keys:?}");
+    assert_eq!(keys[0]["rotation"], "waiting_for_new_key");
+    assert!(keys[0]["replaced_by"].is_null());
+    app.ok(&["check"]);
+    assert!(
+        app.catalog_records().iter().all(|r| r["state"] == "active"),
+        "nothing half-done"
+    );
+    let out = app.run_with_input(
+        &["rotate", &old_name, "--credential-id", "MC-CRASH-NEW"],
+        "mc_crash_new",
+    );
+    assert!(
+        out.status.success(),
+        "pasting again works: {}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        key_with_id(&app, &old_id)["rotation"],
+        "waiting_for_old_key_removal"
+    );
+}
+
+#[test]
+fn a_leaked_vendor_key_shows_as_leaked_everywhere_and_its_replacement_has_no_grace_period() {
+    let app = App::new();
+    let (old_id, old_name) = add_mailchimp(&app, "MC-LEAK-OLD", "mc_leak_old");
+    let out = app.ok(&["leaked", &old_name]);
+    assert!(
+        out.contains("Revoke it at mailchimp now") && out.contains("Keyward cannot revoke it"),
+        "revoke at the vendor comes first: {out}"
+    );
+    let old = key_with_id(&app, &old_id);
+    assert_eq!(old["leaked"], true);
+    assert!(old["leaked_at"].is_string());
+    assert_eq!(old["rotation"], "waiting_for_new_key");
+    let report = json(&app.ok(&["report", "--format", "json"]));
+    assert_eq!(report[0]["leaked"], true, "{report}");
+    let csv = app.ok(&["report", "--format", "csv"]);
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let leaked_column = header
+        .iter()
+        .position(|c| c.contains("eaked"))
+        .expect("a leaked column");
+    let row: Vec<&str> = csv.lines().nth(1).unwrap().split(',').collect();
+    assert_eq!(row[leaked_column], "true", "{csv}");
+    assert!(
+        entries(&app).iter().any(|e| e["action"] == "marked_leaked"),
+        "audited"
+    );
+
+    let out = app.run_with_input(
+        &["rotate", &old_name, "--credential-id", "MC-LEAK-NEW"],
+        "mc_leak_new",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let old = key_with_id(&app, &old_id);
+    let delete_after =
+        chrono::DateTime::parse_from_rfc3339(old["delete_after"].as_str().unwrap()).unwrap();
+    assert!(
+        delete_after <= chrono::Utc::now(),
+        "a leaked key is to be deleted now: {old}"
+    );
+}
+
+#[test]
+fn a_key_keyward_issued_is_rotated_by_keyward_and_a_leaked_one_is_replaced_at_once() {
+    let app = App::new();
+    let made = app.generate(&unique("internal"));
+    let name = made["name"].as_str().unwrap();
+    let out = app.run(&["rotate", name, "--credential-id", "X-1"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "Keyward makes its own keys' replacements"
+    );
+    let out = app.ok(&["rotate", made["credential_id"].as_str().unwrap(), "--json"]);
+    let new = json(&out);
+    let new_secret = new["secret"].as_str().unwrap();
+    assert!(new_secret.starts_with("kwsk_"), "printed once: {new}");
+    assert_eq!(
+        keychain_secret(new["id"].as_str().unwrap()).as_deref(),
+        Some(new_secret)
+    );
+    let old = key_with_id(&app, made["id"].as_str().unwrap());
+    assert_eq!(old["rotation"], "waiting_for_old_key_removal");
+
+    let other = app.generate(&unique("internal"));
+    let out = app.ok(&["leaked", other["name"].as_str().unwrap()]);
+    assert!(
+        out.contains("Marked")
+            && out.contains("replaced it with a new key at once")
+            && out.contains("Credential secret: kwsk_"),
+        "{out}"
+    );
+    let other = key_with_id(&app, other["id"].as_str().unwrap());
+    assert_eq!(other["leaked"], true);
+    assert!(other["replaced_by"].is_string());
+}

@@ -229,3 +229,127 @@ fn a_credential_id_another_key_has_is_refused_naming_that_key() {
         1
     );
 }
+
+#[test]
+fn a_vendor_key_is_rotated_through_the_window_and_deleted_with_the_answer_about_the_vendor() {
+    let app = App::new();
+    let win = window(&app);
+    let old = add(
+        &win,
+        &unique("mailchimp"),
+        "MC-WIN-OLD",
+        "mc_win_old",
+        Some("mailchimp"),
+    );
+    let id = old["id"].as_str().unwrap();
+
+    let refused = invoke(&win, "rotate_key", json!({"id": id})).unwrap_err();
+    assert_eq!(
+        refused["code"], "invalid_input",
+        "Keyward never makes a vendor's key"
+    );
+    let waiting = invoke(&win, "start_rotation", json!({"id": id})).unwrap();
+    assert_eq!(waiting["rotation"], "waiting_for_new_key");
+    let cancelled = invoke(&win, "cancel_rotation", json!({"id": id})).unwrap();
+    assert_eq!(cancelled["rotation"], Value::Null);
+    invoke(&win, "start_rotation", json!({"id": id})).unwrap();
+
+    let taken = invoke(
+        &win,
+        "finish_vendor_rotation",
+        json!({"request": {"id": id, "credential_id": "MC-WIN-OLD", "secret": "x", "name": null}}),
+    )
+    .unwrap_err();
+    assert_eq!(taken["code"], "invalid_input", "{taken}");
+    let new = invoke(
+        &win,
+        "finish_vendor_rotation",
+        json!({"request": {"id": id, "credential_id": "MC-WIN-NEW", "secret": " mc_win_new\n", "name": null}}),
+    )
+    .unwrap();
+    assert_eq!(new["credential_id"], "MC-WIN-NEW");
+    for field in ["service", "application", "owner", "vendor", "notes"] {
+        assert_eq!(new[field], old[field], "inherits {field}");
+    }
+    let new_id = new["id"].as_str().unwrap();
+    assert_eq!(keychain_secret(new_id).as_deref(), Some("mc_win_new"));
+    assert_eq!(keychain_secret(id).as_deref(), Some("mc_win_old"));
+    let listed = invoke(&win, "list_keys", json!({})).unwrap();
+    let old_now = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap();
+    assert_eq!(old_now["rotation"], "waiting_for_old_key_removal");
+    assert_eq!(old_now["replaced_by_name"], new["name"]);
+
+    invoke(
+        &win,
+        "delete_key",
+        json!({"id": id, "confirm_name": old["name"], "revoked_at_vendor": true}),
+    )
+    .unwrap();
+    assert_eq!(keychain_secret(id), None);
+    let deleted = entries(&app)
+        .into_iter()
+        .find(|e| e["action"] == "deleted")
+        .unwrap();
+    assert!(
+        deleted["detail"]
+            .as_str()
+            .unwrap()
+            .contains("said they deleted it at the vendor"),
+        "{deleted}"
+    );
+}
+
+#[test]
+fn marking_a_key_leaked_starts_a_rotation_with_no_grace_period() {
+    let app = App::new();
+    let win = window(&app);
+    let vendor = add(
+        &win,
+        &unique("stripe"),
+        "SK-LEAK-1",
+        "sk_leak_1",
+        Some("stripe"),
+    );
+    let leaked = invoke(&win, "mark_leaked", json!({"id": vendor["id"]})).unwrap();
+    assert_eq!(leaked["leaked"], true);
+    assert!(leaked["leaked_at"].is_string());
+    assert_eq!(leaked["rotation"], "waiting_for_new_key");
+
+    let made = invoke(
+        &win,
+        "generate_key",
+        json!({"request": {"service": unique("internal"), "application": null, "name": null, "notes": null}}),
+    )
+    .unwrap();
+    let made_id = made["key"]["id"].as_str().unwrap();
+    let leaked = invoke(&win, "mark_leaked", json!({"id": made_id})).unwrap();
+    assert_eq!(
+        leaked["rotation"],
+        Value::Null,
+        "the window calls rotate_key next"
+    );
+    let rotated = invoke(&win, "rotate_key", json!({"id": made_id})).unwrap();
+    assert!(rotated["secret"].as_str().unwrap().starts_with("kwsk_"));
+    let listed = invoke(&win, "list_keys", json!({})).unwrap();
+    let old = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == made_id)
+        .unwrap();
+    let delete_after =
+        chrono::DateTime::parse_from_rfc3339(old["delete_after"].as_str().unwrap()).unwrap();
+    assert!(delete_after <= chrono::Utc::now(), "no grace period: {old}");
+    assert_eq!(
+        entries(&app)
+            .iter()
+            .filter(|e| e["action"] == "marked_leaked")
+            .count(),
+        2
+    );
+}
