@@ -130,6 +130,28 @@ pub fn status_words(key: &KeyView) -> String {
     }
 }
 
+/// The table's STATUS: a leak first, then a rotation in progress or a
+/// replaced key, else [`status_words`].
+pub fn table_status(key: &KeyView) -> String {
+    use keyward_core::record::RotationStep;
+    let state = match (key.rotation, &key.delete_after) {
+        (Some(RotationStep::WaitingForNewKey), _) => {
+            "Rotation in progress — waiting for the new key".to_owned()
+        }
+        (Some(RotationStep::WaitingForOldKeyRemoval), Some(after)) | (None, Some(after))
+            if key.replaced_by.is_some() =>
+        {
+            format!("Replaced — delete after {}", date_part(after))
+        }
+        _ => status_words(key),
+    };
+    if key.leaked {
+        format!("LEAKED — {state}")
+    } else {
+        state
+    }
+}
+
 /// An age in words: "today", "12 days", "4 months".
 pub fn age_words(days: i64) -> String {
     match days {
@@ -193,7 +215,7 @@ pub fn keys(keys: &[KeyView], json: bool, empty: &str) {
                 k.service.clone(),
                 k.application.clone().unwrap_or_else(|| "—".into()),
                 age_words(k.age_days),
-                status_words(k),
+                table_status(k),
             ]
         })
         .collect();
@@ -405,6 +427,33 @@ mod tests {
             status_words(&view(RotationStatus::Overdue, 0)),
             "Rotate now — due today"
         );
+    }
+
+    #[test]
+    fn the_table_says_a_leak_and_a_rotation_in_progress_first() {
+        use keyward_core::record::RotationStep;
+        let mut key = view(RotationStatus::Overdue, -12);
+        key.rotation = Some(RotationStep::WaitingForNewKey);
+        assert_eq!(
+            table_status(&key),
+            "Rotation in progress — waiting for the new key"
+        );
+        key.leaked = true;
+        assert_eq!(
+            table_status(&key),
+            "LEAKED — Rotation in progress — waiting for the new key"
+        );
+        key.rotation = Some(RotationStep::WaitingForOldKeyRemoval);
+        key.replaced_by = Some("new".into());
+        key.delete_after = Some("2026-04-01T12:00:00Z".into());
+        assert_eq!(
+            table_status(&key),
+            "LEAKED — Replaced — delete after 2026-04-01"
+        );
+        key.leaked = false;
+        key.rotation = None;
+        key.replaced_by = None;
+        assert_eq!(table_status(&key), "Rotate now — 12 days overdue");
     }
 
     #[test]

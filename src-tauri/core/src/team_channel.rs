@@ -209,7 +209,12 @@ pub fn key_line<Tz: chrono::TimeZone>(row: &ReportRow, tz: &Tz) -> String {
             .delete_after
             .as_deref()
             .map_or_else(|| "now".to_owned(), |d| local_text(d, tz, false));
-        format!("replaced; delete it after {after}")
+        if k.issuer == crate::record::Issuer::Vendor {
+            // Deleting it in Keyward alone leaves it working at the vendor.
+            format!("replaced; delete it at the vendor and in Keyward after {after}")
+        } else {
+            format!("replaced; delete it after {after}")
+        }
     } else {
         match k.status {
             RotationStatus::Overdue if row.days_overdue > 0 => {
@@ -447,6 +452,25 @@ mod tests {
         );
         row.key.issuer = crate::record::Issuer::Keyward;
         assert!(key_line(&row, &Utc).contains("LEAKED, replace it now; "));
+    }
+
+    #[test]
+    fn a_replaced_vendor_key_is_to_be_deleted_at_the_vendor_too() {
+        let mut row = digest().keys.remove(0);
+        row.pending_deletion = true;
+        row.key.delete_after = Some("2026-04-20T09:00:00Z".into());
+        assert!(
+            key_line(&row, &Utc).ends_with(": replaced; delete it after 2026-04-20"),
+            "{}",
+            key_line(&row, &Utc)
+        );
+        row.key.issuer = crate::record::Issuer::Vendor;
+        assert!(
+            key_line(&row, &Utc)
+                .ends_with(": replaced; delete it at the vendor and in Keyward after 2026-04-20"),
+            "{}",
+            key_line(&row, &Utc)
+        );
     }
 
     #[test]
