@@ -85,7 +85,7 @@ fn report_temp_files_planted_under_every_guessable_name_catch_nothing() {
     assert!(
         std::fs::read_to_string(&file)
             .unwrap()
-            .starts_with("id,name,")
+            .starts_with("Key ID,Name,")
     );
 }
 

@@ -54,25 +54,21 @@ fn the_csv_report_parses_with_a_header_and_one_row_per_key_and_no_secret() {
 
     let mut reader = csv::Reader::from_reader(report.as_bytes());
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    // Headed in words for spreadsheets (the JSON report keeps field names).
     for column in [
-        "name",
-        "service",
-        "application",
-        "created_at",
-        "rotate_by",
-        "status",
+        "Name",
+        "Service",
+        "Application",
+        "Created",
+        "Rotate by",
+        "Status",
     ] {
         assert!(
             header.iter().any(|h| h == column),
             "no {column} column: {header:?}"
         );
     }
-    for column in [
-        "days_overdue",
-        "last_copied_at",
-        "replaced_by",
-        "delete_after",
-    ] {
+    for column in ["Days overdue", "Last copied", "Replaced by", "Delete after"] {
         assert!(
             header.iter().any(|h| h == column),
             "no {column} column: {header:?}"
@@ -83,17 +79,17 @@ fn the_csv_report_parses_with_a_header_and_one_row_per_key_and_no_secret() {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let legacy = rows
         .iter()
-        .find(|r| &r[col("service")] == "legacy")
+        .find(|r| &r[col("Service")] == "legacy")
         .expect("the added key is reported");
-    assert_eq!(&legacy[col("status")], "overdue");
+    assert_eq!(&legacy[col("Status")], "overdue");
     assert!(
-        legacy[col("days_overdue")].parse::<i64>().unwrap() > 0,
+        legacy[col("Days overdue")].parse::<i64>().unwrap() > 0,
         "a 100-day-old key is overdue"
     );
     assert!(
-        legacy[col("notes")].starts_with("'="),
+        legacy[col("Notes")].starts_with("'="),
         "a formula is neutralised: {}",
-        &legacy[col("notes")]
+        &legacy[col("Notes")]
     );
 }
 
@@ -136,11 +132,11 @@ fn report_output_writes_a_private_file_and_prints_no_report() {
     ]);
     assert!(out.contains("Wrote the report (3 keys)"), "{out}");
     assert!(
-        !out.contains("rotate_by"),
+        !out.contains("Rotate by"),
         "the report went to the file, not stdout"
     );
     let written = std::fs::read_to_string(&file).unwrap();
-    assert!(written.starts_with("id,name,"), "{written}");
+    assert!(written.starts_with("Key ID,Name,"), "{written}");
     assert_eq!(
         csv::Reader::from_reader(written.as_bytes())
             .records()

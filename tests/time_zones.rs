@@ -273,11 +273,11 @@ fn the_csv_report_shows_local_dates_while_the_json_report_keeps_utc_instants() {
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let row = reader.records().next().expect("one key").unwrap();
     assert_eq!(
-        &row[col("created_at")],
+        &row[col("Created")],
         "2023-02-28 22:00",
         "a spreadsheet shows the person's own date and time: {csv_text}"
     );
-    assert_eq!(&row[col("rotate_by")], "2023-05-28 22:00", "{csv_text}");
+    assert_eq!(&row[col("Rotate by")], "2023-05-28 22:00", "{csv_text}");
 
     let report = json(&text(
         &run_in(

@@ -108,7 +108,8 @@ enum Cell<'a> {
     Flag(bool),
 }
 
-/// The CSV columns, in order: the JSON field names.
+/// The CSV columns, in order, by their JSON field names (headed in words,
+/// see [`heading`]).
 pub const COLUMNS: &[&str] = &[
     "id",
     "name",
@@ -141,13 +142,44 @@ pub const COLUMNS: &[&str] = &[
     "rotation_period_source",
 ];
 
-/// The report as RFC 4180 CSV with a header row, dates in the person's
-/// time zone `tz`.
+/// A column's heading in the CSV: words a spreadsheet shows to people
+/// ("Days overdue"), where the JSON report keeps the field name
+/// (`days_overdue`). A column without words of its own is headed by its
+/// field name (a test makes sure there is none).
+pub fn heading(column: &str) -> &str {
+    match column {
+        "id" => "Key ID",
+        "name" => "Name",
+        "service" => "Service",
+        "application" => "Application",
+        "credential_id" => "Credential ID",
+        "notes" => "Notes",
+        "created_at" => "Created",
+        "rotate_by" => "Rotate by",
+        "age_days" => "Age in days",
+        "status" => "Status",
+        "days_until_due" => "Days until due",
+        "days_overdue" => "Days overdue",
+        "last_copied_at" => "Last copied",
+        "last_revealed_at" => "Secret last shown",
+        "replaced_by" => "Replaced by key ID",
+        "replaced_by_name" => "Replaced by",
+        "delete_after" => "Delete after",
+        "pending_deletion" => "Waiting to be deleted",
+        "snoozed_until" => "Reminders paused until",
+        "rotation_months" => "Rotation period in months",
+        "rotation_period_source" => "Rotation period set by",
+        other => other,
+    }
+}
+
+/// The report as RFC 4180 CSV with a header row in words ([`heading`]),
+/// dates in the person's time zone `tz`.
 pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
     let local = |instant: &str| local_text(instant, tz, true);
     let local_opt = |instant: &Option<String>| instant.as_deref().map(local).unwrap_or_default();
     let mut out = String::new();
-    let header: Vec<Cell> = COLUMNS.iter().map(|c| Cell::Text(c)).collect();
+    let header: Vec<Cell> = COLUMNS.iter().map(|c| Cell::Text(heading(c))).collect();
     push_record(&mut out, &header);
     for row in rows {
         let k = &row.key;
@@ -327,7 +359,8 @@ mod tests {
         let text = to_csv(&rows, &Utc);
         let mut reader = csv::Reader::from_reader(text.as_bytes());
         let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-        assert_eq!(header, COLUMNS);
+        let headings: Vec<&str> = COLUMNS.iter().map(|c| heading(c)).collect();
+        assert_eq!(header, headings);
         let records: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(records.len(), rows.len(), "one row per key");
         let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
@@ -343,6 +376,25 @@ mod tests {
         assert_eq!(&first[col("pending_deletion")], "true");
         assert_eq!(&first[col("replaced_by_name")], "new-key");
         assert!(text.ends_with("\r\n"), "RFC 4180 line ends");
+    }
+
+    #[test]
+    fn csv_headings_are_words_for_people_while_json_keeps_field_names() {
+        let text = to_csv(&sample_rows(), &Utc);
+        let first_line = text.lines().next().unwrap();
+        assert!(
+            first_line.starts_with("Key ID,Name,Service,Application,Credential ID,"),
+            "{first_line}"
+        );
+        assert!(first_line.contains(",Days overdue,"), "{first_line}");
+        for column in COLUMNS {
+            let words = heading(column);
+            assert_ne!(words, *column, "{column} has no heading in words");
+            assert!(!words.contains('_'), "{words} reads as a field name");
+        }
+        let json = to_json(&sample_rows());
+        assert!(json.contains("\"days_overdue\""), "JSON keeps field names");
+        assert!(!json.contains("Days overdue"));
     }
 
     #[test]
