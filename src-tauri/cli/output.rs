@@ -113,7 +113,8 @@ pub fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
     out
 }
 
-/// The status in words, e.g. "Rotate now — 12 days overdue".
+/// The status in words, e.g. "Rotate now — 12 days overdue", "Rotate now —
+/// 5 months overdue" (lateness said as ages are, [`duration_words`]).
 pub fn status_words(key: &KeyView) -> String {
     let days = |n: i64| {
         if n == 1 {
@@ -126,7 +127,10 @@ pub fn status_words(key: &KeyView) -> String {
         RotationStatus::Ok => format!("OK (rotate by {})", date_part(&key.rotate_by)),
         RotationStatus::DueSoon => format!("Rotate within {}", days(key.days_until_due)),
         RotationStatus::Overdue if key.days_until_due == 0 => "Rotate now — due today".to_owned(),
-        RotationStatus::Overdue => format!("Rotate now — {} overdue", days(-key.days_until_due)),
+        RotationStatus::Overdue => format!(
+            "Rotate now — {} overdue",
+            duration_words(-key.days_until_due)
+        ),
     }
 }
 
@@ -152,13 +156,37 @@ pub fn table_status(key: &KeyView) -> String {
     }
 }
 
-/// An age in words: "today", "12 days", "4 months".
+/// An age in words: "Less than a day", "12 days", "4 months" ([`duration_words`]).
 pub fn age_words(days: i64) -> String {
-    match days {
-        0 => "today".into(),
-        1 => "1 day".into(),
-        2..=59 => format!("{days} days"),
-        _ => format!("{} months", days / 30),
+    duration_words(days)
+}
+
+/// How long, in words, by the rule the window uses too (`durationInWords`
+/// in `ui/src/lib/dates.ts`; both are tested against
+/// `ui/src/lib/durations.json`): days up to 60, then whole months (of
+/// 365.2425 / 12 days), then years and months.
+pub fn duration_words(days: i64) -> String {
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit}")
+        } else {
+            format!("{n} {unit}s")
+        }
+    };
+    if days < 1 {
+        return "Less than a day".to_owned();
+    }
+    if days <= 60 {
+        return plural(days, "day");
+    }
+    // Whole months: days * 12 / 365.2425, in integers.
+    let months = days * 120_000 / 3_652_425;
+    if months < 12 {
+        return plural(months, "month");
+    }
+    match (months / 12, months % 12) {
+        (years, 0) => plural(years, "year"),
+        (years, rest) => format!("{} and {}", plural(years, "year"), plural(rest, "month")),
     }
 }
 
@@ -482,8 +510,26 @@ mod tests {
 
     #[test]
     fn ages_read_naturally() {
-        assert_eq!(age_words(0), "today");
+        assert_eq!(age_words(0), "Less than a day");
         assert_eq!(age_words(12), "12 days");
         assert_eq!(age_words(125), "4 months");
+    }
+
+    /// The window says the same: `ui/src/lib/dates.test.ts` reads this table too.
+    #[test]
+    fn ages_and_lateness_follow_the_rule_the_window_follows() {
+        let table: Vec<(i64, String)> =
+            serde_json::from_str(include_str!("../../ui/src/lib/durations.json")).unwrap();
+        assert!(table.len() > 10);
+        for (days, words) in table {
+            assert_eq!(age_words(days), words, "{days} days old");
+            if days > 0 {
+                assert_eq!(
+                    status_words(&view(RotationStatus::Overdue, -days)),
+                    format!("Rotate now — {words} overdue"),
+                    "{days} days late"
+                );
+            }
+        }
     }
 }

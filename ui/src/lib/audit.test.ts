@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDIT_FILTERS, AUDIT_WORDS, auditSentence, auditSubject, auditWho, auditWords, filterAudit, isProblem } from './audit';
+import { AUDIT_FILTERS, AUDIT_WORDS, auditSentence, auditSubject, auditWho, auditWords, filterAudit, goneKeyNotice, isProblem } from './audit';
 import { formatDateTime } from './dates';
 import type { AuditAction, AuditEntry } from './types';
 
@@ -90,5 +90,19 @@ describe('filterAudit', () => {
       const kinds = Object.values(AUDIT_FILTERS).filter((f) => f.actions?.includes(action as AuditAction));
       expect(kinds, action).toHaveLength(1);
     }
+  });
+});
+
+describe('goneKeyNotice', () => {
+  it('says when a deleted key was deleted, instead of opening nothing', () => {
+    const copied = entry('copied', { at: '2026-11-20T10:00:00Z' });
+    const deleted = entry('deleted', { at: '2026-11-26T09:05:00Z' });
+    expect(goneKeyNotice([deleted, copied], copied)).toBe(
+      `maps-02_11_2026-09_12 was deleted on ${formatDateTime('2026-11-26T09:05:00Z')}, so it cannot be opened.`,
+    );
+  });
+
+  it('says the key is no longer in Keyward when no deletion was recorded', () => {
+    expect(goneKeyNotice([], entry('copied', { key_name: null }))).toBe('This key is no longer in Keyward, so it cannot be opened.');
   });
 });

@@ -88,3 +88,15 @@ export function inFilter(entry: Pick<AuditEntry, 'action'>, filter: AuditFilter)
 export function filterAudit<T extends Pick<AuditEntry, 'action'>>(entries: readonly T[], filter: AuditFilter): T[] {
   return entries.filter((entry) => inFilter(entry, filter));
 }
+
+/**
+ * What choosing an entry about a key that no longer exists says (the entry cannot open it):
+ * when it was deleted, from the log's own "Key deleted" entry, or that it is gone.
+ */
+export function goneKeyNotice(entries: readonly Pick<AuditEntry, 'action' | 'key_id' | 'at'>[], entry: Pick<AuditEntry, 'key_id' | 'key_name'>): string {
+  const deleted = entry.key_id ? entries.find((e) => e.action === 'deleted' && e.key_id === entry.key_id) : undefined;
+  const name = entry.key_name?.trim();
+  if (deleted && name) return `${name} was deleted on ${formatDateTime(deleted.at)}, so it cannot be opened.`;
+  if (deleted) return `This key was deleted on ${formatDateTime(deleted.at)}, so it cannot be opened.`;
+  return 'This key is no longer in Keyward, so it cannot be opened.';
+}

@@ -1,20 +1,37 @@
 import { describe, expect, it } from 'vitest';
 import { ageInWords, formatDate, formatDateTime, formatShortDate, isoDay } from './dates';
+import durations from './durations.json?raw';
+import { statusText } from './rotation';
+
+/** Days and how long they are in words; the command line's tests read the same table (src-tauri/cli/output.rs). */
+const DURATIONS = JSON.parse(durations) as [number, string][];
+
+describe('one rule for how long, in the window and on the command line', () => {
+  it('says ages as the shared table does', () => {
+    for (const [days, words] of DURATIONS) expect(ageInWords(days), `${days} days`).toBe(words);
+  });
+
+  it('says how late a key is the same way ("5 months overdue", never "178 days" in one and months in the other)', () => {
+    for (const [days, words] of DURATIONS) {
+      if (days === 0) continue;
+      expect(statusText('overdue', -days, '2026-01-01T00:00:00Z'), `${days} days late`).toBe(`Rotate now — ${words} overdue`);
+    }
+  });
+});
 
 describe('ageInWords', () => {
   it('says "Less than a day" for a key created today', () => {
     expect(ageInWords(0)).toBe('Less than a day');
   });
 
-  it('counts days up to a month, with the right plural', () => {
+  it('counts days up to 60, with the right plural', () => {
     expect(ageInWords(1)).toBe('1 day');
     expect(ageInWords(12)).toBe('12 days');
     expect(ageInWords(30)).toBe('30 days');
+    expect(ageInWords(60)).toBe('60 days');
   });
 
-  it('counts whole months after a month', () => {
-    expect(ageInWords(31)).toBe('1 month');
-    expect(ageInWords(60)).toBe('1 month');
+  it('counts whole months after 60 days', () => {
     expect(ageInWords(61)).toBe('2 months');
     expect(ageInWords(92)).toBe('3 months');
     expect(ageInWords(125)).toBe('4 months');

@@ -54,16 +54,22 @@ function plural(count: number, unit: string): string {
 const DAYS_PER_MONTH = 365.2425 / 12;
 
 /**
- * A key's age in words: "Less than a day", "12 days", "4 months", "1 year and 2 months".
- * Days up to 30, whole months up to a year, then years and months.
+ * How long, in words, by the one rule the window and the command line share (src-tauri/cli/output.rs,
+ * both tested against `durations.json`): "Less than a day", days up to 60 ("60 days"), whole months
+ * after that ("5 months"), then years and months ("1 year and 2 months").
  */
-export function ageInWords(ageDays: number): string {
-  const days = Math.floor(ageDays);
+export function durationInWords(wholeDays: number): string {
+  const days = Math.floor(wholeDays);
   if (!Number.isFinite(days) || days < 1) return 'Less than a day';
-  if (days <= 30) return plural(days, 'day');
-  const months = Math.max(1, Math.floor(days / DAYS_PER_MONTH));
+  if (days <= 60) return plural(days, 'day');
+  const months = Math.floor(days / DAYS_PER_MONTH);
   if (months < 12) return plural(months, 'month');
   const years = Math.floor(months / 12);
   const rest = months % 12;
   return rest === 0 ? plural(years, 'year') : `${plural(years, 'year')} and ${plural(rest, 'month')}`;
+}
+
+/** A key's age in words: "Less than a day", "12 days", "4 months", "1 year and 2 months" ({@link durationInWords}). */
+export function ageInWords(ageDays: number): string {
+  return durationInWords(ageDays);
 }

@@ -8,12 +8,12 @@ describe('statusText', () => {
     expect(statusText('overdue', -1, '2026-11-25T10:00:00Z')).toBe('Rotate now — 1 day overdue');
   });
 
-  it('says lateness in months after two months, and in years after a year', () => {
+  it('says lateness in months after 60 days, and in years and months after a year, as ages are said', () => {
     expect(statusText('overdue', -60, '2026-09-27T10:00:00Z')).toBe('Rotate now — 60 days overdue');
     expect(statusText('overdue', -61, '2026-09-26T10:00:00Z')).toBe('Rotate now — 2 months overdue');
     expect(statusText('overdue', -309, '2026-01-21T10:00:00Z')).toBe('Rotate now — 10 months overdue');
-    expect(statusText('overdue', -400, '2025-10-22T10:00:00Z')).toBe('Rotate now — over a year overdue');
-    expect(statusText('overdue', -800, '2024-09-17T10:00:00Z')).toBe('Rotate now — over 2 years overdue');
+    expect(statusText('overdue', -400, '2025-10-22T10:00:00Z')).toBe('Rotate now — 1 year and 1 month overdue');
+    expect(statusText('overdue', -800, '2024-09-17T10:00:00Z')).toBe('Rotate now — 2 years and 2 months overdue');
   });
 
   it('says "due today" for a key that became overdue today', () => {

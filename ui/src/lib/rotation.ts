@@ -3,32 +3,24 @@
  *
  * Status always comes with words; colour and the symbol only repeat what the words say.
  */
-import { formatDate, formatShortDate } from './dates';
+import { durationInWords, formatDate, formatShortDate } from './dates';
 import type { KeyView, OrgPolicy, RotationStatus } from './types';
 
 function days(count: number): string {
   return `${count} day${count === 1 ? '' : 's'}`;
 }
 
-/** How late, in days for the first two months, then in whole months, then in whole years. */
-function lateness(lateDays: number): string {
-  if (lateDays <= 60) return days(lateDays);
-  const months = Math.floor(lateDays / (365.2425 / 12));
-  if (months < 12) return `${months} months`;
-  const years = Math.floor(months / 12);
-  return years === 1 ? 'over a year' : `over ${years} years`;
-}
 
 /**
  * "Rotate now — 12 days overdue", "Rotate within 9 days", "OK — rotate by 26 Feb 2027".
- * `daysUntilDue` is negative when overdue. Past two months late, lateness is said in months
- * ("Rotate now — 4 months overdue"), past a year in years, to stay short and readable.
+ * `daysUntilDue` is negative when overdue. Lateness is said as ages are ({@link durationInWords}:
+ * "Rotate now — 4 months overdue" past 60 days), the same as on the command line.
  */
 export function statusText(status: RotationStatus, daysUntilDue: number, rotateBy: string): string {
   switch (status) {
     case 'overdue': {
       const late = Math.max(0, -Math.trunc(daysUntilDue));
-      return late === 0 ? 'Rotate now — due today' : `Rotate now — ${lateness(late)} overdue`;
+      return late === 0 ? 'Rotate now — due today' : `Rotate now — ${durationInWords(late)} overdue`;
     }
     case 'due_soon': {
       const left = Math.max(0, Math.trunc(daysUntilDue));
