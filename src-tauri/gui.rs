@@ -139,7 +139,7 @@ fn open_main_window<R: Runtime, M: Manager<R>>(app: &M) -> tauri::Result<()> {
     let window = tauri::WebviewWindowBuilder::new(app, MAIN_WINDOW, tauri::WebviewUrl::default())
         .title("Keyward")
         .inner_size(1100.0, 720.0)
-        .min_inner_size(720.0, 480.0)
+        .min_inner_size(560.0, 480.0)
         .visible(false)
         .on_page_load(|window, payload| {
             if payload.event() == tauri::webview::PageLoadEvent::Finished {

@@ -1458,3 +1458,213 @@ fn the_list_opens_on_the_most_overdue_key_sorts_by_keyboard_and_finds_a_credenti
         client.clone().close().await.unwrap();
     });
 }
+
+/// The page's layout facts: whether the window itself scrolls, the scroll
+/// areas that have something to scroll, where the navigation bar is, and the
+/// height of the key list's rows area (0 when not on the list).
+async fn layout(client: &Client) -> Value {
+    client
+        .execute(
+            "const root = document.scrollingElement;
+             const scrolling = [...document.querySelectorAll('*')].filter((e) => {
+               const s = getComputedStyle(e);
+               return (s.overflowY === 'auto' || s.overflowY === 'scroll') && e.scrollHeight > e.clientHeight + 1;
+             }).map((e) => e.className || e.tagName);
+             const rows = document.querySelector('.rows');
+             return {
+               windowScrolls: root.scrollHeight > root.clientHeight + 1 || root.scrollWidth > root.clientWidth + 1,
+               scrolling,
+               navTop: document.querySelector('.topbar').getBoundingClientRect().top,
+               rowsHeight: rows ? rows.getBoundingClientRect().height : 0,
+               width: window.innerWidth,
+               height: window.innerHeight,
+             };",
+            vec![],
+        )
+        .await
+        .unwrap()
+}
+
+#[test]
+fn the_screens_rough_edges_are_smoothed() {
+    let app = App::new();
+    // A short clipboard time: a shown secret hides again after it.
+    app.write_settings(r#"{"clipboard_clear_seconds": 5}"#);
+    let long = "payments-api-for-the-warehouse-billing-and-invoicing-system-26_08_2026-09_48";
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            "payments-api",
+            "--name",
+            long,
+            "--credential-id",
+            "AKIALONGEXAMPLE",
+            "--created",
+            &days_ago(20),
+        ],
+        "secret-of-the-long-one",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for i in 0..12 {
+        let out = app.run_with_input(
+            &[
+                "add",
+                "--service",
+                &format!("service-{i}"),
+                "--credential-id",
+                &format!("AKIA{i:04}EXAMPLE"),
+                "--created",
+                &days_ago(i * 15),
+            ],
+            "s",
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let gone = app.generate("gone-service");
+    let gone_name = gone["name"].as_str().unwrap().to_owned();
+    app.ok(&["delete", &gone_name, "--yes"]);
+    in_window(&app, async |client| {
+        first_row(client).await;
+
+        // The list's hover label is drawn in the row, not the system's tooltip.
+        let titled = client
+            .execute(
+                "return document.querySelectorAll('.rows [title]').length",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(titled, 0, "no system tooltip over the rows");
+
+        // Key details scroll inside their own area: the window never scrolls,
+        // the navigation bar stays, one scroll bar.
+        type_into(client, "#key-search", "akialong").await;
+        wait_for_count(client, "Showing 1 of 13 keys").await;
+        first_row(client).await.0.click().await.unwrap();
+        heading(client, long).await;
+        client
+            .execute(
+                "document.querySelector('main').scrollTop = 100000; window.scrollTo(0, 100000);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let facts = layout(client).await;
+        assert_eq!(facts["windowScrolls"], false, "{facts}");
+        assert_eq!(facts["navTop"], 0, "the navigation bar stays: {facts}");
+        assert!(
+            facts["scrolling"].as_array().unwrap().len() <= 1,
+            "one scroll bar: {facts}"
+        );
+        assert_eq!(
+            client
+                .execute(
+                    "return document.querySelectorAll('.full-name').length",
+                    vec![]
+                )
+                .await
+                .unwrap(),
+            0,
+            "the list's hover label went with the list"
+        );
+        screenshot(client, "40-details-scrolled").await;
+
+        // "✓ Copied" does not take room from the secret beside it.
+        let width = "return Math.round(document.querySelector('.credentials .cred:nth-of-type(2) .value').getBoundingClientRect().width)";
+        let before = client.execute(width, vec![]).await.unwrap();
+        click_button(client, "Copy secret").await;
+        wait_for(client, Locator::Css(".credentials button.copied")).await;
+        let after = client.execute(width, vec![]).await.unwrap();
+        assert_eq!(before, after, "the secret's field keeps its width");
+
+        // A shown secret hides again after the clipboard-clear time (5 s).
+        click_button(client, "Show secret").await;
+        wait_for(client, Locator::Id("secret-value")).await;
+        let shown_at = Instant::now();
+        wait_for(client, Locator::Id("show-secret")).await;
+        let hidden_after = shown_at.elapsed();
+        assert!(
+            hidden_after >= Duration::from_secs(4),
+            "hidden after the clipboard time, not at once ({hidden_after:?})"
+        );
+        assert_accessible(client, "the key details").await;
+
+        // "Export report…" is with the keys.
+        click_button(client, "Keys").await;
+        heading(client, "API keys").await;
+        wait_for(client, Locator::XPath(&xpath_button("Export report…"))).await;
+
+        // After "Generate", focus is in the form's first field.
+        click_button(client, "+ Generate an API key").await;
+        heading(client, "Generate an API key").await;
+        wait_for(client, Locator::Css("#gen-service:focus")).await;
+        click_button(client, "Cancel").await;
+
+        // A deleted key's activity says it was deleted.
+        click_button(client, "Activity").await;
+        heading(client, "Activity").await;
+        assert!(
+            client
+                .find(Locator::XPath(&xpath_button("Export report…")))
+                .await
+                .is_err(),
+            "the report is no longer on the Activity screen"
+        );
+        client
+            .find(Locator::XPath(&format!(
+                "//button[contains(concat(' ',@class,' '),' row ')][contains(., '{gone_name}')]"
+            )))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        let notice = wait_for(client, Locator::Css("p.gone.shown")).await;
+        let said = notice.text().await.unwrap();
+        assert!(
+            said.starts_with(&format!("{gone_name} was deleted on ")),
+            "{said}"
+        );
+        screenshot(client, "41-activity-deleted-key").await;
+
+        // Settings asks before throwing away unsaved changes.
+        click_button(client, "Settings").await;
+        heading(client, "Settings").await;
+        type_into(client, "#set-clipboard-clear-seconds", "45").await;
+        click_button(client, "Keys").await;
+        wait_for(client, Locator::Css("dialog[open]")).await;
+        screenshot(client, "42-settings-unsaved").await;
+        assert_accessible(client, "the discard question").await;
+        click_button(client, "Keep editing").await;
+        heading(client, "Settings").await;
+        let kept = client
+            .find(Locator::Id("set-clipboard-clear-seconds"))
+            .await
+            .unwrap()
+            .prop("value")
+            .await
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("45"), "the change is still there");
+        click_button(client, "Keys").await;
+        click_button(client, "Discard changes").await;
+        heading(client, "API keys").await;
+
+        // Down to 560 pixels wide, the header and filters leave room for rows.
+        client.set_window_size(560, 640).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        screenshot(client, "43-list-560-wide").await;
+        let facts = layout(client).await;
+        assert!(
+            facts["width"].as_f64().unwrap() <= 580.0,
+            "the window can be 560 pixels wide: {facts}"
+        );
+        assert_eq!(facts["windowScrolls"], false, "{facts}");
+        assert!(
+            facts["rowsHeight"].as_f64().unwrap() >= 0.4 * facts["height"].as_f64().unwrap(),
+            "the rows keep at least 40% of the window: {facts}"
+        );
+        assert_accessible(client, "the list, 560 pixels wide").await;
+        client.clone().close().await.unwrap();
+    });
+}

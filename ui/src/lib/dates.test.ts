@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageInWords, formatDate, formatDateTime, formatShortDate, isoDay } from './dates';
+import { ageInWords, formatDate, formatDateTime, formatShortDate, isoDay, lastShown } from './dates';
 import durations from './durations.json?raw';
 import { statusText } from './rotation';
 
@@ -84,5 +84,24 @@ describe('formatShortDate', () => {
     expect(formatShortDate(new Date(2026, 10, 27, 9), now)).toBe('27 Nov');
     expect(formatShortDate(new Date(2027, 0, 2, 9), now)).toBe('2 Jan 2027');
     expect(formatShortDate('not a date', now)).toBe('unknown date');
+  });
+});
+
+describe('lastShown', () => {
+  const base = { created_at: '2026-11-26T09:05:00Z', credential_id: 'AKIAEXAMPLE', last_revealed_at: null as string | null };
+
+  it('says when the secret was last shown', () => {
+    expect(lastShown({ ...base, last_revealed_at: '2026-11-27T10:00:00Z' })).toBe(formatDateTime('2026-11-27T10:00:00Z'));
+  });
+
+  it('does not say "Never" for a key Keyward made, whose secret it showed once when making it', () => {
+    expect(lastShown({ ...base, issuer: 'keyward' })).toBe(`Once, when it was made (${formatDateTime(base.created_at)})`);
+    // Before keys said who issued them: Keyward's own credential IDs.
+    expect(lastShown({ ...base, credential_id: 'kwid_abc' })).toBe(`Once, when it was made (${formatDateTime(base.created_at)})`);
+  });
+
+  it('says "Never" for a key added from elsewhere that was never shown', () => {
+    expect(lastShown({ ...base, issuer: 'vendor' })).toBe('Never');
+    expect(lastShown(base)).toBe('Never');
   });
 });

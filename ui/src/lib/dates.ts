@@ -73,3 +73,14 @@ export function durationInWords(wholeDays: number): string {
 export function ageInWords(ageDays: number): string {
   return durationInWords(ageDays);
 }
+
+/**
+ * "Secret last shown" on a key's details: when, or "Once, when it was made" for a key Keyward
+ * made and showed once (it was shown, so "Never" would not be true), or "Never".
+ */
+export function lastShown(key: { created_at: string; credential_id: string; last_revealed_at: string | null; issuer?: string }): string {
+  if (key.last_revealed_at) return formatDateTime(key.last_revealed_at);
+  // Keys say who issued them; before they did, Keyward's own keys were known by their credential ID.
+  const madeHere = key.issuer !== undefined ? key.issuer === 'keyward' : key.credential_id.startsWith('kwid_');
+  return madeHere ? `Once, when it was made (${formatDateTime(key.created_at)})` : 'Never';
+}
