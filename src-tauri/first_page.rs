@@ -121,8 +121,8 @@ pub fn with_first_list(page: &str, keys: &[KeyView], now: DateTime<Utc>) -> Opti
 
 /// The keys the list shows first when it opens, at most [`FIRST_SCREEN_KEYS`]:
 /// what needs doing first, as the list's default order has it (the page sorts
-/// what it shows itself, see `ui/src/lib/keyQuery.ts`): overdue keys (the
-/// most overdue first), replaced keys due to be deleted, keys due soon (the
+/// what it shows itself, see `ui/src/lib/keyQuery.ts`): leaked keys, overdue
+/// keys (the most overdue first), replaced keys due to be deleted, keys due soon (the
 /// soonest first), then the rest, the oldest first.
 fn first_screen(keys: &[KeyView], now: DateTime<Utc>) -> Vec<&KeyView> {
     let mut first: Vec<(u8, &KeyView)> = keys.iter().map(|k| (urgency(k, now), k)).collect();
@@ -145,14 +145,17 @@ fn first_screen(keys: &[KeyView], now: DateTime<Utc>) -> Vec<&KeyView> {
     first.into_iter().map(|(_, k)| k).collect()
 }
 
-/// 1 overdue, 2 replaced and due to be deleted, 3 due soon, 4 nothing to do
-/// yet (`urgency` in `ui/src/lib/keyQuery.ts`).
+/// 0 leaked, 1 overdue, 2 replaced and due to be deleted, 3 due soon, 4
+/// nothing to do yet (`urgency` in `ui/src/lib/keyQuery.ts`).
 fn urgency(key: &KeyView, now: DateTime<Utc>) -> u8 {
     if key.replaced_by.is_some() {
         let delete_due = key.delete_after.as_deref().is_none_or(|after| {
             DateTime::parse_from_rfc3339(after).map_or(true, |after| after <= now)
         });
         return if delete_due { 2 } else { 4 };
+    }
+    if key.leaked {
+        return 0;
     }
     match key.status {
         RotationStatus::Overdue => 1,
@@ -324,6 +327,7 @@ mod tests {
                 -100,
                 Some("2026-12-20T00:00:00Z"),
             ),
+            ("leaked", RotationStatus::Ok, 80, None),
         ];
         for (name, status, days, delete_after) in urgent {
             let mut key = key(name, "");
@@ -335,16 +339,24 @@ mod tests {
                 key.replaced_by = Some("k000".into());
                 key.delete_after = Some(after.into());
             }
+            key.leaked = name == "leaked";
             keys.push(key);
         }
         let served = with_first_list(PAGE, &keys, now()).unwrap();
-        assert_eq!(total(&served), 256);
+        assert_eq!(total(&served), 257);
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read.len(), FIRST_SCREEN_KEYS);
         let names: Vec<&str> = read.iter().map(|k| k.name.as_str()).collect();
         assert_eq!(
-            names[..5],
-            ["very-late", "late", "delete-now", "sooner", "soon"],
+            names[..6],
+            [
+                "leaked",
+                "very-late",
+                "late",
+                "delete-now",
+                "sooner",
+                "soon"
+            ],
             "what needs doing comes first"
         );
 
@@ -357,7 +369,7 @@ mod tests {
             (a.created_at.as_str(), a.name.as_str()).cmp(&(b.created_at.as_str(), b.name.as_str()))
         });
         let expected: Vec<&str> = rest.iter().map(|k| k.name.as_str()).collect();
-        assert_eq!(names[5..], expected[..FIRST_SCREEN_KEYS - 5]);
+        assert_eq!(names[6..], expected[..FIRST_SCREEN_KEYS - 6]);
     }
 
     #[test]

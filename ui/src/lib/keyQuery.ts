@@ -105,13 +105,8 @@ export function needsRotatingQuery(current: KeyQuery): KeyQuery {
  */
 export function urgency(key: KeyView, now: Date = new Date()): number {
   if (isReplaced(key)) return deleteIsDue(key, now) ? 2 : 4;
-  if (isLeaked(key)) return 0;
+  if (key.leaked) return 0;
   return key.status === 'overdue' ? 1 : key.status === 'due_soon' ? 3 : 4;
-}
-
-/** Has the key been marked as leaked (a field newer back ends send)? */
-function isLeaked(key: KeyView): boolean {
-  return (key as Partial<{ leaked: boolean }>).leaked === true;
 }
 
 /** Prepares keys for {@link queryKeys}. Call once whenever the list of keys changes. */
