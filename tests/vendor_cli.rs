@@ -398,3 +398,52 @@ fn a_key_keyward_issued_is_rotated_by_keyward_and_a_leaked_one_is_replaced_at_on
     assert_eq!(other["leaked"], true);
     assert!(other["replaced_by"].is_string());
 }
+
+#[test]
+fn a_key_marked_leaked_while_keyward_runs_is_announced_on_the_desktop_and_in_the_team_channel() {
+    use crate::hook_server::{HookServer, Reply};
+    use crate::reminders::{start_in_background, stop};
+    use std::time::Duration;
+    let app = App::new();
+    let channel = crate::webhook::Channel::take(&app);
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let server = HookServer::start(&[Reply::Status(200)]);
+    channel.set(&server.url("leaks"), &["--format", "slack"]);
+    let service = unique("fresh");
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            &service,
+            "--credential-id",
+            "LEAK-BG-1",
+            "--vendor",
+            "stripe",
+        ],
+        "sk_live_bg_leak",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let child = start_in_background(&app);
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(server.bodies().is_empty(), "a fresh key is not announced");
+    app.ok(&["leaked", "LEAK-BG-1"]);
+    let announced = poll_until(Duration::from_secs(30), || !server.bodies().is_empty());
+    let log = stop(&app, child);
+    assert!(announced, "the leak reached no team channel: {log}");
+    let bodies = server.bodies();
+    let message = json(&bodies[0])["text"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("LEAKED, revoke it at the vendor now"),
+        "{message}"
+    );
+    assert!(!bodies[0].contains("sk_live_bg_leak"), "no secret");
+    let sent = entries(&app)
+        .into_iter()
+        .find(|e| e["action"] == "reminder_sent")
+        .expect("the desktop notification was shown");
+    assert!(
+        sent["detail"].as_str().unwrap().contains("A key leaked"),
+        "{sent}"
+    );
+}

@@ -319,6 +319,7 @@ mod tests {
             stage,
             starts_at: chrono::Utc::now(),
             days_overdue: 0,
+            leaked: false,
         }
     }
 

@@ -256,6 +256,8 @@ pub struct Reminder {
     pub starts_at: DateTime<Utc>,
     /// Whole days overdue (0 when not overdue).
     pub days_overdue: i64,
+    /// Someone said the key leaked.
+    pub leaked: bool,
 }
 
 /// What to announce now, and when to look again.
@@ -301,8 +303,31 @@ impl ReminderPolicy {
     }
 
     /// The stage `record` is in at `now` with the instant it started, and
-    /// when its next stage starts.
+    /// when its next stage starts. A key said to have leaked, not yet
+    /// replaced, needs rotating now: at least `due`, from when it leaked
+    /// (so the leak is announced even when its stage already was).
     pub fn stage_at<Tz: TimeZone>(
+        &self,
+        record: &KeyRecord,
+        now: DateTime<Utc>,
+        tz: &Tz,
+    ) -> (Option<StageStart>, Option<DateTime<Utc>>) {
+        let (current, next) = self.stage_by_age(record, now, tz);
+        match record.leaked_at {
+            Some(leaked) if record.delete_after.is_none() && leaked <= now => {
+                let stage = match current {
+                    Some((_, start)) if start >= leaked => return (current, next),
+                    Some((stage @ (Stage::Due | Stage::Overdue(_)), _)) => stage,
+                    _ => Stage::Due,
+                };
+                (Some((stage, leaked)), next)
+            }
+            _ => (current, next),
+        }
+    }
+
+    /// [`ReminderPolicy::stage_at`] by the key's age (and replacement) alone.
+    fn stage_by_age<Tz: TimeZone>(
         &self,
         record: &KeyRecord,
         now: DateTime<Utc>,
@@ -386,6 +411,7 @@ impl ReminderPolicy {
                 } else {
                     (-self.rotation.days_until_due(record.created_at, now, tz)).max(0)
                 },
+                leaked: record.leaked_at.is_some(),
             });
         }
         plan.announce.sort_by(|a, b| {
@@ -435,6 +461,7 @@ pub fn message(reminders: &[Reminder], period_months: u32) -> (String, String) {
         .collect();
     let mut lines = Vec::new();
     let title = match (needs_rotation.len(), to_delete.len()) {
+        (1, 0) if needs_rotation[0].leaked => "A key leaked: replace it now".to_owned(),
         (1, 0) => match needs_rotation[0].stage {
             Stage::Upcoming => "A key is due for rotation soon".to_owned(),
             _ => "A key needs rotating".to_owned(),
@@ -446,6 +473,10 @@ pub fn message(reminders: &[Reminder], period_months: u32) -> (String, String) {
     };
     for r in &needs_rotation {
         lines.push(match r.stage {
+            _ if r.leaked => format!(
+                "{} leaked. Revoke it where it was issued and replace it now.",
+                r.name
+            ),
             Stage::Upcoming => format!("{} is due for rotation soon. Plan to rotate it.", r.name),
             Stage::Due if period_months == 1 => {
                 format!("{} is 1 month old. Rotate it now.", r.name)
@@ -458,10 +489,17 @@ pub fn message(reminders: &[Reminder], period_months: u32) -> (String, String) {
         });
     }
     for r in &to_delete {
-        lines.push(format!(
-            "{} was replaced. Delete it once no application uses it.",
-            r.name
-        ));
+        lines.push(if r.leaked {
+            format!(
+                "{} leaked and was replaced. Revoke and delete it now.",
+                r.name
+            )
+        } else {
+            format!(
+                "{} was replaced. Delete it once no application uses it.",
+                r.name
+            )
+        });
     }
     const SHOWN: usize = 5;
     let mut body = lines
@@ -512,6 +550,64 @@ mod tests {
 
     fn utc(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         Utc.with_ymd_and_hms(y, m, d, 9, 0, 0).single().unwrap()
+    }
+
+    #[test]
+    fn a_leaked_key_is_announced_at_once_and_once_even_when_its_stage_was_announced() {
+        let policy = ReminderPolicy::default();
+        let fresh = utc(2026, 1, 1);
+        let leak = utc(2026, 1, 10);
+        let mut k = key("fresh", fresh);
+        k.leaked_at = Some(leak);
+        let plan = policy.plan(std::slice::from_ref(&k), leak, &Utc);
+        assert_eq!(
+            plan.announce.len(),
+            1,
+            "a month-old key that leaked needs rotating now"
+        );
+        assert_eq!(plan.announce[0].stage, Stage::Due);
+        assert!(plan.announce[0].leaked);
+        let (title, body) = message(&plan.announce, 3);
+        assert_eq!(title, "A key leaked: replace it now");
+        assert_eq!(
+            body,
+            "fresh leaked. Revoke it where it was issued and replace it now."
+        );
+        mark_announced(std::slice::from_mut(&mut k), &plan.announce, leak);
+        let later = leak + Duration::days(2);
+        assert!(
+            policy
+                .plan(std::slice::from_ref(&k), later, &Utc)
+                .announce
+                .is_empty(),
+            "announced once"
+        );
+
+        // An overdue key whose overdue stage was already announced: the leak is news.
+        let mut old = key("old", utc(2025, 6, 1));
+        let before = utc(2026, 1, 5);
+        let plan = policy.plan(std::slice::from_ref(&old), before, &Utc);
+        mark_announced(std::slice::from_mut(&mut old), &plan.announce, before);
+        assert!(
+            policy
+                .plan(std::slice::from_ref(&old), leak, &Utc)
+                .announce
+                .is_empty()
+        );
+        old.leaked_at = Some(leak);
+        let plan = policy.plan(std::slice::from_ref(&old), leak, &Utc);
+        assert_eq!(plan.announce.len(), 1, "{plan:?}");
+        assert!(matches!(plan.announce[0].stage, Stage::Overdue(_)));
+        assert!(message(&plan.announce, 3).1.starts_with("old leaked."));
+
+        // Replaced after the leak: delete it now.
+        old.delete_after = Some(leak);
+        let plan = policy.plan(std::slice::from_ref(&old), leak, &Utc);
+        assert_eq!(plan.announce[0].stage, Stage::DeleteReplaced);
+        assert_eq!(
+            message(&plan.announce, 3).1,
+            "old leaked and was replaced. Revoke and delete it now."
+        );
     }
 
     fn stages(policy: &ReminderPolicy, records: &[KeyRecord], now: DateTime<Utc>) -> Vec<Stage> {
