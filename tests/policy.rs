@@ -123,7 +123,7 @@ fn the_organisations_period_wins_and_due_and_the_report_say_which_period_was_use
     let csv = app.ok(&["report", "--format", "csv"]);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.ends_with("rotation_months,rotation_period_source"),
+        header.ends_with("Rotation period in months,Rotation period set by"),
         "{header}"
     );
     assert!(
