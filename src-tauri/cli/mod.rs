@@ -102,8 +102,11 @@ pub enum Command {
         /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
     },
-    /// Delete Keyward's copy of a key (its secret in the keychain and its entry in Keyward).
-    /// The key keeps working wherever it is accepted until it is deleted or revoked there.
+    /// Delete Keyward's copy of a key (it keeps working where it was issued until deleted there).
+    ///
+    /// Removes the key's secret from the keychain and its entry from Keyward. The key itself
+    /// keeps working wherever it is accepted (at the vendor, for a vendor's key) until it is
+    /// deleted or revoked there.
     Delete {
         /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
@@ -114,7 +117,10 @@ pub enum Command {
         #[arg(long, value_name = "yes|no", value_parser = parse_yes_no)]
         revoked_at_vendor: Option<bool>,
     },
-    /// Change a key's application, notes, owner or vendor ("" clears one). Secrets and credential IDs are never edited.
+    /// Change a key's application, notes, owner or vendor.
+    ///
+    /// Only the options given change; "" clears one. Secrets and credential IDs are never
+    /// edited: a different secret is a new key.
     Edit {
         /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
@@ -131,9 +137,11 @@ pub enum Command {
         #[arg(long)]
         vendor: Option<String>,
     },
-    /// Replace a key. Keyward's own key: a new key is made and printed once. A vendor's key:
-    /// give the key made in the vendor's dashboard with --credential-id and its secret on
-    /// standard input (without --credential-id the rotation starts and waits for it).
+    /// Replace a key (Keyward's own: a new key is made; a vendor's: give the key made there).
+    ///
+    /// A key Keyward issued: a new key is made and printed once. A vendor's key: give the key
+    /// you made in the vendor's dashboard with --credential-id and its secret on standard
+    /// input; without --credential-id the rotation starts and waits for it.
     Rotate {
         /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
@@ -150,9 +158,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Say that a key leaked: recorded in the audit log and shown in the list, the report and
-    /// the team channel. Keyward's own key is replaced at once (the new key printed once); a
-    /// vendor's key must be revoked at the vendor now, then replaced with `keyward rotate`.
+    /// Say that a key leaked, and start replacing it with no grace period.
+    ///
+    /// Recorded in the audit log and shown in the list, the report and the team channel. A
+    /// key Keyward issued is replaced at once (the new key printed once); a vendor's key must
+    /// be revoked at the vendor now, then replaced with `keyward rotate`.
     Leaked {
         /// The key's name, id or credential ID (or 4 or more characters of it).
         name_or_id: String,
