@@ -10,6 +10,7 @@
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
 //! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery;
 //! - [`audit`]: the append-only audit log;
+//! - [`fingerprint`] and [`scan`]: keyed fingerprints of stored secrets, and the leak scan of folders and git history;
 //! - [`settings`] and [`policy`]: the person's settings and the organisation's limits;
 //! - [`report`]: the rotation report (CSV and JSON);
 //! - [`vendor`]: who issued a vendor's key, and vendor profiles;
@@ -32,6 +33,7 @@ macro_rules! note {
 pub mod audit;
 pub mod catalog;
 pub mod error;
+pub mod fingerprint;
 pub mod generate;
 pub mod keychain;
 pub mod local_time;
@@ -42,6 +44,7 @@ pub mod record;
 pub mod reminders;
 pub mod report;
 pub mod rotation;
+pub mod scan;
 pub mod secret;
 pub mod settings;
 pub mod team_channel;

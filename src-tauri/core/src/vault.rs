@@ -23,6 +23,8 @@
 //! - what a person types finds a key by its exact name, id or credential
 //!   ID, or else by a part of its credential ID of at least four characters;
 //!   anything that could mean more than one key is refused, listing them.
+//! - once leak scans are in use, a key's fingerprint is written when it is
+//!   stored and dropped when it is deleted (see [`fingerprints`]).
 //! - a rotation's progress is kept on the old key ([`RotationStep`]); a new
 //!   key made by a rotation names the key it replaces (`replaces`), so a
 //!   rotation interrupted between the two is finished by [`Vault::recover`].
@@ -50,9 +52,11 @@ use crate::secret::Secret;
 use crate::vendor::{VendorName, Vendors};
 
 mod changes;
+mod fingerprints;
 mod vendor_rotation;
 
 pub use changes::KeyChanges;
+pub use fingerprints::ScanKeys;
 pub use vendor_rotation::VendorAnswer;
 
 /// Longest secret accepted from a person, in bytes.
@@ -527,6 +531,7 @@ impl<S: SecretStore> Vault<S> {
         }
         faults::point("delete:after-keychain");
         self.forget(&record.id)?;
+        self.forget_fingerprint(&record.id);
         if let Some(audit) = &self.audit {
             audit.note(
                 AuditAction::Deleted,
@@ -671,6 +676,7 @@ impl<S: SecretStore> Vault<S> {
             }
         }
         faults::point("create:after-keychain");
+        self.remember_fingerprint(&record.id, secret);
         match &record.replaces {
             None => self.set_state(&record.id, KeyState::Pending, KeyState::Active)?,
             Some(old_id) => self.catalog.update(|keys| {

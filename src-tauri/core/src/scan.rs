@@ -1,0 +1,380 @@
+//! The leak scan: finds the keys Keyward holds in files and folders, by
+//! their fingerprints, never by their secrets.
+//!
+//! Promises:
+//! - The scanner holds fingerprints ([`crate::fingerprint`]) and the keyed
+//!   hasher only, never a stored secret. A candidate span is confirmed by
+//!   hashing it; only an exact match of a whole secret is a hit.
+//! - Candidates are found fast: spans starting with a known prefix
+//!   (Aho-Corasick over the prefixes Keyward's keys have), and, for keys
+//!   without a known prefix, tokens whose length and kinds of characters
+//!   are those of a stored key, starting or ending at a token boundary
+//!   (whitespace, quotes, brackets, `,;|\` always; also `= : & ? / @ # ! $ % * + .`).
+//!   Keys without a prefix shorter than [`PLAIN_MIN_LEN`] bytes or holding
+//!   whitespace, quotes or brackets are not looked for (they would match
+//!   ordinary text).
+//! - Keyward-format secrets (`kwsk_`, 54 characters, valid checksum) that
+//!   Keyward does not hold, a colleague's for example, are reported too.
+//! - A file is read in chunks with an overlap longer than the longest key,
+//!   never whole, so any size of file is scanned in bounded memory and a
+//!   key across a chunk boundary is still found.
+//! - Binary files (a NUL byte in the first 8 KiB) and archives are skipped
+//!   and counted. A hit gives the key, the line and the column (in
+//!   characters), never the matched text.
+//! - Cancelling (the flag handed in) stops the scan between chunks.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use aho_corasick::AhoCorasick;
+use serde::Serialize;
+
+use crate::fingerprint::{Hasher, classes, unhex};
+use crate::generate::{SECRET_PREFIX, TokenCheck, check_token};
+use crate::vault::ScanKeys;
+
+mod folder;
+mod git;
+
+pub use folder::{FolderScan, Mode, Unreadable, scan_folder};
+pub use git::{GitScan, install_hook, scan_history, scan_staged};
+
+/// Keys without a known prefix shorter than this are not looked for.
+pub const PLAIN_MIN_LEN: usize = 8;
+
+/// Bytes read at once from a file.
+const CHUNK: usize = 1 << 20;
+
+/// How many first bytes decide whether a file is binary.
+const BINARY_PROBE: usize = 8192;
+
+/// Length of a Keyward secret: `kwsk_` + 43 + 6.
+const KEYWARD_SECRET_LEN: usize = 54;
+
+/// What was found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Found {
+    /// A secret Keyward holds.
+    Stored {
+        /// The key's id.
+        key_id: String,
+        /// The key's name.
+        key_name: String,
+    },
+    /// A Keyward-format secret Keyward does not hold (a colleague's, or one deleted).
+    KeywardNotHeld,
+}
+
+/// Where in a text a key was found (1-based; the column counts characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Position {
+    /// Line.
+    pub line: u64,
+    /// Column, in characters.
+    pub column: u64,
+}
+
+/// One key found in one text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Which key.
+    pub found: Found,
+    /// Where.
+    pub at: Position,
+}
+
+/// How a text read.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TextScan {
+    /// Read to the end: what was found in it.
+    Read(Vec<Hit>),
+    /// Skipped: a binary file.
+    Binary,
+    /// Stopped: the scan was cancelled.
+    Cancelled,
+}
+
+/// Byte classes for token boundaries.
+const NORMAL: u8 = 0;
+const SOFT: u8 = 1;
+const HARD: u8 = 2;
+
+const fn boundary_table() -> [u8; 256] {
+    let mut table = [NORMAL; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = HARD;
+        b += 1;
+    }
+    table[0x7f] = HARD;
+    let hard = b" \"'`<>(){}[],;|\\";
+    let mut i = 0;
+    while i < hard.len() {
+        table[hard[i] as usize] = HARD;
+        i += 1;
+    }
+    let soft = b"=:&?/@#!$%*+.";
+    let mut i = 0;
+    while i < soft.len() {
+        table[soft[i] as usize] = SOFT;
+        i += 1;
+    }
+    table
+}
+
+static BOUNDARY: [u8; 256] = boundary_table();
+
+/// The stored keys' fingerprints, ready to match text against.
+pub struct Matcher {
+    hasher: Hasher,
+    /// Keyed hash → index into `keys`.
+    by_mac: HashMap<[u8; 32], usize>,
+    /// (id, name) of each key with a fingerprint.
+    keys: Vec<(String, String)>,
+    /// The prefixes looked for; pattern `i` has the lengths `prefix_lens[i]`.
+    prefixes: Option<AhoCorasick>,
+    prefix_lens: Vec<Vec<usize>>,
+    /// Whether pattern `i` is Keyward's own prefix (for keys not held).
+    keyward_pattern: Option<usize>,
+    /// Lengths of keys without a prefix, ascending, each with its character kinds.
+    plain: Vec<(usize, Vec<u8>)>,
+    /// The longest span ever hashed.
+    max_len: usize,
+}
+
+impl Matcher {
+    /// A matcher for the fingerprints of `scan_keys`.
+    pub fn new(scan_keys: ScanKeys) -> Self {
+        let mut by_mac = HashMap::new();
+        let mut keys = Vec::new();
+        let mut by_prefix: Vec<(String, Vec<usize>)> =
+            vec![(SECRET_PREFIX.to_owned(), vec![KEYWARD_SECRET_LEN])];
+        let mut plain: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut max_len = KEYWARD_SECRET_LEN;
+        for (id, name, fingerprint) in scan_keys.keys {
+            let Some(mac) = unhex(&fingerprint.mac) else {
+                continue;
+            };
+            let len = fingerprint.len;
+            match &fingerprint.prefix {
+                Some(prefix) => match by_prefix.iter_mut().find(|(p, _)| p == prefix) {
+                    Some((_, lens)) => lens.push(len),
+                    None => by_prefix.push((prefix.clone(), vec![len])),
+                },
+                None => {
+                    if len < PLAIN_MIN_LEN {
+                        continue;
+                    }
+                    match plain.iter_mut().find(|(l, _)| *l == len) {
+                        Some((_, kinds)) => kinds.push(fingerprint.classes),
+                        None => plain.push((len, vec![fingerprint.classes])),
+                    }
+                }
+            }
+            max_len = max_len.max(len);
+            by_mac.insert(mac, keys.len());
+            keys.push((id, name));
+        }
+        for (_, lens) in &mut by_prefix {
+            lens.sort_unstable();
+            lens.dedup();
+        }
+        for (_, kinds) in &mut plain {
+            kinds.sort_unstable();
+            kinds.dedup();
+        }
+        plain.sort_unstable();
+        // Prefixes are short plain strings: building cannot fail.
+        let prefixes = AhoCorasick::new(by_prefix.iter().map(|(p, _)| p.as_str()))
+            .expect("prefix patterns build");
+        Self {
+            hasher: scan_keys.hasher,
+            by_mac,
+            keys,
+            prefixes: Some(prefixes),
+            prefix_lens: by_prefix.into_iter().map(|(_, lens)| lens).collect(),
+            keyward_pattern: Some(0),
+            plain,
+            max_len,
+        }
+    }
+
+    /// How many keys it looks for.
+    pub fn key_count(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Scans `reader` to its end (or until `cancel` is set), chunk by chunk.
+    pub fn scan_reader(&self, mut reader: impl Read, cancel: &AtomicBool) -> io::Result<TextScan> {
+        // One byte before the processed range is kept for the boundary test;
+        // `overlap` bytes after it so every span starting in it is whole.
+        let overlap = self.max_len + 1;
+        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + overlap + 1);
+        let mut start = 0usize;
+        let mut first = true;
+        let mut pos = Position { line: 1, column: 1 };
+        let mut hits = Vec::new();
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return Ok(TextScan::Cancelled);
+            }
+            let eof = fill(&mut reader, &mut buf, CHUNK + overlap + start)?;
+            if first {
+                let probe = &buf[..buf.len().min(BINARY_PROBE)];
+                if memchr::memchr(0, probe).is_some() {
+                    return Ok(TextScan::Binary);
+                }
+            }
+            let end = if eof { buf.len() } else { buf.len() - overlap };
+            let mut found = Vec::new();
+            self.find_in(&buf, start, end, first, eof, &mut found);
+            found.sort_by_key(|(offset, _)| *offset);
+            found.dedup_by_key(|(offset, _)| *offset);
+            let mut cursor = start;
+            for (offset, what) in found {
+                advance(&mut pos, &buf[cursor..offset]);
+                cursor = offset;
+                hits.push(Hit {
+                    found: what,
+                    at: pos,
+                });
+            }
+            advance(&mut pos, &buf[cursor..end]);
+            if eof {
+                return Ok(TextScan::Read(hits));
+            }
+            buf.drain(..end - 1);
+            start = 1;
+            first = false;
+        }
+    }
+
+    /// Finds keys whose span starts in `buf[start..end]`; `at_text_start`
+    /// when `buf[0]` is the first byte of the text, `at_text_end` when the
+    /// text ends with `buf`.
+    fn find_in(
+        &self,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        at_text_start: bool,
+        at_text_end: bool,
+        found: &mut Vec<(usize, Found)>,
+    ) {
+        if let Some(prefixes) = &self.prefixes {
+            for m in prefixes.find_overlapping_iter(&buf[start..]) {
+                let s = start + m.start();
+                if s >= end {
+                    break;
+                }
+                let pattern = m.pattern().as_usize();
+                for &len in &self.prefix_lens[pattern] {
+                    let Some(span) = buf.get(s..s + len) else {
+                        break;
+                    };
+                    if let Some(what) = self.confirm(span) {
+                        found.push((s, what));
+                    } else if Some(pattern) == self.keyward_pattern
+                        && len == KEYWARD_SECRET_LEN
+                        && std::str::from_utf8(span)
+                            .is_ok_and(|t| check_token(t) == TokenCheck::Valid)
+                    {
+                        found.push((s, Found::KeywardNotHeld));
+                    }
+                }
+            }
+        }
+        if self.plain.is_empty() {
+            return;
+        }
+        let boundary = |i: usize| -> u8 {
+            match buf.get(i) {
+                Some(&b) => BOUNDARY[b as usize],
+                None if at_text_end => HARD,
+                None => NORMAL,
+            }
+        };
+        // Index of the first hard boundary at or after `i`.
+        let mut run_end = start;
+        for s in start..end {
+            if BOUNDARY[buf[s] as usize] == HARD {
+                continue;
+            }
+            if run_end <= s {
+                run_end = s;
+                while run_end < buf.len() && BOUNDARY[buf[run_end] as usize] != HARD {
+                    run_end += 1;
+                }
+            }
+            let starts_token = if s == 0 {
+                at_text_start
+            } else {
+                boundary(s - 1) != NORMAL
+            };
+            for (len, kinds) in &self.plain {
+                let e = s + len;
+                if e > run_end {
+                    break;
+                }
+                if !starts_token && boundary(e) == NORMAL {
+                    continue;
+                }
+                let span = &buf[s..e];
+                if !kinds.contains(&classes(span)) {
+                    continue;
+                }
+                if let Some(what) = self.confirm(span) {
+                    found.push((s, what));
+                }
+            }
+        }
+    }
+
+    /// The key `span` is, if it is one Keyward holds.
+    fn confirm(&self, span: &[u8]) -> Option<Found> {
+        let index = *self.by_mac.get(&self.hasher.mac(span))?;
+        let (id, name) = &self.keys[index];
+        Some(Found::Stored {
+            key_id: id.clone(),
+            key_name: name.clone(),
+        })
+    }
+}
+
+/// Reads into `buf` until it holds `want` bytes; whether the text ended.
+fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
+    while buf.len() < want {
+        let old = buf.len();
+        buf.resize(want, 0);
+        match reader.read(&mut buf[old..]) {
+            Ok(0) => {
+                buf.truncate(old);
+                return Ok(true);
+            }
+            Ok(n) => buf.truncate(old + n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
+            Err(e) => {
+                buf.truncate(old);
+                return Err(e);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Moves `pos` over `text`.
+fn advance(pos: &mut Position, text: &[u8]) {
+    let chars = |bytes: &[u8]| bytes.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+    match memchr::memrchr(b'\n', text) {
+        Some(last) => {
+            pos.line += memchr::memchr_iter(b'\n', text).count() as u64;
+            pos.column = 1 + chars(&text[last + 1..]);
+        }
+        None => pos.column += chars(text),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,143 @@
+use std::sync::atomic::AtomicBool;
+
+use super::*;
+use crate::fingerprint::FingerprintKey;
+use crate::generate::generate_credential;
+use crate::secret::Secret;
+
+/// A matcher for `secrets`, named `key0`, `key1`…
+fn matcher(secrets: &[&str]) -> Matcher {
+    let hasher = FingerprintKey::generate().unwrap().hasher();
+    let keys = secrets
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            (
+                format!("id{i}"),
+                format!("key{i}"),
+                hasher.fingerprint(&Secret::new((*s).to_owned())),
+            )
+        })
+        .collect();
+    Matcher::new(ScanKeys {
+        hasher,
+        keys,
+        unreadable: Vec::new(),
+    })
+}
+
+fn scan(matcher: &Matcher, text: &[u8]) -> TextScan {
+    matcher.scan_reader(text, &AtomicBool::new(false)).unwrap()
+}
+
+fn found(matcher: &Matcher, text: &str) -> Vec<(String, u64, u64)> {
+    match scan(matcher, text.as_bytes()) {
+        TextScan::Read(hits) => hits
+            .into_iter()
+            .map(|h| {
+                let name = match h.found {
+                    Found::Stored { key_name, .. } => key_name,
+                    Found::KeywardNotHeld => "not held".into(),
+                };
+                (name, h.at.line, h.at.column)
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+fn owned(list: &[(&str, u64, u64)]) -> Vec<(String, u64, u64)> {
+    list.iter()
+        .map(|(n, l, c)| ((*n).to_owned(), *l, *c))
+        .collect()
+}
+
+#[test]
+fn a_prefixed_key_is_found_with_its_line_and_column_in_characters() {
+    let m = matcher(&["sk_live_4eC39HqLyjWDarjtT1zdp7dc"]);
+    let text = "# é config\nSTRIPE=\"sk_live_4eC39HqLyjWDarjtT1zdp7dc\"\n";
+    assert_eq!(found(&m, text), owned(&[("key0", 2, 9)]));
+    // Glued to other text it is still the secret.
+    let text = "x=sk_live_4eC39HqLyjWDarjtT1zdp7dcEXTRA";
+    assert_eq!(found(&m, text), owned(&[("key0", 1, 3)]));
+}
+
+#[test]
+fn a_key_split_across_a_line_break_or_cut_short_is_not_a_hit() {
+    let m = matcher(&["sk_live_4eC39HqLyjWDarjtT1zdp7dc", "Zq81mPx0aa77Lk2Q"]);
+    let text = "a = \"sk_live_4eC39HqLyj\\\n    WDarjtT1zdp7dc\"\nb = Zq81mPx0\n  aa77Lk2Q\nc = sk_live_4eC39HqLyjWDarjtT1zdp7d\n";
+    assert_eq!(found(&m, text), owned(&[]));
+}
+
+#[test]
+fn a_key_without_a_prefix_is_found_at_token_boundaries() {
+    let m = matcher(&["Zq81mPx0aa77Lk2Q"]);
+    for (text, column) in [
+        ("Zq81mPx0aa77Lk2Q", 1),
+        ("TOKEN=Zq81mPx0aa77Lk2Q", 7),
+        ("  'Zq81mPx0aa77Lk2Q',", 4),
+        ("https://api.example.com/v1?key=Zq81mPx0aa77Lk2Q&x=1", 32),
+        ("id:Zq81mPx0aa77Lk2Q==", 4),
+    ] {
+        assert_eq!(found(&m, text), owned(&[("key0", 1, column)]), "{text}");
+    }
+    // Inside a longer token (neither end at a boundary) it is not looked for.
+    assert_eq!(found(&m, "xZq81mPx0aa77Lk2Qx"), owned(&[]));
+}
+
+#[test]
+fn a_keyward_key_keyward_does_not_hold_is_reported_and_a_damaged_one_is_not() {
+    let mine = generate_credential().unwrap().secret;
+    let theirs = generate_credential().unwrap().secret;
+    let m = matcher(&[mine.expose()]);
+    let mut damaged = theirs.expose().to_owned().into_bytes();
+    damaged[10] = if damaged[10] == b'a' { b'b' } else { b'a' };
+    let damaged = String::from_utf8(damaged).unwrap();
+    let text = format!(
+        "mine {}\ntheirs {}\ndamaged {damaged}\n",
+        mine.expose(),
+        theirs.expose()
+    );
+    assert_eq!(
+        found(&m, &text),
+        owned(&[("key0", 1, 6), ("not held", 2, 8)])
+    );
+}
+
+#[test]
+fn a_key_across_a_chunk_boundary_is_found_once_with_its_line() {
+    let secret = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+    let m = matcher(&[secret, "Zq81mPx0aa77Lk2Q"]);
+    for before in [CHUNK - 20, CHUNK - 1, CHUNK, CHUNK + 3, 3 * CHUNK - 7] {
+        let mut text = String::new();
+        while text.len() + 2 <= before {
+            text.push_str("a\n");
+        }
+        while text.len() < before {
+            text.push('a');
+        }
+        let lines = 1 + text.matches('\n').count() as u64;
+        let column = 1 + (text.len() - text.rfind('\n').map_or(0, |i| i + 1)) as u64;
+        text.push_str(secret);
+        text.push_str(" Zq81mPx0aa77Lk2Q\n");
+        assert_eq!(
+            found(&m, &text),
+            owned(&[
+                ("key0", lines, column),
+                ("key1", lines, column + secret.len() as u64 + 1)
+            ]),
+            "with {before} bytes before"
+        );
+    }
+}
+
+#[test]
+fn binary_texts_are_skipped_and_a_cancelled_scan_stops() {
+    let m = matcher(&["Zq81mPx0aa77Lk2Q"]);
+    assert_eq!(scan(&m, b"\x7fELF\0\0Zq81mPx0aa77Lk2Q"), TextScan::Binary);
+    let cancelled = AtomicBool::new(true);
+    assert_eq!(
+        m.scan_reader(&b"Zq81mPx0aa77Lk2Q"[..], &cancelled).unwrap(),
+        TextScan::Cancelled
+    );
+}
