@@ -14,6 +14,7 @@ mod e2e;
 mod files_pipes_terminals;
 mod ipc;
 mod keychain_faults;
+mod leak_scan;
 mod no_secret_leaks;
 mod vendor_cli;
 mod vendor_ipc;

@@ -171,6 +171,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
         }
         Command::Settings { json } => output::settings(settings, json),
         Command::Lead(command) => return super::lead::run(vault, settings, command, now),
+        Command::Scan(args) => return super::scan::run(vault, args),
     }
     Ok(0)
 }

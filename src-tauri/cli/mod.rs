@@ -4,7 +4,8 @@
 //! gives machine-readable output), errors go to standard error in plain
 //! words with a non-zero exit status, and a failed command changes nothing.
 //! Exit statuses: 0 success, 1 error, 2 wrong usage; `keyward due` also
-//! uses 3 (some keys due soon, none overdue) and 4 (at least one overdue).
+//! uses 3 (some keys due soon, none overdue) and 4 (at least one overdue);
+//! `keyward scan` uses 5 (a key was found).
 
 /// `println!` for results: a closed pipe ends the output quietly (see [`output`]).
 macro_rules! say {
@@ -19,6 +20,7 @@ macro_rules! say {
 mod keys;
 mod lead;
 mod output;
+mod scan;
 mod vendor;
 
 use std::process::ExitCode;
@@ -194,6 +196,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Has one of my keys leaked? Check a folder, a git repository's history or what is
+    /// staged for the keys Keyward holds (never printing a secret). Exit status: 0 nothing
+    /// found, 5 found, 1 error.
+    Scan(scan::ScanArgs),
     /// For security leads: the rotation report and the team channel.
     #[command(flatten)]
     Lead(lead::LeadCommand),

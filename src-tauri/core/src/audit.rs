@@ -84,6 +84,9 @@ pub enum AuditAction {
     RotationCancelled,
     /// A vendor's profile was saved; the detail says what changed.
     VendorSaved,
+    /// A leak check found a key's secret in a file or a repository; the
+    /// detail says where (never the secret).
+    LeakFound,
 }
 
 /// One line of the audit log. Never holds a secret.

@@ -28,11 +28,12 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   rotation_started: 'Rotation started',
   rotation_cancelled: 'Rotation cancelled',
   vendor_saved: 'Vendor details saved',
+  leak_found: 'Secret found by a leak check',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
 export function isProblem(entry: Pick<AuditEntry, 'action'>): boolean {
-  return entry.action === 'webhook_failed' || entry.action === 'reminder_failed';
+  return entry.action === 'webhook_failed' || entry.action === 'reminder_failed' || entry.action === 'leak_found';
 }
 
 /** The entry as a title and an optional detail line. */
@@ -70,7 +71,7 @@ export type AuditFilter = 'all' | 'secrets' | 'changes' | 'reminders';
 
 export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readonly AuditAction[] | null }> = {
   all: { label: 'All activity', actions: null },
-  secrets: { label: 'Secrets copied or shown', actions: ['copied', 'revealed'] },
+  secrets: { label: 'Secrets copied, shown or found by a leak check', actions: ['copied', 'revealed', 'leak_found'] },
   changes: {
     label: 'Keys made, changed, rotated or deleted, and settings',
     actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed'],

@@ -232,10 +232,7 @@ type Places = HashMap<String, Vec<(String, String, String)>>;
 
 /// For each of the `wanted` blobs: the commits (with author date) that
 /// added it and at which path.
-fn where_added(
-    repo: &Path,
-    wanted: &HashSet<&str>,
-) -> Result<Places> {
+fn where_added(repo: &Path, wanted: &HashSet<&str>) -> Result<Places> {
     let log = git_output(
         repo,
         &[
