@@ -196,9 +196,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Has one of my keys leaked? Check a folder, a git repository's history or what is
-    /// staged for the keys Keyward holds (never printing a secret). Exit status: 0 nothing
-    /// found, 5 found, 1 error.
+    /// Check files, git history or staged changes for the keys Keyward holds (has one leaked?).
+    ///
+    /// Each key found is named with its file, line and column (and commit), never its secret,
+    /// and recorded in the audit log. Exit status: 0 nothing found, 5 found, 1 error.
     Scan(scan::ScanArgs),
     /// For security leads: the rotation report and the team channel.
     #[command(flatten)]
