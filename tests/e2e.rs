@@ -1125,7 +1125,7 @@ fn the_open_window_reconnects_to_a_keychain_that_started_late_or_restarted() {
                 );
                 tokio::time::sleep(Duration::from_millis(100)).await;
             };
-            assert!(banner.contains("cannot find a keychain"), "{banner}");
+            assert!(banner.contains("cannot find a keyring"), "{banner}");
 
             // The service starts (as when the desktop session finishes starting).
             bus.start_keyring(Keyring::LoginUnlocked);
@@ -1216,7 +1216,7 @@ fn a_locked_keychain_during_generate_gives_one_message_and_the_same_name_works_o
                 .text()
                 .await
                 .unwrap();
-            assert!(message.contains("keychain"), "{message}");
+            assert!(message.contains("keyring"), "{message}");
             let page = page_text(client).await;
             screenshot(client, "generate-locked").await;
             assert!(

@@ -58,7 +58,7 @@ fn a_dismissed_unlock_prompt_says_the_keychain_is_locked() {
     session_helper("unlock-keyring", &[]);
     assert_eq!(status.code(), Some(1));
     let err = text(&out.stderr);
-    assert!(err.contains("keychain is locked"), "{err}");
+    assert!(err.contains("keyring is locked"), "{err}");
     assert!(text(&out.stdout).is_empty());
     assert_eq!(
         app.ok(&["reveal", key["name"].as_str().unwrap()]).trim(),
@@ -81,7 +81,7 @@ fn no_keychain_service_gives_a_plain_error_and_changes_nothing() {
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(
-        err.contains("could not find your computer's keychain"),
+        err.contains("could not find your computer's keyring"),
         "{err}"
     );
     assert!(
@@ -108,7 +108,7 @@ fn a_keychain_with_no_default_keyring_says_so_in_its_own_words_not_locked() {
         "says what is wrong and how to fix it: {err}"
     );
     assert!(
-        !err.contains("keychain is locked"),
+        !err.contains("keyring is locked"),
         "a missing default keyring is not a locked keychain: {err}"
     );
     assert!(text(&out.stdout).is_empty(), "no secret was shown");

@@ -199,7 +199,8 @@ fn webhook_command<S: SecretStore>(
                     .map_err(|e| Error::Invalid(e.to_string()))?;
             }
             say!(
-                "Saved the team channel's address in your keychain ({} format, {} credential IDs).",
+                "Saved the team channel's address in {} ({} format, {} credential IDs).",
+                keyward_core::keychain::store_name::YOUR_IN,
                 webhook::format_name(settings.webhook_format),
                 if settings.webhook_include_credential_ids {
                     "with"

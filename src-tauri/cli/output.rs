@@ -17,6 +17,7 @@ use std::io::{self, Write};
 use std::sync::Mutex;
 
 use keyward_core::Secret;
+use keyward_core::keychain::store_name;
 use keyward_core::local_time;
 use keyward_core::naming::is_invisible;
 use keyward_core::record::KeyView;
@@ -368,10 +369,14 @@ pub fn check(recovery: &Recovery, orphans: &[String], json: bool) {
     }
     recovery_notes(recovery);
     if orphans.is_empty() {
-        say!("Every secret Keyward keeps in the keychain belongs to a key in its list.");
+        say!(
+            "Every secret Keyward keeps in {} belongs to a key in its list.",
+            store_name::YOUR_IN
+        );
     } else {
         say!(
-            "The keychain holds {} Keyward secret(s) with no key in Keyward's list (the list may have been restored from an older copy):",
+            "{} holds {} Keyward secret(s) with no key in Keyward's list (the list may have been restored from an older copy):",
+            store_name::THE,
             orphans.len()
         );
         for orphan in orphans {

@@ -33,18 +33,60 @@ pub const SERVICE: &str = "app.keyward.desktop";
 /// into an unlock prompt; set `KEYWARD_KEYCHAIN_TIMEOUT_SECS` to change it.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
-/// What went wrong with the keychain. `Display` is for people.
+/// The secret store named the way this computer's desktop names it, for
+/// people: "keyring" on Linux (GNOME's "Passwords and Keys", KDE's
+/// wallet), "Keychain" on macOS, "Credential Manager" on Windows. `YOUR`
+/// and `THE` start a sentence ("Your keyring is locked", "The keyring did
+/// not answer"); `your` goes inside one. The window says the same
+/// (`ui/src/lib/storeNames.ts`).
+pub mod store_name {
+    const fn pick(linux: &'static str, mac: &'static str, windows: &'static str) -> &'static str {
+        if cfg!(target_os = "macos") {
+            mac
+        } else if cfg!(windows) {
+            windows
+        } else {
+            linux
+        }
+    }
+
+    /// "Your keyring", "Your Keychain", "Windows Credential Manager".
+    pub const YOUR: &str = pick(
+        "Your keyring",
+        "Your Keychain",
+        "Windows Credential Manager",
+    );
+    /// "your keyring", "your Keychain", "Windows Credential Manager".
+    pub const YOUR_IN: &str = pick(
+        "your keyring",
+        "your Keychain",
+        "Windows Credential Manager",
+    );
+    /// "The keyring", "The Keychain", "Credential Manager".
+    pub const THE: &str = pick("The keyring", "The Keychain", "Credential Manager");
+    /// "your computer's keyring", "your Mac's Keychain", "Windows Credential Manager".
+    pub const COMPUTERS: &str = pick(
+        "your computer's keyring",
+        "your Mac's Keychain",
+        "Windows Credential Manager",
+    );
+}
+
+use store_name::{COMPUTERS, THE, YOUR, YOUR_IN};
+
+/// What went wrong with the keychain. `Display` is for people, and names the
+/// store as the desktop does ([`store_name`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum KeychainError {
     /// The keychain is locked, or the unlock prompt was dismissed.
     #[error(
-        "Your keychain is locked, so Keyward could not reach your keys. Unlock it (your computer may show a password prompt, or open your keyring or password app) and try again."
+        "{YOUR} is locked, so Keyward could not reach your keys. Unlock it (your computer may show a password prompt, or open your keyring or password app) and try again."
     )]
     Locked,
     /// No keychain service is running or reachable.
     #[error(
-        "Keyward could not find your computer's keychain. Log in to a normal desktop session (on Linux the keychain service, for example GNOME Keyring or KWallet, must be running) and try again."
+        "Keyward could not find {COMPUTERS}. Log in to a normal desktop session (on Linux a keyring service, for example GNOME Keyring or KWallet, must be running) and try again."
     )]
     Unavailable {
         /// Technical detail, for logs and support.
@@ -52,7 +94,7 @@ pub enum KeychainError {
     },
     /// The keychain did not answer in time.
     #[error(
-        "The keychain did not answer within {seconds} seconds. It may be waiting for you to unlock it: look for a password prompt, then try again."
+        "{THE} did not answer within {seconds} seconds. It may be waiting for you to unlock it: look for a password prompt, then try again."
     )]
     TimedOut {
         /// The time limit that passed.
@@ -60,33 +102,31 @@ pub enum KeychainError {
     },
     /// The keychain refused access.
     #[error(
-        "The keychain refused Keyward access to this key. Allow Keyward in your keychain settings and try again."
+        "{THE} refused Keyward access to this key. Allow Keyward in the settings of {YOUR_IN} and try again."
     )]
     Denied,
     /// The keychain has no default keyring (collection) to save new items in.
     #[error(
-        "Your keychain has no default keyring, so there is nowhere to save a new key (this is not a locked keychain). Open your computer's password tool (\"Passwords and Keys\" on GNOME, KWalletManager on KDE, Keychain Access on a Mac), create a keyring if there is none, and set it as the default; then try again."
+        "{YOUR} has no default keyring, so there is nowhere to save a new key (it is not locked). Open your computer's password tool (\"Passwords and Keys\" on GNOME, KWalletManager on KDE, Keychain Access on a Mac), create a keyring if there is none, and set it as the default; then try again."
     )]
     NoDefaultKeyring,
     /// The person cancelled the keychain's request (a password or "allow" prompt).
     #[error(
-        "The keychain's request was cancelled, so nothing was done. Try again, and when your computer asks, enter your password or choose Allow."
+        "The request from {YOUR_IN} was cancelled, so nothing was done. Try again, and when your computer asks, enter your password or choose Allow."
     )]
     Cancelled,
     /// The keychain needed to ask the person (to unlock it or to allow
     /// Keyward) but was not allowed to show a prompt now.
     #[error(
-        "Your keychain needs you to unlock it or to allow Keyward, but it could not ask you now (for example while the screen is locked or over a remote login). Unlock your computer, open Keyward on its screen, and try again."
+        "{YOUR} needs you to unlock it or to allow Keyward, but it could not ask you now (for example while the screen is locked or over a remote login). Unlock your computer, open Keyward on its screen, and try again."
     )]
     CannotAsk,
     /// The keychain has no item for this key.
-    #[error(
-        "The keychain has no secret for this key. It may have been removed by another program."
-    )]
+    #[error("{THE} has no secret for this key. It may have been removed by another program.")]
     NotFound,
     /// Anything else the keychain reported.
     #[error(
-        "The keychain reported a problem: {detail}. Try again; if it keeps happening, restart your computer."
+        "{THE} reported a problem: {detail}. Try again; if it keeps happening, restart your computer."
     )]
     Other {
         /// What the keychain said.
@@ -484,6 +524,38 @@ mod platform {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn messages_name_the_store_the_way_linux_desktops_do() {
+        let all = [
+            KeychainError::Locked,
+            KeychainError::Unavailable { detail: "x".into() },
+            KeychainError::TimedOut { seconds: 60 },
+            KeychainError::Denied,
+            KeychainError::NoDefaultKeyring,
+            KeychainError::Cancelled,
+            KeychainError::CannotAsk,
+            KeychainError::NotFound,
+            KeychainError::Other { detail: "x".into() },
+        ];
+        for error in all {
+            let said = error.to_string();
+            assert!(
+                !said
+                    .replace("Keychain Access", "")
+                    .to_lowercase()
+                    .contains("keychain"),
+                "{said}"
+            );
+            assert!(said.contains("keyring"), "{said}");
+        }
+        assert!(
+            KeychainError::Locked
+                .to_string()
+                .starts_with("Your keyring is locked")
+        );
+    }
 
     #[test]
     fn every_error_has_a_code_and_a_plain_sentence() {

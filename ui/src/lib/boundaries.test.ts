@@ -57,4 +57,12 @@ describe('the UI source', () => {
       expect(visible, path).not.toMatch(jargon);
     }
   });
+
+  it('names the secret store the way the desktop does, never "keychain" written into a screen', () => {
+    // Texts that mention it go through inStoreWords (storeNames.ts): "keyring" on Linux, "Keychain" on a Mac.
+    for (const [path, text] of svelteFiles) {
+      const visible = markup(text).replace(/\{[^}]*\}/g, ' ').replace(/<[^>]*>/g, ' ');
+      expect(visible, path).not.toMatch(/keychain/i);
+    }
+  });
 });

@@ -31,7 +31,7 @@ describe('explainError', () => {
 
   it('tells the person to unlock a locked keychain', () => {
     const e = explainError({ code: 'keychain_locked', message: 'org.freedesktop.Secret.Error.IsLocked' });
-    expect(e.message).toBe('Your keychain is locked.');
+    expect(e.message).toBe('Your keyring is locked.');
     expect(e.action).toBe('Unlock it (you may see a password prompt) and try again.');
     expect(e.keychain).toBe(true);
   });
@@ -99,14 +99,14 @@ describe('explainError', () => {
         "clipboard": "Keyward could not use the clipboard. Show the secret instead and copy it by hand.",
         "internal": "Something went wrong inside Keyward. Try again. If it keeps happening, close Keyward and open it again.",
         "io": "Keyward could not read or save its files on this computer. Check that the computer has free disk space, then try again.",
-        "keychain_cancelled": "The keychain's request was cancelled, so nothing was done. Try again, and when your computer asks, enter your password or choose Allow.",
-        "keychain_cannot_ask": "Your keychain needs you to unlock it or to allow Keyward, but it could not ask you now. Unlock your computer, open Keyward on its screen, and try again.",
-        "keychain_denied": "Keyward was not allowed to use your keychain. If your computer asks whether Keyward may use the keychain, choose Allow, then try again.",
-        "keychain_error": "Your keychain reported a problem. Try again. If it keeps happening, restart your computer.",
-        "keychain_locked": "Your keychain is locked. Unlock it (you may see a password prompt) and try again.",
-        "keychain_no_default": "Your keychain is not locked, but it has no default keyring, so there is nowhere to save a new key. Open your computer's password tool ("Passwords and Keys" on GNOME, KWalletManager on KDE, Keychain Access on a Mac), create a keyring if there is none, and set it as the default. Then try again.",
-        "keychain_timeout": "Your keychain is not answering. It may be waiting for you: look for a password prompt in another window, then try again.",
-        "keychain_unavailable": "Keyward cannot find a keychain on this computer, so it cannot store or read secrets. Sign out and back in to your computer, then try again. If it keeps happening, ask your IT support to set up a keychain.",
+        "keychain_cancelled": "The keyring's request was cancelled, so nothing was done. Try again, and when your computer asks, enter your password or choose Allow.",
+        "keychain_cannot_ask": "Your keyring needs you to unlock it or to allow Keyward, but it could not ask you now. Unlock your computer, open Keyward on its screen, and try again.",
+        "keychain_denied": "Keyward was not allowed to use your keyring. If your computer asks whether Keyward may use the keyring, choose Allow, then try again.",
+        "keychain_error": "Your keyring reported a problem. Try again. If it keeps happening, restart your computer.",
+        "keychain_locked": "Your keyring is locked. Unlock it (you may see a password prompt) and try again.",
+        "keychain_no_default": "Your keyring is not locked, but it has no default keyring, so there is nowhere to save a new key. Open your computer's password tool ("Passwords and Keys" on GNOME, KWalletManager on KDE, Keychain Access on a Mac), create a keyring if there is none, and set it as the default. Then try again.",
+        "keychain_timeout": "Your keyring is not answering. It may be waiting for you: look for a password prompt in another window, then try again.",
+        "keychain_unavailable": "Keyward cannot find a keyring on this computer, so it cannot store or read secrets. Sign out and back in to your computer, then try again. If it keeps happening, ask your IT support to set up a keyring.",
         "not_found": "This key no longer exists. It may have been deleted in another Keyward window. Go back to the list to see the keys you have now.",
         "rng": "Keyward could not create a secure secret, so no key was made. Try again. If it keeps happening, restart your computer.",
       }
@@ -163,9 +163,9 @@ describe('explainKeychainState', () => {
 
   it('adds the back end detail only for an unexpected keychain error', () => {
     expect(explainKeychainState('error', 'The keychain refused the request.')!.message).toBe(
-      'Keyward could not use your keychain: The keychain refused the request.',
+      'Keyward could not use your keyring: The keyring refused the request.',
     );
-    expect(explainKeychainState('error', '  ')!.message).toBe('Keyward could not use your keychain.');
+    expect(explainKeychainState('error', '  ')!.message).toBe('Keyward could not use your keyring.');
     expect(explainKeychainState('locked', 'detail')!.message).not.toContain('detail');
   });
 });

@@ -6,8 +6,10 @@
  * technical string); the back end's own message is shown only for `invalid_input` and
  * `name_taken`, where it describes what the person typed, and for `unsafe_file`, where it names
  * the file or folder Keyward refused and how to fix it; no text mentions the machinery behind
- * the keychain.
+ * the keychain, which is named the way the person's desktop names it (storeNames.ts: "your
+ * keyring" on Linux).
  */
+import { inStoreWords } from './storeNames';
 import { ERROR_CODES, type IpcError, type ErrorCode, type KeychainState } from './types';
 
 /** What went wrong, what to do, and whether it is a keychain problem (shown in the banner too). */
@@ -155,12 +157,15 @@ export function explainError(reason: unknown): ErrorExplanation {
         action: 'Fix it as described, then open Keyward again.',
         keychain: false,
       };
-    default:
+    default: {
+      const { message, action } = OWN_WORDING[reason.code];
       return {
         code: reason.code,
-        ...OWN_WORDING[reason.code],
+        message: inStoreWords(message),
+        action: inStoreWords(action),
         keychain: reason.code.startsWith('keychain_'),
       };
+    }
   }
 }
 
@@ -182,6 +187,11 @@ export interface KeychainExplanation {
  * for `error` it shows the back end's message when there is one, as it is the only clue.
  */
 export function explainKeychainState(state: KeychainState, backEndMessage: string | null): KeychainExplanation | null {
+  const said = explainState(state, backEndMessage);
+  return said && { ...said, message: inStoreWords(said.message), action: inStoreWords(said.action) };
+}
+
+function explainState(state: KeychainState, backEndMessage: string | null): KeychainExplanation | null {
   switch (state) {
     case 'ok':
       return null;
