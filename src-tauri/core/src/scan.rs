@@ -36,9 +36,11 @@ use crate::vault::ScanKeys;
 
 mod folder;
 mod git;
+mod report;
 
 pub use folder::{FolderScan, Mode, Unreadable, scan_folder};
 pub use git::{GitScan, install_hook, scan_history, scan_staged};
+pub use report::{LeakHit, Progress, ScanReport, Target, UnreadablePath, run_scan};
 
 /// Keys without a known prefix shorter than this are not looked for.
 pub const PLAIN_MIN_LEN: usize = 8;
