@@ -34,6 +34,10 @@ const COMMANDS: &[&str] = &[
     "cancel_rotation",
     "finish_vendor_rotation",
     "mark_leaked",
+    "choose_scan_folder",
+    "start_leak_scan",
+    "leak_scan_status",
+    "cancel_leak_scan",
 ];
 
 fn main() {

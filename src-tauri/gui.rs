@@ -53,6 +53,7 @@ pub fn choose_rendering() {
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
         .manage(state)
+        .manage(commands::scan::LeakScans::default())
         // Native save dialog for the report, used from Rust only: the window
         // is granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())
@@ -84,6 +85,10 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
             commands::rotation::cancel_rotation,
             commands::rotation::finish_vendor_rotation,
             commands::rotation::mark_leaked,
+            commands::scan::choose_scan_folder,
+            commands::scan::start_leak_scan,
+            commands::scan::leak_scan_status,
+            commands::scan::cancel_leak_scan,
             commands::settings::get_settings,
             commands::settings::save_settings,
             commands::settings::settings_status,

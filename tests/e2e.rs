@@ -12,6 +12,9 @@ use serde_json::{Value, json};
 
 use crate::util::*;
 
+/// The leak check's screen.
+mod leak_check;
+
 /// tauri-driver's ports are fixed and the app is single-instance: one
 /// window test at a time.
 static DRIVER: &Mutex<()> = &APP_RUNNING;

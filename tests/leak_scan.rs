@@ -479,3 +479,38 @@ fn no_output_file_or_audit_line_of_a_scan_holds_a_secret() {
         }
     }
 }
+
+#[test]
+fn the_windows_leak_check_commands_run_a_check_and_report_it_without_the_secret() {
+    use crate::ipc::{invoke, window};
+    let app = App::new();
+    let (name, secret) = generated_key(&app);
+    let dir = plant_dir();
+    std::fs::write(
+        dir.path().join("config.ini"),
+        format!("[api]\nkey = {secret}\n"),
+    )
+    .unwrap();
+    let win = window(&app, "main");
+    let idle = invoke(&win, "leak_scan_status", serde_json::json!({})).unwrap();
+    assert_eq!(idle["state"], "idle");
+    let request = |scope: &str| serde_json::json!({"request": {"path": path_str(dir.path()), "scope": scope}});
+    let refused = invoke(&win, "start_leak_scan", request("sideways")).unwrap_err();
+    assert_eq!(refused["code"], "invalid_input");
+    let started = invoke(&win, "start_leak_scan", request("committable")).unwrap();
+    assert_eq!(started["state"], "preparing");
+    let mut status = Value::Null;
+    poll_until(std::time::Duration::from_secs(20), || {
+        status = invoke(&win, "leak_scan_status", serde_json::json!({})).unwrap();
+        status["state"] == "done"
+    });
+    assert_eq!(status["state"], "done", "{status}");
+    let found = hits(&status["report"]);
+    assert_eq!(found.len(), 1, "{status}");
+    assert_eq!(found[0]["key_name"], name.as_str());
+    assert_eq!(
+        (found[0]["line"].as_u64(), found[0]["column"].as_u64()),
+        (Some(2), Some(7))
+    );
+    assert!(!status.to_string().contains(&secret[5..]));
+}

@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod keys;
 pub mod lead;
 pub mod rotation;
+pub mod scan;
 pub mod settings;
 pub mod status;
 pub mod vendors;
@@ -145,6 +146,11 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::vendor::VendorRequest>(&cfg),
         one::<keys::EditRequest>(&cfg),
         one::<rotation::VendorRotateRequest>(&cfg),
+        one::<scan::LeakScanRequest>(&cfg),
+        one::<scan::LeakScanStatus>(&cfg),
+        one::<keyward_core::scan::ScanReport>(&cfg),
+        one::<keyward_core::scan::LeakHit>(&cfg),
+        one::<keyward_core::scan::UnreadablePath>(&cfg),
     ]
 }
 

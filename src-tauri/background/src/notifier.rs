@@ -98,6 +98,13 @@ impl Notifier {
     }
 }
 
+/// Shows one plain notification (no click), for events other than
+/// reminders, such as a leak check that found keys. `Ok` once the
+/// notification server accepted it.
+pub fn show_once(title: &str, body: &str) -> Result<(), NotShown> {
+    platform::show(title, body, true).map(|_| ())
+}
+
 #[cfg(all(unix, not(target_os = "macos")))]
 use xdg as platform;
 

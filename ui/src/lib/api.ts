@@ -21,6 +21,8 @@ import type {
   GenerateRequest,
   GeneratedKey,
   KeyView,
+  LeakScanRequest,
+  LeakScanStatus,
   NameCheck,
   OpenRequest,
   ReportFormat,
@@ -67,6 +69,10 @@ export interface Commands {
   set_webhook: { args: { url: string; format: WebhookFormat; include_credential_ids: boolean }; answer: WebhookStatus };
   clear_webhook: { args: Record<string, never>; answer: WebhookStatus };
   test_webhook: { args: Record<string, never>; answer: WebhookTest };
+  choose_scan_folder: { args: Record<string, never>; answer: string | null };
+  start_leak_scan: { args: { request: LeakScanRequest }; answer: LeakScanStatus };
+  leak_scan_status: { args: Record<string, never>; answer: LeakScanStatus };
+  cancel_leak_scan: { args: Record<string, never>; answer: null };
 }
 
 /** Event name → its payload. Mirrors what the back end emits. */
@@ -206,6 +212,30 @@ export function finishVendorRotation(request: VendorRotateRequest): Promise<KeyV
  */
 export function markLeaked(id: string): Promise<KeyView> {
   return call('mark_leaked', { id });
+}
+
+/** Asks the person for a folder to check for leaked keys (the system's picker); null when cancelled. */
+export function chooseScanFolder(): Promise<string | null> {
+  return call('choose_scan_folder', {});
+}
+
+/**
+ * Starts a leak check of a folder or git repository for the keys Keyward holds (never a secret
+ * crosses: the report names keys and places). Rejects with `busy` while one runs. Follow it with
+ * {@link leakScanStatus}.
+ */
+export function startLeakScan(request: LeakScanRequest): Promise<LeakScanStatus> {
+  return call('start_leak_scan', { request });
+}
+
+/** Where the leak check is: its progress, then its report. */
+export function leakScanStatus(): Promise<LeakScanStatus> {
+  return call('leak_scan_status', {});
+}
+
+/** Stops the running leak check (nothing of it is kept or audited). */
+export function cancelLeakScan(): Promise<null> {
+  return call('cancel_leak_scan', {});
 }
 
 /** How the keychain answers, and which unfinished changes were cleaned up at start. */

@@ -31,6 +31,11 @@ export type { VendorView } from './bindings/VendorView';
 export type { VendorRequest } from './bindings/VendorRequest';
 export type { EditRequest } from './bindings/EditRequest';
 export type { VendorRotateRequest } from './bindings/VendorRotateRequest';
+export type { LeakScanRequest } from './bindings/LeakScanRequest';
+export type { LeakScanStatus } from './bindings/LeakScanStatus';
+export type { ScanReport } from './bindings/ScanReport';
+export type { LeakHit } from './bindings/LeakHit';
+export type { UnreadablePath } from './bindings/UnreadablePath';
 
 /** How the OS keychain answered when Keyward last asked. */
 export type KeychainState = AppStatus['keychain'];
