@@ -514,3 +514,39 @@ fn the_windows_leak_check_commands_run_a_check_and_report_it_without_the_secret(
     );
     assert!(!status.to_string().contains(&secret[5..]));
 }
+
+#[test]
+fn a_repository_with_a_damaged_object_is_reported_and_the_history_scan_goes_on() {
+    let app = App::new();
+    let (name, secret) = generated_key(&app);
+    let dir = plant_dir();
+    let repo = dir.path();
+    new_repo(&app, repo);
+    std::fs::write(repo.join("a.txt"), "first file\n").unwrap();
+    std::fs::write(repo.join("b.txt"), "second file\n").unwrap();
+    std::fs::write(repo.join("z.txt"), format!("token {secret}\n")).unwrap();
+    git_ok(&app, repo, &["add", "."]);
+    git_ok(&app, repo, &["commit", "-q", "-m", "files"]);
+    let damaged = git_ok(&app, repo, &["rev-parse", "HEAD:b.txt"])
+        .trim()
+        .to_owned();
+    let object = repo
+        .join(".git/objects")
+        .join(&damaged[..2])
+        .join(&damaged[2..]);
+    std::fs::set_permissions(&object, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::write(&object, "not a git object").unwrap();
+
+    let (status, report, stderr) = scan_json(&app, &[path_str(repo), "--history"]);
+    assert_eq!(
+        status, 5,
+        "the key in another object is still found: {report} {stderr}"
+    );
+    assert_eq!(hits(&report)[0]["key_name"], name.as_str());
+    let problems = report["problems"].to_string();
+    assert!(
+        problems.contains(&damaged),
+        "the damaged object is named: {report}"
+    );
+    assert!(stderr.contains(&damaged), "{stderr}");
+}

@@ -108,8 +108,11 @@ fn read_batch(
         let mut fields = header.split_whitespace();
         let (Some(id), Some(kind), Some(size)) = (fields.next(), fields.next(), fields.next())
         else {
-            // "<id> missing" and the like.
-            scan.problems.push(format!("git: {}", header.trim()));
+            // "<id> missing": a damaged object (git says why on its standard error).
+            let id = header.split_whitespace().next().unwrap_or_default();
+            scan.problems.push(format!(
+                "git object {id} could not be read (damaged or missing), so it was skipped"
+            ));
             continue;
         };
         let size: u64 = size.parse().map_err(|_| {

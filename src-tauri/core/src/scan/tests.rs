@@ -141,3 +141,57 @@ fn binary_texts_are_skipped_and_a_cancelled_scan_stops() {
         TextScan::Cancelled
     );
 }
+
+/// Text of `len` bytes made on the fly (never held whole), ending in `tail`.
+struct Endless {
+    left: u64,
+    tail: Vec<u8>,
+}
+
+impl std::io::Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.left == 0 {
+            let n = self.tail.len().min(buf.len());
+            buf[..n].copy_from_slice(&self.tail[..n]);
+            self.tail.drain(..n);
+            return Ok(n);
+        }
+        let line = b"2026-11-27 INFO served /api/v1/things in 12 ms\n";
+        let n = (buf.len() as u64).min(self.left) as usize;
+        for (i, b) in buf[..n].iter_mut().enumerate() {
+            *b = line[i % line.len()];
+        }
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+fn peak_memory_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap()
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_text_larger_than_memory_allows_is_read_in_bounded_memory() {
+    let secret = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+    let m = matcher(&[secret]);
+    let before = peak_memory_kib();
+    let text = Endless {
+        left: 256 << 20,
+        tail: format!("x {secret}\n").into_bytes(),
+    };
+    let TextScan::Read(hits) = m.scan_reader(text, &AtomicBool::new(false)).unwrap() else {
+        panic!("not read");
+    };
+    assert_eq!(hits.len(), 1, "the key after 256 MiB is found");
+    let grown = peak_memory_kib().saturating_sub(before);
+    assert!(
+        grown < 32 * 1024,
+        "reading 256 MiB grew the peak memory by {grown} KiB"
+    );
+}
