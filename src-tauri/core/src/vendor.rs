@@ -11,7 +11,8 @@
 //! - `vendors.json` is private (0600) and written atomically through
 //!   [`crate::private_files`]; changes from several processes are
 //!   serialized by a lock on `vendors.lock` and re-read under it.
-//! - A missing file is no profiles; a damaged one is never overwritten.
+//! - A missing file is no profiles; a damaged one is never overwritten and
+//!   is refused in words (`unsafe_file`); keys are still listed without it.
 //! - Never a secret: profiles hold names, addresses and notes only.
 
 use std::collections::BTreeMap;
@@ -268,9 +269,12 @@ impl Vendors {
         file.read_to_string(&mut text)
             .map_err(CatalogError::io("read", &path))?;
         let parsed: VendorsFile =
-            serde_json::from_str(&text).map_err(|e| CatalogError::Unreadable {
+            serde_json::from_str(&text).map_err(|e| CatalogError::Unsafe {
+                reason: format!(
+                    "Keyward's list of vendors at {} is damaged and could not be read ({e}). It has been left as it was; your keys and their secrets are not affected. Restore it from a backup, or move it aside to start a new list of vendors.",
+                    path.display()
+                ),
                 path: path.clone(),
-                detail: e.to_string(),
             })?;
         if parsed.format > FORMAT {
             return Err(CatalogError::TooNew { path }.into());
@@ -421,7 +425,8 @@ mod tests {
         let err = vendors
             .ensure(&VendorName::parse("x").unwrap())
             .unwrap_err();
-        assert_eq!(err.code(), "catalog_unreadable");
+        assert_eq!(err.code(), "unsafe_file");
+        assert!(err.to_string().contains("list of vendors"), "{err}");
         assert_eq!(
             std::fs::read_to_string(dir.path().join(FILE)).unwrap(),
             "{not json"

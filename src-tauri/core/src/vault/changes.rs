@@ -377,6 +377,24 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_vendors_file_never_hides_the_keys() {
+        let (dir, vault) = vault();
+        let mut key = new_key("k");
+        key.vendor = Some(VendorName::parse("stripe").unwrap());
+        vault
+            .add(
+                key,
+                &Label::credential_id("AKIA0001").unwrap(),
+                Secret::new("sk_1".into()),
+            )
+            .unwrap();
+        std::fs::write(dir.path().join("vendors.json"), "{damaged").unwrap();
+        let listed = vault.list(now(), &chrono::Utc).unwrap();
+        assert_eq!(listed[0].vendor_display_name.as_deref(), Some("stripe"));
+        assert_eq!(vault.vendor_list().unwrap_err().code(), "unsafe_file");
+    }
+
+    #[test]
     fn vendor_profiles_are_saved_audited_and_shown_on_their_keys() {
         let (_dir, vault) = audited();
         let mut key = new_key("k");
