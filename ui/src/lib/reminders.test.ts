@@ -2,14 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { formatDate } from './dates';
 import { attentionCounts, deleteReminder, rotateReminder } from './reminders';
 import { deleteIsDue, keyStatus, needsRotating, pausedUntil, rotatedAdvice, TONE_SYMBOLS } from './rotation';
-import type { KeyView, RotationStatus } from './types';
+import type { RotationStatus } from './types';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
-type Fields = Pick<KeyView, 'status' | 'days_until_due' | 'rotate_by' | 'replaced_by' | 'delete_after' | 'snoozed_until'>;
+type Fields = Parameters<typeof keyStatus>[0];
 
 function key(status: RotationStatus, patch: Partial<Fields> = {}): Fields {
   return {
+    issuer: 'vendor',
+    vendor: 'mailchimp',
+    vendor_display_name: 'Mailchimp',
+    vendor_dashboard_url: null,
+    service: 'mailchimp',
+    leaked: false,
+    rotation: null,
     status,
     days_until_due: status === 'overdue' ? -12 : status === 'due_soon' ? 9 : 80,
     rotate_by: '2027-02-14T12:00:00Z',
@@ -54,13 +61,33 @@ describe('keyStatus', () => {
     expect(keyStatus(nextYear, NOW).paused).toBe('Reminders paused until 2 Jan 2027');
   });
 
+  it('says a key leaked before anything else, and what to do about it', () => {
+    expect(keyStatus(key('ok', { leaked: true, rotation: 'waiting_for_new_key' }), NOW)).toEqual({
+      tone: 'leaked',
+      text: 'Leaked — revoke it at Mailchimp now',
+      paused: null,
+    });
+    const replaced = key('ok', { leaked: true, replaced_by: 'new', rotation: 'waiting_for_old_key_removal', delete_after: '2026-11-26T12:00:00Z' });
+    expect(keyStatus(replaced, NOW)).toEqual({ tone: 'leaked', text: 'Leaked — replaced, delete it now', paused: null });
+  });
+
+  it('says a vendor rotation is in progress until the new key is pasted', () => {
+    expect(keyStatus(key('overdue', { rotation: 'waiting_for_new_key' }), NOW)).toEqual({
+      tone: 'in_progress',
+      text: 'Rotation in progress — paste the new key',
+      paused: null,
+    });
+    const waiting = key('overdue', { rotation: 'waiting_for_old_key_removal', replaced_by: 'new', delete_after: '2026-12-03T12:00:00Z' });
+    expect(keyStatus(waiting, NOW).text).toBe('Replaced — delete after 3 Dec 2026');
+  });
+
   it('forgets a pause that has ended', () => {
     expect(keyStatus(key('overdue', { snoozed_until: '2026-11-26T11:00:00Z' }), NOW).paused).toBeNull();
     expect(pausedUntil({ snoozed_until: 'not a date' }, NOW)).toBeNull();
   });
 
   it('has a symbol for every tone', () => {
-    for (const tone of ['ok', 'due_soon', 'overdue', 'replaced'] as const) expect(TONE_SYMBOLS[tone]).toBeTruthy();
+    for (const tone of ['ok', 'due_soon', 'overdue', 'replaced', 'leaked', 'in_progress'] as const) expect(TONE_SYMBOLS[tone]).toBeTruthy();
   });
 });
 
@@ -115,15 +142,23 @@ describe('banner words', () => {
 
 describe('rotatedAdvice', () => {
   it('names the application and the date', () => {
-    expect(rotatedAdvice({ application: 'Shop website', delete_after: '2026-12-03T12:00:00Z' })).toBe(
-      `Put the new key into Shop website. The old key stays valid until you delete it; Keyward will remind you to delete it after ${formatDate('2026-12-03T12:00:00Z')}.`,
+    expect(rotatedAdvice({ application: 'Shop website', delete_after: '2026-12-03T12:00:00Z', service: 'payments-api', leaked: false })).toBe(
+      `Put the new key into Shop website. The old key keeps working wherever payments-api still accepts it: remove it there and delete it here. Keyward will remind you after ${formatDate('2026-12-03T12:00:00Z')}.`,
     );
   });
 
   it('works without an application or a date', () => {
-    expect(rotatedAdvice({ application: null, delete_after: null })).toBe(
-      'Put the new key into the application that used the old key. The old key stays valid until you delete it: delete it once no application uses it.',
+    expect(rotatedAdvice({ application: null, delete_after: null, service: 'payments-api', leaked: false })).toBe(
+      'Put the new key into the application that used the old key. The old key keeps working wherever payments-api still accepts it: remove it there and delete it here once no application uses it.',
     );
-    expect(rotatedAdvice({ application: '  ', delete_after: null })).toMatch(/^Put the new key into the application that used/);
+    expect(rotatedAdvice({ application: '  ', delete_after: null, service: 'payments-api', leaked: false })).toMatch(
+      /^Put the new key into the application that used/,
+    );
+  });
+
+  it('says to remove a leaked key at once', () => {
+    expect(rotatedAdvice({ application: 'Shop website', delete_after: '2026-11-26T12:00:00Z', service: 'payments-api', leaked: true })).toBe(
+      'Put the new key into Shop website. The old key keeps working wherever payments-api still accepts it: remove it there and delete it here now: it leaked.',
+    );
   });
 });

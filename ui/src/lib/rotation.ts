@@ -5,6 +5,7 @@
  */
 import { durationInWords, formatDate, formatShortDate } from './dates';
 import type { KeyView, OrgPolicy, RotationStatus } from './types';
+import { flowStatusText } from './vendorKeys';
 
 function days(count: number): string {
   return `${count} day${count === 1 ? '' : 's'}`;
@@ -54,10 +55,28 @@ export const STATUS_SYMBOLS: Record<RotationStatus, string> = {
 // Replaced and paused keys
 // ---------------------------------------------------------------------------------------------
 
-type ReminderFields = Pick<KeyView, 'status' | 'days_until_due' | 'rotate_by' | 'replaced_by' | 'delete_after' | 'snoozed_until'>;
+type ReminderFields = Pick<
+  KeyView,
+  | 'status'
+  | 'days_until_due'
+  | 'rotate_by'
+  | 'replaced_by'
+  | 'delete_after'
+  | 'snoozed_until'
+  | 'leaked'
+  | 'rotation'
+  | 'issuer'
+  | 'vendor'
+  | 'vendor_display_name'
+  | 'vendor_dashboard_url'
+  | 'service'
+>;
 
-/** Which colour and symbol a status is shown with: a rotation status, or "replaced". */
-export type StatusTone = RotationStatus | 'replaced';
+/**
+ * Which colour and symbol a status is shown with: a rotation status, "replaced", "leaked", or a
+ * vendor rotation waiting for its new key ("in_progress").
+ */
+export type StatusTone = RotationStatus | 'replaced' | 'leaked' | 'in_progress';
 
 /** A key's status as shown: the words, the colour, and whether its reminders are paused. */
 export interface KeyStatus {
@@ -107,12 +126,16 @@ export function pausedText(until: string | Date, now: Date = new Date()): string
 
 /**
  * A key's status in words. A replaced key shows when to delete it instead of its rotation status
- * ("Replaced — delete after 3 Dec 2026", then "Replaced — delete it now"); a key whose reminders
- * are paused says so as well.
+ * ("Replaced — delete after 3 Dec 2026", then "Replaced — delete it now"); a leaked key says so
+ * first ("Leaked — revoke it at Mailchimp now"), a vendor rotation waiting for its new key says
+ * "Rotation in progress"; a key whose reminders are paused says so as well.
  */
 export function keyStatus(key: ReminderFields, now: Date = new Date()): KeyStatus {
   const until = pausedUntil(key, now);
   const paused = until ? pausedText(until, now) : null;
+  const flow = flowStatusText(key);
+  if (key.leaked && flow) return { tone: 'leaked', text: flow, paused };
+  if (!isReplaced(key) && flow) return { tone: 'in_progress', text: flow, paused };
   if (isReplaced(key)) {
     if (deleteIsDue(key, now)) return { tone: 'overdue', text: 'Replaced — delete it now', paused };
     return { tone: 'replaced', text: `Replaced — delete after ${formatDate(key.delete_after ?? '')}`, paused };
@@ -121,21 +144,24 @@ export function keyStatus(key: ReminderFields, now: Date = new Date()): KeyStatu
 }
 
 /** The symbols of {@link STATUS_SYMBOLS}, plus one for a replaced key. */
-export const TONE_SYMBOLS: Record<StatusTone, string> = { ...STATUS_SYMBOLS, replaced: '↻' };
+export const TONE_SYMBOLS: Record<StatusTone, string> = { ...STATUS_SYMBOLS, replaced: '↻', leaked: '!', in_progress: '…' };
 
 /**
- * What the person should do after rotating, shown with the new key:
- * "Put the new key into Shop website. The old key stays valid until you delete it; Keyward will
- * remind you to delete it after 3 Dec 2026."
+ * What the person should do after rotating a key Keyward made, shown with the new key:
+ * "Put the new key into Shop website. The old key keeps working wherever payments-api still
+ * accepts it: remove it there and delete it here. Keyward will remind you after 3 Dec 2026."
+ * (Deleting in Keyward only removes Keyward's copy, so it never says the old key stops there.)
  */
-export function rotatedAdvice(old: Pick<KeyView, 'application' | 'delete_after'>): string {
+export function rotatedAdvice(old: Pick<KeyView, 'application' | 'delete_after' | 'service' | 'leaked'>): string {
   const application = old.application?.trim();
   const put = application ? `Put the new key into ${application}.` : 'Put the new key into the application that used the old key.';
+  const remove = `The old key keeps working wherever ${old.service} still accepts it: remove it there and delete it here`;
+  if (old.leaked) return `${put} ${remove} now: it leaked.`;
   const after = time(old.delete_after);
   const remind =
     after === null
-      ? 'The old key stays valid until you delete it: delete it once no application uses it.'
-      : `The old key stays valid until you delete it; Keyward will remind you to delete it after ${formatDate(old.delete_after ?? '')}.`;
+      ? `${remove} once no application uses it.`
+      : `${remove}. Keyward will remind you after ${formatDate(old.delete_after ?? '')}.`;
   return `${put} ${remind}`;
 }
 
