@@ -1671,3 +1671,409 @@ fn the_screens_rough_edges_are_smoothed() {
         client.clone().close().await.unwrap();
     });
 }
+
+// ---------------------------------------------------------------------------------------------
+// Keys a vendor issued: guided rotation, truthful deletion, leaks, editing.
+// ---------------------------------------------------------------------------------------------
+
+/// A vendor key as a person records one: `add` (the secret on standard
+/// input) of a key made `days` ago, with its vendor's profile and an owner.
+/// Returns the key's id.
+fn add_vendor_key(app: &App, credential_id: &str, secret: &str, days: i64) -> String {
+    let out = app.run_with_input(
+        &[
+            "add",
+            "--service",
+            "mailchimp",
+            "--application",
+            "Newsletter",
+            "--credential-id",
+            credential_id,
+            "--created",
+            &days_ago(days),
+        ],
+        secret,
+    );
+    assert!(out.status.success(), "add: {}", text(&out.stderr));
+    app.ok(&[
+        "vendor",
+        "set",
+        "mailchimp",
+        "--display-name",
+        "Mailchimp",
+        "--dashboard",
+        "https://us21.admin.mailchimp.com/account/api/",
+    ]);
+    app.ok(&[
+        "edit",
+        credential_id,
+        "--vendor",
+        "mailchimp",
+        "--owner",
+        "sam@example.com",
+    ]);
+    let key = app
+        .list()
+        .into_iter()
+        .find(|k| k["credential_id"] == credential_id)
+        .expect("the added key is listed");
+    assert_eq!(key["issuer"], "vendor", "an added key is a vendor's key");
+    key["id"].as_str().unwrap().to_owned()
+}
+
+/// Opens the details of the key named `name` from the list.
+async fn open_key(client: &Client, name: &str) {
+    wait_for(
+        client,
+        Locator::XPath(&format!(
+            "//button[contains(concat(' ',@class,' '),' row ')][@data-name='{name}']"
+        )),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+    heading(client, name).await;
+}
+
+async fn h2(client: &Client, text: &str) {
+    wait_for(
+        client,
+        Locator::XPath(&format!("//h2[normalize-space()='{text}']")),
+    )
+    .await;
+}
+
+/// The text of the list's row for the key named `name`.
+async fn row_text(client: &Client, name: &str) -> String {
+    wait_for(
+        client,
+        Locator::XPath(&format!(
+            "//button[contains(concat(' ',@class,' '),' row ')][@data-name='{name}']"
+        )),
+    )
+    .await;
+    let found = client
+        .execute(
+            "return [...document.querySelectorAll('button.row')]
+               .find((row) => row.dataset.name === arguments[0])
+               .closest('[role=listitem]').textContent",
+            vec![json!(name)],
+        )
+        .await
+        .unwrap();
+    found.as_str().unwrap_or_default().to_owned()
+}
+
+/// The audit log's entries (JSON Lines) with `action`.
+fn audit_entries(app: &App, action: &str) -> Vec<Value> {
+    std::fs::read_to_string(app.data_dir().join("audit.log"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|entry| entry["action"] == action)
+        .collect()
+}
+
+#[test]
+fn a_person_rotates_a_vendor_key_by_pasting_the_new_one_and_can_stop_halfway() {
+    let app = App::new();
+    let old_secret = "mc-old-secret-7f3a";
+    let new_secret = "mc-new-secret-91bd";
+    let old_id = add_vendor_key(&app, "us21-old-4f1c", old_secret, 100);
+    let old_name = app.list()[0]["name"].as_str().unwrap().to_owned();
+    in_window(&app, async |client| {
+        open_key(client, &old_name).await;
+        click_button(client, "Rotate this key").await;
+        h2(client, "Rotation in progress").await;
+        // The first step is the vendor's dashboard, a button because its address is known.
+        wait_for(
+            client,
+            Locator::XPath(&xpath_button(
+                "Open Mailchimp's dashboard (opens in your web browser)",
+            )),
+        )
+        .await;
+        screenshot(client, "20-vendor-rotation-started").await;
+        assert_accessible(client, "a vendor rotation waiting for the new key").await;
+        assert_eq!(
+            app.list()[0]["rotation"],
+            "waiting_for_new_key",
+            "the step reached is kept with the key"
+        );
+
+        // Closing the window halfway: a fresh page shows the rotation where it was.
+        client.refresh().await.unwrap();
+        heading(client, "API keys").await;
+        let row = row_text(client, &old_name).await;
+        assert!(
+            row.contains("Rotation in progress"),
+            "the list says the rotation is not finished: {row}"
+        );
+        screenshot(client, "21-rotation-in-progress-row").await;
+        open_key(client, &old_name).await;
+        h2(client, "Rotation in progress").await;
+
+        // Save & Add refuses an empty paste in words, then takes the new key.
+        click_button(client, "Save & Add").await;
+        wait_for(
+            client,
+            Locator::XPath(
+                "//p[@id='rotate-credential-problem' and normalize-space()='Paste the new key’s credential ID.']",
+            ),
+        )
+        .await;
+        type_into(client, "#rotate-credential", "us21-new-9a2e").await;
+        type_into(client, "#rotate-secret", new_secret).await;
+        let secret_type = wait_for(client, Locator::Id("rotate-secret"))
+            .await
+            .attr("type")
+            .await
+            .unwrap();
+        assert_eq!(
+            secret_type.as_deref(),
+            Some("password"),
+            "the pasted secret is masked"
+        );
+        screenshot(client, "22-vendor-rotation-pasted").await;
+        click_button(client, "Save & Add").await;
+        h2(client, "This key has been replaced").await;
+        wait_for(
+            client,
+            Locator::XPath("//h3[contains(normalize-space(),\"Delete the old key in Mailchimp's dashboard, then here\")]"),
+        )
+        .await;
+        let text = page_text(client).await;
+        assert!(
+            text.contains("It keeps working at Mailchimp until"),
+            "the last step says the old key still works at the vendor: {text}"
+        );
+        assert!(!text.contains(new_secret), "the new secret is not shown");
+        screenshot(client, "23-vendor-rotation-delete-old").await;
+        assert_accessible(client, "a replaced vendor key's last step").await;
+    });
+    let keys = app.list();
+    assert_eq!(keys.len(), 2, "the old key and the new one: {keys:?}");
+    let old = keys.iter().find(|k| k["id"] == old_id.as_str()).unwrap();
+    let new = keys.iter().find(|k| k["id"] != old_id.as_str()).unwrap();
+    assert_eq!(
+        old["replaced_by"], new["id"],
+        "the old key is marked replaced"
+    );
+    assert!(
+        old["delete_after"].is_string(),
+        "with a date to delete it after"
+    );
+    assert_eq!(old["rotation"], "waiting_for_old_key_removal");
+    assert_eq!(new["credential_id"], "us21-new-9a2e");
+    for field in ["service", "application", "owner", "vendor", "issuer"] {
+        assert_eq!(new[field], old[field], "the new key inherits {field}");
+    }
+    assert_eq!(new["owner"], "sam@example.com");
+    assert_eq!(new["vendor"], "mailchimp");
+    assert_eq!(
+        keychain_secret(&old_id).as_deref(),
+        Some(old_secret),
+        "the old secret stays in the keychain until the old key is deleted"
+    );
+    assert_eq!(
+        keychain_secret(new["id"].as_str().unwrap()).as_deref(),
+        Some(new_secret),
+        "the pasted secret is in the keychain"
+    );
+}
+
+#[test]
+fn deleting_a_vendor_key_says_it_still_works_there_and_records_not_yet_in_the_audit_log() {
+    let app = App::new();
+    let id = add_vendor_key(&app, "us21-gone-51aa", "mc-secret-gone", 10);
+    let name = app.list()[0]["name"].as_str().unwrap().to_owned();
+    in_window(&app, async |client| {
+        open_key(client, &name).await;
+        click_button(client, "Delete key…").await;
+        h2(client, "Delete this key from Keyward?").await;
+        let warning = wait_for(client, Locator::Id("delete-warning"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            warning.contains("removes its own copy")
+                && warning.contains(
+                    "The key keeps working at Mailchimp until it is deleted or revoked in Mailchimp's dashboard."
+                ),
+            "the dialog says what deleting does: {warning}"
+        );
+        assert!(!warning.contains("will stop working"), "{warning}");
+        wait_for(
+            client,
+            Locator::XPath("//dialog//button[normalize-space()=\"Open Mailchimp's dashboard (opens in your web browser)\"]"),
+        )
+        .await;
+        type_into(client, "#delete-confirm", &name).await;
+        let submit = wait_for(client, Locator::XPath("//dialog//button[@type='submit']")).await;
+        assert!(
+            !submit.is_enabled().await.unwrap(),
+            "Delete waits for an answer about the vendor"
+        );
+        wait_for(
+            client,
+            Locator::XPath("//label[normalize-space()='Not yet']/input"),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        screenshot(client, "24-delete-vendor-key").await;
+        assert_accessible(client, "the delete dialog of a vendor key").await;
+        submit.click().await.unwrap();
+        heading(client, "API keys").await;
+    });
+    assert!(app.list().is_empty(), "gone from the list");
+    assert_eq!(keychain_secret(&id), None, "gone from the keychain");
+    let deleted = audit_entries(&app, "deleted");
+    assert_eq!(deleted.len(), 1, "{deleted:?}");
+    let detail = deleted[0]["detail"]
+        .as_str()
+        .unwrap_or_default()
+        .to_lowercase();
+    assert!(
+        detail.contains("not yet") || detail.contains("not deleted at") || detail.contains("still"),
+        "the audit log records that it was not deleted at the vendor yet: {detail}"
+    );
+}
+
+#[test]
+fn a_leaked_vendor_key_is_shown_as_leaked_and_its_rotation_puts_revoking_first() {
+    let app = App::new();
+    let id = add_vendor_key(&app, "us21-leak-77c0", "mc-secret-leaked", 20);
+    let name = app.list()[0]["name"].as_str().unwrap().to_owned();
+    in_window(&app, async |client| {
+        open_key(client, &name).await;
+        click_button(client, "This key leaked…").await;
+        h2(client, "Did this key leak?").await;
+        screenshot(client, "25-leak-dialog").await;
+        assert_accessible(client, "the leak dialog").await;
+        click_button(client, "It leaked: replace it now").await;
+        h2(client, "This key leaked: replace it now").await;
+        let first_step = wait_for(client, Locator::Css("ol.steps > li:first-child h3"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            first_step.contains("Revoke it at Mailchimp now"),
+            "revoking at the vendor comes first: {first_step}"
+        );
+        let badge = wait_for(client, Locator::Css(".status-line .badge"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            badge.contains("Leaked"),
+            "the details say it leaked: {badge}"
+        );
+        screenshot(client, "26-leaked-details").await;
+        assert_accessible(client, "a leaked key's details").await;
+        click_button(client, "Keys").await;
+        heading(client, "API keys").await;
+        let row = row_text(client, &name).await;
+        assert!(row.contains("Leaked"), "the list row says it leaked: {row}");
+        screenshot(client, "27-leaked-row").await;
+
+        // The new key from the vendor: no grace period for the leaked one.
+        open_key(client, &name).await;
+        type_into(client, "#rotate-credential", "us21-leak-new-1").await;
+        type_into(client, "#rotate-secret", "mc-secret-after-leak").await;
+        click_button(client, "Save & Add").await;
+        h2(client, "This key has been replaced").await;
+    });
+    let keys = app.list();
+    let old = keys.iter().find(|k| k["id"] == id.as_str()).unwrap();
+    assert_eq!(old["leaked"], true);
+    assert!(old["leaked_at"].is_string());
+    let delete_after =
+        chrono::DateTime::parse_from_rfc3339(old["delete_after"].as_str().unwrap()).unwrap();
+    assert!(
+        delete_after <= chrono::Utc::now(),
+        "a leaked key is to be deleted now, not after a grace period: {delete_after}"
+    );
+}
+
+#[test]
+fn a_person_edits_a_key_and_its_vendor_with_problems_said_in_plain_words() {
+    let app = App::new();
+    let out = app.run_with_input(
+        &["add", "--service", "twilio", "--credential-id", "AC-edit-1"],
+        "tw-secret",
+    );
+    assert!(out.status.success(), "add: {}", text(&out.stderr));
+    let name = app.list()[0]["name"].as_str().unwrap().to_owned();
+    in_window(&app, async |client| {
+        open_key(client, &name).await;
+        click_button(client, "Edit details…").await;
+        h2(client, "Edit key details").await;
+        type_into(client, "#edit-application", "SMS alerts").await;
+        type_into(client, "#edit-owner", "sam@").await;
+        type_into(client, "#edit-vendor", "Twilio").await;
+        type_into(client, "#edit-notes", "Ask Ops for the account").await;
+        click_button(client, "Save changes").await;
+        let problem = wait_for(
+            client,
+            Locator::XPath("//p[@id='edit-owner-problem' and normalize-space()!='']"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert_eq!(
+            problem,
+            "That is not a complete email address. Type one like sam@example.com, or type the person’s name."
+        );
+        let focused = client
+            .execute("return document.activeElement.id", vec![])
+            .await
+            .unwrap();
+        assert_eq!(focused, "edit-owner", "focus goes to the field to fix");
+        screenshot(client, "28-edit-problem").await;
+        assert_accessible(client, "the edit dialog with a problem").await;
+        type_into(client, "#edit-owner", "Sam Lee").await;
+        click_button(client, "Save changes").await;
+        wait_for(client, Locator::XPath("//dd[normalize-space()='Sam Lee']")).await;
+
+        // The vendor's profile, from the key's vendor line.
+        click_button(client, "Edit vendor Twilio…").await;
+        h2(client, "Twilio").await;
+        type_into(client, "#vendor-dashboardUrl", "http://console.twilio.com").await;
+        click_button(client, "Save vendor").await;
+        wait_for(
+            client,
+            Locator::XPath("//p[@id='vendor-dashboardUrl-problem' and normalize-space()='The dashboard address must be a secure address, starting with https://.']"),
+        )
+        .await;
+        type_into(
+            client,
+            "#vendor-dashboardUrl",
+            "console.twilio.com/us1/account/keys-credentials/api-keys",
+        )
+        .await;
+        screenshot(client, "29-vendor-profile").await;
+        assert_accessible(client, "the vendor's profile").await;
+        click_button(client, "Save vendor").await;
+        wait_for(client, Locator::XPath(&xpath_button("Delete key…"))).await;
+        screenshot(client, "30-edited-details").await;
+    });
+    let key = &app.list()[0];
+    assert_eq!(key["application"], "SMS alerts");
+    assert_eq!(key["owner"], "Sam Lee");
+    assert_eq!(key["vendor"], "twilio");
+    assert_eq!(key["notes"], "Ask Ops for the account");
+    assert_eq!(
+        key["vendor_dashboard_url"],
+        "https://console.twilio.com/us1/account/keys-credentials/api-keys",
+        "the dashboard address is kept, made secure"
+    );
+    let edited = audit_entries(&app, "edited");
+    assert!(!edited.is_empty(), "the edit is in the audit log");
+}
