@@ -15,7 +15,7 @@
  * parsed creation time); {@link queryKeys} then only compares. The original objects are returned
  * unchanged; the input is never reordered.
  */
-import { deleteIsDue, isReplaced } from './rotation';
+import { deleteIsDue, isReplaced, needsRotating } from './rotation';
 import type { KeyView, RotationStatus } from './types';
 
 /** The list's columns that sort. */
@@ -147,13 +147,14 @@ export function keyGroup(key: Pick<KeyView, 'status' | 'replaced_by'>): KeyGroup
 }
 
 /** Does the key belong to what the filter shows? */
-export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by'>, filter: StatusFilter): boolean {
+export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by'> & Partial<Pick<KeyView, 'leaked'>>, filter: StatusFilter): boolean {
   const group = keyGroup(key);
   switch (filter) {
     case 'all':
       return true;
     case 'needs_rotating':
-      return group === 'overdue' || group === 'due_soon';
+      // A leaked key needs replacing whatever its age (as the reminder banner counts it).
+      return needsRotating(key);
     default:
       return group === filter;
   }

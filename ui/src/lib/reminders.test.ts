@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDate } from './dates';
+import { matchesFilter } from './keyQuery';
 import { attentionCounts, deleteReminder, rotateReminder } from './reminders';
 import { deleteIsDue, keyStatus, needsRotating, pausedUntil, rotatedAdvice, TONE_SYMBOLS } from './rotation';
 import type { RotationStatus } from './types';
@@ -99,6 +100,14 @@ describe('needsRotating and deleteIsDue', () => {
     expect(needsRotating(key('overdue', { replaced_by: 'new' }))).toBe(false);
   });
 
+  it('counts a leaked key as needing rotation whatever its age, until it is replaced', () => {
+    expect(needsRotating(key('ok', { leaked: true }))).toBe(true);
+    expect(needsRotating(key('ok', { leaked: true, replaced_by: 'new' }))).toBe(false);
+    expect(attentionCounts([key('ok', { leaked: true })], NOW)).toEqual({ rotate: 1, deletable: 0 });
+    expect(matchesFilter(key('ok', { leaked: true }), 'needs_rotating')).toBe(true);
+    expect(matchesFilter(key('ok'), 'needs_rotating')).toBe(false);
+  });
+
   it('never says to delete a key that has not been replaced', () => {
     expect(deleteIsDue(key('overdue', { delete_after: '2020-01-01T00:00:00Z' }), NOW)).toBe(false);
   });
@@ -158,7 +167,7 @@ describe('rotatedAdvice', () => {
 
   it('says to remove a leaked key at once', () => {
     expect(rotatedAdvice({ application: 'Shop website', delete_after: '2026-11-26T12:00:00Z', service: 'payments-api', leaked: true })).toBe(
-      'Put the new key into Shop website. The old key keeps working wherever payments-api still accepts it: remove it there and delete it here now: it leaked.',
+      'Put the new key into Shop website. The old key leaked: remove it from payments-api now and delete it here. Until then it works for anyone who has it.',
     );
   });
 });

@@ -20,7 +20,7 @@ export interface AttentionCounts {
 
 /** How many keys need rotating and how many replaced keys can be deleted. */
 export function attentionCounts(
-  keys: readonly Pick<KeyView, 'status' | 'replaced_by' | 'delete_after'>[],
+  keys: readonly (Pick<KeyView, 'status' | 'replaced_by' | 'delete_after'> & Partial<Pick<KeyView, 'leaked'>>)[],
   now: Date = new Date(),
 ): AttentionCounts {
   let rotate = 0;

@@ -108,9 +108,9 @@ export function deleteIsDue(key: Pick<KeyView, 'replaced_by' | 'delete_after'>, 
   return after === null || now.getTime() >= after;
 }
 
-/** Does this key need rotating: due soon or overdue, and not already replaced? */
-export function needsRotating(key: Pick<KeyView, 'status' | 'replaced_by'>): boolean {
-  return !isReplaced(key) && key.status !== 'ok';
+/** Does this key need rotating: due soon, overdue or leaked, and not already replaced? */
+export function needsRotating(key: Pick<KeyView, 'status' | 'replaced_by'> & Partial<Pick<KeyView, 'leaked'>>): boolean {
+  return !isReplaced(key) && (key.status !== 'ok' || key.leaked === true);
 }
 
 /** Until when the key's reminders are paused; null when they are not (or no longer) paused. */
@@ -156,7 +156,7 @@ export function rotatedAdvice(old: Pick<KeyView, 'application' | 'delete_after' 
   const application = old.application?.trim();
   const put = application ? `Put the new key into ${application}.` : 'Put the new key into the application that used the old key.';
   const remove = `The old key keeps working wherever ${old.service} still accepts it: remove it there and delete it here`;
-  if (old.leaked) return `${put} ${remove} now: it leaked.`;
+  if (old.leaked) return `${put} The old key leaked: remove it from ${old.service} now and delete it here. Until then it works for anyone who has it.`;
   const after = time(old.delete_after);
   const remind =
     after === null
