@@ -1814,6 +1814,16 @@ fn a_person_rotates_a_vendor_key_by_pasting_the_new_one_and_can_stop_halfway() {
         open_key(client, &old_name).await;
         h2(client, "Rotation in progress").await;
 
+        // Cancel puts the key back as it was; it can be started again.
+        click_button(client, "Cancel rotation").await;
+        wait_for(client, Locator::XPath(&xpath_button("Rotate this key"))).await;
+        assert!(
+            app.list()[0]["rotation"].is_null(),
+            "a cancelled rotation leaves no step behind"
+        );
+        click_button(client, "Rotate this key").await;
+        h2(client, "Rotation in progress").await;
+
         // Save & Add refuses an empty paste in words, then takes the new key.
         click_button(client, "Save & Add").await;
         wait_for(
@@ -1983,6 +1993,11 @@ fn a_leaked_vendor_key_is_shown_as_leaked_and_its_rotation_puts_revoking_first()
         heading(client, "API keys").await;
         let row = row_text(client, &name).await;
         assert!(row.contains("Leaked"), "the list row says it leaked: {row}");
+        let text = page_text(client).await;
+        assert!(
+            text.contains("1 key needs rotating") && !text.contains("All keys are up to date"),
+            "a leaked key of any age needs rotating: {text}"
+        );
         screenshot(client, "27-leaked-row").await;
 
         // The new key from the vendor: no grace period for the leaked one.
@@ -2079,4 +2094,59 @@ fn a_person_edits_a_key_and_its_vendor_with_problems_said_in_plain_words() {
     );
     let edited = audit_entries(&app, "edited");
     assert!(!edited.is_empty(), "the edit is in the audit log");
+}
+
+#[test]
+fn a_leaked_key_keyward_made_is_replaced_at_once_with_no_grace_period() {
+    let app = App::new();
+    let made = app.generate("payments-api");
+    let id = made["id"].as_str().unwrap().to_owned();
+    let name = made["name"].as_str().unwrap().to_owned();
+    in_window(&app, async |client| {
+        open_key(client, &name).await;
+        click_button(client, "This key leaked…").await;
+        h2(client, "Did this key leak?").await;
+        let what = wait_for(client, Locator::Id("leak-what"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            what.contains("Keyward marks the key as leaked and makes a new key at once."),
+            "{what}"
+        );
+        assert_accessible(client, "the leak dialog of a key Keyward made").await;
+        click_button(client, "It leaked: replace it now").await;
+        heading(client, "The new key is ready").await;
+        let advice = wait_for(client, Locator::Css(".next-step"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            advice.contains(
+                "The old key leaked: remove it from payments-api now and delete it here."
+            ),
+            "the old key is to go at once: {advice}"
+        );
+        screenshot(client, "31-leaked-keyward-key-replaced").await;
+        click_button(client, "Done").await;
+        heading(client, "API keys").await;
+    });
+    let keys = app.list();
+    assert_eq!(keys.len(), 2, "the leaked key and its replacement");
+    let old = keys.iter().find(|k| k["id"] == id.as_str()).unwrap();
+    let new = keys.iter().find(|k| k["id"] != id.as_str()).unwrap();
+    assert_eq!(old["leaked"], true);
+    assert_eq!(old["replaced_by"], new["id"]);
+    let delete_after =
+        chrono::DateTime::parse_from_rfc3339(old["delete_after"].as_str().unwrap()).unwrap();
+    assert!(
+        delete_after <= chrono::Utc::now(),
+        "no grace period for a leaked key: {delete_after}"
+    );
+    assert!(
+        keychain_secret(new["id"].as_str().unwrap()).is_some(),
+        "the replacement's secret is in the keychain"
+    );
 }
