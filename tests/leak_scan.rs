@@ -550,3 +550,77 @@ fn a_repository_with_a_damaged_object_is_reported_and_the_history_scan_goes_on()
     );
     assert!(stderr.contains(&damaged), "{stderr}");
 }
+
+/// Moves the last daily check of every watched folder back two days.
+fn age_watched_folders(app: &App) {
+    let path = app.data_dir().join("leak-watch.json");
+    let mut list: Value = json(&std::fs::read_to_string(&path).unwrap());
+    let two_days_ago = (chrono::Utc::now() - chrono::Duration::days(2)).to_rfc3339();
+    for folder in list["folders"].as_array_mut().unwrap() {
+        folder["last_checked"] = two_days_ago.clone().into();
+    }
+    std::fs::write(&path, list.to_string()).unwrap();
+}
+
+fn last_checked(app: &App) -> String {
+    let list = json(&std::fs::read_to_string(app.data_dir().join("leak-watch.json")).unwrap());
+    list["folders"][0]["last_checked"].to_string()
+}
+
+#[test]
+fn a_watched_folder_is_checked_daily_in_the_background_and_a_key_found_there_is_announced_once() {
+    use crate::reminders::{NotifyMonitor, start_in_background, stop};
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let (name, secret) = generated_key(&app);
+    let dir = plant_dir();
+    let folder = dir.path().canonicalize().unwrap();
+    let out = app.run(&["scan", path_str(&folder), "--everywhere", "--watch"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let listed = app.ok(&["scan", "--watched"]);
+    assert!(
+        listed.contains(path_str(&folder)) && listed.contains("every file"),
+        "{listed}"
+    );
+
+    // A key lands there after the check, and a day goes by.
+    std::fs::write(folder.join(".env"), format!("TOKEN={secret}\n")).unwrap();
+    age_watched_folders(&app);
+    let monitor = NotifyMonitor::start(&app);
+    let child = start_in_background(&app);
+    assert!(
+        poll_until(std::time::Duration::from_secs(30), || monitor
+            .id_of_notification_mentioning(&name)
+            .is_some()),
+        "no notification named the key"
+    );
+    let err = stop(&app, child);
+    let audit = std::fs::read_to_string(app.data_dir().join("audit.log")).unwrap();
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("\"leak_found\"") && l.contains(&name)),
+        "{audit}"
+    );
+    assert!(!err.contains(&secret[5..]) && !audit.contains(&secret[5..]));
+
+    // The next day the same key in the same place is not announced again.
+    age_watched_folders(&app);
+    let before = last_checked(&app);
+    let child = start_in_background(&app);
+    assert!(
+        poll_until(std::time::Duration::from_secs(30), || last_checked(&app)
+            != before),
+        "the folder was not checked again"
+    );
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    stop(&app, child);
+    assert_eq!(
+        monitor.calls_mentioning(&name).len(),
+        1,
+        "announced once while it stays there"
+    );
+    app.ok(&["scan", path_str(&folder), "--unwatch"]);
+    assert!(app.ok(&["scan", "--watched"]).contains("No folder"));
+    let _ = Command::new("dunstctl").arg("close-all").status();
+}

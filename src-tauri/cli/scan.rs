@@ -15,6 +15,7 @@ use std::sync::atomic::AtomicBool;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use keyward_core::keychain::SecretStore;
+use keyward_core::scan::watch::{Scope, WatchFile};
 use keyward_core::scan::{self, Mode, Progress, ScanReport, Target};
 use keyward_core::vault::Vault;
 use keyward_core::{Error, Result};
@@ -47,6 +48,16 @@ pub struct ScanArgs {
     /// With --install-hook: replace a pre-commit hook that is already there.
     #[arg(long, requires = "install_hook")]
     pub force: bool,
+    /// After this check, check the folder again every day while Keyward runs (window or
+    /// background), with a desktop notification for keys found there.
+    #[arg(long, conflicts_with_all = ["staged", "install_hook", "unwatch", "watched"])]
+    pub watch: bool,
+    /// Stop checking the folder every day.
+    #[arg(long, conflicts_with_all = ["staged", "install_hook", "history", "everywhere", "watched"])]
+    pub unwatch: bool,
+    /// List the folders checked every day.
+    #[arg(long, conflicts_with_all = ["staged", "install_hook", "history", "everywhere"])]
+    pub watched: bool,
     /// Print one JSON object.
     #[arg(long, conflicts_with = "install_hook")]
     pub json: bool,
@@ -83,6 +94,52 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, args: ScanArgs) -> Result<u8> {
         );
         return Ok(0);
     }
+    let watch_file = WatchFile::in_dir(vault.catalog().dir());
+    if args.watched {
+        let list = watch_file.load()?;
+        if args.json {
+            say!("{}", output::json_text(&list, true));
+        } else if list.folders.is_empty() {
+            say!("No folder is checked every day. Add one with: keyward scan PATH --watch");
+        } else {
+            for folder in &list.folders {
+                let when = folder.last_checked.map_or_else(
+                    || "not yet checked".to_owned(),
+                    |at| {
+                        format!(
+                            "last checked {}",
+                            at.with_timezone(&chrono::Local).format("%Y-%m-%d %H:%M")
+                        )
+                    },
+                );
+                say!(
+                    "{}  ({}, {when})",
+                    output::shown(&folder.path.to_string_lossy()),
+                    match folder.scope {
+                        Scope::Committable => "what git would commit",
+                        Scope::Everywhere => "every file",
+                        Scope::History => "whole history",
+                    }
+                );
+            }
+        }
+        return Ok(0);
+    }
+    if args.unwatch {
+        let path = absolute(&args.path);
+        if watch_file.unwatch(&path)? {
+            say!(
+                "{} is no longer checked every day.",
+                output::shown(&path.to_string_lossy())
+            );
+        } else {
+            say!(
+                "{} was not checked every day (see keyward scan --watched).",
+                output::shown(&path.to_string_lossy())
+            );
+        }
+        return Ok(0);
+    }
     let target = if args.history {
         Target::History(args.path.clone())
     } else if args.staged {
@@ -110,6 +167,21 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, args: ScanArgs) -> Result<u8> {
     })?;
     bar.finish_and_clear();
     print(&report, args.json, what);
+    if args.watch {
+        let scope = if args.history {
+            Scope::History
+        } else if args.everywhere {
+            Scope::Everywhere
+        } else {
+            Scope::Committable
+        };
+        let path = absolute(&args.path);
+        watch_file.watch(&path, scope, Some(chrono::Utc::now()), &report.hits)?;
+        keyward_core::note!(
+            "keyward: {} will be checked again every day while Keyward runs; keys found there then are announced on the desktop.",
+            output::shown(&path.to_string_lossy())
+        );
+    }
     Ok(if report.hits.is_empty() { 0 } else { FOUND })
 }
 
@@ -175,4 +247,12 @@ fn print(report: &ScanReport, json: bool, what: &str) {
             }
         );
     }
+}
+
+/// `path` made absolute (resolved when it exists), so the daily check finds it
+/// from any working folder.
+fn absolute(path: &std::path::Path) -> PathBuf {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_owned())
 }

@@ -122,6 +122,7 @@ impl ReminderTask {
         let (stop, mut stopped) = watch::channel(false);
         let notifier = Arc::new(Notifier::default());
         let said = Arc::new(Said::default());
+        let leak_check = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let watcher = watch_catalog(&catalog, replan.clone());
         runtime.spawn(async move {
             // Kept alive as long as the task runs.
@@ -147,6 +148,7 @@ impl ReminderTask {
                 if hold.is_none() {
                     settle.announced();
                 }
+                recheck_leaks(&catalog, &settings, audit.as_ref(), &leak_check);
                 let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
                     keyward_core::note!(
@@ -164,6 +166,88 @@ impl ReminderTask {
         });
         Self { stop }
     }
+}
+
+/// Checks the folders the person chose (`keyward scan --watch`) that were
+/// not checked for a day, on a thread of its own (one check at a time, so
+/// a long one never delays reminders), and announces hits not announced
+/// before in one desktop notification per folder (when notifications are on).
+fn recheck_leaks(
+    catalog: &Catalog,
+    settings: &SettingsSource,
+    audit: Option<&AuditLog>,
+    running: &Arc<std::sync::atomic::AtomicBool>,
+) {
+    use keyward_core::scan::watch::{WatchFile, due, recheck_due};
+    use std::sync::atomic::Ordering;
+    let watched = WatchFile::in_dir(catalog.dir()).load();
+    if !watched.is_ok_and(|list| !due(&list, Utc::now()).is_empty()) {
+        return;
+    }
+    if running.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let (catalog, settings, audit, running) = (
+        catalog.clone(),
+        settings.clone(),
+        audit.cloned(),
+        running.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let effective = settings.load().settings;
+        let mut vault = keyward_core::vault::Vault::new(
+            catalog,
+            OsKeychain::new(OsKeychain::timeout_from_env()),
+            effective.policy(),
+        );
+        if let Some(audit) = audit {
+            vault = vault.with_audit(audit);
+        }
+        let result = recheck_due(
+            &vault,
+            Utc::now(),
+            |folder, hits| {
+                let mut names: Vec<&str> = hits
+                    .iter()
+                    .map(|h| {
+                        h.key_name
+                            .as_deref()
+                            .unwrap_or("a Keyward key Keyward does not hold")
+                    })
+                    .collect();
+                names.dedup();
+                let body = format!(
+                    "{} {} in {}: {}. Open Keyward's leak check to see where, and replace {}.",
+                    hits.len(),
+                    if hits.len() == 1 {
+                        "new place holds a key"
+                    } else {
+                        "new places hold keys"
+                    },
+                    folder.path.display(),
+                    names.join(", "),
+                    if names.len() == 1 { "it" } else { "them" }
+                );
+                if !effective.notifications {
+                    keyward_core::note!("keyward: leak check: {body}");
+                } else if let Err(error) =
+                    crate::notifier::show_once("Keyward found keys in files", &body)
+                {
+                    keyward_core::note!("keyward: leak check: {body} (no notification: {error})");
+                }
+            },
+            |folder, error| {
+                keyward_core::note!(
+                    "keyward: the daily leak check of {} failed: {error}",
+                    folder.path.display()
+                );
+            },
+        );
+        if let Err(error) = result {
+            keyward_core::note!("keyward: the daily leak check could not run: {error}");
+        }
+        running.store(false, Ordering::SeqCst);
+    });
 }
 
 /// Wakes the task when the catalog file is replaced (every change is an

@@ -37,6 +37,7 @@ use crate::vault::ScanKeys;
 mod folder;
 mod git;
 mod report;
+pub mod watch;
 
 pub use folder::{FolderScan, Mode, Unreadable, scan_folder};
 pub use git::{GitScan, install_hook, scan_history, scan_staged};
