@@ -12,7 +12,8 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use keyward_core::scan::{Mode, Progress, ScanReport, Target};
+use keyward_core::scan::watch::{Scope, WatchFile};
+use keyward_core::scan::{Progress, ScanReport};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
@@ -28,6 +29,9 @@ pub struct LeakScanRequest {
     /// (hidden and ignored files too) or `history` (the repository's whole history).
     #[ts(type = "'committable' | 'everywhere' | 'history'")]
     pub scope: String,
+    /// Check the folder again every day while Keyward runs (see `keyward scan --watch`).
+    #[serde(default)]
+    pub watch: bool,
 }
 
 /// Where the window's leak check is.
@@ -119,10 +123,10 @@ pub async fn start_leak_scan(
             message: "Choose a folder to check first.".into(),
         });
     }
-    let target = match request.scope.as_str() {
-        "committable" => Target::Folder(path, Mode::Committable),
-        "everywhere" => Target::Folder(path, Mode::Everywhere),
-        "history" => Target::History(path),
+    let scope = match request.scope.as_str() {
+        "committable" => Scope::Committable,
+        "everywhere" => Scope::Everywhere,
+        "history" => Scope::History,
         other => {
             return Err(IpcError {
                 code: "invalid_input",
@@ -130,6 +134,9 @@ pub async fn start_leak_scan(
             });
         }
     };
+    let path = std::fs::canonicalize(&path).unwrap_or(path);
+    let target = scope.target(&path);
+    let watch = request.watch;
     let cancel = Arc::new(AtomicBool::new(false));
     {
         let mut status = scans.status.lock().unwrap_or_else(|e| e.into_inner());
@@ -164,6 +171,17 @@ pub async fn start_leak_scan(
                         status.bytes = bytes;
                     }
                 })
+            });
+            let result = result.and_then(|report| {
+                if watch && !report.cancelled {
+                    WatchFile::in_dir(vault.catalog().dir()).watch(
+                        target.path(),
+                        scope,
+                        Some(chrono::Utc::now()),
+                        &report.hits,
+                    )?;
+                }
+                Ok(report)
             });
             let found = result.as_ref().map_or(0, |r| r.hits.len());
             let path = target.path().display().to_string();

@@ -55,6 +55,11 @@ fn the_leak_check_screen_finds_a_key_marks_it_leaked_and_cancels_a_running_check
         open_leak_check(client).await;
         type_into(client, "#leak-path", folder.to_str().unwrap()).await;
         // "Every file" is the default: the ignored .env is read.
+        wait_for(client, Locator::Css("#leak-daily"))
+            .await
+            .click()
+            .await
+            .unwrap();
         wait_for(client, Locator::Css("#leak-start"))
             .await
             .click()
@@ -100,6 +105,12 @@ fn the_leak_check_screen_finds_a_key_marks_it_leaked_and_cancels_a_running_check
         client.clone().close().await.unwrap();
     });
 
+    let watched = app.ok(&["scan", "--watched"]);
+    assert!(
+        watched.contains(folder.canonicalize().unwrap().to_str().unwrap())
+            && !watched.contains(big.to_str().unwrap()),
+        "the first folder is checked every day: {watched}"
+    );
     let key = app
         .list()
         .into_iter()

@@ -12,4 +12,8 @@ path: string,
  * What to read: `committable` (what git would commit), `everywhere`
  * (hidden and ignored files too) or `history` (the repository's whole history).
  */
-scope: 'committable' | 'everywhere' | 'history', };
+scope: 'committable' | 'everywhere' | 'history', 
+/**
+ * Check the folder again every day while Keyward runs (see `keyward scan --watch`).
+ */
+watch: boolean, };
