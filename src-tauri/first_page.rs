@@ -65,7 +65,11 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
         };
         let now = Utc::now();
         let served = match self.vault.list(now, &chrono::Local) {
-            Ok(keys) => with_first_list(page, &keys, now).map(|page| Cow::Owned(page.into_bytes())),
+            Ok(keys) => {
+                let locale = date_locale(|name| std::env::var(name).ok());
+                with_first_list(page, &keys, now, locale.as_deref())
+                    .map(|page| Cow::Owned(page.into_bytes()))
+            }
             Err(_) => None,
         };
         crate::memory::give_back_soon();
@@ -87,12 +91,22 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
 /// element with the id [`FIRST_LIST_ID`], and the number of all `keys` in its
 /// `data-total` attribute; `None` when the page has no body to put it in.
 ///
+/// The element also carries the person's date `locale` in `data-locale`
+/// (from [`date_locale`]: letters, digits and `-` only), so that dates
+/// typed into forms follow it (the web view knows only the language of
+/// messages, and not on every system).
+///
 /// `<`, `>`, `&` and `'` are written as JSON escapes, so no key's name or
 /// notes can end the attribute or start markup (the attribute is read as
 /// written: it holds no character references); so is `_`, so no text in a
 /// key can spell the placeholders Tauri replaces in the page it serves
 /// (`__TAURI_SCRIPT_NONCE__`).
-pub fn with_first_list(page: &str, keys: &[KeyView], now: DateTime<Utc>) -> Option<String> {
+pub fn with_first_list(
+    page: &str,
+    keys: &[KeyView],
+    now: DateTime<Utc>,
+    locale: Option<&str>,
+) -> Option<String> {
     let end = page.rfind("</body>")?;
     let json = serde_json::to_string(&first_screen(keys, now)).ok()?;
     let mut block = String::with_capacity(json.len() + 80);
@@ -100,6 +114,10 @@ pub fn with_first_list(page: &str, keys: &[KeyView], now: DateTime<Utc>) -> Opti
     block.push_str(FIRST_LIST_ID);
     block.push_str(r#"" data-total=""#);
     block.push_str(&keys.len().to_string());
+    if let Some(locale) = locale {
+        block.push_str(r#"" data-locale=""#);
+        block.push_str(locale);
+    }
     block.push_str(r#"" data-keys='"#);
     for c in json.chars() {
         match c {
@@ -143,6 +161,28 @@ fn first_screen(keys: &[KeyView], now: DateTime<Utc>) -> Vec<&KeyView> {
     });
     first.truncate(FIRST_SCREEN_KEYS);
     first.into_iter().map(|(_, k)| k).collect()
+}
+
+/// The person's locale for dates as a BCP 47 tag (`de-DE`), from the first
+/// of `LC_ALL`, `LC_TIME` and `LANG` that is set (`de_DE.UTF-8@euro` is
+/// `de-DE`); `None` for the C or POSIX locale, or anything that is not a
+/// plain language and region (only letters and digits are written into the
+/// page).
+pub fn date_locale(var: impl Fn(&str) -> Option<String>) -> Option<String> {
+    let value = ["LC_ALL", "LC_TIME", "LANG"]
+        .iter()
+        .filter_map(|name| var(name))
+        .find(|value| !value.is_empty())?;
+    let name = value.split(['.', '@']).next().unwrap_or_default();
+    if name.is_empty() || name == "C" || name == "POSIX" {
+        return None;
+    }
+    let parts: Vec<&str> = name.split('_').collect();
+    let plain = parts.len() <= 2
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.chars().all(|c| c.is_ascii_alphanumeric()));
+    plain.then(|| parts.join("-"))
 }
 
 /// 0 leaked, 1 overdue, 2 replaced and due to be deleted, 3 due soon, 4
@@ -240,7 +280,7 @@ mod tests {
     #[test]
     fn the_list_goes_at_the_end_of_the_body_and_reads_back_unchanged() {
         let keys = vec![key("payments-api-26_08_2026-09_48", "rotate with the team")];
-        let served = with_first_list(PAGE, &keys, now()).unwrap();
+        let served = with_first_list(PAGE, &keys, now(), None).unwrap();
         assert!(served.starts_with(r#"<!doctype html><html><head><script type="module""#));
         assert!(served.contains(
             r#"<div id="app"></div><div hidden id="first-list" data-total="1" data-keys='["#
@@ -254,7 +294,7 @@ mod tests {
     fn markup_in_a_key_cannot_end_the_attribute_or_start_an_element() {
         let hostile = "'></div><script>alert(1)</script><!--";
         let keys = vec![key(hostile, "<img src=x onerror=alert(2)> &amp; ' \"")];
-        let served = with_first_list(PAGE, &keys, now()).unwrap();
+        let served = with_first_list(PAGE, &keys, now(), None).unwrap();
         let data = block(&served);
         for c in ['<', '>', '&', '\''] {
             assert!(!data.contains(c), "{c} written as is in {data}");
@@ -268,23 +308,68 @@ mod tests {
     #[test]
     fn no_key_can_spell_the_placeholders_tauri_replaces() {
         let keys = vec![key("__TAURI_SCRIPT_NONCE__", "__TAURI_STYLE_NONCE__")];
-        let served = with_first_list(PAGE, &keys, now()).unwrap();
+        let served = with_first_list(PAGE, &keys, now(), None).unwrap();
         assert!(!served.contains("__TAURI_"), "{served}");
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read, keys);
     }
 
     #[test]
+    fn the_date_locale_is_written_beside_the_total() {
+        let served = with_first_list(PAGE, &[], now(), Some("de-DE")).unwrap();
+        assert!(
+            served.contains(r#"data-total="0" data-locale="de-DE" data-keys='[]'"#),
+            "{served}"
+        );
+    }
+
+    #[test]
+    fn the_date_locale_comes_from_lc_all_then_lc_time_then_lang() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert_eq!(
+            date_locale(env(&[("LANG", "en_US.UTF-8"), ("LC_TIME", "de_DE.UTF-8")])),
+            Some("de-DE".into())
+        );
+        assert_eq!(
+            date_locale(env(&[("LC_ALL", "fr_CA.utf8"), ("LC_TIME", "de_DE.UTF-8")])),
+            Some("fr-CA".into())
+        );
+        assert_eq!(
+            date_locale(env(&[("LANG", "en_GB.UTF-8"), ("LC_TIME", "")])),
+            Some("en-GB".into())
+        );
+        assert_eq!(
+            date_locale(env(&[("LANG", "de_AT@euro")])),
+            Some("de-AT".into())
+        );
+        assert_eq!(date_locale(env(&[("LANG", "C.UTF-8")])), None);
+        assert_eq!(date_locale(env(&[("LANG", "POSIX")])), None);
+        assert_eq!(date_locale(env(&[])), None);
+        assert_eq!(
+            date_locale(env(&[("LANG", "x\"><script>_y")])),
+            None,
+            "nothing but letters and digits goes into the page"
+        );
+    }
+
+    #[test]
     fn a_page_without_a_body_is_left_to_ask_over_ipc() {
         assert_eq!(
-            with_first_list("<p>no body</p>", &[key("a", "")], now()),
+            with_first_list("<p>no body</p>", &[key("a", "")], now(), None),
             None
         );
     }
 
     #[test]
     fn an_empty_list_is_written_too() {
-        let served = with_first_list(PAGE, &[], now()).unwrap();
+        let served = with_first_list(PAGE, &[], now(), None).unwrap();
         assert_eq!(block(&served), "[]");
         assert_eq!(total(&served), 0);
     }
@@ -342,7 +427,7 @@ mod tests {
             key.leaked = name == "leaked";
             keys.push(key);
         }
-        let served = with_first_list(PAGE, &keys, now()).unwrap();
+        let served = with_first_list(PAGE, &keys, now(), None).unwrap();
         assert_eq!(total(&served), 257);
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read.len(), FIRST_SCREEN_KEYS);
@@ -377,7 +462,7 @@ mod tests {
         let keys: Vec<KeyView> = (0..FIRST_SCREEN_KEYS)
             .map(|i| key(&format!("k{i}"), ""))
             .collect();
-        let served = with_first_list(PAGE, &keys, now()).unwrap();
+        let served = with_first_list(PAGE, &keys, now(), None).unwrap();
         assert_eq!(total(&served), FIRST_SCREEN_KEYS);
         let read: Vec<KeyView> = serde_json::from_str(block(&served)).unwrap();
         assert_eq!(read.len(), FIRST_SCREEN_KEYS);

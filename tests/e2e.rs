@@ -2150,3 +2150,53 @@ fn a_leaked_key_keyward_made_is_replaced_at_once_with_no_grace_period() {
         "the replacement's secret is in the keychain"
     );
 }
+
+#[test]
+fn dates_typed_into_the_add_form_follow_the_person_s_locale_while_names_keep_dd_mm_yyyy() {
+    let app = App::new();
+    app.generate("already-here");
+    // English messages, German dates: the form follows LC_TIME.
+    let env = [("LANG", "en_US.UTF-8"), ("LC_TIME", "de_DE.UTF-8")];
+    in_window_env(&app, &env, async |client| {
+        click_button(client, "Add an existing key").await;
+        heading(client, "Add an existing key").await;
+        let field = wait_for(client, Locator::Id("add-created")).await;
+        assert_eq!(
+            field.attr("placeholder").await.unwrap().as_deref(),
+            Some("DD.MM.YYYY"),
+            "the person's order, not the web view's American one"
+        );
+        type_into(client, "#add-service", "maps").await;
+        type_into(client, "#add-credential", "AKIADATEEXAMPLE").await;
+        type_into(client, "#add-secret", "secret-for-the-date").await;
+        type_into(client, "#add-created", "03.04.2026").await;
+        let understood = wait_for(client, Locator::Css("#add-created-format strong"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(understood, "3 Apr 2026", "read as 3 April, day first");
+        client
+            .execute(
+                "document.getElementById('add-created').scrollIntoView()",
+                vec![],
+            )
+            .await
+            .unwrap();
+        screenshot(client, "44-add-date-in-the-person-s-order").await;
+        assert_accessible(client, "the Add form").await;
+        click_button(client, "Save key").await;
+        heading(client, "API keys").await;
+        client.clone().close().await.unwrap();
+    });
+    let added = app
+        .list()
+        .into_iter()
+        .find(|k| k["service"] == "maps")
+        .expect("the key was added");
+    let name = added["name"].as_str().unwrap();
+    assert!(
+        name.starts_with("maps-03_04_2026"),
+        "names keep dd_mm_yyyy: {name}"
+    );
+}

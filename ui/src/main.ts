@@ -2,6 +2,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { listKeys } from './lib/api';
+import { setDateLocale } from './lib/dateEntry';
 import { takeFirstList } from './lib/firstList';
 import { GENERIC_FONTS_CLASS, prefersGenericFonts } from './lib/fonts';
 import './app.css';
@@ -11,6 +12,8 @@ import './app.css';
 // not be read, or a development server), the list is asked for before the page is built, so the
 // answer is on its way meanwhile.
 const written = takeFirstList(document);
+// Dates typed into forms follow the person's locale, which the page carries with the list.
+setDateLocale(written?.locale ?? null);
 const firstList = written ?? listKeys();
 // Where the first list came from, for the end-to-end tests (tests/e2e.rs) and anyone inspecting the page.
 document.documentElement.dataset.firstList = written ? 'page' : 'ipc';

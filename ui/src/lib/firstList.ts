@@ -15,6 +15,8 @@ export interface Page {
 export interface FirstList {
   keys: KeyView[];
   total: number;
+  /** The person's date locale (`de-DE`), when the back end knows it (data-locale). */
+  locale: string | null;
 }
 
 /**
@@ -30,7 +32,7 @@ export function takeFirstList(doc: Page): FirstList | null {
   try {
     const keys: unknown = JSON.parse(block.getAttribute('data-keys') ?? '');
     if (!Array.isArray(keys) || !Number.isSafeInteger(total) || total < keys.length) return null;
-    return { keys: keys as KeyView[], total };
+    return { keys: keys as KeyView[], total, locale: block.getAttribute('data-locale') };
   } catch {
     return null;
   }
