@@ -2200,3 +2200,62 @@ fn dates_typed_into_the_add_form_follow_the_person_s_locale_while_names_keep_dd_
         "names keep dd_mm_yyyy: {name}"
     );
 }
+
+#[test]
+fn an_added_key_names_its_vendor_and_owner_and_a_vendor_with_no_dashboard_is_explained_in_words() {
+    let app = App::new();
+    in_window(&app, async |client| {
+        click_button(client, "Add a key you already have").await;
+        heading(client, "Add an existing key").await;
+        type_into(client, "#add-service", "Newsletter sending").await;
+        type_into(client, "#add-vendor", "Brevo Mail").await;
+        type_into(client, "#add-owner", "Alex Kim").await;
+        type_into(client, "#add-credential", "xkeysib-0a1b2c3d").await;
+        type_into(client, "#add-secret", "brevo-secret-1").await;
+        screenshot(client, "32-add-with-vendor").await;
+        assert_accessible(client, "the Add screen with vendor and owner").await;
+        wait_for(client, Locator::XPath("//form//button[@type='submit']"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        heading(client, "API keys").await;
+        let name = app.list()[0]["name"].as_str().unwrap().to_owned();
+
+        // No dashboard address yet: the first step says where to go, and offers to add it.
+        open_key(client, &name).await;
+        click_button(client, "Rotate this key").await;
+        h2(client, "Rotation in progress").await;
+        let text = page_text(client).await;
+        assert!(
+            text.contains("Keyward does not know the address of Brevo Mail's dashboard. Sign in to Brevo Mail's website and look for its API keys page."),
+            "{text}"
+        );
+        screenshot(client, "33-rotation-without-dashboard").await;
+        click_button(client, "Add the dashboard address…").await;
+        h2(client, "Brevo Mail").await;
+        type_into(
+            client,
+            "#vendor-dashboardUrl",
+            "app.brevo.com/settings/keys/api",
+        )
+        .await;
+        click_button(client, "Save vendor").await;
+        wait_for(
+            client,
+            Locator::XPath(
+                "//button[normalize-space()=\"Open Brevo Mail's dashboard (opens in your web browser)\"]",
+            ),
+        )
+        .await;
+    });
+    let key = &app.list()[0];
+    assert_eq!(key["issuer"], "vendor");
+    assert_eq!(key["vendor"], "brevo-mail");
+    assert_eq!(key["vendor_display_name"], "Brevo Mail");
+    assert_eq!(key["owner"], "Alex Kim");
+    assert_eq!(
+        key["vendor_dashboard_url"],
+        "https://app.brevo.com/settings/keys/api"
+    );
+}
