@@ -25,26 +25,19 @@ fn typescript_bindings_match_the_rust_types() {
 }
 
 #[test]
-fn the_ui_knows_every_error_code_the_back_end_sends() {
-    let types = std::fs::read_to_string(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ui/src/lib/types.ts"),
-    )
-    .unwrap();
-    let list = types
-        .split("export const ERROR_CODES = [")
-        .nth(1)
-        .and_then(|rest| rest.split("] as const").next())
-        .expect("ui/src/lib/types.ts has ERROR_CODES");
-    let mut ui: Vec<&str> = list
-        .split(',')
-        .map(|c| c.trim().trim_matches('\''))
-        .filter(|c| !c.is_empty())
-        .collect();
-    let mut rust = keyward::commands::error_codes();
-    ui.sort_unstable();
-    rust.sort_unstable();
-    assert_eq!(
-        ui, rust,
-        "ERROR_CODES in ui/src/lib/types.ts must list exactly the back end's codes"
+fn the_window_receives_every_error_code_as_the_generated_code_type() {
+    use ts_rs::{Config, TS};
+    let cfg = Config::new().with_large_int("number");
+    let code = keyward_core::Code::decl(&cfg);
+    for each in keyward_core::Code::ALL {
+        assert!(
+            code.contains(&format!("\"{each}\"")),
+            "the generated Code type lacks {each}: {code}"
+        );
+    }
+    let error = keyward::commands::IpcError::decl(&cfg);
+    assert!(
+        error.contains("code: Code,"),
+        "IpcError's code is the generated Code type (errors.ts keys its wording by it): {error}"
     );
 }

@@ -20,7 +20,7 @@ pub async fn copy_secret(state: State<'_, AppState>, id: String) -> CommandResul
     let vault = state.vault.clone();
     let clipboard = state.clipboard.clone();
     let (_, secret) = blocking(move || vault.secret_for_copy(KeyRef::Id(&id), Utc::now())).await?;
-    clipboard.copy_secret(secret).map_err(clipboard_error)?;
+    clipboard.copy_secret(secret)?;
     Ok(Copied {
         clear_after_seconds: clipboard.clear_after().as_secs(),
     })
@@ -34,12 +34,5 @@ pub async fn copy_credential_id(state: State<'_, AppState>, id: String) -> Comma
     state
         .clipboard
         .copy_text(&record.credential_id)
-        .map_err(clipboard_error)
-}
-
-fn clipboard_error(error: crate::clipboard::ClipboardError) -> IpcError {
-    IpcError {
-        code: "clipboard",
-        message: error.to_string(),
-    }
+        .map_err(IpcError::from)
 }

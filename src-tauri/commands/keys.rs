@@ -37,7 +37,7 @@ pub struct NameCheck {
 #[tauri::command]
 pub async fn check_name(state: State<'_, AppState>, name: String) -> CommandResult<NameCheck> {
     let vault = state.vault.clone();
-    blocking(move || {
+    blocking(move || -> keyward_core::Result<_> {
         let name = match KeyName::parse(&name) {
             Ok(name) => name,
             Err(e) => {
@@ -99,7 +99,7 @@ pub async fn generate_key(
     request: GenerateRequest,
 ) -> CommandResult<GeneratedKey> {
     let vault = state.vault.clone();
-    blocking(move || {
+    blocking(move || -> keyward_core::Result<_> {
         let now = Utc::now();
         let key = KeyInput {
             service: &request.service,
@@ -173,7 +173,7 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
 #[tauri::command]
 pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> CommandResult<String> {
     let vault = state.vault.clone();
-    blocking(move || {
+    blocking(move || -> keyward_core::Result<_> {
         let (_, secret) = vault.reveal(KeyRef::Id(&id), Utc::now())?;
         Ok(secret.expose().to_owned())
     })

@@ -5,14 +5,13 @@
 use chrono::Utc;
 use keyward_core::Secret;
 use keyward_core::audit::AuditEntry;
-use keyward_core::keychain::{KeychainError, OsKeychain};
+use keyward_core::keychain::OsKeychain;
 use keyward_core::settings::{Settings, WebhookFormat};
 use keyward_core::team_channel::Digest;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::settings::settings_error;
 use super::{AppState, CommandResult, IpcError, blocking};
 use crate::webhook::config::{self, WebhookStatus};
 use crate::webhook::{self, WebhookError};
@@ -44,7 +43,7 @@ pub async fn audit_log(
 ) -> CommandResult<Vec<AuditEntry>> {
     let vault = state.vault.clone();
     blocking(move || match vault.audit() {
-        Some(audit) => Ok(audit.newest_first(id.as_deref())?),
+        Some(audit) => audit.newest_first(id.as_deref()),
         None => Ok(Vec::new()),
     })
     .await
@@ -61,7 +60,7 @@ pub async fn save_report<R: Runtime>(
     let vault = state.vault.clone();
     let source = state.settings_in_force().period_source();
     let now = Utc::now();
-    let text = blocking(move || {
+    let text = blocking(move || -> keyward_core::Result<_> {
         let rows = keyward_core::report::rows(
             &vault.catalog().load()?,
             &vault.policy(),
@@ -94,14 +93,13 @@ pub async fn save_report<R: Runtime>(
     let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|e| IpcError {
-        code: "invalid_input",
-        message: format!(
+    let path = chosen.into_path().map_err(|e| {
+        IpcError::invalid(format!(
             "Keyward cannot save to that place ({e}). Choose a folder on this computer."
-        ),
+        ))
     })?;
     let shown = path.display().to_string();
-    blocking(move || {
+    blocking(move || -> keyward_core::Result<_> {
         keyward_core::private_files::write_atomically(&path, text.as_bytes())?;
         Ok(())
     })
@@ -118,7 +116,7 @@ fn keychain() -> OsKeychain {
 pub async fn get_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
     let vault = state.vault.clone();
     let settings = state.settings_in_force().settings;
-    blocking(move || Ok(config::status(&keychain(), &settings, vault.audit())?)).await
+    blocking(move || config::status(&keychain(), &settings, vault.audit())).await
 }
 
 /// Stores the team channel's address in the keychain and its format in the settings.
@@ -130,28 +128,19 @@ pub async fn set_webhook(
     include_credential_ids: bool,
 ) -> CommandResult<WebhookStatus> {
     // Read the settings first: a damaged file is reported, never overwritten.
-    let mut settings = state.settings.file().load().map_err(settings_error)?;
+    let mut settings = state.settings.file().load()?;
     let store = keychain();
-    tauri::async_runtime::spawn_blocking(move || config::set_url(&store, url.expose()))
-        .await
-        .map_err(IpcError::internal)?
-        .map_err(webhook_error)?;
+    blocking(move || config::set_url(&store, url.expose())).await?;
     settings.webhook_format = format;
     settings.webhook_include_credential_ids = include_credential_ids;
-    state
-        .settings
-        .save(&settings, state.vault.audit())
-        .map_err(settings_error)?;
+    state.settings.save(&settings, state.vault.audit())?;
     get_webhook(state).await
 }
 
 /// Removes the team channel's address.
 #[tauri::command]
 pub async fn clear_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
-    tauri::async_runtime::spawn_blocking(|| config::clear_url(&keychain()))
-        .await
-        .map_err(IpcError::internal)?
-        .map_err(keychain_error)?;
+    blocking(|| config::clear_url(&keychain())).await?;
     get_webhook(state).await
 }
 
@@ -180,25 +169,10 @@ pub async fn test_webhook(state: State<'_, AppState>) -> CommandResult<WebhookTe
             delivered: false,
             message: WebhookError::NotConfigured.to_string(),
         },
-        Err(WebhookError::Keychain(e)) => return Err(keychain_error(e)),
+        Err(WebhookError::Keychain(e)) => return Err(e.into()),
         Err(error) => WebhookTest {
             delivered: false,
             message: format!("The test message was not delivered. {error}"),
         },
     })
-}
-
-fn keychain_error(error: KeychainError) -> IpcError {
-    keyward_core::Error::from(error).into()
-}
-
-fn webhook_error(error: WebhookError) -> IpcError {
-    match error {
-        WebhookError::Keychain(e) => keychain_error(e),
-        WebhookError::InvalidUrl(e) => IpcError {
-            code: "invalid_input",
-            message: e.to_string(),
-        },
-        other => IpcError::internal(other),
-    }
 }

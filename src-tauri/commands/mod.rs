@@ -14,6 +14,7 @@ pub mod vendors;
 
 use std::sync::{Arc, Mutex};
 
+use keyward_core::Code;
 use keyward_core::keychain::OsKeychain;
 use keyward_core::vault::Vault;
 use serde::Serialize;
@@ -55,19 +56,40 @@ impl AppState {
 /// An error as the window receives it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct IpcError {
-    /// Stable code: see `keyward_core::Error::code`, plus `internal` and `clipboard`.
-    #[ts(type = "string")]
-    pub code: &'static str,
+    /// What went wrong, for the window to act on.
+    pub code: Code,
     /// A sentence for people.
     pub message: String,
 }
 
+impl IpcError {
+    /// An error with `code` and a sentence for people.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Something typed that cannot be used; the sentence says what.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(Code::InvalidInput, message)
+    }
+
+    /// Something that went wrong inside Keyward, not caused by the person.
+    pub fn internal(detail: impl std::fmt::Display) -> Self {
+        Self::new(
+            Code::Internal,
+            format!(
+                "Something went wrong inside Keyward ({detail}). Try again; if it keeps happening, restart Keyward."
+            ),
+        )
+    }
+}
+
 impl From<keyward_core::Error> for IpcError {
     fn from(error: keyward_core::Error) -> Self {
-        Self {
-            code: error.code(),
-            message: error.to_string(),
-        }
+        Self::new(error.code(), error.to_string())
     }
 }
 
@@ -77,37 +99,71 @@ impl From<keyward_core::naming::NameError> for IpcError {
     }
 }
 
-impl IpcError {
-    fn internal(detail: impl std::fmt::Display) -> Self {
-        Self {
-            code: "internal",
-            message: format!(
-                "Something went wrong inside Keyward ({detail}). Try again; if it keeps happening, restart Keyward."
-            ),
+impl From<keyward_core::catalog::CatalogError> for IpcError {
+    fn from(error: keyward_core::catalog::CatalogError) -> Self {
+        keyward_core::Error::from(error).into()
+    }
+}
+
+impl From<keyward_core::keychain::KeychainError> for IpcError {
+    fn from(error: keyward_core::keychain::KeychainError) -> Self {
+        keyward_core::Error::from(error).into()
+    }
+}
+
+/// Out-of-range and not-allowed-by-the-organisation values are the
+/// person's to fix; anything else is a file problem.
+impl From<keyward_core::settings::SettingsError> for IpcError {
+    fn from(error: keyward_core::settings::SettingsError) -> Self {
+        use keyward_core::settings::SettingsError;
+        let code = match error {
+            SettingsError::OutOfRange(_) | SettingsError::NotAllowed(_) => Code::InvalidInput,
+            _ => Code::Io,
+        };
+        Self::new(code, error.to_string())
+    }
+}
+
+impl From<crate::webhook::WebhookError> for IpcError {
+    fn from(error: crate::webhook::WebhookError) -> Self {
+        use crate::webhook::WebhookError;
+        match error {
+            WebhookError::Keychain(e) => e.into(),
+            WebhookError::InvalidUrl(e) => Self::invalid(e.to_string()),
+            other => Self::internal(other),
         }
     }
 }
 
-/// Every code an [`IpcError`] can carry: the core's, plus the shell's own.
-pub fn error_codes() -> Vec<&'static str> {
-    let mut codes = keyward_core::error::ALL_CODES.to_vec();
-    codes.extend(["clipboard", "internal"]);
-    codes
+impl From<crate::clipboard::ClipboardError> for IpcError {
+    fn from(error: crate::clipboard::ClipboardError) -> Self {
+        Self::new(Code::Clipboard, error.to_string())
+    }
+}
+
+/// A blocking task that could not finish (it panicked or was cancelled).
+impl From<tauri::Error> for IpcError {
+    fn from(error: tauri::Error) -> Self {
+        Self::internal(error)
+    }
 }
 
 /// Result of a command.
 pub type CommandResult<T> = Result<T, IpcError>;
 
-/// Runs blocking core work on the blocking thread pool.
-pub async fn blocking<T, F>(work: F) -> CommandResult<T>
+/// Runs blocking work (the catalog, the keychain, files) on the blocking
+/// thread pool, never on the async threads, and turns its error into an
+/// [`IpcError`]. Every command that does such work goes through here.
+pub async fn blocking<T, E, F>(work: F) -> CommandResult<T>
 where
-    F: FnOnce() -> Result<T, keyward_core::Error> + Send + 'static,
+    F: FnOnce() -> Result<T, E> + Send + 'static,
+    E: Into<IpcError>,
     T: Send + 'static,
+    E: Send + 'static,
 {
     tauri::async_runtime::spawn_blocking(work)
-        .await
-        .map_err(IpcError::internal)?
-        .map_err(IpcError::from)
+        .await?
+        .map_err(Into::into)
 }
 
 /// The TypeScript bindings of the types that cross to the window, as
@@ -129,6 +185,8 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<clipboard::Copied>(&cfg),
         one::<status::AppStatus>(&cfg),
         one::<IpcError>(&cfg),
+        one::<Code>(&cfg),
+        one::<status::KeychainState>(&cfg),
         one::<keyward_core::audit::AuditEntry>(&cfg),
         one::<keyward_core::audit::AuditAction>(&cfg),
         one::<lead::ReportFormat>(&cfg),

@@ -19,7 +19,7 @@ use crate::input::replacement_name;
 pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult<GeneratedKey> {
     let vault = state.vault.clone();
     let settings = state.settings_in_force().settings;
-    let generated = blocking(move || {
+    let generated = blocking(move || -> keyward_core::Result<_> {
         let now = Utc::now();
         vault.recover()?;
         let name = |service: &ServiceName| replacement_name(&vault, service, now);
@@ -43,16 +43,15 @@ pub async fn snooze_key(
     days: u32,
 ) -> CommandResult<KeyView> {
     if !matches!(days, 1 | 7) {
-        return Err(IpcError {
-            code: "invalid_input",
-            message: "Reminders can be paused for 1 day or 7 days.".into(),
-        });
+        return Err(IpcError::invalid(
+            "Reminders can be paused for 1 day or 7 days.",
+        ));
     }
     let effective = state.settings_in_force();
     let rules = effective.settings.reminder_policy();
     let limits = effective.policy;
     let vault = state.vault.clone();
-    let view = blocking(move || {
+    let view = blocking(move || -> keyward_core::Result<_> {
         let now = Utc::now();
         let record = vault.snooze(KeyRef::Id(&id), now, days, &rules, &limits, &chrono::Local)?;
         Ok(record.view(&vault.policy(), now, &chrono::Local))

@@ -18,6 +18,8 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use keyward_core::Code;
+
 use super::{AppState, CommandResult, IpcError};
 
 /// What to check.
@@ -100,11 +102,10 @@ pub async fn choose_scan_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult<
     let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|e| IpcError {
-        code: "invalid_input",
-        message: format!(
+    let path = chosen.into_path().map_err(|e| {
+        IpcError::invalid(format!(
             "Keyward cannot check that place ({e}). Choose a folder on this computer."
-        ),
+        ))
     })?;
     Ok(Some(path.display().to_string()))
 }
@@ -118,20 +119,16 @@ pub async fn start_leak_scan(
 ) -> CommandResult<LeakScanStatus> {
     let path = PathBuf::from(request.path.trim());
     if request.path.trim().is_empty() {
-        return Err(IpcError {
-            code: "invalid_input",
-            message: "Choose a folder to check first.".into(),
-        });
+        return Err(IpcError::invalid("Choose a folder to check first."));
     }
     let scope = match request.scope.as_str() {
         "committable" => Scope::Committable,
         "everywhere" => Scope::Everywhere,
         "history" => Scope::History,
         other => {
-            return Err(IpcError {
-                code: "invalid_input",
-                message: format!("Keyward does not know the kind of check \"{other}\"."),
-            });
+            return Err(IpcError::invalid(format!(
+                "Keyward does not know the kind of check \"{other}\"."
+            )));
         }
     };
     let path = std::fs::canonicalize(&path).unwrap_or(path);
@@ -141,10 +138,10 @@ pub async fn start_leak_scan(
     {
         let mut status = scans.status.lock().unwrap_or_else(|e| e.into_inner());
         if matches!(status.state, "preparing" | "scanning") {
-            return Err(IpcError {
-                code: "busy",
-                message: "A leak check is already running. Wait for it or cancel it first.".into(),
-            });
+            return Err(IpcError::new(
+                Code::Busy,
+                "A leak check is already running. Wait for it or cancel it first.",
+            ));
         }
         *status = LeakScanStatus {
             state: "preparing",

@@ -2,8 +2,9 @@
 //! settings in force (a damaged settings file, a broken or limiting
 //! organisation policy).
 
+use keyward_core::Code;
 use keyward_core::policy::OrgPolicy;
-use keyward_core::settings::{PeriodSource, Settings, SettingsError};
+use keyward_core::settings::{PeriodSource, Settings};
 use serde::Serialize;
 use tauri::State;
 
@@ -48,16 +49,15 @@ pub fn settings_status(state: State<'_, AppState>) -> SettingsStatus {
 /// organisation allows), records each change in the audit log, then applies them.
 #[tauri::command]
 pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
-    state
-        .settings
-        .save(&settings, state.vault.audit())
-        .map_err(settings_error)?;
+    state.settings.save(&settings, state.vault.audit())?;
     let effective = state.settings_in_force();
-    crate::autostart::set(settings.start_at_login).map_err(|error| IpcError {
-        code: "io",
-        message: format!(
-            "Your settings were saved, but Keyward could not change whether it starts at login ({error})."
-        ),
+    crate::autostart::set(settings.start_at_login).map_err(|error| {
+        IpcError::new(
+            Code::Io,
+            format!(
+                "Your settings were saved, but Keyward could not change whether it starts at login ({error})."
+            ),
+        )
     })?;
     state
         .clipboard
@@ -66,16 +66,4 @@ pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CommandR
         )));
     state.keys_changed();
     Ok(effective.settings)
-}
-
-/// A settings error as the window receives it: out-of-range and
-/// not-allowed-by-the-organisation values are the person's to fix.
-pub fn settings_error(error: SettingsError) -> IpcError {
-    IpcError {
-        code: match error {
-            SettingsError::OutOfRange(_) | SettingsError::NotAllowed(_) => "invalid_input",
-            _ => "io",
-        },
-        message: error.to_string(),
-    }
 }

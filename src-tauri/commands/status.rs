@@ -1,16 +1,46 @@
 //! The start-up check: finish interrupted work and see whether the keychain answers.
 
-use keyward_core::keychain::KeychainError;
+use keyward_core::Code;
 use serde::Serialize;
 use tauri::State;
 
 use super::{AppState, CommandResult, blocking};
 
+/// How the keychain answered at start, for the window's banner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum KeychainState {
+    /// It answered.
+    Ok,
+    /// It is locked.
+    Locked,
+    /// No keychain service answers.
+    Unavailable,
+    /// It did not answer in time.
+    Timeout,
+    /// It refused Keyward.
+    Denied,
+    /// Anything else (the message says what).
+    Error,
+}
+
+impl KeychainState {
+    /// The state a keychain error's [`Code`] means.
+    pub fn of(code: Code) -> Self {
+        match code {
+            Code::KeychainLocked => Self::Locked,
+            Code::KeychainUnavailable => Self::Unavailable,
+            Code::KeychainTimeout => Self::Timeout,
+            Code::KeychainDenied => Self::Denied,
+            _ => Self::Error,
+        }
+    }
+}
+
 /// What the window shows at start.
 #[derive(Debug, Serialize, ts_rs::TS)]
 pub struct AppStatus {
-    #[ts(type = "\"ok\" | \"locked\" | \"unavailable\" | \"timeout\" | \"denied\" | \"error\"")]
-    keychain: &'static str,
+    keychain: KeychainState,
     keychain_message: Option<String>,
     recovered: Vec<String>,
 }
@@ -26,7 +56,7 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
         });
         Ok(match probe {
             Ok(recovery) => AppStatus {
-                keychain: "ok",
+                keychain: KeychainState::Ok,
                 keychain_message: None,
                 recovered: recovery
                     .rolled_back
@@ -35,13 +65,7 @@ pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> 
                     .collect(),
             },
             Err(keyward_core::Error::Keychain(e)) => AppStatus {
-                keychain: match e {
-                    KeychainError::Locked => "locked",
-                    KeychainError::Unavailable { .. } => "unavailable",
-                    KeychainError::TimedOut { .. } => "timeout",
-                    KeychainError::Denied => "denied",
-                    _ => "error",
-                },
+                keychain: KeychainState::of(e.code()),
                 keychain_message: Some(e.to_string()),
                 recovered: Vec::new(),
             },

@@ -63,27 +63,106 @@ pub enum Error {
 }
 
 impl Error {
-    /// A stable code: `invalid_input`, `name_taken`, `not_found`,
-    /// `keychain_locked`, `keychain_unavailable`, `keychain_timeout`,
-    /// `keychain_denied`, `keychain_error`, `catalog_unreadable`, `io`,
-    /// `unsafe_file` (a file or folder refused as it is: the message says what to do), `rng`, `busy`,
-    /// `credential_id_taken` (names the other key), `ambiguous_key` (lists
-    /// the candidates), `no_dashboard`.
-    pub fn code(&self) -> &'static str {
+    /// The stable [`Code`] scripts and the window act on.
+    pub fn code(&self) -> Code {
         match self {
-            Self::InvalidInput(_) | Self::Invalid(_) => "invalid_input",
-            Self::NameTaken(_) => "name_taken",
-            Self::NotFound(_) => "not_found",
+            Self::InvalidInput(_) | Self::Invalid(_) => Code::InvalidInput,
+            Self::NameTaken(_) => Code::NameTaken,
+            Self::NotFound(_) => Code::NotFound,
             Self::Keychain(e) => e.code(),
-            Self::Catalog(CatalogError::Io { .. }) => "io",
-            Self::Catalog(CatalogError::Unsafe { .. }) => "unsafe_file",
-            Self::Catalog(_) => "catalog_unreadable",
-            Self::Random(_) => "rng",
-            Self::Busy(_) => "busy",
-            Self::CredentialIdTaken(_) => "credential_id_taken",
-            Self::Ambiguous { .. } => "ambiguous_key",
-            Self::NoDashboard(_) => "no_dashboard",
+            Self::Catalog(CatalogError::Io { .. }) => Code::Io,
+            Self::Catalog(CatalogError::Unsafe { .. }) => Code::UnsafeFile,
+            Self::Catalog(_) => Code::CatalogUnreadable,
+            Self::Random(_) => Code::Rng,
+            Self::Busy(_) => Code::Busy,
+            Self::CredentialIdTaken(_) => Code::CredentialIdTaken,
+            Self::Ambiguous { .. } => Code::AmbiguousKey,
+            Self::NoDashboard(_) => Code::NoDashboard,
         }
+    }
+}
+
+/// Declares [`Code`] and [`Code::ALL`] from one list, so no code can be
+/// missing from the list (the wire name is written once, beside its variant).
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
+        /// Every error code Keyward sends: what the CLI prints in `--json`
+        /// and what the window receives in an `IpcError`. Serialized as its
+        /// snake_case name; the window's TypeScript type is generated from it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, ts_rs::TS)]
+        pub enum Code {
+            $($(#[doc = $doc])* #[serde(rename = $name)] $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in declaration order.
+            pub const ALL: &[Code] = &[$(Code::$variant),*];
+
+            /// The code's wire name, such as `not_found`.
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// Something typed was not acceptable (the message says what).
+    InvalidInput = "invalid_input",
+    /// The name is already used by another key.
+    NameTaken = "name_taken",
+    /// No key has that name or id (or the keychain has no secret for it).
+    NotFound = "not_found",
+    /// The keychain is locked.
+    KeychainLocked = "keychain_locked",
+    /// No keychain service answers.
+    KeychainUnavailable = "keychain_unavailable",
+    /// The keychain did not answer in time.
+    KeychainTimeout = "keychain_timeout",
+    /// The keychain refused Keyward.
+    KeychainDenied = "keychain_denied",
+    /// Anything else the keychain reported.
+    KeychainError = "keychain_error",
+    /// The keychain has no default keyring to save into.
+    KeychainNoDefault = "keychain_no_default",
+    /// The keychain's request was cancelled.
+    KeychainCancelled = "keychain_cancelled",
+    /// The keychain needs the person but could not ask.
+    KeychainCannotAsk = "keychain_cannot_ask",
+    /// The catalog could not be read (it is kept as it is).
+    CatalogUnreadable = "catalog_unreadable",
+    /// A file could not be read or written.
+    Io = "io",
+    /// A file or folder refused as it is: the message says what to do.
+    UnsafeFile = "unsafe_file",
+    /// The random source failed.
+    Rng = "rng",
+    /// Another Keyward is changing this key (or a leak check runs).
+    Busy = "busy",
+    /// Another key has this credential ID (the message names it).
+    CredentialIdTaken = "credential_id_taken",
+    /// What was typed names more than one key (the message lists them).
+    AmbiguousKey = "ambiguous_key",
+    /// The vendor has no dashboard address.
+    NoDashboard = "no_dashboard",
+    /// The window's clipboard could not be used.
+    Clipboard = "clipboard",
+    /// Something went wrong inside the window's back end.
+    Internal = "internal",
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Lets tests and scripts compare a code with its wire name.
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
     }
 }
 
@@ -97,29 +176,6 @@ fn count_words(n: usize) -> String {
         .map_or_else(|| n.to_string(), |w| (*w).to_owned())
 }
 
-/// Every code [`Error::code`] can return.
-pub const ALL_CODES: &[&str] = &[
-    "invalid_input",
-    "name_taken",
-    "not_found",
-    "keychain_locked",
-    "keychain_unavailable",
-    "keychain_timeout",
-    "keychain_denied",
-    "keychain_error",
-    "keychain_no_default",
-    "keychain_cancelled",
-    "keychain_cannot_ask",
-    "catalog_unreadable",
-    "io",
-    "unsafe_file",
-    "rng",
-    "busy",
-    "credential_id_taken",
-    "ambiguous_key",
-    "no_dashboard",
-];
-
 /// Result with the core's error.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -129,45 +185,88 @@ mod tests {
     use crate::keychain::KeychainError;
 
     #[test]
-    fn every_error_code_is_listed() {
-        let errors = [
-            Error::Invalid("x".into()),
-            Error::NameTaken("x".into()),
-            Error::NotFound("x".into()),
-            Error::Keychain(KeychainError::Locked),
-            Error::Keychain(KeychainError::Unavailable { detail: "x".into() }),
-            Error::Keychain(KeychainError::TimedOut { seconds: 1 }),
-            Error::Keychain(KeychainError::Denied),
-            Error::Keychain(KeychainError::NotFound),
-            Error::Keychain(KeychainError::NoDefaultKeyring),
-            Error::Keychain(KeychainError::Cancelled),
-            Error::Keychain(KeychainError::CannotAsk),
-            Error::Keychain(KeychainError::Other { detail: "x".into() }),
-            Error::Catalog(CatalogError::TooNew { path: "x".into() }),
-            Error::Catalog(CatalogError::Io {
-                action: "read",
-                path: "x".into(),
-                source: std::io::Error::other("x"),
-            }),
-            Error::Catalog(CatalogError::Unsafe {
-                path: "x".into(),
-                reason: "x".into(),
-            }),
-            Error::Random(RandomSourceFailed),
-            Error::Busy("x".into()),
-            Error::CredentialIdTaken("x".into()),
-            Error::Ambiguous {
-                query: "x".into(),
-                candidates: vec!["a".into(), "b".into()],
-            },
-            Error::NoDashboard("x".into()),
-        ];
-        for error in &errors {
-            assert!(
-                ALL_CODES.contains(&error.code()),
-                "{} is not in ALL_CODES",
-                error.code()
+    fn every_code_crosses_as_its_wire_name() {
+        for code in Code::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                code.as_str(),
+                "serde and as_str must agree"
             );
+            let back: Code = serde_json::from_value(code.as_str().into()).unwrap();
+            assert_eq!(back, *code);
+        }
+        let mut names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Code::ALL.len(), "every wire name is distinct");
+    }
+
+    #[test]
+    fn errors_carry_their_codes() {
+        let cases = [
+            (Error::Invalid("x".into()), "invalid_input"),
+            (Error::NameTaken("x".into()), "name_taken"),
+            (Error::NotFound("x".into()), "not_found"),
+            (Error::Keychain(KeychainError::Locked), "keychain_locked"),
+            (
+                Error::Keychain(KeychainError::Unavailable { detail: "x".into() }),
+                "keychain_unavailable",
+            ),
+            (
+                Error::Keychain(KeychainError::TimedOut { seconds: 1 }),
+                "keychain_timeout",
+            ),
+            (Error::Keychain(KeychainError::Denied), "keychain_denied"),
+            (Error::Keychain(KeychainError::NotFound), "not_found"),
+            (
+                Error::Keychain(KeychainError::NoDefaultKeyring),
+                "keychain_no_default",
+            ),
+            (
+                Error::Keychain(KeychainError::Cancelled),
+                "keychain_cancelled",
+            ),
+            (
+                Error::Keychain(KeychainError::CannotAsk),
+                "keychain_cannot_ask",
+            ),
+            (
+                Error::Keychain(KeychainError::Other { detail: "x".into() }),
+                "keychain_error",
+            ),
+            (
+                Error::Catalog(CatalogError::TooNew { path: "x".into() }),
+                "catalog_unreadable",
+            ),
+            (
+                Error::Catalog(CatalogError::Io {
+                    action: "read",
+                    path: "x".into(),
+                    source: std::io::Error::other("x"),
+                }),
+                "io",
+            ),
+            (
+                Error::Catalog(CatalogError::Unsafe {
+                    path: "x".into(),
+                    reason: "x".into(),
+                }),
+                "unsafe_file",
+            ),
+            (Error::Random(RandomSourceFailed), "rng"),
+            (Error::Busy("x".into()), "busy"),
+            (Error::CredentialIdTaken("x".into()), "credential_id_taken"),
+            (
+                Error::Ambiguous {
+                    query: "x".into(),
+                    candidates: vec!["a".into(), "b".into()],
+                },
+                "ambiguous_key",
+            ),
+            (Error::NoDashboard("x".into()), "no_dashboard"),
+        ];
+        for (error, code) in &cases {
+            assert_eq!(error.code(), *code, "{error}");
         }
     }
 }

@@ -24,6 +24,7 @@ use std::time::Duration;
 
 use keyring_core::api::CredentialStore;
 
+use crate::error::Code;
 use crate::secret::Secret;
 
 /// The keychain service name, also the app identifier.
@@ -136,17 +137,17 @@ pub enum KeychainError {
 
 impl KeychainError {
     /// A short code for scripts and the UI.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Self::Locked => "keychain_locked",
-            Self::Unavailable { .. } => "keychain_unavailable",
-            Self::TimedOut { .. } => "keychain_timeout",
-            Self::Denied => "keychain_denied",
-            Self::NoDefaultKeyring => "keychain_no_default",
-            Self::Cancelled => "keychain_cancelled",
-            Self::CannotAsk => "keychain_cannot_ask",
-            Self::NotFound => "not_found",
-            Self::Other { .. } => "keychain_error",
+            Self::Locked => Code::KeychainLocked,
+            Self::Unavailable { .. } => Code::KeychainUnavailable,
+            Self::TimedOut { .. } => Code::KeychainTimeout,
+            Self::Denied => Code::KeychainDenied,
+            Self::NoDefaultKeyring => Code::KeychainNoDefault,
+            Self::Cancelled => Code::KeychainCancelled,
+            Self::CannotAsk => Code::KeychainCannotAsk,
+            Self::NotFound => Code::NotFound,
+            Self::Other { .. } => Code::KeychainError,
         }
     }
 }
@@ -574,7 +575,7 @@ mod tests {
             let text = error.to_string();
             assert!(text.ends_with('.'), "{text}");
             assert!(!text.to_lowercase().contains("d-bus"), "no jargon: {text}");
-            assert!(error.code().starts_with("keychain_") || error.code() == "not_found");
+            assert!(error.code().as_str().starts_with("keychain_") || error.code() == "not_found");
         }
     }
 

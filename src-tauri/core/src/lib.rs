@@ -55,7 +55,7 @@ mod faults;
 #[cfg(test)]
 mod memory_store;
 
-pub use error::{Error, Result};
+pub use error::{Code, Error, Result};
 pub use secret::Secret;
 
 /// The app identifier: keychain service name and data folder name.
