@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { errorSentence, explainError, explainKeychainState, isIpcError, keychainStateOf } from './errors';
-import { ERROR_CODES, type KeychainState } from './types';
+import { ERROR_CODES, errorSentence, explainError, explainKeychainState, isIpcError, keychainStateOf } from './errors';
+import type { KeychainState } from './types';
 
 const JARGON = /d-?bus|secret service|ipc|json|invoke|serde|rust|tauri|backend|back end|stack|panic|errno|null|undefined/i;
 

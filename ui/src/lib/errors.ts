@@ -10,7 +10,7 @@
  * keyring" on Linux).
  */
 import { inStoreWords } from './storeNames';
-import { ERROR_CODES, type IpcError, type ErrorCode, type KeychainState } from './types';
+import type { IpcError, ErrorCode, KeychainState } from './types';
 
 /** What went wrong, what to do, and whether it is a keychain problem (shown in the banner too). */
 export interface ErrorExplanation {
@@ -24,25 +24,31 @@ export interface ErrorExplanation {
   keychain: boolean;
 }
 
-const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+type Wording = {
+  message: string;
+  action: string;
+  /**
+   * The back end's own sentence is shown instead of `message` (kept as the fallback): it names
+   * what the person typed, the keys concerned, or the file refused and how to fix it.
+   */
+  backEnd?: true;
+};
 
-/** Is `value` a `{ code, message }` rejection from one of Keyward's commands? */
-export function isIpcError(value: unknown): value is IpcError {
-  if (typeof value !== 'object' || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return (
-    typeof candidate.code === 'string' &&
-    KNOWN_CODES.has(candidate.code) &&
-    (candidate.message === undefined || typeof candidate.message === 'string')
-  );
-}
-
-type Wording = { message: string; action: string };
-
-const OWN_WORDING: Record<
-  Exclude<ErrorCode, 'invalid_input' | 'name_taken' | 'unsafe_file' | 'credential_id_taken' | 'ambiguous_key' | 'no_dashboard'>,
-  Wording
-> = {
+/**
+ * What the window says for each error code. Keyed by the generated `Code` type, so a code the back
+ * end adds without a wording here is a type error.
+ */
+const WORDING: Record<ErrorCode, Wording> = {
+  invalid_input: {
+    message: 'Something you typed cannot be used.',
+    action: 'Correct it and try again.',
+    backEnd: true,
+  },
+  name_taken: {
+    message: 'A key with this name already exists.',
+    action: 'Choose a different name.',
+    backEnd: true,
+  },
   not_found: {
     message: 'This key no longer exists. It may have been deleted in another Keyward window.',
     action: 'Go back to the list to see the keys you have now.',
@@ -88,6 +94,11 @@ const OWN_WORDING: Record<
     message: 'Keyward could not read or save its files on this computer.',
     action: 'Check that the computer has free disk space, then try again.',
   },
+  unsafe_file: {
+    message: 'Keyward did not use one of its files, because other people could change or read it.',
+    action: 'Fix it as described, then open Keyward again.',
+    backEnd: true,
+  },
   rng: {
     message: 'Keyward could not create a secure secret, so no key was made.',
     action: 'Try again. If it keeps happening, restart your computer.',
@@ -95,6 +106,21 @@ const OWN_WORDING: Record<
   busy: {
     message: 'Keyward is busy with another change to this key.',
     action: 'Wait a moment and try again.',
+  },
+  credential_id_taken: {
+    message: 'Another key already has this credential ID.',
+    action: 'Open that key instead, or check that you pasted the ID of the new key.',
+    backEnd: true,
+  },
+  ambiguous_key: {
+    message: 'What you typed could mean more than one key.',
+    action: 'Say which key you mean by its name.',
+    backEnd: true,
+  },
+  no_dashboard: {
+    message: "Keyward does not know the address of this vendor's dashboard.",
+    action: "Add the address to the vendor's details, or open the dashboard yourself.",
+    backEnd: true,
   },
   clipboard: {
     message: 'Keyward could not use the clipboard.',
@@ -106,7 +132,23 @@ const OWN_WORDING: Record<
   },
 };
 
-const GENERIC: Wording = OWN_WORDING.internal;
+/** Every error code the back end may send, in the back end's order. */
+export const ERROR_CODES = Object.keys(WORDING) as ErrorCode[];
+
+const KNOWN_CODES: ReadonlySet<string> = new Set(ERROR_CODES);
+
+/** Is `value` a `{ code, message }` rejection from one of Keyward's commands? */
+export function isIpcError(value: unknown): value is IpcError {
+  if (typeof value !== 'object' || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return (
+    typeof candidate.code === 'string' &&
+    KNOWN_CODES.has(candidate.code) &&
+    (candidate.message === undefined || typeof candidate.message === 'string')
+  );
+}
+
+const GENERIC: Wording = WORDING.internal;
 
 /** Explains any rejection from a command (or anything else thrown) in plain words. */
 export function explainError(reason: unknown): ErrorExplanation {
@@ -114,59 +156,16 @@ export function explainError(reason: unknown): ErrorExplanation {
     return { code: 'unknown', ...GENERIC, keychain: false };
   }
   const backEndMessage = (reason.message ?? '').trim();
-  switch (reason.code) {
-    case 'invalid_input':
-      return {
-        code: reason.code,
-        message: backEndMessage || 'Something you typed cannot be used.',
-        action: 'Correct it and try again.',
-        keychain: false,
-      };
-    case 'name_taken':
-      return {
-        code: reason.code,
-        message: backEndMessage || 'A key with this name already exists.',
-        action: 'Choose a different name.',
-        keychain: false,
-      };
-    case 'credential_id_taken':
-      return {
-        code: reason.code,
-        message: backEndMessage || 'Another key already has this credential ID.',
-        action: 'Open that key instead, or check that you pasted the ID of the new key.',
-        keychain: false,
-      };
-    case 'ambiguous_key':
-      return {
-        code: reason.code,
-        message: backEndMessage || 'What you typed could mean more than one key.',
-        action: 'Say which key you mean by its name.',
-        keychain: false,
-      };
-    case 'no_dashboard':
-      return {
-        code: reason.code,
-        message: backEndMessage || "Keyward does not know the address of this vendor's dashboard.",
-        action: "Add the address to the vendor's details, or open the dashboard yourself.",
-        keychain: false,
-      };
-    case 'unsafe_file':
-      return {
-        code: reason.code,
-        message: backEndMessage || 'Keyward did not use one of its files, because other people could change or read it.',
-        action: 'Fix it as described, then open Keyward again.',
-        keychain: false,
-      };
-    default: {
-      const { message, action } = OWN_WORDING[reason.code];
-      return {
-        code: reason.code,
-        message: inStoreWords(message),
-        action: inStoreWords(action),
-        keychain: reason.code.startsWith('keychain_'),
-      };
-    }
+  const { message, action, backEnd } = WORDING[reason.code];
+  if (backEnd) {
+    return { code: reason.code, message: backEndMessage || message, action, keychain: false };
   }
+  return {
+    code: reason.code,
+    message: inStoreWords(message),
+    action: inStoreWords(action),
+    keychain: reason.code.startsWith('keychain_'),
+  };
 }
 
 /** The explanation as one line: what happened, then what to do. */
@@ -196,13 +195,13 @@ function explainState(state: KeychainState, backEndMessage: string | null): Keyc
     case 'ok':
       return null;
     case 'locked':
-      return { state, ...OWN_WORDING.keychain_locked };
+      return { state, ...WORDING.keychain_locked };
     case 'unavailable':
-      return { state, ...OWN_WORDING.keychain_unavailable };
+      return { state, ...WORDING.keychain_unavailable };
     case 'timeout':
-      return { state, ...OWN_WORDING.keychain_timeout };
+      return { state, ...WORDING.keychain_timeout };
     case 'denied':
-      return { state, ...OWN_WORDING.keychain_denied };
+      return { state, ...WORDING.keychain_denied };
     case 'error': {
       const detail = backEndMessage?.trim();
       return {

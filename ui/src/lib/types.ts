@@ -5,8 +5,6 @@
  * they drift); this module re-exports them under the names the rest of the UI imports, and adds
  * the few narrower types the UI relies on. Every field is snake_case, exactly as sent.
  */
-import type { AppStatus } from './bindings/AppStatus';
-
 export type { AddRequest } from './bindings/AddRequest';
 export type { AppStatus } from './bindings/AppStatus';
 export type { Copied } from './bindings/Copied';
@@ -38,43 +36,13 @@ export type { LeakHit } from './bindings/LeakHit';
 export type { UnreadablePath } from './bindings/UnreadablePath';
 
 /** How the OS keychain answered when Keyward last asked. */
-export type KeychainState = AppStatus['keychain'];
+export type { KeychainState } from './bindings/KeychainState';
 
-/**
- * Every error code the back end may send. A Rust test pins this list against the codes the
- * back end can produce.
- */
-export const ERROR_CODES = [
-  'invalid_input',
-  'name_taken',
-  'not_found',
-  'keychain_locked',
-  'keychain_unavailable',
-  'keychain_timeout',
-  'keychain_denied',
-  'keychain_error',
-  'keychain_no_default',
-  'keychain_cancelled',
-  'keychain_cannot_ask',
-  'catalog_unreadable',
-  'io',
-  'unsafe_file',
-  'rng',
-  'busy',
-  'credential_id_taken',
-  'ambiguous_key',
-  'no_dashboard',
-  'clipboard',
-  'internal',
-] as const;
+/** Every error code the back end may send (generated from the Rust `Code`). */
+export type { Code as ErrorCode } from './bindings/Code';
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
-
-/** What a rejected command carries (the generated `IpcError`, with `code` narrowed). */
-export interface IpcError {
-  code: ErrorCode;
-  message: string;
-}
+/** What a rejected command carries: `{ code, message }`. */
+export type { IpcError } from './bindings/IpcError';
 
 /** How long a reminder can be paused, in days. */
 export type SnoozeDays = 1 | 7;
