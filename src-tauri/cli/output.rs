@@ -89,29 +89,101 @@ pub fn shown(text: &str) -> Cow<'_, str> {
 /// `value` as JSON, with every invisible character inside strings written
 /// as a `\uXXXX` escape (serde_json escapes only the ASCII controls).
 pub fn json_text(value: &impl serde::Serialize, pretty: bool) -> String {
-    let text = if pretty {
-        serde_json::to_string_pretty(value)
+    let mut bytes = Vec::new();
+    match write_json(&mut bytes, value, pretty) {
+        // serde_json writes only whole characters.
+        Ok(()) => String::from_utf8(bytes).unwrap_or_else(|_| "null".into()),
+        Err(_) => "null".into(),
+    }
+}
+
+/// Writes `value` as JSON ([`json_text`]) and a line break straight to
+/// standard output (see the module's promises), without holding the whole
+/// text in memory.
+pub fn json_line(value: &impl serde::Serialize, pretty: bool) {
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let written = write_json(&mut out, value, pretty)
+        .and_then(|()| out.write_all(b"\n"))
+        .and_then(|()| out.flush());
+    if let Err(error) = written {
+        remember(error);
+    }
+}
+
+fn write_json(out: &mut impl Write, value: &impl serde::Serialize, pretty: bool) -> io::Result<()> {
+    let written = if pretty {
+        let mut json = serde_json::Serializer::with_formatter(
+            out,
+            Visible(serde_json::ser::PrettyFormatter::new()),
+        );
+        value.serialize(&mut json)
     } else {
-        serde_json::to_string(value)
-    }
-    .unwrap_or_else(|_| "null".into());
-    if !text.chars().any(is_invisible) {
-        return text;
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        // Outside strings there are only spaces and line breaks; inside, serde_json
-        // has already escaped line breaks, so every other invisible character is in a string.
-        if is_invisible(c) && c != '\n' {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
-        } else {
-            out.push(c);
+        let mut json =
+            serde_json::Serializer::with_formatter(out, Visible(serde_json::ser::CompactFormatter));
+        value.serialize(&mut json)
+    };
+    written.map_err(io::Error::from)
+}
+
+/// A JSON layout (`F`) that also writes every invisible character inside
+/// strings as a `\uXXXX` escape.
+struct Visible<F>(F);
+
+impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Visible<F> {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        out: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        // serde_json has escaped the ASCII controls; DEL and beyond need a look.
+        if fragment.bytes().all(|b| b < 0x7f) {
+            return out.write_all(fragment.as_bytes());
         }
+        let mut start = 0;
+        for (at, c) in fragment.char_indices() {
+            if is_invisible(c) {
+                out.write_all(fragment[start..at].as_bytes())?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(out, "\\u{unit:04x}")?;
+                }
+                start = at + c.len_utf8();
+            }
+        }
+        out.write_all(fragment[start..].as_bytes())
     }
-    out
+
+    // The layout is `F`'s.
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.begin_array(out)
+    }
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.end_array(out)
+    }
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(out, first)
+    }
+    fn end_array_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.end_array_value(out)
+    }
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.begin_object(out)
+    }
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.end_object(out)
+    }
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(out, first)
+    }
+    fn end_object_key<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.end_object_key(out)
+    }
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(out)
+    }
+    fn end_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.0.end_object_value(out)
+    }
 }
 
 /// The status in words, e.g. "Rotate now — 12 days overdue", "Rotate now —
@@ -229,7 +301,7 @@ pub fn created(key: &KeyView, secret: Option<&Secret>, json: bool) {
 /// A list of keys as a table or a JSON array.
 pub fn keys(keys: &[KeyView], json: bool, empty: &str) {
     if json {
-        say!("{}", json_text(&keys, true));
+        json_line(&keys, true);
         return;
     }
     if keys.is_empty() {
@@ -274,8 +346,8 @@ pub fn keys_with_period(list: &[KeyView], json: bool, empty: &str, settings: &Ef
         return;
     }
     /// A key and the period its status was worked out with, serialized
-    /// straight to text (no intermediate JSON values: 100,000 keys print in
-    /// a fraction of a second).
+    /// straight to standard output (no intermediate JSON values or text:
+    /// 100,000 keys print in a fraction of a second).
     #[derive(serde::Serialize)]
     struct WithPeriod<'a> {
         #[serde(flatten)]
@@ -293,7 +365,7 @@ pub fn keys_with_period(list: &[KeyView], json: bool, empty: &str, settings: &Ef
             rotation_period_source: source,
         })
         .collect();
-    say!("{}", json_text(&items, true));
+    json_line(&items, true);
 }
 
 /// `keyward settings`: the settings in force and where the organisation sets them.
