@@ -248,13 +248,30 @@ impl App {
         std::fs::write(&path, file.to_string()).unwrap();
     }
 
-    /// Records in the catalog file, whatever their state.
+    /// Records in the catalog file, whatever their state, then the records
+    /// noted as being created or deleted (`inflight/<id>.json`, `pending`
+    /// or `deleting`).
     pub fn catalog_records(&self) -> Vec<Value> {
-        let Ok(bytes) = std::fs::read(self.catalog_path()) else {
-            return Vec::new();
+        let mut records = match std::fs::read(self.catalog_path()) {
+            Ok(bytes) => {
+                let file: Value = serde_json::from_slice(&bytes).expect("catalog is JSON");
+                file["keys"].as_array().cloned().unwrap_or_default()
+            }
+            Err(_) => Vec::new(),
         };
-        let file: Value = serde_json::from_slice(&bytes).expect("catalog is JSON");
-        file["keys"].as_array().cloned().unwrap_or_default()
+        let mut notes: Vec<PathBuf> = std::fs::read_dir(self.data_dir().join("inflight"))
+            .into_iter()
+            .flatten()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|e| e == "json"))
+            .collect();
+        notes.sort();
+        for note in notes {
+            let note: Value =
+                serde_json::from_slice(&std::fs::read(note).unwrap()).expect("a note is JSON");
+            records.push(note["key"].clone());
+        }
+        records
     }
 }
 

@@ -17,20 +17,32 @@
 //!   or change parses the file again only when that identity differs. Every
 //!   write replaces the file by a rename, so a change by another process is
 //!   always seen.
+//! - A save writes out only the records that changed: the text of every
+//!   other record is copied from the file last read or written (kept with
+//!   the records), so saving after a small change costs about a copy of the
+//!   file. A record's text is reused only when the record is equal to the
+//!   one that text was read from or written for.
 
 use std::fs::{self, File};
 use std::io::{self, Read};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use crate::journal;
 use crate::private_files::{private_dir, private_options, write_atomically};
 use crate::record::KeyRecord;
 
 const CATALOG_FILE: &str = "catalog.json";
 const LOCK_FILE: &str = "catalog.lock";
 const FORMAT: u32 = 1;
+/// How a catalog written by this version starts: compact JSON, the format
+/// first, then the records one after the other.
+const HEAD: &[u8] = b"{\"format\":1,\"keys\":[";
+/// How it ends, after the last record.
+const TAIL: &[u8] = b"]}\n";
 
 /// Why the catalog could not be used. `Display` is for people.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +56,17 @@ pub enum CatalogError {
         /// The catalog file.
         path: PathBuf,
         /// What the parser said.
+        detail: String,
+    },
+    /// A note of a key being created or deleted ([`crate::journal`]) is
+    /// damaged or not Keyward's. It was left as it is.
+    #[error(
+        "Keyward's note of a key being created or deleted, {path}, is damaged and could not be read ({detail}). It has been left exactly as it was, and so have your list of keys and your secrets in the keychain; Keyward changes nothing until the note is dealt with. Close every Keyward window, move the file out of that folder, then run `keyward check`: it finishes what it can and lists any secret left without a key."
+    )]
+    JournalUnreadable {
+        /// The note's file.
+        path: PathBuf,
+        /// What is wrong with it.
         detail: String,
     },
     /// Made by a newer Keyward.
@@ -108,8 +131,9 @@ struct CatalogFile {
     keys: Vec<KeyRecord>,
 }
 
-/// What is written: the records are borrowed, not copied.
-#[derive(Serialize)]
+/// What is written (see [`compose`]): the records are borrowed, not copied.
+#[cfg(test)]
+#[derive(serde::Serialize)]
 struct CatalogFileRef<'a> {
     format: u32,
     keys: &'a [KeyRecord],
@@ -127,11 +151,59 @@ pub struct Catalog {
     memo: Arc<Mutex<Option<Memo>>>,
 }
 
-/// The records of the file whose identity is `stamp`.
+/// The records of the file whose identity is `stamp`, and its text when
+/// known.
 #[derive(Debug)]
 struct Memo {
     stamp: Stamp,
     keys: Vec<KeyRecord>,
+    text: Option<Text>,
+}
+
+/// A catalog file's bytes and where each record's JSON object is in them,
+/// in the order of the records they go with.
+#[derive(Debug)]
+struct Text {
+    bytes: Vec<u8>,
+    records: Vec<Range<usize>>,
+}
+
+/// What a change started from: the records and the text they were read
+/// from or written as.
+struct Before {
+    keys: Vec<KeyRecord>,
+    text: Text,
+}
+
+impl Before {
+    /// The text of `record` if it is unchanged: equal to the record at the
+    /// same place before. `next` is where the search starts and is moved
+    /// past the record found: records are mostly in the same order as
+    /// before, with a few added, removed or changed.
+    fn text_of<'a>(
+        &'a self,
+        record: &KeyRecord,
+        next: &mut usize,
+        by_id: &mut Option<rustc_hash::FxHashMap<&'a str, usize>>,
+    ) -> Option<&'a [u8]> {
+        // Look a few places ahead first (a record removed in between), then
+        // everywhere, by id.
+        let near = (*next..self.keys.len().min(*next + 4)).find(|&i| self.keys[i].id == record.id);
+        let at = near.or_else(|| {
+            by_id
+                .get_or_insert_with(|| {
+                    self.keys
+                        .iter()
+                        .enumerate()
+                        .map(|(i, k)| (k.id.as_str(), i))
+                        .collect()
+                })
+                .get(record.id.as_str())
+                .copied()
+        })?;
+        *next = at + 1;
+        (self.keys[at] == *record).then(|| &self.text.bytes[self.text.records[at].clone()])
+    }
 }
 
 /// A file's identity: equal stamps mean the same, unchanged file. Writes
@@ -209,16 +281,71 @@ impl Catalog {
     }
 
     /// Calls `look` with every record, as last written, without copying
-    /// them. A missing file is an empty catalog.
+    /// them. A missing file is an empty catalog. Keys being created or
+    /// deleted ([`crate::journal`]) are among them, `pending` or `deleting`.
     pub fn read<T>(&self, look: impl FnOnce(&[KeyRecord]) -> T) -> Result<T, CatalogError> {
-        let (keys, stamp) = self.current()?;
-        let out = look(&keys);
-        self.remember(stamp, keys);
-        Ok(out)
+        let (keys, stamp, text) = self.current()?;
+        let out = with_notes(&self.dir, &keys, look);
+        self.remember(stamp, keys, text);
+        out
+    }
+
+    /// Notes the record `choose` returns, `pending` or `deleting`, as being
+    /// created or deleted ([`crate::journal`]), under the exclusive lock:
+    /// `choose` sees the records as [`Catalog::read`] does and may refuse.
+    pub fn note<E>(
+        &self,
+        choose: impl FnOnce(&[KeyRecord]) -> Result<KeyRecord, E>,
+    ) -> Result<KeyRecord, E>
+    where
+        E: From<CatalogError>,
+    {
+        let _lock = self.lock()?;
+        let (keys, stamp, text) = self.current()?;
+        let chosen = with_notes(&self.dir, &keys, choose);
+        self.remember(stamp, keys, text);
+        let record = chosen??;
+        journal::write(&self.dir, &record)?;
+        Ok(record)
+    }
+
+    /// Removes the note of key `id` once its change is in the catalog or
+    /// undone (none is fine).
+    pub fn clear_note(&self, id: &str) -> Result<(), CatalogError> {
+        journal::remove(&self.dir, id)
+    }
+
+    /// Removes the note of key `id` if the catalog has overtaken it (a
+    /// created key that is in the catalog, a deleted one that is gone).
+    /// For recovery, while no operation on the key runs.
+    pub fn clear_overtaken_note(&self, id: &str) -> Result<bool, CatalogError> {
+        let _lock = self.lock()?;
+        let (keys, stamp, text) = self.current()?;
+        let overtaken = journal::read_all(&self.dir).map(|notes| {
+            notes
+                .iter()
+                .any(|n| n.id == id && journal::overtaken(n, &keys))
+        });
+        self.remember(stamp, keys, text);
+        if overtaken? {
+            journal::remove(&self.dir, id)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// The ids of every key noted as being created or deleted.
+    pub fn noted_ids(&self) -> Result<Vec<String>, CatalogError> {
+        Ok(journal::read_all(&self.dir)?
+            .into_iter()
+            .map(|n| n.id)
+            .collect())
     }
 
     /// Applies `change` to the records under the exclusive lock and saves the
-    /// result atomically. If `change` fails, nothing is written.
+    /// result atomically. If `change` fails, nothing is written. These are
+    /// the records of the file only: a key noted as being created
+    /// ([`Catalog::note`]) is not among them until a change adds it.
     pub fn update<T, E>(
         &self,
         change: impl FnOnce(&mut Vec<KeyRecord>) -> Result<T, E>,
@@ -227,27 +354,35 @@ impl Catalog {
         E: From<CatalogError>,
     {
         let _lock = self.lock()?;
-        let (mut keys, _) = self.current()?;
+        let (mut keys, _, text) = self.current()?;
+        // Kept to tell which records `change` leaves as they were.
+        let before = text.map(|text| Before {
+            keys: keys.clone(),
+            text,
+        });
         // If `change` fails, nothing is remembered: it may have altered `keys`.
         let out = change(&mut keys)?;
-        self.save(&keys)?;
+        let text = self.save(&keys, before.as_ref())?;
+        drop(before);
         // Under the lock nobody else can have replaced the file since.
         let stamp = fs::metadata(self.path()).ok().and_then(|m| Stamp::of(&m));
-        self.remember(stamp, keys);
+        self.remember(stamp, keys, Some(text));
         Ok(out)
     }
 
-    /// The records in the file now, and the file's stamp: the remembered
-    /// records (taken, not copied) if the file is still the one they came
-    /// from, else read and parsed. The memo's lock is held only briefly, so
-    /// `read` and `update` callbacks may use the catalog too.
-    fn current(&self) -> Result<(Vec<KeyRecord>, Option<Stamp>), CatalogError> {
+    /// The records in the file now, the file's stamp and its text when
+    /// known: the remembered records (taken, not copied) if the file is
+    /// still the one they came from, else read and parsed. The memo's lock
+    /// is held only briefly, so `read` and `update` callbacks may use the
+    /// catalog too.
+    #[allow(clippy::type_complexity)]
+    fn current(&self) -> Result<(Vec<KeyRecord>, Option<Stamp>, Option<Text>), CatalogError> {
         private_dir(&self.dir)?;
         let path = self.path();
         let held = self.memo().take();
         let mut file = match File::open(&path) {
             Ok(file) => file,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), None)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), None, None)),
             Err(e) => return Err(CatalogError::io("read", &path)(e)),
         };
         let metadata = file.metadata().map_err(CatalogError::io("read", &path))?;
@@ -255,18 +390,21 @@ impl Catalog {
         if let (Some(stamp), Some(held)) = (&stamp, held)
             && held.stamp == *stamp
         {
-            return Ok((held.keys, Some(held.stamp)));
+            return Ok((held.keys, Some(held.stamp), held.text));
         }
         let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
         file.read_to_end(&mut bytes)
             .map_err(CatalogError::io("read", &path))?;
-        Ok((parse(&path, &bytes)?, stamp))
+        let (keys, records) = parse(&path, &bytes)?;
+        let text = records.map(|records| Text { bytes, records });
+        Ok((keys, stamp, text))
     }
 
-    /// Remembers `keys` as the content of the file stamped `stamp`.
-    fn remember(&self, stamp: Option<Stamp>, keys: Vec<KeyRecord>) {
+    /// Remembers `keys` (and their `text`) as the content of the file
+    /// stamped `stamp`.
+    fn remember(&self, stamp: Option<Stamp>, keys: Vec<KeyRecord>, text: Option<Text>) {
         if let Some(stamp) = stamp {
-            *self.memo() = Some(Memo { stamp, keys });
+            *self.memo() = Some(Memo { stamp, keys, text });
         }
     }
 
@@ -290,25 +428,123 @@ impl Catalog {
         Ok(LockGuard(file))
     }
 
-    fn save(&self, keys: &[KeyRecord]) -> Result<(), CatalogError> {
+    /// Writes `keys` atomically, copying the text of the records that
+    /// `before` shows unchanged, and returns the text written.
+    fn save(&self, keys: &[KeyRecord], before: Option<&Before>) -> Result<Text, CatalogError> {
         let path = self.path();
-        let body = CatalogFileRef {
-            format: FORMAT,
-            keys,
-        };
-        // Compact: a third smaller and quicker to write and read than
-        // indented JSON, which matters with tens of thousands of keys.
-        let mut bytes = serde_json::to_vec(&body).map_err(|e| CatalogError::Io {
+        let text = compose(keys, before).map_err(|e| CatalogError::Io {
             action: "prepare",
             path: path.clone(),
             source: io::Error::other(e),
         })?;
-        bytes.push(b'\n');
-        write_atomically(&path, &bytes)
+        write_atomically(&path, &text.bytes)?;
+        Ok(text)
     }
 }
 
-fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> {
+/// The catalog file for `keys`: compact JSON (a third smaller and quicker to
+/// write and read than indented JSON, which matters with tens of thousands
+/// of keys), the same bytes as serializing `CatalogFileRef`, with the
+/// text of each record unchanged since `before` copied rather than
+/// serialized again.
+fn compose(keys: &[KeyRecord], before: Option<&Before>) -> serde_json::Result<Text> {
+    let guess = before.map_or(keys.len() * 320, |b| b.text.bytes.len() + 1024);
+    let mut bytes = Vec::with_capacity(guess + HEAD.len() + TAIL.len());
+    let mut records = Vec::with_capacity(keys.len());
+    bytes.extend_from_slice(HEAD);
+    let (mut next, mut by_id) = (0, None);
+    for (i, record) in keys.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        let start = bytes.len();
+        match before.and_then(|b| b.text_of(record, &mut next, &mut by_id)) {
+            Some(text) => bytes.extend_from_slice(text),
+            None => serde_json::to_writer(&mut bytes, record)?,
+        }
+        records.push(start..bytes.len());
+    }
+    bytes.extend_from_slice(TAIL);
+    Ok(Text { bytes, records })
+}
+
+/// Calls `look` with `keys` as the notes of keys being created or deleted
+/// show them ([`journal::apply`]); copied only when there are notes.
+fn with_notes<T>(
+    dir: &Path,
+    keys: &[KeyRecord],
+    look: impl FnOnce(&[KeyRecord]) -> T,
+) -> Result<T, CatalogError> {
+    let notes = journal::read_all(dir)?;
+    if notes.is_empty() {
+        return Ok(look(keys));
+    }
+    let mut shown = keys.to_vec();
+    journal::apply(&mut shown, notes);
+    Ok(look(&shown))
+}
+
+/// The records in `bytes`, and where each one's text is when the file is in
+/// the form this version writes.
+#[allow(clippy::type_complexity)]
+fn parse(
+    path: &Path,
+    bytes: &[u8],
+) -> Result<(Vec<KeyRecord>, Option<Vec<Range<usize>>>), CatalogError> {
+    let unreadable = |detail: String| CatalogError::Unreadable {
+        path: path.to_owned(),
+        detail,
+    };
+    // Anything the quick reading does not take (another layout, a newer
+    // format, damage) is read and reported by the full reading below.
+    let (keys, records) = match parse_written(bytes) {
+        Some((keys, records)) => (keys, Some(records)),
+        None => (parse_any(path, bytes)?, None),
+    };
+    let mut ids = rustc_hash::FxHashSet::default();
+    ids.reserve(keys.len());
+    if let Some(dup) = keys.iter().find(|k| !ids.insert(k.id.as_str())) {
+        return Err(unreadable(format!("the key id {} appears twice", dup.id)));
+    }
+    drop(ids);
+    Ok((keys, records))
+}
+
+/// Reads a catalog in exactly the form [`compose`] writes, record by
+/// record, noting where each record's text is; `None` for anything else.
+fn parse_written(bytes: &[u8]) -> Option<(Vec<KeyRecord>, Vec<Range<usize>>)> {
+    let mut at = HEAD.len();
+    if !bytes.starts_with(HEAD) {
+        return None;
+    }
+    let (mut keys, mut records) = (Vec::new(), Vec::new());
+    if bytes.get(at) == Some(&b']') {
+        at += 1;
+    } else {
+        loop {
+            let mut one =
+                serde_json::Deserializer::from_slice(bytes.get(at..)?).into_iter::<KeyRecord>();
+            let record = one.next()?.ok()?;
+            let end = at + one.byte_offset();
+            // Only the object itself: no spaces around it.
+            if bytes.get(at) != Some(&b'{') || bytes.get(end - 1) != Some(&b'}') {
+                return None;
+            }
+            keys.push(record);
+            records.push(at..end);
+            at = end + 1;
+            match bytes.get(end)? {
+                b',' => {}
+                b']' => break,
+                _ => return None,
+            }
+        }
+    }
+    (bytes.get(at..)? == &TAIL[1..]).then_some((keys, records))
+}
+
+/// Reads a catalog in any layout, saying what is wrong with one that is not.
+fn parse_any(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> {
     let unreadable = |detail: String| CatalogError::Unreadable {
         path: path.to_owned(),
         detail,
@@ -330,15 +566,11 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> {
     if file.format > FORMAT {
         return Err(too_new());
     }
-    let mut ids = std::collections::HashSet::new();
-    if let Some(dup) = file.keys.iter().find(|k| !ids.insert(k.id.as_str())) {
-        return Err(unreadable(format!("the key id {} appears twice", dup.id)));
-    }
     Ok(file.keys)
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::naming::{KeyName, Label, ServiceName};
     use crate::record::{History, KeyState, Origin};
@@ -554,6 +786,125 @@ mod tests {
             1,
             "the file's keys, not the failed change's"
         );
+    }
+
+    /// The file as serializing every record anew writes it.
+    fn written_anew(keys: &[KeyRecord]) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec(&CatalogFileRef { format: 1, keys }).unwrap();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    #[test]
+    fn a_save_writes_the_same_file_as_writing_every_record_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        for id in ["a", "b", "c", "d", "e", "f"] {
+            add(&catalog, id);
+        }
+        type Change = fn(&mut Vec<KeyRecord>);
+        let changes: [(&str, Change); 6] = [
+            ("one changed", |keys| {
+                keys[2].notes = Label::notes("new").unwrap()
+            }),
+            ("one removed", |keys| keys.retain(|k| k.id != "b")),
+            ("one added", |keys| keys.push(record("g", "g"))),
+            ("reordered", |keys| keys.reverse()),
+            ("first and last removed", |keys| {
+                keys.remove(0);
+                keys.pop();
+            }),
+            ("all removed", |keys| keys.clear()),
+        ];
+        for (what, change) in changes {
+            catalog
+                .update(|keys| {
+                    change(keys);
+                    Ok::<_, CatalogError>(())
+                })
+                .unwrap();
+            let keys = Catalog::open(dir.path()).unwrap().load().unwrap();
+            assert_eq!(catalog.load().unwrap(), keys, "{what}: the same records");
+            assert_eq!(
+                fs::read(catalog.path()).unwrap(),
+                written_anew(&keys),
+                "{what}: the same bytes"
+            );
+        }
+    }
+
+    #[test]
+    fn a_save_copies_the_text_of_unchanged_records_and_writes_changed_ones_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        add(&catalog, "b");
+        // Record a as another program may write it: same value, other text.
+        let plain = fs::read_to_string(catalog.path()).unwrap();
+        let escaped = plain.replacen("\"cid-a\"", "\"cid-\\u0061\"", 1);
+        assert_ne!(plain, escaped);
+        fs::write(catalog.path(), &escaped).unwrap();
+        let reader = Catalog::open(dir.path()).unwrap();
+        assert_eq!(reader.load().unwrap()[0].credential_id, "cid-a");
+
+        reader
+            .update(|keys| {
+                keys[1].notes = Label::notes("changed").unwrap();
+                Ok::<_, CatalogError>(())
+            })
+            .unwrap();
+        let text = fs::read_to_string(catalog.path()).unwrap();
+        assert!(text.contains("cid-\\u0061"), "a's text was copied: {text}");
+        assert!(text.contains("changed"), "b was written anew: {text}");
+
+        reader
+            .update(|keys| {
+                keys[0].notes = Label::notes("changed too").unwrap();
+                Ok::<_, CatalogError>(())
+            })
+            .unwrap();
+        let keys = reader.load().unwrap();
+        assert_eq!(
+            fs::read(catalog.path()).unwrap(),
+            written_anew(&keys),
+            "a changed, so it was written anew"
+        );
+    }
+
+    #[test]
+    fn a_catalog_in_another_layout_is_read_and_saved_compact() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        let keys = [record("a", "a"), record("b", "b")];
+        let pretty = serde_json::to_vec_pretty(&CatalogFileRef {
+            format: 1,
+            keys: &keys,
+        })
+        .unwrap();
+        fs::write(catalog.path(), pretty).unwrap();
+        assert_eq!(catalog.load().unwrap(), keys);
+        catalog
+            .update(|keys| {
+                keys.pop();
+                Ok::<_, CatalogError>(())
+            })
+            .unwrap();
+        assert_eq!(fs::read(catalog.path()).unwrap(), written_anew(&keys[..1]));
+    }
+
+    #[test]
+    fn damage_after_the_last_record_makes_the_catalog_unreadable() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        add(&catalog, "a");
+        let mut bytes = fs::read(catalog.path()).unwrap();
+        bytes.truncate(bytes.len() - 2);
+        bytes.extend_from_slice(b",}\n");
+        fs::write(catalog.path(), &bytes).unwrap();
+        assert!(matches!(
+            Catalog::open(dir.path()).unwrap().load(),
+            Err(CatalogError::Unreadable { .. })
+        ));
     }
 
     #[test]

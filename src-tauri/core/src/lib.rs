@@ -8,6 +8,7 @@
 //! - [`catalog`]: the metadata file (atomic writes, cross-process lock);
 //! - [`private_files`]: private folders, atomic writes, files never written through links;
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
+//! - [`journal`]: the note of each key being created or deleted, beside the catalog;
 //! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery;
 //! - [`audit`]: the append-only audit log;
 //! - [`fingerprint`] and [`scan`]: keyed fingerprints of stored secrets, and the leak scan of folders and git history;
@@ -35,6 +36,7 @@ pub mod catalog;
 pub mod error;
 pub mod fingerprint;
 pub mod generate;
+pub mod journal;
 pub mod keychain;
 pub mod local_time;
 pub mod naming;

@@ -257,7 +257,8 @@ pub fn private_options() -> OpenOptions {
     options
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+/// Flushes `dir` itself to disk, so a rename or removal in it survives a crash.
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         File::open(dir)?.sync_all()

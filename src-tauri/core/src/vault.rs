@@ -3,6 +3,11 @@
 //! Promises (the consistency protocol):
 //! - create: record `pending` → keychain write → record `active`;
 //! - delete: record `deleting` → keychain delete (already gone counts as done) → record removed;
+//! - the `pending` and `deleting` steps are notes in the [`crate::journal`]
+//!   (every reader of the catalog sees them as those states), so the
+//!   catalog itself is written once per create or delete; catalogs that
+//!   hold those states themselves (written by earlier versions) are
+//!   recovered just the same;
 //! - if Keyward stops at any point, [`Vault::recover`] finishes or rolls back
 //!   what was left half-done, so a key ends with both its record and its
 //!   secret, or neither. A `pending` key is rolled back: its secret was never shown.
@@ -518,19 +523,32 @@ impl<S: SecretStore> Vault<S> {
         let _claim = self
             .claim(&record.id)?
             .ok_or_else(|| Error::Busy(record.name.to_string()))?;
-        self.set_state(&record.id, KeyState::Active, KeyState::Deleting)?;
+        self.catalog.note(|keys| {
+            let key = keys
+                .iter()
+                .find(|k| k.id == record.id && k.state == KeyState::Active)
+                .ok_or_else(|| Error::NotFound(record.name.to_string()))?;
+            Ok::<_, Error>(KeyRecord {
+                state: KeyState::Deleting,
+                ..key.clone()
+            })
+        })?;
         faults::point("delete:after-deleting");
         match self.store.remove(&record.id) {
             Ok(()) => {}
             // The keychain may still do it: keep the intent; recovery finishes it.
             Err(e @ KeychainError::TimedOut { .. }) => return Err(e.into()),
             Err(e) => {
-                self.set_state(&record.id, KeyState::Deleting, KeyState::Active)?;
+                self.catalog.clear_note(&record.id)?;
                 return Err(e.into());
             }
         }
         faults::point("delete:after-keychain");
-        self.forget(&record.id)?;
+        self.catalog.update(|keys| {
+            keys.retain(|k| k.id != record.id);
+            Ok::<_, Error>(())
+        })?;
+        self.clear_finished_note(&record);
         self.forget_fingerprint(&record.id);
         if let Some(audit) = &self.audit {
             audit.note(
@@ -575,6 +593,12 @@ impl<S: SecretStore> Vault<S> {
                     list.push(record.name.to_string());
                 }
                 Err(e) => report.failed.push((record.name.to_string(), e)),
+            }
+        }
+        // Notes of operations that finished but stopped before removing them.
+        for id in self.catalog.noted_ids()? {
+            if let Some(_claim) = self.claim(&id)? {
+                self.catalog.clear_overtaken_note(&id)?;
             }
         }
         Ok(report)
@@ -644,24 +668,9 @@ impl<S: SecretStore> Vault<S> {
         let _claim = self
             .claim(&record.id)?
             .ok_or_else(|| Error::Busy(record.name.to_string()))?;
-        self.catalog.update(|keys| {
-            if keys.iter().any(|k| k.name == record.name) {
-                return Err(Error::NameTaken(record.name.to_string()));
-            }
-            if keys.iter().any(|k| k.id == record.name.as_str()) {
-                return Err(Error::Invalid(format!(
-                    "\"{}\" is the id of another key. Choose another name, so that names and ids are never confused.",
-                    record.name
-                )));
-            }
-            if let Some(other) = keys
-                .iter()
-                .find(|k| k.credential_id == record.credential_id)
-            {
-                return Err(Error::CredentialIdTaken(other.name.to_string()));
-            }
-            keys.push(record.clone());
-            Ok(())
+        self.catalog.note(|keys| {
+            free_to_create(keys, &record)?;
+            Ok::<_, Error>(record.clone())
         })?;
         faults::point("create:after-pending");
         match self.store.put(&record.id, secret) {
@@ -669,36 +678,58 @@ impl<S: SecretStore> Vault<S> {
             // The write may still land: leave it pending; recovery removes both.
             Err(e @ KeychainError::TimedOut { .. }) => return Err(e.into()),
             Err(e) => {
-                // Nothing was stored: drop the record. Should that fail too,
-                // it stays pending and the next recovery removes it.
-                self.forget(&record.id)?;
+                // Nothing was stored: drop the note. Should that fail too,
+                // the key stays pending and the next recovery removes it.
+                self.catalog.clear_note(&record.id)?;
                 return Err(e.into());
             }
         }
         faults::point("create:after-keychain");
         self.remember_fingerprint(&record.id, secret);
-        match &record.replaces {
-            None => self.set_state(&record.id, KeyState::Pending, KeyState::Active)?,
-            Some(old_id) => self.catalog.update(|keys| {
+        let record = KeyRecord {
+            state: KeyState::Active,
+            ..record
+        };
+        // One write makes the new key complete and, for a rotation, links
+        // the old key to it: a rotation is either done or not started.
+        let added = self.catalog.update(|keys| {
+            // The note kept the name; this guards against a Keyward that
+            // writes `pending` into the catalog itself (an earlier version).
+            free_to_create(keys, &record)?;
+            if let Some(old_id) = &record.replaces {
                 let old = keys
                     .iter_mut()
                     .find(|k| &k.id == old_id && k.state == KeyState::Active)
                     .ok_or_else(|| Error::NotFound(old_id.clone()))?;
                 link(old)?;
                 old.replaced_by = Some(record.id.clone());
-                let new = keys
-                    .iter_mut()
-                    .find(|k| k.id == record.id && k.state == KeyState::Pending)
-                    .ok_or_else(|| Error::NotFound(record.id.clone()))?;
-                new.state = KeyState::Active;
-                Ok::<_, Error>(())
-            })?,
+            }
+            keys.push(record.clone());
+            Ok::<_, Error>(())
+        });
+        if let Err(e) = added {
+            // Not added: undo the keychain write. Should that fail, the note
+            // stays and the next recovery removes the secret.
+            if self.store.remove(&record.id).is_ok() {
+                self.catalog.clear_note(&record.id)?;
+            }
+            return Err(e);
         }
         faults::point("create:after-active");
-        Ok(KeyRecord {
-            state: KeyState::Active,
-            ..record
-        })
+        self.clear_finished_note(&record);
+        Ok(record)
+    }
+
+    /// Removes the note of an operation that is complete. Should that fail,
+    /// the operation still succeeded (the note no longer changes anything
+    /// and the next recovery removes it), so it is only said.
+    fn clear_finished_note(&self, record: &KeyRecord) {
+        if let Err(error) = self.catalog.clear_note(&record.id) {
+            crate::note!(
+                "keyward: \"{}\" is done, but Keyward could not tidy up after it: {error}",
+                record.name
+            );
+        }
     }
 
     fn claim(&self, id: &str) -> Result<Option<Claim>> {
@@ -723,6 +754,8 @@ impl<S: SecretStore> Vault<S> {
         }
     }
 
+    /// Writes a protocol state into the catalog itself, as earlier versions did.
+    #[cfg(test)]
     fn set_state(&self, id: &str, from: KeyState, to: KeyState) -> Result<()> {
         self.catalog.update(|keys| {
             let key = keys
@@ -734,11 +767,13 @@ impl<S: SecretStore> Vault<S> {
         })
     }
 
+    /// Removes key `id`'s record and then its note.
     fn forget(&self, id: &str) -> Result<()> {
         self.catalog.update(|keys| {
             keys.retain(|k| k.id != id);
             Ok::<_, Error>(())
-        })
+        })?;
+        Ok(self.catalog.clear_note(id)?)
     }
 
     fn touch(&self, id: &str, change: impl FnOnce(&mut History)) -> Result<()> {
@@ -758,6 +793,30 @@ fn check_not_replaced(old: &KeyRecord) -> Result<()> {
             "\"{}\" has already been replaced. Delete it once no application uses it.",
             old.name
         )));
+    }
+    Ok(())
+}
+
+/// Refuses a new key `record` whose name is another key's name or id, or
+/// whose credential ID another key has.
+fn free_to_create(keys: &[KeyRecord], record: &KeyRecord) -> Result<()> {
+    if keys
+        .iter()
+        .any(|k| k.name == record.name && k.id != record.id)
+    {
+        return Err(Error::NameTaken(record.name.to_string()));
+    }
+    if keys.iter().any(|k| k.id == record.name.as_str()) {
+        return Err(Error::Invalid(format!(
+            "\"{}\" is the id of another key. Choose another name, so that names and ids are never confused.",
+            record.name
+        )));
+    }
+    if let Some(other) = keys
+        .iter()
+        .find(|k| k.credential_id == record.credential_id && k.id != record.id)
+    {
+        return Err(Error::CredentialIdTaken(other.name.to_string()));
     }
     Ok(())
 }
@@ -1010,6 +1069,180 @@ mod tests {
         assert_eq!(vault.catalog.load().unwrap().len(), 1);
         drop(held);
         assert_eq!(vault.recover().unwrap().rolled_back, ["a"]);
+    }
+
+    /// The records in the catalog file itself, without the notes.
+    fn in_file(vault: &Vault<MemoryStore>) -> Vec<(String, KeyState)> {
+        let file: serde_json::Value =
+            serde_json::from_slice(&fs::read(vault.catalog.path()).unwrap()).unwrap();
+        file["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| {
+                let state = serde_json::from_value(k["state"].clone()).unwrap();
+                (k["id"].as_str().unwrap().to_owned(), state)
+            })
+            .collect()
+    }
+
+    fn note_path(vault: &Vault<MemoryStore>, id: &str) -> PathBuf {
+        vault
+            .catalog
+            .dir()
+            .join("inflight")
+            .join(format!("{id}.json"))
+    }
+
+    #[test]
+    fn work_in_flight_is_noted_beside_the_catalog_and_the_catalog_written_once() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        assert_eq!(in_file(&vault), [(a.id.clone(), KeyState::Active)]);
+        assert!(!note_path(&vault, &a.id).exists(), "no note once done");
+
+        *vault.store.fail_with.lock().unwrap() = Some(KeychainError::TimedOut { seconds: 1 });
+        assert!(vault.generate(new_key("b")).is_err());
+        assert!(vault.delete("a").is_err());
+        let stamp = fs::metadata(vault.catalog.path())
+            .unwrap()
+            .modified()
+            .unwrap();
+        let b = vault.catalog.load().unwrap()[1].clone();
+        assert_eq!(
+            in_file(&vault),
+            [(a.id.clone(), KeyState::Active)],
+            "the catalog file holds neither step in flight"
+        );
+        assert!(note_path(&vault, &a.id).exists() && note_path(&vault, &b.id).exists());
+        let seen: Vec<_> = vault
+            .catalog
+            .load()
+            .unwrap()
+            .into_iter()
+            .map(|k| (k.name.to_string(), k.state))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("a".to_owned(), KeyState::Deleting),
+                ("b".to_owned(), KeyState::Pending)
+            ],
+            "readers see the notes as the protocol's states"
+        );
+        assert!(vault.list(now(), &Utc).unwrap().is_empty());
+        assert!(matches!(vault.find("a"), Err(Error::NotFound(_))));
+        assert_eq!(
+            fs::metadata(vault.catalog.path())
+                .unwrap()
+                .modified()
+                .unwrap(),
+            stamp,
+            "reading wrote nothing"
+        );
+
+        *vault.store.fail_with.lock().unwrap() = None;
+        let report = vault.recover().unwrap();
+        assert_eq!(
+            (report.finished_deletes, report.rolled_back),
+            (vec!["a".to_owned()], vec!["b".to_owned()])
+        );
+        assert!(in_file(&vault).is_empty());
+        assert!(vault.store.accounts().unwrap().is_empty());
+        assert!(!note_path(&vault, &a.id).exists() && !note_path(&vault, &b.id).exists());
+    }
+
+    #[test]
+    fn notes_the_catalog_has_overtaken_change_nothing_and_recovery_removes_them() {
+        let (_dir, vault) = vault();
+        let (a, secret) = vault.generate(new_key("a")).unwrap();
+        // Stopped after the catalog change, before removing the notes: a
+        // created key already in the catalog, a deleted one already gone.
+        let mut created = a.clone();
+        created.state = KeyState::Pending;
+        crate::journal::write(vault.catalog.dir(), &created).unwrap();
+        let mut deleted = crate::catalog::tests::record("gone", "gone");
+        deleted.state = KeyState::Deleting;
+        crate::journal::write(vault.catalog.dir(), &deleted).unwrap();
+        assert_eq!(vault.list(now(), &Utc).unwrap().len(), 1, "a is listed");
+        assert!(vault.recover().unwrap().is_empty(), "nothing to report");
+        assert!(!note_path(&vault, &a.id).exists() && !note_path(&vault, "gone").exists());
+        assert_eq!(
+            vault.store.get(&a.id).unwrap(),
+            secret,
+            "a keeps its secret"
+        );
+        assert_eq!(vault.find("a").unwrap().state, KeyState::Active);
+    }
+
+    #[test]
+    fn a_damaged_note_is_refused_in_plain_words_and_nothing_is_lost() {
+        let (_dir, vault) = vault();
+        let (a, secret) = vault.generate(new_key("a")).unwrap();
+        let catalog_before = fs::read(vault.catalog.path()).unwrap();
+        let damaged = b"{\"format\":1,\"key\":{\"id\":";
+        fs::write(note_path(&vault, "0123abcd"), damaged).unwrap();
+        let refusals = [
+            vault.list(now(), &Utc).map(|_| ()).unwrap_err(),
+            vault.generate(new_key("b")).map(|_| ()).unwrap_err(),
+            vault.delete("a").map(|_| ()).unwrap_err(),
+            vault.recover().map(|_| ()).unwrap_err(),
+        ];
+        for refusal in refusals {
+            assert_eq!(refusal.code(), "catalog_unreadable", "{refusal}");
+            let message = refusal.to_string();
+            assert!(
+                message.contains("0123abcd.json")
+                    && message.contains("is damaged")
+                    && message.contains("left exactly as it was"),
+                "{message}"
+            );
+        }
+        assert_eq!(fs::read(note_path(&vault, "0123abcd")).unwrap(), damaged);
+        assert_eq!(fs::read(vault.catalog.path()).unwrap(), catalog_before);
+        assert_eq!(vault.store.get(&a.id).unwrap(), secret);
+        assert_eq!(vault.store.accounts().unwrap().len(), 1);
+
+        fs::remove_file(note_path(&vault, "0123abcd")).unwrap();
+        assert_eq!(vault.list(now(), &Utc).unwrap().len(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_planted_as_a_note_is_refused_and_nothing_is_lost() {
+        let (dir, vault) = vault();
+        let (a, secret) = vault.generate(new_key("a")).unwrap();
+        let catalog_before = fs::read(vault.catalog.path()).unwrap();
+        // A link in place of the note of a key being deleted, to a file
+        // that reads as a note.
+        let bait = dir.path().join("bait.json");
+        let mut deleting = a.clone();
+        deleting.state = KeyState::Deleting;
+        fs::write(
+            &bait,
+            serde_json::to_vec(&serde_json::json!({"format": 1, "key": deleting})).unwrap(),
+        )
+        .unwrap();
+        let bait_before = fs::read(&bait).unwrap();
+        std::os::unix::fs::symlink(&bait, note_path(&vault, &a.id)).unwrap();
+        for refusal in [
+            vault.list(now(), &Utc).map(|_| ()).unwrap_err(),
+            vault.delete("a").map(|_| ()).unwrap_err(),
+            vault.recover().map(|_| ()).unwrap_err(),
+        ] {
+            assert_eq!(refusal.code(), "unsafe_file", "{refusal}");
+            assert!(refusal.to_string().contains("is a link"), "{refusal}");
+        }
+        assert_eq!(fs::read(vault.catalog.path()).unwrap(), catalog_before);
+        assert_eq!(fs::read(&bait).unwrap(), bait_before);
+        assert_eq!(vault.store.get(&a.id).unwrap(), secret, "not deleted");
+        assert!(
+            fs::symlink_metadata(note_path(&vault, &a.id))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "left as it is"
+        );
     }
 
     #[test]
