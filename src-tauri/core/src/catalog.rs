@@ -364,10 +364,92 @@ impl Catalog {
         let out = change(&mut keys)?;
         let text = self.save(&keys, before.as_ref())?;
         drop(before);
+        self.remember_written(keys, text);
+        Ok(out)
+    }
+
+    /// Adds `record` after the others, under the exclusive lock, if `check`
+    /// accepts the records (those of the file, as [`Catalog::update`] sees
+    /// them). The other records' text is copied as it is.
+    pub fn add<E>(
+        &self,
+        record: &KeyRecord,
+        check: impl FnOnce(&[KeyRecord]) -> Result<(), E>,
+    ) -> Result<(), E>
+    where
+        E: From<CatalogError>,
+    {
+        let _lock = self.lock()?;
+        let (mut keys, stamp, text) = self.current()?;
+        if let Err(refused) = check(&keys) {
+            self.remember(stamp, keys, text);
+            return Err(refused);
+        }
+        let mut text = self.text_of(&keys, text)?;
+        // `…}]}\n` becomes `…},{record}]}\n`.
+        text.bytes.truncate(text.bytes.len() - TAIL.len());
+        if !keys.is_empty() {
+            text.bytes.push(b',');
+        }
+        let start = text.bytes.len();
+        serde_json::to_writer(&mut text.bytes, record).map_err(|e| self.unprepared(e))?;
+        text.records.push(start..text.bytes.len());
+        text.bytes.extend_from_slice(TAIL);
+        write_atomically(&self.path(), &text.bytes)?;
+        keys.push(record.clone());
+        self.remember_written(keys, text);
+        Ok(())
+    }
+
+    /// Removes the record of key `id`, if there, under the exclusive lock.
+    /// The other records' text is copied as it is.
+    pub fn remove(&self, id: &str) -> Result<(), CatalogError> {
+        let _lock = self.lock()?;
+        let (mut keys, stamp, text) = self.current()?;
+        let Some(at) = keys.iter().position(|k| k.id == id) else {
+            self.remember(stamp, keys, text);
+            return Ok(());
+        };
+        let mut text = self.text_of(&keys, text)?;
+        let record = text.records.remove(at);
+        // With the comma before it, or the one after it for the first record.
+        let cut = if at > 0 {
+            record.start - 1..record.end
+        } else if !text.records.is_empty() {
+            record.start..record.end + 1
+        } else {
+            record
+        };
+        let cut_len = cut.len();
+        text.bytes.drain(cut);
+        for later in &mut text.records[at..] {
+            later.start -= cut_len;
+            later.end -= cut_len;
+        }
+        write_atomically(&self.path(), &text.bytes)?;
+        keys.remove(at);
+        self.remember_written(keys, text);
+        Ok(())
+    }
+
+    /// `text` (the file's text), or the text written for `keys` when the
+    /// file's layout is not this version's.
+    fn text_of(&self, keys: &[KeyRecord], text: Option<Text>) -> Result<Text, CatalogError> {
+        match text {
+            Some(text) => Ok(text),
+            None => compose(keys, None).map_err(|e| self.unprepared(e)),
+        }
+    }
+
+    fn unprepared(&self, error: serde_json::Error) -> CatalogError {
+        CatalogError::io("prepare", &self.path())(io::Error::other(error))
+    }
+
+    /// Remembers `keys` and `text` as just written, under the lock.
+    fn remember_written(&self, keys: Vec<KeyRecord>, text: Text) {
         // Under the lock nobody else can have replaced the file since.
         let stamp = fs::metadata(self.path()).ok().and_then(|m| Stamp::of(&m));
         self.remember(stamp, keys, Some(text));
-        Ok(out)
     }
 
     /// The records in the file now, the file's stamp and its text when
@@ -431,13 +513,8 @@ impl Catalog {
     /// Writes `keys` atomically, copying the text of the records that
     /// `before` shows unchanged, and returns the text written.
     fn save(&self, keys: &[KeyRecord], before: Option<&Before>) -> Result<Text, CatalogError> {
-        let path = self.path();
-        let text = compose(keys, before).map_err(|e| CatalogError::Io {
-            action: "prepare",
-            path: path.clone(),
-            source: io::Error::other(e),
-        })?;
-        write_atomically(&path, &text.bytes)?;
+        let text = compose(keys, before).map_err(|e| self.unprepared(e))?;
+        write_atomically(&self.path(), &text.bytes)?;
         Ok(text)
     }
 }
@@ -831,6 +908,52 @@ pub(crate) mod tests {
                 "{what}: the same bytes"
             );
         }
+    }
+
+    #[test]
+    fn adding_and_removing_one_record_write_the_same_file_as_writing_every_record_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        let same_as_anew = |what: &str| {
+            let keys = Catalog::open(dir.path()).unwrap().load().unwrap();
+            assert_eq!(catalog.load().unwrap(), keys, "{what}: the same records");
+            assert_eq!(
+                fs::read(catalog.path()).unwrap(),
+                written_anew(&keys),
+                "{what}: the same bytes"
+            );
+            keys.into_iter().map(|k| k.id).collect::<Vec<_>>()
+        };
+        for id in ["a", "b", "c", "d"] {
+            catalog
+                .add(&record(id, id), |_| Ok::<_, CatalogError>(()))
+                .unwrap();
+            same_as_anew("added");
+        }
+        let refused = catalog.add(&record("e", "e"), |keys| {
+            assert_eq!(keys.len(), 4, "the check sees the records");
+            Err(CatalogError::TooNew { path: "x".into() })
+        });
+        assert!(refused.is_err());
+        catalog.remove("nobody").unwrap();
+        for (id, left) in [
+            ("b", &["a", "c", "d"][..]),
+            ("a", &["c", "d"]),
+            ("d", &["c"]),
+            ("c", &[]),
+        ] {
+            catalog.remove(id).unwrap();
+            assert_eq!(same_as_anew("removed"), left);
+        }
+        // A file in another layout is written in this version's.
+        let pretty = serde_json::to_vec_pretty(&CatalogFileRef {
+            format: 1,
+            keys: &[record("x", "x"), record("y", "y")],
+        })
+        .unwrap();
+        fs::write(catalog.path(), pretty).unwrap();
+        catalog.remove("x").unwrap();
+        assert_eq!(same_as_anew("removed from another layout"), ["y"]);
     }
 
     #[test]

@@ -544,10 +544,7 @@ impl<S: SecretStore> Vault<S> {
             }
         }
         faults::point("delete:after-keychain");
-        self.catalog.update(|keys| {
-            keys.retain(|k| k.id != record.id);
-            Ok::<_, Error>(())
-        })?;
+        self.catalog.remove(&record.id)?;
         self.clear_finished_note(&record);
         self.forget_fingerprint(&record.id);
         if let Some(audit) = &self.audit {
@@ -691,22 +688,25 @@ impl<S: SecretStore> Vault<S> {
             ..record
         };
         // One write makes the new key complete and, for a rotation, links
-        // the old key to it: a rotation is either done or not started.
-        let added = self.catalog.update(|keys| {
-            // The note kept the name; this guards against a Keyward that
-            // writes `pending` into the catalog itself (an earlier version).
-            free_to_create(keys, &record)?;
-            if let Some(old_id) = &record.replaces {
+        // the old key to it: a rotation is either done or not started. The
+        // note kept the name; checking again guards against a Keyward that
+        // writes `pending` into the catalog itself (an earlier version).
+        let added = match &record.replaces {
+            None => self
+                .catalog
+                .add(&record, |keys| free_to_create(keys, &record)),
+            Some(old_id) => self.catalog.update(|keys| {
+                free_to_create(keys, &record)?;
                 let old = keys
                     .iter_mut()
                     .find(|k| &k.id == old_id && k.state == KeyState::Active)
                     .ok_or_else(|| Error::NotFound(old_id.clone()))?;
                 link(old)?;
                 old.replaced_by = Some(record.id.clone());
-            }
-            keys.push(record.clone());
-            Ok::<_, Error>(())
-        });
+                keys.push(record.clone());
+                Ok::<_, Error>(())
+            }),
+        };
         if let Err(e) = added {
             // Not added: undo the keychain write. Should that fail, the note
             // stays and the next recovery removes the secret.
@@ -769,10 +769,7 @@ impl<S: SecretStore> Vault<S> {
 
     /// Removes key `id`'s record and then its note.
     fn forget(&self, id: &str) -> Result<()> {
-        self.catalog.update(|keys| {
-            keys.retain(|k| k.id != id);
-            Ok::<_, Error>(())
-        })?;
+        self.catalog.remove(id)?;
         Ok(self.catalog.clear_note(id)?)
     }
 
