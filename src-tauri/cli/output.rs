@@ -142,7 +142,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Visible<F> {
         let mut start = 0;
         for (at, c) in fragment.char_indices() {
             if is_invisible(c) {
-                out.write_all(fragment[start..at].as_bytes())?;
+                out.write_all(&fragment.as_bytes()[start..at])?;
                 let mut units = [0u16; 2];
                 for unit in c.encode_utf16(&mut units) {
                     write!(out, "\\u{unit:04x}")?;
@@ -150,7 +150,7 @@ impl<F: serde_json::ser::Formatter> serde_json::ser::Formatter for Visible<F> {
                 start = at + c.len_utf8();
             }
         }
-        out.write_all(fragment[start..].as_bytes())
+        out.write_all(&fragment.as_bytes()[start..])
     }
 
     // The layout is `F`'s.
@@ -583,6 +583,11 @@ mod tests {
             let back: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(back, value, "the same value");
         }
+        assert_eq!(
+            json_text(&json!(["café ✓", "a\u{ad}b"]), false),
+            "[\"café ✓\",\"a\\u00adb\"]",
+            "visible characters are kept as they are"
+        );
     }
 
     #[test]
