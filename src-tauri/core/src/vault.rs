@@ -711,6 +711,7 @@ impl<S: SecretStore> Vault<S> {
             // Not added: undo the keychain write. Should that fail, the note
             // stays and the next recovery removes the secret.
             if self.store.remove(&record.id).is_ok() {
+                self.forget_fingerprint(&record.id);
                 self.catalog.clear_note(&record.id)?;
             }
             return Err(e);
