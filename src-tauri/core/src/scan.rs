@@ -129,6 +129,11 @@ const fn boundary_table() -> [u8; 256] {
 
 static BOUNDARY: [u8; 256] = boundary_table();
 
+thread_local! {
+    /// Each thread's read buffer, kept between texts.
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The stored keys' fingerprints, ready to match text against.
 pub struct Matcher {
     hasher: Hasher,
@@ -210,11 +215,32 @@ impl Matcher {
     }
 
     /// Scans `reader` to its end (or until `cancel` is set), chunk by chunk.
-    pub fn scan_reader(&self, mut reader: impl Read, cancel: &AtomicBool) -> io::Result<TextScan> {
+    pub fn scan_reader(&self, reader: impl Read, cancel: &AtomicBool) -> io::Result<TextScan> {
         // One byte before the processed range is kept for the boundary test;
         // `overlap` bytes after it so every span starting in it is whole.
+        let size = CHUNK + self.max_len + 2;
+        BUFFER.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut buf) => {
+                if buf.len() < size {
+                    buf.resize(size, 0);
+                }
+                self.scan_in(&mut buf[..size], reader, cancel)
+            }
+            // Only if a scan were started inside a scan on this thread.
+            Err(_) => self.scan_in(&mut vec![0; size], reader, cancel),
+        })
+    }
+
+    /// [`Matcher::scan_reader`] with `buf` as its buffer (reused between
+    /// texts, so a small file costs no megabyte of fresh memory).
+    fn scan_in(
+        &self,
+        buf: &mut [u8],
+        mut reader: impl Read,
+        cancel: &AtomicBool,
+    ) -> io::Result<TextScan> {
         let overlap = self.max_len + 1;
-        let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + overlap + 1);
+        let mut filled = 0usize;
         let mut start = 0usize;
         let mut first = true;
         let mut pos = Position { line: 1, column: 1 };
@@ -223,32 +249,34 @@ impl Matcher {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(TextScan::Cancelled);
             }
-            let eof = fill(&mut reader, &mut buf, CHUNK + overlap + start)?;
+            let eof = fill(&mut reader, buf, &mut filled)?;
+            let text = &buf[..filled];
             if first {
-                let probe = &buf[..buf.len().min(BINARY_PROBE)];
+                let probe = &text[..text.len().min(BINARY_PROBE)];
                 if memchr::memchr(0, probe).is_some() {
                     return Ok(TextScan::Binary);
                 }
             }
-            let end = if eof { buf.len() } else { buf.len() - overlap };
+            let end = if eof { filled } else { filled - overlap };
             let mut found = Vec::new();
-            self.find_in(&buf, start, end, first, eof, &mut found);
+            self.find_in(text, start, end, first, eof, &mut found);
             found.sort_by_key(|(offset, _)| *offset);
             found.dedup_by_key(|(offset, _)| *offset);
             let mut cursor = start;
             for (offset, what) in found {
-                advance(&mut pos, &buf[cursor..offset]);
+                advance(&mut pos, &text[cursor..offset]);
                 cursor = offset;
                 hits.push(Hit {
                     found: what,
                     at: pos,
                 });
             }
-            advance(&mut pos, &buf[cursor..end]);
+            advance(&mut pos, &text[cursor..end]);
             if eof {
                 return Ok(TextScan::Read(hits));
             }
-            buf.drain(..end - 1);
+            buf.copy_within(end - 1..filled, 0);
+            filled -= end - 1;
             start = 1;
             first = false;
         }
@@ -299,39 +327,48 @@ impl Matcher {
                 None => NORMAL,
             }
         };
-        // Index of the first hard boundary at or after `i`.
-        let mut run_end = start;
-        for s in start..end {
+        // Run by run (bytes between hard boundaries): most runs are shorter
+        // than the shortest key and are passed over at one lookup a byte.
+        let shortest = self.plain[0].0;
+        let mut s = start;
+        while s < end {
             if BOUNDARY[buf[s] as usize] == HARD {
+                s += 1;
                 continue;
             }
-            if run_end <= s {
-                run_end = s;
-                while run_end < buf.len() && BOUNDARY[buf[run_end] as usize] != HARD {
-                    run_end += 1;
-                }
+            let mut run_end = s + 1;
+            while run_end < buf.len() && BOUNDARY[buf[run_end] as usize] != HARD {
+                run_end += 1;
             }
-            let starts_token = if s == 0 {
-                at_text_start
-            } else {
-                boundary(s - 1) != NORMAL
-            };
-            for (len, kinds) in &self.plain {
-                let e = s + len;
-                if e > run_end {
+            // Spans start at `s..=last` (and in the range processed here).
+            let last = run_end.saturating_sub(shortest).min(end.saturating_sub(1));
+            for p in s..=last {
+                if run_end - s < shortest {
                     break;
                 }
-                if !starts_token && boundary(e) == NORMAL {
-                    continue;
-                }
-                let span = &buf[s..e];
-                if !kinds.contains(&classes(span)) {
-                    continue;
-                }
-                if let Some(what) = self.confirm(span) {
-                    found.push((s, what));
+                let starts_token = if p == 0 {
+                    at_text_start
+                } else {
+                    boundary(p - 1) != NORMAL
+                };
+                for (len, kinds) in &self.plain {
+                    let e = p + len;
+                    if e > run_end {
+                        break;
+                    }
+                    if !starts_token && boundary(e) == NORMAL {
+                        continue;
+                    }
+                    let span = &buf[p..e];
+                    if !kinds.contains(&classes(span)) {
+                        continue;
+                    }
+                    if let Some(what) = self.confirm(span) {
+                        found.push((p, what));
+                    }
                 }
             }
+            s = run_end + 1;
         }
     }
 
@@ -346,22 +383,14 @@ impl Matcher {
     }
 }
 
-/// Reads into `buf` until it holds `want` bytes; whether the text ended.
-fn fill(reader: &mut impl Read, buf: &mut Vec<u8>, want: usize) -> io::Result<bool> {
-    while buf.len() < want {
-        let old = buf.len();
-        buf.resize(want, 0);
-        match reader.read(&mut buf[old..]) {
-            Ok(0) => {
-                buf.truncate(old);
-                return Ok(true);
-            }
-            Ok(n) => buf.truncate(old + n),
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => buf.truncate(old),
-            Err(e) => {
-                buf.truncate(old);
-                return Err(e);
-            }
+/// Reads into `buf[*filled..]` until it is full; whether the text ended.
+fn fill(reader: &mut impl Read, buf: &mut [u8], filled: &mut usize) -> io::Result<bool> {
+    while *filled < buf.len() {
+        match reader.read(&mut buf[*filled..]) {
+            Ok(0) => return Ok(true),
+            Ok(n) => *filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
     Ok(false)
