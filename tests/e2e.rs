@@ -1630,10 +1630,12 @@ fn the_screens_rough_edges_are_smoothed() {
             "{said}"
         );
         screenshot(client, "41-activity-deleted-key").await;
+        assert_accessible(client, "the Activity screen").await;
 
         // Settings asks before throwing away unsaved changes.
         click_button(client, "Settings").await;
         heading(client, "Settings").await;
+        assert_accessible(client, "the Settings screen").await;
         type_into(client, "#set-clipboard-clear-seconds", "45").await;
         click_button(client, "Keys").await;
         wait_for(client, Locator::Css("dialog[open]")).await;
