@@ -12,6 +12,7 @@ use keyward_core::settings::SettingsSource;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::clipboard::SecretClipboard;
+use crate::commands::registry::window_commands;
 use crate::commands::{self, AppState};
 use crate::tray::OpenRequest;
 
@@ -49,6 +50,13 @@ pub fn choose_rendering() {
     }
 }
 
+/// The invoke handler of the window's commands (see `commands::registry`).
+macro_rules! invoke_handler {
+    ($($module:ident :: $command:ident),* $(,)?) => {
+        tauri::generate_handler![$(commands::$module::$command),*]
+    };
+}
+
 /// Registers Keyward's commands and state on `builder`.
 pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri::Builder<R> {
     builder
@@ -57,42 +65,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         // Native save dialog for the report, used from Rust only: the window
         // is granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(tauri::generate_handler![
-            commands::keys::list_keys,
-            commands::keys::suggest_name,
-            commands::keys::check_name,
-            commands::keys::generate_key,
-            commands::keys::add_key,
-            commands::keys::reveal_secret,
-            commands::keys::delete_key,
-            commands::keys::edit_key,
-            commands::vendors::list_vendors,
-            commands::vendors::save_vendor,
-            commands::vendors::open_vendor_dashboard,
-            commands::clipboard::copy_secret,
-            commands::clipboard::copy_credential_id,
-            commands::status::app_status,
-            commands::lead::audit_log,
-            commands::lead::save_report,
-            commands::lead::get_webhook,
-            commands::lead::set_webhook,
-            commands::lead::clear_webhook,
-            commands::lead::test_webhook,
-            commands::rotation::rotate_key,
-            commands::rotation::snooze_key,
-            commands::rotation::take_open_request,
-            commands::rotation::start_rotation,
-            commands::rotation::cancel_rotation,
-            commands::rotation::finish_vendor_rotation,
-            commands::rotation::mark_leaked,
-            commands::scan::choose_scan_folder,
-            commands::scan::start_leak_scan,
-            commands::scan::leak_scan_status,
-            commands::scan::cancel_leak_scan,
-            commands::settings::get_settings,
-            commands::settings::save_settings,
-            commands::settings::settings_status,
-        ])
+        .invoke_handler(window_commands!(invoke_handler))
 }
 
 /// The app's context (config, capabilities, embedded UI) for any runtime.

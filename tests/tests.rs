@@ -24,6 +24,7 @@ mod hook_server;
 mod lead_ipc;
 mod notifications;
 mod policy;
+mod registry;
 mod reminder_stages;
 mod reminders;
 mod report;

@@ -1,11 +1,12 @@
 //! The window's commands: thin async functions over the core. Each runs
 //! the core's (blocking, keychain-touching) work off the async threads and
 //! turns errors into [`IpcError`] `{code, message}`, which the UI maps to a
-//! sentence. The list of commands is mirrored in `build.rs` (access control).
+//! sentence. The commands are listed once, in [`registry`].
 
 pub mod clipboard;
 pub mod keys;
 pub mod lead;
+pub mod registry;
 pub mod rotation;
 pub mod scan;
 pub mod settings;
@@ -19,7 +20,12 @@ use keyward_core::keychain::OsKeychain;
 use keyward_core::vault::Vault;
 use serde::Serialize;
 
+use registry::command_names;
+
 use crate::clipboard::SecretClipboard;
+
+/// Every command the window may call, by name (from [`registry`]).
+pub const COMMANDS: &[&str] = registry::window_commands!(command_names);
 
 /// What the commands share, handed out by `app.manage`.
 pub struct AppState {
