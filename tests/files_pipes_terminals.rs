@@ -640,8 +640,8 @@ fn add_refuses_a_keyward_credential_id_or_secret_with_a_typo() {
     let err = invoke(
         &win,
         "add_key",
-        json!({"request": {"service": "svc", "application": null, "name": null,
-            "credential_id": typo(id), "secret": secret, "created": null, "notes": null}}),
+        json!({"service": "svc", "application": null, "name": null,
+            "credential_id": typo(id), "secret": secret, "created": null, "notes": null}),
     )
     .unwrap_err();
     assert_eq!(err["code"], "invalid_input");

@@ -72,7 +72,7 @@ fn generate_list_reveal_and_delete_through_the_commands() {
     let generated = invoke(
         &win,
         "generate_key",
-        json!({"request": {"service": "Payments API", "application": "Billing", "name": null, "notes": null}}),
+        json!({"service": "Payments API", "application": "Billing", "name": null, "notes": null}),
     )
     .expect("generate_key works");
     let key = &generated["key"];
@@ -149,7 +149,7 @@ fn errors_reach_the_window_as_code_and_message() {
     let err = invoke(
         &win,
         "add_key",
-        json!({"request": {"service": "svc", "application": null, "name": null, "credential_id": "id", "secret": "", "created": null, "notes": null}}),
+        json!({"service": "svc", "application": null, "name": null, "credential_id": "id", "secret": "", "created": null, "notes": null}),
     )
     .unwrap_err();
     assert_eq!(err["code"], "invalid_input");

@@ -19,7 +19,7 @@ fn the_audit_log_lists_what_happened_newest_first_for_one_key_or_all() {
         let generated = invoke(
             &win,
             "generate_key",
-            json!({"request": {"service": service, "application": null, "name": null, "notes": null}}),
+            json!({"service": service, "application": null, "name": null, "notes": null}),
         )
         .expect("generate_key works");
         ids.push(generated["key"]["id"].as_str().unwrap().to_owned());

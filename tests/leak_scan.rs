@@ -494,7 +494,7 @@ fn the_windows_leak_check_commands_run_a_check_and_report_it_without_the_secret(
     let win = window(&app, "main");
     let idle = invoke(&win, "leak_scan_status", serde_json::json!({})).unwrap();
     assert_eq!(idle["state"], "idle");
-    let request = |scope: &str| serde_json::json!({"request": {"path": path_str(dir.path()), "scope": scope}});
+    let request = |scope: &str| serde_json::json!({"path": path_str(dir.path()), "scope": scope});
     let refused = invoke(&win, "start_leak_scan", request("sideways")).unwrap_err();
     assert_eq!(refused["code"], "invalid_input");
     let started = invoke(&win, "start_leak_scan", request("committable")).unwrap();

@@ -4,6 +4,11 @@
 
 use std::path::PathBuf;
 
+use serde_json::json;
+
+use crate::ipc::{invoke, window};
+use crate::util::App;
+
 fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort_unstable();
     names
@@ -68,4 +73,21 @@ fn the_uis_command_table_names_exactly_the_registered_commands() {
         registered(),
         "the Commands table in ui/src/lib/api.ts must name exactly the commands in src-tauri/commands/registry.rs"
     );
+}
+
+#[test]
+fn every_registered_command_is_handled_and_allowed_for_the_main_window() {
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    // Not a request object: every command refuses it while reading its
+    // request, so none runs; "not found" or "not allowed" would mean the
+    // handler or the access control lacks it.
+    for command in keyward::commands::COMMANDS {
+        let answer = invoke(&win, command, json!("not a request"));
+        let refusal = answer.expect_err(command).to_string();
+        assert!(
+            refusal.contains("invalid args") && refusal.contains(command),
+            "{command} must reach its handler and refuse a body that is not its request, got {refusal}"
+        );
+    }
 }

@@ -63,9 +63,9 @@ fn add(
     invoke(
         win,
         "add_key",
-        json!({"request": {"service": service, "application": "Newsletter", "name": null,
+        json!({"service": service, "application": "Newsletter", "name": null,
             "credential_id": credential_id, "secret": secret, "created": null, "notes": "from the seed",
-            "vendor": vendor, "owner": "sam@example.com"}}),
+            "vendor": vendor, "owner": "sam@example.com"}),
     )
     .unwrap_or_else(|e| panic!("add_key: {e}"))
 }
@@ -88,7 +88,7 @@ fn a_key_is_edited_with_validation_and_an_audit_entry_and_found_by_its_credentia
     let refused = invoke(
         &win,
         "edit_key",
-        json!({"request": {"id": id, "application": "Newsletter", "notes": "", "owner": "sam@", "vendor": null}}),
+        json!({"id": id, "application": "Newsletter", "notes": "", "owner": "sam@", "vendor": null}),
     )
     .unwrap_err();
     assert_eq!(refused["code"], "invalid_input");
@@ -100,7 +100,7 @@ fn a_key_is_edited_with_validation_and_an_audit_entry_and_found_by_its_credentia
     let edited = invoke(
         &win,
         "edit_key",
-        json!({"request": {"id": id, "application": "Shop", "notes": "ask Finance", "owner": "Sam Jones", "vendor": "Mailchimp"}}),
+        json!({"id": id, "application": "Shop", "notes": "ask Finance", "owner": "Sam Jones", "vendor": "Mailchimp"}),
     )
     .unwrap();
     assert_eq!(edited["application"], "Shop");
@@ -149,7 +149,7 @@ fn vendor_profiles_are_saved_listed_and_open_only_their_https_dashboard() {
     let refused = invoke(
         &win,
         "save_vendor",
-        json!({"request": {"name": "stripe", "display_name": "Stripe", "dashboard_url": "http://dashboard.stripe.com", "notes": ""}}),
+        json!({"name": "stripe", "display_name": "Stripe", "dashboard_url": "http://dashboard.stripe.com", "notes": ""}),
     )
     .unwrap_err();
     assert_eq!(refused["code"], "invalid_input");
@@ -161,7 +161,7 @@ fn vendor_profiles_are_saved_listed_and_open_only_their_https_dashboard() {
     let saved = invoke(
         &win,
         "save_vendor",
-        json!({"request": {"name": "Stripe", "display_name": "Stripe", "dashboard_url": url, "notes": "ask Finance for access"}}),
+        json!({"name": "Stripe", "display_name": "Stripe", "dashboard_url": url, "notes": "ask Finance for access"}),
     )
     .unwrap();
     assert_eq!(
@@ -208,8 +208,8 @@ fn a_credential_id_another_key_has_is_refused_naming_that_key() {
     let refused = invoke(
         &win,
         "add_key",
-        json!({"request": {"service": "twilio", "application": null, "name": null,
-            "credential_id": "SK-TWILIO-SAME", "secret": "tw_secret_2", "created": null, "notes": null}}),
+        json!({"service": "twilio", "application": null, "name": null,
+            "credential_id": "SK-TWILIO-SAME", "secret": "tw_secret_2", "created": null, "notes": null}),
     )
     .unwrap_err();
     assert_eq!(refused["code"], "credential_id_taken");
@@ -257,14 +257,14 @@ fn a_vendor_key_is_rotated_through_the_window_and_deleted_with_the_answer_about_
     let taken = invoke(
         &win,
         "finish_vendor_rotation",
-        json!({"request": {"id": id, "credential_id": "MC-WIN-OLD", "secret": "x", "name": null}}),
+        json!({"id": id, "credential_id": "MC-WIN-OLD", "secret": "x", "name": null}),
     )
     .unwrap_err();
     assert_eq!(taken["code"], "invalid_input", "{taken}");
     let new = invoke(
         &win,
         "finish_vendor_rotation",
-        json!({"request": {"id": id, "credential_id": "MC-WIN-NEW", "secret": " mc_win_new\n", "name": null}}),
+        json!({"id": id, "credential_id": "MC-WIN-NEW", "secret": " mc_win_new\n", "name": null}),
     )
     .unwrap();
     assert_eq!(new["credential_id"], "MC-WIN-NEW");
@@ -323,7 +323,7 @@ fn marking_a_key_leaked_starts_a_rotation_with_no_grace_period() {
     let made = invoke(
         &win,
         "generate_key",
-        json!({"request": {"service": unique("internal"), "application": null, "name": null, "notes": null}}),
+        json!({"service": unique("internal"), "application": null, "name": null, "notes": null}),
     )
     .unwrap();
     let made_id = made["key"]["id"].as_str().unwrap();

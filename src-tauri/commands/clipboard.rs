@@ -6,7 +6,7 @@ use keyward_core::vault::KeyRef;
 use serde::Serialize;
 use tauri::State;
 
-use super::{AppState, CommandResult, IpcError, blocking};
+use super::{AppState, Args, CommandResult, IpcError, KeyRequest, blocking};
 
 /// How long the copied secret stays on the clipboard.
 #[derive(Debug, Serialize, ts_rs::TS)]
@@ -16,7 +16,10 @@ pub struct Copied {
 
 /// Copies a key's secret; the clipboard is cleared after a while.
 #[tauri::command]
-pub async fn copy_secret(state: State<'_, AppState>, id: String) -> CommandResult<Copied> {
+pub async fn copy_secret(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<Copied> {
     let vault = state.vault.clone();
     let clipboard = state.clipboard.clone();
     let (_, secret) = blocking(move || vault.secret_for_copy(KeyRef::Id(&id), Utc::now())).await?;
@@ -28,7 +31,10 @@ pub async fn copy_secret(state: State<'_, AppState>, id: String) -> CommandResul
 
 /// Copies a key's credential ID (not secret: it stays on the clipboard).
 #[tauri::command]
-pub async fn copy_credential_id(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+pub async fn copy_credential_id(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<()> {
     let vault = state.vault.clone();
     let record = blocking(move || vault.find(KeyRef::Id(&id))).await?;
     state

@@ -8,21 +8,30 @@ use keyward_core::vault::{KeyRef, VendorAnswer};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use super::{AppState, CommandResult, blocking};
+use super::{AppState, Args, CommandResult, KeyRequest, NoArgs, blocking};
 use crate::input::{KeyInput, suggested_name};
 
 /// Every key, as seen now. Never touches the keychain.
 #[tauri::command]
-pub async fn list_keys(state: State<'_, AppState>) -> CommandResult<Vec<KeyView>> {
+pub async fn list_keys(state: State<'_, AppState>, _: Args<NoArgs>) -> CommandResult<Vec<KeyView>> {
     let vault = state.vault.clone();
     let keys = blocking(move || vault.list(Utc::now(), &chrono::Local)).await;
     crate::memory::give_back_soon();
     keys
 }
 
+/// A request for a key's conventional name.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct SuggestNameRequest {
+    /// The service, as typed.
+    service: String,
+}
+
 /// The conventional name for a key made now for `service` (as typed).
 #[tauri::command]
-pub fn suggest_name(service: String) -> CommandResult<String> {
+pub fn suggest_name(
+    Args(SuggestNameRequest { service }): Args<SuggestNameRequest>,
+) -> CommandResult<String> {
     Ok(suggested_name(&service, Utc::now())?.to_string())
 }
 
@@ -33,9 +42,19 @@ pub struct NameCheck {
     message: Option<String>,
 }
 
+/// A name to check.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct CheckNameRequest {
+    /// The name, as typed.
+    name: String,
+}
+
 /// Checks a name as the person types it.
 #[tauri::command]
-pub async fn check_name(state: State<'_, AppState>, name: String) -> CommandResult<NameCheck> {
+pub async fn check_name(
+    state: State<'_, AppState>,
+    Args(CheckNameRequest { name }): Args<CheckNameRequest>,
+) -> CommandResult<NameCheck> {
     let vault = state.vault.clone();
     blocking(move || -> keyward_core::Result<_> {
         let name = match KeyName::parse(&name) {
@@ -96,7 +115,7 @@ impl GeneratedKey {
 #[tauri::command]
 pub async fn generate_key(
     state: State<'_, AppState>,
-    request: GenerateRequest,
+    Args(request): Args<GenerateRequest>,
 ) -> CommandResult<GeneratedKey> {
     let vault = state.vault.clone();
     blocking(move || -> keyward_core::Result<_> {
@@ -145,7 +164,10 @@ pub struct AddRequest {
 
 /// Records a key made elsewhere.
 #[tauri::command]
-pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> CommandResult<KeyView> {
+pub async fn add_key(
+    state: State<'_, AppState>,
+    Args(request): Args<AddRequest>,
+) -> CommandResult<KeyView> {
     let vault = state.vault.clone();
     blocking(move || {
         let now = Utc::now();
@@ -171,7 +193,10 @@ pub async fn add_key(state: State<'_, AppState>, request: AddRequest) -> Command
 
 /// The secret of a key, because the person asked to see it.
 #[tauri::command]
-pub async fn reveal_secret(state: State<'_, AppState>, id: String) -> CommandResult<String> {
+pub async fn reveal_secret(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<String> {
     let vault = state.vault.clone();
     blocking(move || -> keyward_core::Result<_> {
         let (_, secret) = vault.reveal(KeyRef::Id(&id), Utc::now())?;
@@ -193,7 +218,10 @@ pub struct EditRequest {
 
 /// Changes a key's application, notes, owner and vendor; audited old → new.
 #[tauri::command]
-pub async fn edit_key(state: State<'_, AppState>, request: EditRequest) -> CommandResult<KeyView> {
+pub async fn edit_key(
+    state: State<'_, AppState>,
+    Args(request): Args<EditRequest>,
+) -> CommandResult<KeyView> {
     let vault = state.vault.clone();
     blocking(move || {
         let changes = keyward_core::vault::KeyChanges::parse(
@@ -209,15 +237,30 @@ pub async fn edit_key(state: State<'_, AppState>, request: EditRequest) -> Comma
     .inspect(|_| state.keys_changed())
 }
 
+/// A request to delete a key.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct DeleteRequest {
+    /// The key's id.
+    id: String,
+    /// The name the person typed to confirm.
+    confirm_name: String,
+    /// For a vendor's key, what the person answered: `true` "I deleted it
+    /// at the vendor", `false` "Not yet"; `null` for keys Keyward issued.
+    #[serde(default)]
+    revoked_at_vendor: Option<bool>,
+}
+
 /// Deletes Keyward's copy of a key, once the person has typed its name.
 /// For a vendor's key, `revoked_at_vendor` is what the person answered ("I
 /// deleted it at the vendor" or "Not yet"), recorded in the audit log.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 pub async fn delete_key(
     state: State<'_, AppState>,
-    id: String,
-    confirm_name: String,
-    revoked_at_vendor: Option<bool>,
+    Args(DeleteRequest {
+        id,
+        confirm_name,
+        revoked_at_vendor,
+    }): Args<DeleteRequest>,
 ) -> CommandResult<()> {
     let vault = state.vault.clone();
     blocking(move || {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{AppState, CommandResult, IpcError, blocking};
+use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
 use crate::webhook::config::{self, WebhookStatus};
 use crate::webhook::{self, WebhookError};
 
@@ -35,11 +35,19 @@ pub struct WebhookTest {
     pub message: String,
 }
 
+/// Whose activity to read.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct AuditLogRequest {
+    /// One key's id, or `null` for all keys.
+    #[serde(default)]
+    id: Option<String>,
+}
+
 /// What Keyward did, newest first: for the key `id`, or for all keys.
 #[tauri::command]
 pub async fn audit_log(
     state: State<'_, AppState>,
-    id: Option<String>,
+    Args(AuditLogRequest { id }): Args<AuditLogRequest>,
 ) -> CommandResult<Vec<AuditEntry>> {
     let vault = state.vault.clone();
     blocking(move || match vault.audit() {
@@ -49,13 +57,20 @@ pub async fn audit_log(
     .await
 }
 
+/// Which report to save.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct SaveReportRequest {
+    /// Its file format.
+    format: ReportFormat,
+}
+
 /// Asks where to save the report, then saves it (readable only by the
 /// person). The path it was saved to, or `null` when the person cancelled.
 #[tauri::command]
 pub async fn save_report<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
-    format: ReportFormat,
+    Args(SaveReportRequest { format }): Args<SaveReportRequest>,
 ) -> CommandResult<Option<String>> {
     let vault = state.vault.clone();
     let source = state.settings_in_force().period_source();
@@ -113,19 +128,40 @@ fn keychain() -> OsKeychain {
 
 /// Whether a team channel is set up (never its address).
 #[tauri::command]
-pub async fn get_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
+pub async fn get_webhook(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> CommandResult<WebhookStatus> {
+    webhook_status(state).await
+}
+
+async fn webhook_status(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
     let vault = state.vault.clone();
     let settings = state.settings_in_force().settings;
     blocking(move || config::status(&keychain(), &settings, vault.audit())).await
 }
 
+/// A team channel to set up. The address is wiped after use.
+#[derive(Deserialize, ts_rs::TS)]
+pub struct SetWebhookRequest {
+    /// The webhook address (a secret: kept in the keychain).
+    #[ts(type = "string")]
+    url: Secret,
+    /// The message format the channel reads.
+    format: WebhookFormat,
+    /// Whether messages name keys' credential IDs.
+    include_credential_ids: bool,
+}
+
 /// Stores the team channel's address in the keychain and its format in the settings.
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 pub async fn set_webhook(
     state: State<'_, AppState>,
-    url: Secret,
-    format: WebhookFormat,
-    include_credential_ids: bool,
+    Args(SetWebhookRequest {
+        url,
+        format,
+        include_credential_ids,
+    }): Args<SetWebhookRequest>,
 ) -> CommandResult<WebhookStatus> {
     // Read the settings first: a damaged file is reported, never overwritten.
     let mut settings = state.settings.file().load()?;
@@ -134,19 +170,25 @@ pub async fn set_webhook(
     settings.webhook_format = format;
     settings.webhook_include_credential_ids = include_credential_ids;
     state.settings.save(&settings, state.vault.audit())?;
-    get_webhook(state).await
+    webhook_status(state).await
 }
 
 /// Removes the team channel's address.
 #[tauri::command]
-pub async fn clear_webhook(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
+pub async fn clear_webhook(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> CommandResult<WebhookStatus> {
     blocking(|| config::clear_url(&keychain())).await?;
-    get_webhook(state).await
+    webhook_status(state).await
 }
 
 /// Sends a test message to the team channel and says how it went.
 #[tauri::command]
-pub async fn test_webhook(state: State<'_, AppState>) -> CommandResult<WebhookTest> {
+pub async fn test_webhook(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> CommandResult<WebhookTest> {
     let settings: Settings = state.settings_in_force().settings;
     let audit = state.vault.audit().cloned();
     let format = settings.webhook_format;

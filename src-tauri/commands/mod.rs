@@ -1,7 +1,8 @@
 //! The window's commands: thin async functions over the core. Each runs
 //! the core's (blocking, keychain-touching) work off the async threads and
 //! turns errors into [`IpcError`] `{code, message}`, which the UI maps to a
-//! sentence. The commands are listed once, in [`registry`].
+//! sentence. Each command takes one request struct (see [`Args`]); the
+//! commands are listed once, in [`registry`].
 
 pub mod clipboard;
 pub mod keys;
@@ -18,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use keyward_core::Code;
 use keyward_core::keychain::OsKeychain;
 use keyward_core::vault::Vault;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use registry::command_names;
 
@@ -26,6 +27,38 @@ use crate::clipboard::SecretClipboard;
 
 /// Every command the window may call, by name (from [`registry`]).
 pub const COMMANDS: &[&str] = registry::window_commands!(command_names);
+
+/// A command's whole argument object, read as one request struct `T`: the
+/// window calls `invoke(name, request)`, and `T`'s TypeScript type (made by
+/// ts-rs) is what the UI's `Commands` table says that command takes.
+pub struct Args<T>(pub T);
+
+impl<'de, R: tauri::Runtime, T: serde::de::DeserializeOwned> tauri::ipc::CommandArg<'de, R>
+    for Args<T>
+{
+    fn from_command(
+        command: tauri::ipc::CommandItem<'de, R>,
+    ) -> Result<Self, tauri::ipc::InvokeError> {
+        let invalid = |e| tauri::Error::InvalidArgs(command.name, command.key, e).into();
+        match command.message.payload() {
+            tauri::ipc::InvokeBody::Json(value) => T::deserialize(value).map(Args).map_err(invalid),
+            tauri::ipc::InvokeBody::Raw(bytes) => {
+                serde_json::from_slice(bytes).map(Args).map_err(invalid)
+            }
+        }
+    }
+}
+
+/// The request of a command that needs nothing: `{}`.
+#[derive(Debug, Default, Deserialize, ts_rs::TS)]
+pub struct NoArgs {}
+
+/// The request of a command about one key: `{ id }`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct KeyRequest {
+    /// The key's id.
+    pub id: String,
+}
 
 /// What the commands share, handed out by `app.manage`.
 pub struct AppState {
@@ -211,6 +244,16 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keys::EditRequest>(&cfg),
         one::<rotation::VendorRotateRequest>(&cfg),
         one::<scan::LeakScanRequest>(&cfg),
+        one::<NoArgs>(&cfg),
+        one::<KeyRequest>(&cfg),
+        one::<keys::SuggestNameRequest>(&cfg),
+        one::<keys::CheckNameRequest>(&cfg),
+        one::<keys::DeleteRequest>(&cfg),
+        one::<lead::AuditLogRequest>(&cfg),
+        one::<lead::SaveReportRequest>(&cfg),
+        one::<lead::SetWebhookRequest>(&cfg),
+        one::<rotation::SnoozeRequest>(&cfg),
+        one::<settings::SaveSettingsRequest>(&cfg),
         one::<scan::LeakScanStatus>(&cfg),
         one::<keyward_core::scan::ScanReport>(&cfg),
         one::<keyward_core::scan::LeakHit>(&cfg),

@@ -8,8 +8,10 @@
 //! commands and that the UI's `Commands` table (`ui/src/lib/api.ts`) names
 //! exactly these.
 //!
-//! To add a command: write it in its area's module, add `module::name`
-//! below, add `allow-name` to the capability and `name: { args: …; answer: … }`
+//! To add a command: write it in its area's module taking one
+//! `Args<SomeRequest>` (a request struct deriving `Deserialize` and
+//! `ts_rs::TS`, listed in `typescript_bindings`), add `module::name` below,
+//! add `allow-name` to the capability and `name: { args: SomeRequest; answer: … }`
 //! to the UI's `Commands` table with a function calling it.
 //!
 //! This file is also compiled into `build.rs`, so it holds macros only.

@@ -8,7 +8,7 @@ use keyward_core::vault::KeyRef;
 use tauri::State;
 
 use super::keys::GeneratedKey;
-use super::{AppState, CommandResult, IpcError, blocking};
+use super::{AppState, Args, CommandResult, IpcError, KeyRequest, NoArgs, blocking};
 use crate::input::replacement_name;
 
 /// Replaces a Keyward-issued key with a new one (same service, application,
@@ -16,7 +16,10 @@ use crate::input::replacement_name;
 /// period (none when it leaked). The new secret is shown once. A vendor's
 /// key is refused: see `start_rotation` and `finish_vendor_rotation`.
 #[tauri::command]
-pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult<GeneratedKey> {
+pub async fn rotate_key(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<GeneratedKey> {
     let vault = state.vault.clone();
     let settings = state.settings_in_force().settings;
     let generated = blocking(move || -> keyward_core::Result<_> {
@@ -34,13 +37,21 @@ pub async fn rotate_key(state: State<'_, AppState>, id: String) -> CommandResult
     Ok(generated)
 }
 
+/// A request to pause a key's reminders.
+#[derive(Debug, serde::Deserialize, ts_rs::TS)]
+pub struct SnoozeRequest {
+    /// The key's id.
+    id: String,
+    /// For how long: 1 or 7 days.
+    days: u32,
+}
+
 /// Pauses reminders for a key for 1 or 7 days, within the organisation's
 /// limits on pausing (refused in words naming the limit); audited.
 #[tauri::command]
 pub async fn snooze_key(
     state: State<'_, AppState>,
-    id: String,
-    days: u32,
+    Args(SnoozeRequest { id, days }): Args<SnoozeRequest>,
 ) -> CommandResult<KeyView> {
     if !matches!(days, 1 | 7) {
         return Err(IpcError::invalid(
@@ -64,7 +75,10 @@ pub async fn snooze_key(
 /// What the window was asked to show, if anything (taken once): a clicked
 /// notification's key, or the tray's keys that need rotating.
 #[tauri::command]
-pub fn take_open_request(state: State<'_, AppState>) -> Option<crate::tray::OpenRequest> {
+pub fn take_open_request(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> Option<crate::tray::OpenRequest> {
     state
         .open_request
         .lock()
@@ -76,7 +90,10 @@ pub fn take_open_request(state: State<'_, AppState>) -> Option<crate::tray::Open
 /// in the vendor's dashboard (shown as "rotation in progress" until then).
 /// A Keyward-issued key is refused (`invalid_input`): use `rotate_key`.
 #[tauri::command]
-pub async fn start_rotation(state: State<'_, AppState>, id: String) -> CommandResult<KeyView> {
+pub async fn start_rotation(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<KeyView> {
     let vault = state.vault.clone();
     let view = blocking(move || {
         let record = vault.start_rotation(KeyRef::Id(&id))?;
@@ -89,7 +106,10 @@ pub async fn start_rotation(state: State<'_, AppState>, id: String) -> CommandRe
 
 /// Cancels a vendor rotation that still waits for the new key.
 #[tauri::command]
-pub async fn cancel_rotation(state: State<'_, AppState>, id: String) -> CommandResult<KeyView> {
+pub async fn cancel_rotation(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<KeyView> {
     let vault = state.vault.clone();
     let view = blocking(move || {
         let record = vault.cancel_rotation(KeyRef::Id(&id))?;
@@ -121,7 +141,7 @@ pub struct VendorRotateRequest {
 #[tauri::command]
 pub async fn finish_vendor_rotation(
     state: State<'_, AppState>,
-    request: VendorRotateRequest,
+    Args(request): Args<VendorRotateRequest>,
 ) -> CommandResult<KeyView> {
     let vault = state.vault.clone();
     let settings = state.settings_in_force().settings;
@@ -160,7 +180,10 @@ pub async fn finish_vendor_rotation(
 /// new key with no grace period; for a Keyward-issued key the window calls
 /// `rotate_key` next, which gives a leaked key no grace period.
 #[tauri::command]
-pub async fn mark_leaked(state: State<'_, AppState>, id: String) -> CommandResult<KeyView> {
+pub async fn mark_leaked(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<KeyView> {
     let vault = state.vault.clone();
     let view = blocking(move || {
         let now = Utc::now();

@@ -20,7 +20,7 @@ use tauri_plugin_dialog::DialogExt;
 
 use keyward_core::Code;
 
-use super::{AppState, CommandResult, IpcError};
+use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// What to check.
 #[derive(Debug, Clone, Deserialize, ts_rs::TS)]
@@ -91,7 +91,10 @@ impl LeakScans {
 /// Asks the person for a folder to check (the system's folder picker); the
 /// chosen path, or nothing when they cancelled.
 #[tauri::command]
-pub async fn choose_scan_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult<Option<String>> {
+pub async fn choose_scan_folder<R: Runtime>(
+    app: AppHandle<R>,
+    _: Args<NoArgs>,
+) -> CommandResult<Option<String>> {
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
@@ -115,7 +118,7 @@ pub async fn choose_scan_folder<R: Runtime>(app: AppHandle<R>) -> CommandResult<
 pub async fn start_leak_scan(
     state: State<'_, AppState>,
     scans: State<'_, LeakScans>,
-    request: LeakScanRequest,
+    Args(request): Args<LeakScanRequest>,
 ) -> CommandResult<LeakScanStatus> {
     let path = PathBuf::from(request.path.trim());
     if request.path.trim().is_empty() {
@@ -221,7 +224,7 @@ fn notify_found(found: usize, path: &str) {
 
 /// Where the leak check is (and its report once done).
 #[tauri::command]
-pub fn leak_scan_status(scans: State<'_, LeakScans>) -> LeakScanStatus {
+pub fn leak_scan_status(scans: State<'_, LeakScans>, _: Args<NoArgs>) -> LeakScanStatus {
     scans
         .status
         .lock()
@@ -232,7 +235,7 @@ pub fn leak_scan_status(scans: State<'_, LeakScans>) -> LeakScanStatus {
 /// Cancels the running leak check; it stops between chunks of a file and
 /// leaves nothing behind (no audit entry, no partial report kept as done).
 #[tauri::command]
-pub fn cancel_leak_scan(scans: State<'_, LeakScans>) {
+pub fn cancel_leak_scan(scans: State<'_, LeakScans>, _: Args<NoArgs>) {
     scans
         .cancel
         .lock()

@@ -5,10 +5,10 @@
 use keyward_core::Code;
 use keyward_core::policy::OrgPolicy;
 use keyward_core::settings::{PeriodSource, Settings};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tauri::State;
 
-use super::{AppState, CommandResult, IpcError};
+use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// What the window needs to know about the settings in force, beyond their values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -28,14 +28,14 @@ pub struct SettingsStatus {
 /// The settings in force: the person's, with the organisation's limits
 /// applied (the guide's defaults when the file is damaged or missing).
 #[tauri::command]
-pub fn get_settings(state: State<'_, AppState>) -> Settings {
+pub fn get_settings(state: State<'_, AppState>, _: Args<NoArgs>) -> Settings {
     state.settings_in_force().settings
 }
 
 /// The organisation's limits, the period in force and its source, and what
 /// went wrong reading the settings.
 #[tauri::command]
-pub fn settings_status(state: State<'_, AppState>) -> SettingsStatus {
+pub fn settings_status(state: State<'_, AppState>, _: Args<NoArgs>) -> SettingsStatus {
     let effective = state.settings_in_force();
     SettingsStatus {
         policy: effective.policy,
@@ -45,10 +45,20 @@ pub fn settings_status(state: State<'_, AppState>) -> SettingsStatus {
     }
 }
 
+/// Settings to save.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct SaveSettingsRequest {
+    /// All of them, as the Settings screen shows them.
+    settings: Settings,
+}
+
 /// Validates and saves the settings (refusing values looser than the
 /// organisation allows), records each change in the audit log, then applies them.
 #[tauri::command]
-pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> CommandResult<Settings> {
+pub fn save_settings(
+    state: State<'_, AppState>,
+    Args(SaveSettingsRequest { settings }): Args<SaveSettingsRequest>,
+) -> CommandResult<Settings> {
     state.settings.save(&settings, state.vault.audit())?;
     let effective = state.settings_in_force();
     crate::autostart::set(settings.start_at_login).map_err(|error| {

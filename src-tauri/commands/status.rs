@@ -4,7 +4,7 @@ use keyward_core::Code;
 use serde::Serialize;
 use tauri::State;
 
-use super::{AppState, CommandResult, blocking};
+use super::{AppState, Args, CommandResult, NoArgs, blocking};
 
 /// How the keychain answered at start, for the window's banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -47,7 +47,7 @@ pub struct AppStatus {
 
 /// Recovers interrupted operations and checks the keychain.
 #[tauri::command]
-pub async fn app_status(state: State<'_, AppState>) -> CommandResult<AppStatus> {
+pub async fn app_status(state: State<'_, AppState>, _: Args<NoArgs>) -> CommandResult<AppStatus> {
     let vault = state.vault.clone();
     blocking(move || {
         let probe = vault.recover().and_then(|recovery| {

@@ -5,11 +5,14 @@ use keyward_core::vault::KeyRef;
 use keyward_core::vendor::{VendorRequest, VendorView};
 use tauri::State;
 
-use super::{AppState, CommandResult, blocking};
+use super::{AppState, Args, CommandResult, KeyRequest, NoArgs, blocking};
 
 /// Every vendor profile, by name.
 #[tauri::command]
-pub async fn list_vendors(state: State<'_, AppState>) -> CommandResult<Vec<VendorView>> {
+pub async fn list_vendors(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> CommandResult<Vec<VendorView>> {
     let vault = state.vault.clone();
     blocking(move || vault.vendor_list()).await
 }
@@ -19,7 +22,7 @@ pub async fn list_vendors(state: State<'_, AppState>) -> CommandResult<Vec<Vendo
 #[tauri::command]
 pub async fn save_vendor(
     state: State<'_, AppState>,
-    request: VendorRequest,
+    Args(request): Args<VendorRequest>,
 ) -> CommandResult<VendorView> {
     let vault = state.vault.clone();
     blocking(move || vault.save_vendor(request.parse()?))
@@ -31,7 +34,10 @@ pub async fn save_vendor(
 /// the address saved in the vendor's profile (always `https://`) is opened:
 /// the window names the key, never an address.
 #[tauri::command]
-pub async fn open_vendor_dashboard(state: State<'_, AppState>, id: String) -> CommandResult<()> {
+pub async fn open_vendor_dashboard(
+    state: State<'_, AppState>,
+    Args(KeyRequest { id }): Args<KeyRequest>,
+) -> CommandResult<()> {
     let vault = state.vault.clone();
     let open = state.open_url;
     blocking(move || {

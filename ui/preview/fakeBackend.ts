@@ -270,8 +270,8 @@ export function installFakeBackend(params: URLSearchParams): void {
       const message = nameProblem(String(name));
       return { ok: message === null, message };
     },
-    generate_key: ({ request }) => {
-      const r = request as GenerateRequest;
+    generate_key: (request) => {
+      const r = request as unknown as GenerateRequest;
       needKeychain();
       const name = r.name ?? conventionalName(r.service, now());
       const problem = nameProblem(name);
@@ -306,8 +306,8 @@ export function installFakeBackend(params: URLSearchParams): void {
       note('generated', stored);
       return { key: view(stored, now(), settings), secret: stored.secret };
     },
-    add_key: ({ request }) => {
-      const r = request as AddRequest;
+    add_key: (request) => {
+      const r = request as unknown as AddRequest;
       needKeychain();
       const created = r.created ? new Date(`${r.created}T12:00:00`) : now();
       const name = r.name ?? conventionalName(r.service, created);

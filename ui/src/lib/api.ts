@@ -2,7 +2,7 @@
  * The one module that talks to Keyward's back end.
  *
  * Every back-end command has one typed function here, and nothing else in the UI imports
- * `invoke`. Each command takes a single argument object whose fields are snake_case. A failed
+ * `invoke`. Each command takes a single argument object, its request, whose fields are snake_case. A failed
  * command rejects with a {@link IpcError}; turn it into words with `explainError` from
  * `./errors`.
  *
@@ -16,19 +16,29 @@ import type {
   AddRequest,
   AppStatus,
   AuditEntry,
+  AuditLogRequest,
+  CheckNameRequest,
   Copied,
+  DeleteRequest,
   EditRequest,
   GenerateRequest,
   GeneratedKey,
+  KeyRequest,
   KeyView,
   LeakScanRequest,
   LeakScanStatus,
   NameCheck,
+  NoArgs,
   OpenRequest,
   ReportFormat,
+  SaveReportRequest,
+  SaveSettingsRequest,
+  SetWebhookRequest,
   Settings,
   SettingsStatus,
   SnoozeDays,
+  SnoozeRequest,
+  SuggestNameRequest,
   VendorRequest,
   VendorRotateRequest,
   VendorView,
@@ -37,42 +47,46 @@ import type {
   WebhookTest,
 } from './types';
 
-/** Command name → its argument object and its answer. Mirrors the back end's command list. */
+/**
+ * Command name → its request (the argument object, a type generated from the back end's request
+ * struct) and its answer. Names exactly the back end's commands (`src-tauri/commands/registry.rs`;
+ * a Rust test fails when they differ).
+ */
 export interface Commands {
-  list_keys: { args: Record<string, never>; answer: KeyView[] };
-  suggest_name: { args: { service: string }; answer: string };
-  check_name: { args: { name: string }; answer: NameCheck };
-  generate_key: { args: { request: GenerateRequest }; answer: GeneratedKey };
-  add_key: { args: { request: AddRequest }; answer: KeyView };
-  reveal_secret: { args: { id: string }; answer: string };
-  copy_secret: { args: { id: string }; answer: Copied };
-  copy_credential_id: { args: { id: string }; answer: null };
-  delete_key: { args: { id: string; confirm_name: string; revoked_at_vendor: boolean | null }; answer: null };
-  edit_key: { args: { request: EditRequest }; answer: KeyView };
-  list_vendors: { args: Record<string, never>; answer: VendorView[] };
-  save_vendor: { args: { request: VendorRequest }; answer: VendorView };
-  open_vendor_dashboard: { args: { id: string }; answer: null };
-  start_rotation: { args: { id: string }; answer: KeyView };
-  cancel_rotation: { args: { id: string }; answer: KeyView };
-  finish_vendor_rotation: { args: { request: VendorRotateRequest }; answer: KeyView };
-  mark_leaked: { args: { id: string }; answer: KeyView };
-  app_status: { args: Record<string, never>; answer: AppStatus };
-  rotate_key: { args: { id: string }; answer: GeneratedKey };
-  snooze_key: { args: { id: string; days: SnoozeDays }; answer: KeyView };
-  take_open_request: { args: Record<string, never>; answer: OpenRequest | null };
-  get_settings: { args: Record<string, never>; answer: Settings };
-  save_settings: { args: { settings: Settings }; answer: Settings };
-  settings_status: { args: Record<string, never>; answer: SettingsStatus };
-  audit_log: { args: { id: string | null }; answer: AuditEntry[] };
-  save_report: { args: { format: ReportFormat }; answer: string | null };
-  get_webhook: { args: Record<string, never>; answer: WebhookStatus };
-  set_webhook: { args: { url: string; format: WebhookFormat; include_credential_ids: boolean }; answer: WebhookStatus };
-  clear_webhook: { args: Record<string, never>; answer: WebhookStatus };
-  test_webhook: { args: Record<string, never>; answer: WebhookTest };
-  choose_scan_folder: { args: Record<string, never>; answer: string | null };
-  start_leak_scan: { args: { request: LeakScanRequest }; answer: LeakScanStatus };
-  leak_scan_status: { args: Record<string, never>; answer: LeakScanStatus };
-  cancel_leak_scan: { args: Record<string, never>; answer: null };
+  list_keys: { args: NoArgs; answer: KeyView[] };
+  suggest_name: { args: SuggestNameRequest; answer: string };
+  check_name: { args: CheckNameRequest; answer: NameCheck };
+  generate_key: { args: GenerateRequest; answer: GeneratedKey };
+  add_key: { args: AddRequest; answer: KeyView };
+  reveal_secret: { args: KeyRequest; answer: string };
+  copy_secret: { args: KeyRequest; answer: Copied };
+  copy_credential_id: { args: KeyRequest; answer: null };
+  delete_key: { args: DeleteRequest; answer: null };
+  edit_key: { args: EditRequest; answer: KeyView };
+  list_vendors: { args: NoArgs; answer: VendorView[] };
+  save_vendor: { args: VendorRequest; answer: VendorView };
+  open_vendor_dashboard: { args: KeyRequest; answer: null };
+  start_rotation: { args: KeyRequest; answer: KeyView };
+  cancel_rotation: { args: KeyRequest; answer: KeyView };
+  finish_vendor_rotation: { args: VendorRotateRequest; answer: KeyView };
+  mark_leaked: { args: KeyRequest; answer: KeyView };
+  app_status: { args: NoArgs; answer: AppStatus };
+  rotate_key: { args: KeyRequest; answer: GeneratedKey };
+  snooze_key: { args: SnoozeRequest; answer: KeyView };
+  take_open_request: { args: NoArgs; answer: OpenRequest | null };
+  get_settings: { args: NoArgs; answer: Settings };
+  save_settings: { args: SaveSettingsRequest; answer: Settings };
+  settings_status: { args: NoArgs; answer: SettingsStatus };
+  audit_log: { args: AuditLogRequest; answer: AuditEntry[] };
+  save_report: { args: SaveReportRequest; answer: string | null };
+  get_webhook: { args: NoArgs; answer: WebhookStatus };
+  set_webhook: { args: SetWebhookRequest; answer: WebhookStatus };
+  clear_webhook: { args: NoArgs; answer: WebhookStatus };
+  test_webhook: { args: NoArgs; answer: WebhookTest };
+  choose_scan_folder: { args: NoArgs; answer: string | null };
+  start_leak_scan: { args: LeakScanRequest; answer: LeakScanStatus };
+  leak_scan_status: { args: NoArgs; answer: LeakScanStatus };
+  cancel_leak_scan: { args: NoArgs; answer: null };
 }
 
 /** Event name → its payload. Mirrors what the back end emits. */
@@ -113,12 +127,12 @@ export function checkName(name: string): Promise<NameCheck> {
  * The answer carries the secret: show it once and forget it.
  */
 export function generateKey(request: GenerateRequest): Promise<GeneratedKey> {
-  return call('generate_key', { request });
+  return call('generate_key', request);
 }
 
 /** Stores a key the person already has. The secret goes to the keychain; the answer has no secret. */
 export function addKey(request: AddRequest): Promise<KeyView> {
-  return call('add_key', { request });
+  return call('add_key', request);
 }
 
 /** The key's secret, read from the keychain. Only call this when the person asks to see it. */
@@ -157,7 +171,7 @@ export async function deleteKey(id: string, confirmName: string, revokedAtVendor
  * no profile gets a bare one. Secrets and credential IDs are never edited.
  */
 export function editKey(request: EditRequest): Promise<KeyView> {
-  return call('edit_key', { request });
+  return call('edit_key', request);
 }
 
 /** Every vendor profile (display name, dashboard address, notes), by name. */
@@ -170,7 +184,7 @@ export function listVendors(): Promise<VendorView[]> {
  * when the dashboard address is not `https://`.
  */
 export function saveVendor(request: VendorRequest): Promise<VendorView> {
-  return call('save_vendor', { request });
+  return call('save_vendor', request);
 }
 
 /**
@@ -202,7 +216,7 @@ export function cancelRotation(id: string): Promise<KeyView> {
  * Rejects with `credential_id_taken` (naming the other key) when another key has that credential ID.
  */
 export function finishVendorRotation(request: VendorRotateRequest): Promise<KeyView> {
-  return call('finish_vendor_rotation', { request });
+  return call('finish_vendor_rotation', request);
 }
 
 /**
@@ -225,7 +239,7 @@ export function chooseScanFolder(): Promise<string | null> {
  * {@link leakScanStatus}.
  */
 export function startLeakScan(request: LeakScanRequest): Promise<LeakScanStatus> {
-  return call('start_leak_scan', { request });
+  return call('start_leak_scan', request);
 }
 
 /** Where the leak check is: its progress, then its report. */

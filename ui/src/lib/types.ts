@@ -34,6 +34,16 @@ export type { LeakScanStatus } from './bindings/LeakScanStatus';
 export type { ScanReport } from './bindings/ScanReport';
 export type { LeakHit } from './bindings/LeakHit';
 export type { UnreadablePath } from './bindings/UnreadablePath';
+export type { NoArgs } from './bindings/NoArgs';
+export type { KeyRequest } from './bindings/KeyRequest';
+export type { SuggestNameRequest } from './bindings/SuggestNameRequest';
+export type { CheckNameRequest } from './bindings/CheckNameRequest';
+export type { DeleteRequest } from './bindings/DeleteRequest';
+export type { AuditLogRequest } from './bindings/AuditLogRequest';
+export type { SaveReportRequest } from './bindings/SaveReportRequest';
+export type { SetWebhookRequest } from './bindings/SetWebhookRequest';
+export type { SnoozeRequest } from './bindings/SnoozeRequest';
+export type { SaveSettingsRequest } from './bindings/SaveSettingsRequest';
 
 /** How the OS keychain answered when Keyward last asked. */
 export type { KeychainState } from './bindings/KeychainState';
