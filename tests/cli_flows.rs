@@ -345,3 +345,17 @@ fn two_processes_writing_at_once_lose_nothing() {
         );
     }
 }
+
+#[test]
+fn the_command_line_names_the_secret_store_the_way_linux_desktops_do() {
+    let app = App::new();
+    app.generate(&unique("store-words"));
+    // Other tests' keys share the session's keyring: either line of check may be said.
+    let said = app.ok(&["check"]);
+    assert!(
+        said.contains("Every secret Keyward keeps in your keyring belongs to a key in its list.")
+            || said.contains("The keyring holds"),
+        "{said}"
+    );
+    assert!(!said.to_lowercase().contains("keychain"), "{said}");
+}

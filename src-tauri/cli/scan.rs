@@ -188,8 +188,9 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, args: ScanArgs) -> Result<u8> {
 fn print(report: &ScanReport, json: bool, what: &str) {
     for name in &report.keys_not_checked {
         keyward_core::note!(
-            "keyward: warning: \"{}\" was not looked for: its secret could not be read from the keychain.",
-            output::shown(name)
+            "keyward: warning: \"{}\" was not looked for: its secret could not be read from {}.",
+            output::shown(name),
+            keyward_core::keychain::store_name::YOUR_IN
         );
     }
     for unread in &report.unreadable {

@@ -378,12 +378,15 @@ pub fn vendor<S: SecretStore>(vault: &Vault<S>, action: VendorAction) -> Result<
 pub fn delete_words(record: &KeyRecord, vendor: &str) -> String {
     match record.issuer() {
         Issuer::Vendor => format!(
-            "Keyward removes its own copy of \"{}\" (the secret in your keychain and its entry in Keyward). The key keeps working at {vendor} until it is deleted or revoked there.",
-            record.name
+            "Keyward removes its own copy of \"{}\" (the secret in {} and its entry in Keyward). The key keeps working at {vendor} until it is deleted or revoked there.",
+            record.name,
+            keyward_core::keychain::store_name::YOUR_IN
         ),
         Issuer::Keyward => format!(
-            "Keyward removes \"{}\" (the secret in your keychain and its entry in Keyward). If {} still accepts this key, remove it there too: until then the key keeps working.",
-            record.name, record.service
+            "Keyward removes \"{}\" (the secret in {} and its entry in Keyward). If {} still accepts this key, remove it there too: until then the key keeps working.",
+            record.name,
+            keyward_core::keychain::store_name::YOUR_IN,
+            record.service
         ),
     }
 }

@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex};
 use serde::Deserialize;
 
 use crate::journal;
+use crate::keychain::store_name::YOUR_IN;
 use crate::private_files::{private_dir, private_options, write_atomically};
 use crate::record::KeyRecord;
 
@@ -50,7 +51,7 @@ const TAIL: &[u8] = b"]}\n";
 pub enum CatalogError {
     /// The file exists but is damaged or not a catalog. It was left as it is.
     #[error(
-        "Keyward's list of keys at {path} is damaged and could not be read ({detail}). It has been left exactly as it was, and your secrets in the keychain are untouched. Restore the file from a backup, or move it aside to start a new list; `keyward check` lists the keys still in the keychain."
+        "Keyward's list of keys at {path} is damaged and could not be read ({detail}). It has been left exactly as it was, and your secrets in {YOUR_IN} are untouched. Restore the file from a backup, or move it aside to start a new list; `keyward check` lists the keys still in {YOUR_IN}."
     )]
     Unreadable {
         /// The catalog file.
@@ -61,7 +62,7 @@ pub enum CatalogError {
     /// A note of a key being created or deleted ([`crate::journal`]) is
     /// damaged or not Keyward's. It was left as it is.
     #[error(
-        "Keyward's note of a key being created or deleted, {path}, is damaged and could not be read ({detail}). It has been left exactly as it was, and so have your list of keys and your secrets in the keychain; Keyward changes nothing until the note is dealt with. Close every Keyward window, move the file out of that folder, then run `keyward check`: it finishes what it can and lists any secret left without a key."
+        "Keyward's note of a key being created or deleted, {path}, is damaged and could not be read ({detail}). It has been left exactly as it was, and so have your list of keys and your secrets in {YOUR_IN}; Keyward changes nothing until the note is dealt with. Close every Keyward window, move the file out of that folder, then run `keyward check`: it finishes what it can and lists any secret left without a key."
     )]
     JournalUnreadable {
         /// The note's file.
