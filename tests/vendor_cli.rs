@@ -447,3 +447,35 @@ fn a_key_marked_leaked_while_keyward_runs_is_announced_on_the_desktop_and_in_the
         "{sent}"
     );
 }
+
+#[test]
+fn the_report_names_each_keys_vendor_and_dashboard_as_the_list_does() {
+    let app = App::new();
+    let dashboard = "https://us1.admin.mailchimp.com/account/api/";
+    app.ok(&[
+        "vendor",
+        "set",
+        "mailchimp",
+        "--display-name",
+        "Mailchimp",
+        "--dashboard",
+        dashboard,
+    ]);
+    add_mailchimp(&app, "MC-REPORT-1", "mc_report_1");
+    let listed = &app.list()[0];
+    assert_eq!(listed["vendor_display_name"], "Mailchimp", "{listed}");
+    let report = json(&app.ok(&["report", "--format", "json"]));
+    assert_eq!(
+        report[0]["vendor_display_name"], "Mailchimp",
+        "the report shows the vendor's profile like the list: {report}"
+    );
+    assert_eq!(
+        report[0]["vendor_dashboard_url"], dashboard,
+        "the report gives the dashboard where the key is revoked: {report}"
+    );
+    let csv = app.ok(&["report", "--format", "csv"]);
+    assert!(
+        csv.contains(",Mailchimp,") && csv.contains(dashboard),
+        "the spreadsheet names the vendor and its dashboard: {csv}"
+    );
+}

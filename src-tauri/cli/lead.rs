@@ -120,8 +120,9 @@ fn report<S: SecretStore>(
     output: Option<&Path>,
     now: DateTime<Utc>,
 ) -> Result<u8> {
-    let rows = report::rows(
+    let rows = report::rows_with_vendors(
         &vault.catalog().load()?,
+        vault.vendor_profiles(),
         &vault.policy(),
         settings.period_source(),
         now,

@@ -76,8 +76,9 @@ pub async fn save_report<R: Runtime>(
     let source = state.settings_in_force().period_source();
     let now = Utc::now();
     let text = blocking(move || -> keyward_core::Result<_> {
-        let rows = keyward_core::report::rows(
+        let rows = keyward_core::report::rows_with_vendors(
             &vault.catalog().load()?,
+            vault.vendor_profiles(),
             &vault.policy(),
             source,
             now,

@@ -18,6 +18,8 @@
 //!   report cannot run anything. Numbers written by Keyward are left as they are.
 //! - Rows are ordered by rotation date, most urgent first.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
@@ -25,6 +27,7 @@ use crate::local_time::local_text;
 use crate::record::{KeyRecord, KeyState, KeyView, RotationStep, ViewContext};
 use crate::rotation::{RotationPolicy, RotationStatus};
 use crate::settings::PeriodSource;
+use crate::vendor::{VendorName, VendorProfile};
 
 /// One key in the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
@@ -45,9 +48,24 @@ pub struct ReportRow {
 
 /// The report's rows for every complete key in `records`, seen at `now`
 /// under `policy`, whose period comes from `source`, with dates counted
-/// in the person's time zone `tz`.
+/// in the person's time zone `tz`. Vendors are named by their profile
+/// name only: for lines that name keys (the team channel's digest); the
+/// report itself uses [`rows_with_vendors`].
 pub fn rows<Tz: TimeZone>(
     records: &[KeyRecord],
+    policy: &RotationPolicy,
+    source: PeriodSource,
+    now: DateTime<Utc>,
+    tz: &Tz,
+) -> Vec<ReportRow> {
+    rows_with_vendors(records, BTreeMap::new(), policy, source, now, tz)
+}
+
+/// [`rows`] with each key's vendor shown from its profile in `vendors`
+/// (display name, dashboard address), as `keyward list --json` shows it.
+pub fn rows_with_vendors<Tz: TimeZone>(
+    records: &[KeyRecord],
+    vendors: BTreeMap<VendorName, VendorProfile>,
     policy: &RotationPolicy,
     source: PeriodSource,
     now: DateTime<Utc>,
@@ -59,7 +77,7 @@ pub fn rows<Tz: TimeZone>(
         .filter_map(|r| r.replaced_by.as_deref())
         .collect();
     let context = ViewContext {
-        vendors: Default::default(),
+        vendors,
         names: records
             .iter()
             .filter(|r| wanted.contains(r.id.as_str()))

@@ -264,7 +264,7 @@ impl<S: SecretStore> Vault<S> {
 
     /// The vendor profiles for showing keys; a damaged `vendors.json` is
     /// said on standard error and shows keys with their vendor's name only.
-    fn vendor_profiles(
+    pub fn vendor_profiles(
         &self,
     ) -> std::collections::BTreeMap<VendorName, crate::vendor::VendorProfile> {
         self.vendors.all().unwrap_or_else(|error| {
