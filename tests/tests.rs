@@ -16,6 +16,7 @@ mod ipc;
 mod keychain_faults;
 mod leak_scan;
 mod no_secret_leaks;
+mod readme_cli;
 mod vendor_cli;
 mod vendor_ipc;
 // For security leads: audit log, report, team channel.
