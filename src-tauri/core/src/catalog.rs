@@ -17,6 +17,10 @@
 //!   or change parses the file again only when that identity differs. Every
 //!   write replaces the file by a rename, so a change by another process is
 //!   always seen.
+//! - Keys being created or deleted are noted beside the catalog
+//!   ([`crate::journal`]); every read shows them as `pending` or
+//!   `deleting`, so a create or delete writes the catalog once
+//!   ([`Catalog::add`], [`Catalog::remove`]).
 //! - A save writes out only the records that changed: the text of every
 //!   other record is copied from the file last read or written (kept with
 //!   the records), so saving after a small change costs about a copy of the
