@@ -479,3 +479,35 @@ fn the_report_names_each_keys_vendor_and_dashboard_as_the_list_does() {
         "the spreadsheet names the vendor and its dashboard: {csv}"
     );
 }
+
+#[test]
+fn adding_the_same_vendor_key_twice_says_the_key_is_already_there_not_to_pick_another_name() {
+    let app = App::new();
+    let service = unique("stripe");
+    let add = || {
+        app.run_with_input(
+            &[
+                "add",
+                "--service",
+                &service,
+                "--credential-id",
+                "rk_live_TWICE001",
+                "--created",
+                "2025-01-10",
+            ],
+            "sk_live_twice",
+        )
+    };
+    let first = add();
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let again = add();
+    assert!(
+        !again.status.success(),
+        "the same key is not recorded twice"
+    );
+    let stderr = text(&again.stderr);
+    assert!(
+        stderr.contains("already has this credential ID"),
+        "the real problem is the credential ID: another name would only lead to a second refusal: {stderr}"
+    );
+}

@@ -795,9 +795,17 @@ fn check_not_replaced(old: &KeyRecord) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a new key `record` whose name is another key's name or id, or
-/// whose credential ID another key has.
+/// Refuses a new key `record` whose credential ID another key has, or
+/// whose name is another key's name or id. The credential ID is checked
+/// first: the same key recorded again usually gets the same suggested name
+/// too, and "choose another name" would only lead to a second refusal.
 fn free_to_create(keys: &[KeyRecord], record: &KeyRecord) -> Result<()> {
+    if let Some(other) = keys
+        .iter()
+        .find(|k| k.credential_id == record.credential_id && k.id != record.id)
+    {
+        return Err(Error::CredentialIdTaken(other.name.to_string()));
+    }
     if keys
         .iter()
         .any(|k| k.name == record.name && k.id != record.id)
@@ -809,12 +817,6 @@ fn free_to_create(keys: &[KeyRecord], record: &KeyRecord) -> Result<()> {
             "\"{}\" is the id of another key. Choose another name, so that names and ids are never confused.",
             record.name
         )));
-    }
-    if let Some(other) = keys
-        .iter()
-        .find(|k| k.credential_id == record.credential_id && k.id != record.id)
-    {
-        return Err(Error::CredentialIdTaken(other.name.to_string()));
     }
     Ok(())
 }
