@@ -42,10 +42,15 @@ use crate::record::KeyRecord;
 
 const CATALOG_FILE: &str = "catalog.json";
 const LOCK_FILE: &str = "catalog.lock";
-const FORMAT: u32 = 1;
+/// The catalog format this version writes. 2: records may carry fields a
+/// Keyward of format 1 does not know (issuer, vendor, owner, leaked_at,
+/// rotation, replaces) and keys in flight are noted beside the catalog; a
+/// format-1 Keyward would drop those fields on its next save, so it must
+/// refuse the file as too new instead. Format-1 files are still read.
+const FORMAT: u32 = 2;
 /// How a catalog written by this version starts: compact JSON, the format
 /// first, then the records one after the other.
-const HEAD: &[u8] = b"{\"format\":1,\"keys\":[";
+const HEAD: &[u8] = b"{\"format\":2,\"keys\":[";
 /// How it ends, after the last record.
 const TAIL: &[u8] = b"]}\n";
 
@@ -872,7 +877,11 @@ pub(crate) mod tests {
 
     /// The file as serializing every record anew writes it.
     fn written_anew(keys: &[KeyRecord]) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec(&CatalogFileRef { format: 1, keys }).unwrap();
+        let mut bytes = serde_json::to_vec(&CatalogFileRef {
+            format: FORMAT,
+            keys,
+        })
+        .unwrap();
         bytes.push(b'\n');
         bytes
     }
@@ -1018,6 +1027,27 @@ pub(crate) mod tests {
             })
             .unwrap();
         assert_eq!(fs::read(catalog.path()).unwrap(), written_anew(&keys[..1]));
+    }
+
+    #[test]
+    fn a_format_1_catalog_is_read_and_saved_as_format_2_which_format_1_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let catalog = Catalog::open(dir.path()).unwrap();
+        let keys = [record("a", "a")];
+        let old = serde_json::to_vec(&CatalogFileRef {
+            format: 1,
+            keys: &keys,
+        })
+        .unwrap();
+        fs::write(catalog.path(), old).unwrap();
+        assert_eq!(catalog.load().unwrap(), keys);
+        add(&catalog, "b");
+        let saved: serde_json::Value =
+            serde_json::from_slice(&fs::read(catalog.path()).unwrap()).unwrap();
+        // A format-1 Keyward refuses anything above 1 as too new, instead of
+        // dropping the fields it does not know on its next save.
+        assert_eq!(saved["format"], 2);
+        assert_eq!(saved["keys"].as_array().unwrap().len(), 2);
     }
 
     #[test]
