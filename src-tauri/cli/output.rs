@@ -327,14 +327,19 @@ pub fn keys(keys: &[KeyView], json: bool, empty: &str) {
             *width = (*width).max(cell.chars().count());
         }
     }
+    // The table is written in one go: one write per line made 100,000
+    // write calls for 100,000 keys.
+    let mut text = String::new();
     for row in std::iter::once(&header).chain(&rows) {
         let line: Vec<String> = row
             .iter()
             .zip(widths)
             .map(|(cell, width)| format!("{cell:<width$}"))
             .collect();
-        say!("{}", line.join("  ").trim_end());
+        text.push_str(line.join("  ").trim_end());
+        text.push('\n');
     }
+    raw(text.as_bytes());
 }
 
 /// A list of keys as [`keys`] prints it, where each JSON object also says
