@@ -657,35 +657,10 @@ fn parse_any(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRecord>, CatalogError> 
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::naming::{KeyName, Label, ServiceName};
-    use crate::record::{History, KeyState, Origin};
-    use chrono::{TimeZone, Utc};
-
-    pub(crate) fn record(id: &str, name: &str) -> KeyRecord {
-        KeyRecord {
-            id: id.into(),
-            name: KeyName::parse(name).unwrap(),
-            service: ServiceName::parse("svc").unwrap(),
-            application: None,
-            credential_id: format!("cid-{id}"),
-            created_at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-            origin: Origin::Generated,
-            notes: Label::notes("").unwrap(),
-            state: KeyState::Active,
-            history: History::default(),
-            reminder: Default::default(),
-            replaced_by: None,
-            delete_after: None,
-            issuer: None,
-            vendor: None,
-            owner: None,
-            leaked_at: None,
-            rotation: None,
-            replaces: None,
-        }
-    }
+    use crate::naming::Label;
+    use crate::record::test_support::record;
 
     fn add(catalog: &Catalog, id: &str) {
         catalog

@@ -168,7 +168,7 @@ pub fn overtaken(note: &KeyRecord, keys: &[KeyRecord]) -> bool {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use crate::catalog::tests::record;
+    use crate::record::test_support::record;
 
     #[test]
     fn a_note_round_trips_and_removing_it_twice_is_fine() {

@@ -520,31 +520,14 @@ pub fn message(reminders: &[Reminder], period_months: u32) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::naming::{KeyName, Label, ServiceName};
-    use crate::record::{History, Origin};
+    use crate::record::test_support::record;
     use chrono::TimeZone;
 
     pub(super) fn key(name: &str, created: DateTime<Utc>) -> KeyRecord {
         KeyRecord {
-            id: format!("id-{name}"),
-            name: KeyName::parse(name).unwrap(),
-            service: ServiceName::parse("svc").unwrap(),
-            application: None,
             credential_id: "cid".into(),
             created_at: created,
-            origin: Origin::Generated,
-            notes: Label::notes("").unwrap(),
-            state: KeyState::Active,
-            history: History::default(),
-            reminder: ReminderState::default(),
-            replaced_by: None,
-            delete_after: None,
-            issuer: None,
-            vendor: None,
-            owner: None,
-            leaked_at: None,
-            rotation: None,
-            replaces: None,
+            ..record(&format!("id-{name}"), name)
         }
     }
 

@@ -294,30 +294,16 @@ fn push_text(out: &mut String, text: &str) {
 mod tests {
     use super::*;
     use crate::naming::{KeyName, Label, ServiceName};
-    use crate::record::{History, Origin};
     use chrono::TimeZone;
 
     fn record(id: &str, name: &str, created: DateTime<Utc>) -> KeyRecord {
         KeyRecord {
-            id: id.into(),
-            name: KeyName::parse(name).unwrap(),
             service: ServiceName::parse("payments-api").unwrap(),
             application: Label::application("Billing, \"web\"").unwrap(),
             credential_id: format!("kwid_{id}"),
             created_at: created,
-            origin: Origin::Generated,
             notes: Label::notes("=HYPERLINK(\"http://evil\")").unwrap(),
-            state: KeyState::Active,
-            history: History::default(),
-            reminder: Default::default(),
-            replaced_by: None,
-            delete_after: None,
-            issuer: None,
-            vendor: None,
-            owner: None,
-            leaked_at: None,
-            rotation: None,
-            replaces: None,
+            ..crate::record::test_support::record(id, name)
         }
     }
 

@@ -330,7 +330,8 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::naming::{KeyName, Label, ServiceName};
-    use crate::record::{History, KeyRecord, KeyState, Origin};
+    use crate::record::KeyRecord;
+    use crate::record::test_support::record;
     use crate::rotation::RotationPolicy;
     use chrono::{TimeZone, Utc};
 
@@ -408,25 +409,11 @@ mod tests {
 
     fn digest_in<Tz: chrono::TimeZone>(tz: &Tz) -> Digest {
         let record = KeyRecord {
-            id: "0123abcd".into(),
-            name: KeyName::parse("payments-api-01_01_2026-09_00").unwrap(),
             service: ServiceName::parse("payments-api").unwrap(),
             application: Label::application("<!channel> & co").unwrap(),
             credential_id: "kwid_CREDENTIAL_ID_1".into(),
             created_at: Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap(),
-            origin: Origin::Generated,
-            notes: Label::notes("").unwrap(),
-            state: KeyState::Active,
-            history: History::default(),
-            reminder: Default::default(),
-            replaced_by: None,
-            delete_after: None,
-            issuer: None,
-            vendor: None,
-            owner: None,
-            leaked_at: None,
-            rotation: None,
-            replaces: None,
+            ..record("0123abcd", "payments-api-01_01_2026-09_00")
         };
         let now = Utc.with_ymd_and_hms(2026, 4, 13, 9, 0, 0).unwrap();
         let rows = crate::report::rows(
@@ -546,25 +533,9 @@ mod tests {
         let policy = RotationPolicy::default();
         let created = Utc.with_ymd_and_hms(2026, 1, 1, 9, 0, 0).unwrap();
         let record = |i: usize| KeyRecord {
-            id: format!("id{i}"),
-            name: KeyName::parse(&format!("key-{i:04}")).unwrap(),
-            service: ServiceName::parse("svc").unwrap(),
-            application: None,
             credential_id: format!("kwid_{i}"),
             created_at: created + chrono::Duration::minutes(i as i64),
-            origin: Origin::Generated,
-            notes: Label::notes("").unwrap(),
-            state: KeyState::Active,
-            history: History::default(),
-            reminder: Default::default(),
-            replaced_by: None,
-            delete_after: None,
-            issuer: None,
-            vendor: None,
-            owner: None,
-            leaked_at: None,
-            rotation: None,
-            replaces: None,
+            ..record(&format!("id{i}"), &format!("key-{i:04}"))
         };
         let now = created + chrono::Duration::days(200);
         let records: Vec<KeyRecord> = (0..1234).map(record).collect();

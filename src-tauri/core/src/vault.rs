@@ -1161,7 +1161,7 @@ mod tests {
         let mut created = a.clone();
         created.state = KeyState::Pending;
         crate::journal::write(vault.catalog.dir(), &created).unwrap();
-        let mut deleted = crate::catalog::tests::record("gone", "gone");
+        let mut deleted = crate::record::test_support::record("gone", "gone");
         deleted.state = KeyState::Deleting;
         crate::journal::write(vault.catalog.dir(), &deleted).unwrap();
         assert_eq!(vault.list(now(), &Utc).unwrap().len(), 1, "a is listed");
