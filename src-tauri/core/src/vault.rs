@@ -425,15 +425,7 @@ impl<S: SecretStore> Vault<S> {
         }
         check_not_replaced(&old)?;
         let Credential { id, secret } = generate_credential()?;
-        let new_key = NewKey {
-            service: old.service.clone(),
-            application: old.application.clone(),
-            name: new_name(&old.service)?,
-            notes: old.notes.clone(),
-            created_at: now,
-            vendor: old.vendor.clone(),
-            owner: old.owner.clone(),
-        };
+        let new_key = successor(&old, new_name(&old.service)?, now);
         let new = self.create_replacing(
             new_key,
             id,
@@ -784,6 +776,20 @@ impl<S: SecretStore> Vault<S> {
     }
 }
 
+/// The new key that replaces `old`, named `name` and made at `now`: it
+/// keeps the old key's service, application, notes, vendor and owner.
+fn successor(old: &KeyRecord, name: KeyName, now: DateTime<Utc>) -> NewKey {
+    NewKey {
+        service: old.service.clone(),
+        application: old.application.clone(),
+        name,
+        notes: old.notes.clone(),
+        created_at: now,
+        vendor: old.vendor.clone(),
+        owner: old.owner.clone(),
+    }
+}
+
 /// Refuses to replace a key twice.
 fn check_not_replaced(old: &KeyRecord) -> Result<()> {
     if old.replaced_by.is_some() {
@@ -930,6 +936,18 @@ mod tests {
             vendor: None,
             owner: None,
         }
+    }
+
+    /// A vault that keeps an audit log in its folder, stamped [`now`].
+    pub(super) fn audited() -> (tempfile::TempDir, Vault<MemoryStore>) {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = Vault::new(
+            Catalog::open(dir.path()).unwrap(),
+            MemoryStore::default(),
+            RotationPolicy::default(),
+        )
+        .with_audit(crate::audit::AuditLog::in_dir(dir.path(), now));
+        (dir, vault)
     }
 
     pub(super) fn now() -> DateTime<Utc> {

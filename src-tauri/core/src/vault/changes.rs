@@ -200,33 +200,34 @@ fn edit_detail(before: &KeyRecord, after: &KeyRecord) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{new_key, now, vault};
+    use super::super::NewKey;
+    use super::super::tests::{audited, new_key, now, vault};
     use super::*;
-    use crate::audit::AuditLog;
-    use crate::catalog::Catalog;
     use crate::memory_store::MemoryStore;
-    use crate::rotation::RotationPolicy;
     use crate::secret::Secret;
 
-    fn audited() -> (tempfile::TempDir, Vault<MemoryStore>) {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = Vault::new(
-            Catalog::open(dir.path()).unwrap(),
-            MemoryStore::default(),
-            RotationPolicy::default(),
+    fn added(vault: &Vault<MemoryStore>, name: &str, credential_id: &str) -> KeyRecord {
+        add(
+            vault,
+            new_key(name),
+            credential_id,
+            &format!("sk_live_{name}"),
         )
-        .with_audit(AuditLog::in_dir(dir.path(), now));
-        (dir, vault)
+        .unwrap()
     }
 
-    fn added(vault: &Vault<MemoryStore>, name: &str, credential_id: &str) -> KeyRecord {
-        vault
-            .add(
-                new_key(name),
-                &Label::credential_id(credential_id).unwrap(),
-                Secret::new(format!("sk_live_{name}")),
-            )
-            .unwrap()
+    /// Adds `key` with a pasted `credential_id` and `secret`.
+    fn add(
+        vault: &Vault<MemoryStore>,
+        key: NewKey,
+        credential_id: &str,
+        secret: &str,
+    ) -> Result<KeyRecord> {
+        vault.add(
+            key,
+            &Label::credential_id(credential_id).unwrap(),
+            Secret::new(secret.into()),
+        )
     }
 
     #[test]
@@ -359,13 +360,7 @@ mod tests {
     fn a_credential_id_another_key_has_is_refused_naming_that_key() {
         let (_dir, vault) = vault();
         added(&vault, "first", "AKIA-SAME");
-        let err = vault
-            .add(
-                new_key("second"),
-                &Label::credential_id("AKIA-SAME").unwrap(),
-                Secret::new("sk_other".into()),
-            )
-            .unwrap_err();
+        let err = add(&vault, new_key("second"), "AKIA-SAME", "sk_other").unwrap_err();
         assert_eq!(err.code(), "credential_id_taken");
         assert!(err.to_string().contains("\"first\""), "{err}");
         assert_eq!(vault.catalog.load().unwrap().len(), 1, "nothing recorded");
@@ -381,13 +376,7 @@ mod tests {
         let (dir, vault) = vault();
         let mut key = new_key("k");
         key.vendor = Some(VendorName::parse("stripe").unwrap());
-        vault
-            .add(
-                key,
-                &Label::credential_id("AKIA0001").unwrap(),
-                Secret::new("sk_1".into()),
-            )
-            .unwrap();
+        add(&vault, key, "AKIA0001", "sk_1").unwrap();
         std::fs::write(dir.path().join("vendors.json"), "{damaged").unwrap();
         let listed = vault.list(now(), &chrono::Utc).unwrap();
         assert_eq!(listed[0].vendor_display_name.as_deref(), Some("stripe"));
@@ -400,13 +389,7 @@ mod tests {
         let mut key = new_key("k");
         key.vendor = Some(VendorName::parse("stripe").unwrap());
         key.owner = Label::owner("Sam").unwrap();
-        vault
-            .add(
-                key,
-                &Label::credential_id("AKIA0001").unwrap(),
-                Secret::new("sk_1".into()),
-            )
-            .unwrap();
+        add(&vault, key, "AKIA0001", "sk_1").unwrap();
         let view = &vault.list(now(), &chrono::Utc).unwrap()[0];
         assert_eq!(view.vendor_display_name.as_deref(), Some("stripe"));
         assert_eq!(view.vendor_dashboard_url, None);

@@ -11,8 +11,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{
-    KeyRef, NewKey, SecretStore, Vault, check_keyward_token, check_not_replaced, check_secret,
-    replace,
+    KeyRef, SecretStore, Vault, check_keyward_token, check_not_replaced, check_secret, replace,
+    successor,
 };
 use crate::audit::AuditAction;
 use crate::error::{Error, Result};
@@ -122,15 +122,7 @@ impl<S: SecretStore> Vault<S> {
                 old.name
             )));
         }
-        let new_key = NewKey {
-            service: old.service.clone(),
-            application: old.application.clone(),
-            name: new_name(&old.service)?,
-            notes: old.notes.clone(),
-            created_at: now,
-            vendor: old.vendor.clone(),
-            owner: old.owner.clone(),
-        };
+        let new_key = successor(&old, new_name(&old.service)?, now);
         let new = self.create_replacing(
             new_key,
             credential_id.to_string(),
@@ -154,18 +146,13 @@ impl<S: SecretStore> Vault<S> {
         now: DateTime<Utc>,
     ) -> Result<KeyRecord> {
         let found = self.find(key)?;
-        let record = self.catalog.update(|keys| {
-            let record = keys
-                .iter_mut()
-                .find(|k| k.id == found.id && k.state == KeyState::Active)
-                .ok_or_else(|| Error::NotFound(found.name.to_string()))?;
+        let record = self.change_active(&found, |record| {
             record.leaked_at.get_or_insert(now);
             if record.replaced_by.is_some() {
                 record.delete_after = Some(now);
             } else if record.issuer() == Issuer::Vendor {
                 record.rotation = Some(RotationStep::WaitingForNewKey);
             }
-            Ok::<_, Error>(record.clone())
         })?;
         if found.leaked_at.is_none() {
             self.note(AuditAction::MarkedLeaked, &record);
@@ -186,12 +173,23 @@ impl<S: SecretStore> Vault<S> {
     }
 
     fn set_rotation(&self, found: &KeyRecord, step: Option<RotationStep>) -> Result<KeyRecord> {
+        self.change_active(found, |record| record.rotation = step)
+    }
+
+    /// Changes the key `found` in one catalog write, while it is still
+    /// active, and returns it as changed; gone or no longer active, it is
+    /// not found.
+    fn change_active(
+        &self,
+        found: &KeyRecord,
+        change: impl FnOnce(&mut KeyRecord),
+    ) -> Result<KeyRecord> {
         self.catalog.update(|keys| {
             let record = keys
                 .iter_mut()
                 .find(|k| k.id == found.id && k.state == KeyState::Active)
                 .ok_or_else(|| Error::NotFound(found.name.to_string()))?;
-            record.rotation = step;
+            change(record);
             Ok::<_, Error>(record.clone())
         })
     }
@@ -199,24 +197,10 @@ impl<S: SecretStore> Vault<S> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{new_key, now, vault};
+    use super::super::tests::{audited, new_key, now, vault};
     use super::*;
-    use crate::audit::AuditLog;
-    use crate::catalog::Catalog;
     use crate::memory_store::MemoryStore;
-    use crate::rotation::RotationPolicy;
     use crate::vendor::VendorName;
-
-    fn audited() -> (tempfile::TempDir, Vault<MemoryStore>) {
-        let dir = tempfile::tempdir().unwrap();
-        let vault = Vault::new(
-            Catalog::open(dir.path()).unwrap(),
-            MemoryStore::default(),
-            RotationPolicy::default(),
-        )
-        .with_audit(AuditLog::in_dir(dir.path(), now));
-        (dir, vault)
-    }
 
     /// A Mailchimp key for the Newsletter, looked after by Sam.
     fn vendor_key(vault: &Vault<MemoryStore>, name: &str, credential_id: &str) -> KeyRecord {
@@ -242,6 +226,24 @@ mod tests {
         chrono::Duration::days(7)
     }
 
+    /// Finishes the rotation of "old" at [`now`] with a week's grace, pasting
+    /// `credential_id` and `secret`; the new key is named `name`.
+    fn paste(
+        vault: &Vault<MemoryStore>,
+        credential_id: &str,
+        secret: &str,
+        name: &'static str,
+    ) -> Result<KeyRecord> {
+        vault.finish_vendor_rotation(
+            "old",
+            &Label::credential_id(credential_id).unwrap(),
+            Secret::new(secret.into()),
+            named(name),
+            now(),
+            week(),
+        )
+    }
+
     #[test]
     fn a_vendor_rotation_waits_for_the_pasted_key_then_replaces_the_old_one_keeping_both_secrets() {
         let (_dir, vault) = audited();
@@ -255,16 +257,7 @@ mod tests {
         );
         assert_eq!(vault.catalog.load().unwrap().len(), 1, "no half-made key");
 
-        let new = vault
-            .finish_vendor_rotation(
-                "old",
-                &Label::credential_id("MC-NEW-2").unwrap(),
-                Secret::new("secret-of-MC-NEW-2".into()),
-                named("new"),
-                now(),
-                week(),
-            )
-            .unwrap();
+        let new = paste(&vault, "MC-NEW-2", "secret-of-MC-NEW-2", "new").unwrap();
         assert_eq!(new.issuer(), Issuer::Vendor);
         assert_eq!(new.service, old.service);
         assert_eq!(new.application, old.application);
@@ -309,16 +302,7 @@ mod tests {
         vendor_key(&vault, "old", "MC-OLD-1");
         vendor_key(&vault, "other", "MC-OTHER-9");
         vault.start_rotation("old").unwrap();
-        let paste = |cid: &str, name: &'static str| {
-            vault.finish_vendor_rotation(
-                "old",
-                &Label::credential_id(cid).unwrap(),
-                Secret::new("s".into()),
-                named(name),
-                now(),
-                week(),
-            )
-        };
+        let paste = |cid: &str, name: &'static str| paste(&vault, cid, "s", name);
         let same = paste("MC-OLD-1", "a").unwrap_err();
         assert!(
             same.to_string().contains("the key being replaced"),
@@ -341,16 +325,7 @@ mod tests {
         vault.start_rotation("old").unwrap();
         *vault.store_for_tests().fail_with.lock().unwrap() =
             Some(crate::keychain::KeychainError::TimedOut { seconds: 1 });
-        let err = vault
-            .finish_vendor_rotation(
-                "old",
-                &Label::credential_id("MC-NEW-2").unwrap(),
-                Secret::new("s2".into()),
-                named("new"),
-                now(),
-                week(),
-            )
-            .unwrap_err();
+        let err = paste(&vault, "MC-NEW-2", "s2", "new").unwrap_err();
         assert_eq!(err.code(), "keychain_timeout");
         assert_eq!(
             vault.list(now(), &chrono::Utc).unwrap().len(),
@@ -362,15 +337,7 @@ mod tests {
         let old = vault.find("old").unwrap();
         assert_eq!(old.rotation, Some(RotationStep::WaitingForNewKey));
         assert_eq!(old.replaced_by, None);
-        vault
-            .finish_vendor_rotation(
-                "old",
-                &Label::credential_id("MC-NEW-2").unwrap(),
-                Secret::new("s2".into()),
-                named("new"),
-                now(),
-                week(),
-            )
+        paste(&vault, "MC-NEW-2", "s2", "new")
             .expect("pasting again works once the keychain answers");
     }
 
@@ -430,16 +397,7 @@ mod tests {
             Some(now()),
             "the first report counts"
         );
-        vault
-            .finish_vendor_rotation(
-                "old",
-                &Label::credential_id("MC-NEW-2").unwrap(),
-                Secret::new("s2".into()),
-                named("new"),
-                now(),
-                week(),
-            )
-            .unwrap();
+        paste(&vault, "MC-NEW-2", "s2", "new").unwrap();
         assert_eq!(
             vault.find("old").unwrap().delete_after,
             Some(now()),
