@@ -56,19 +56,25 @@ impl VendorAnswer {
     }
 }
 
+/// Refuses a vendor rotation of `key` when Keyward made it (Keyward's own
+/// rotation makes its new key) or when it was already replaced.
+fn check_vendor_rotation(key: &KeyRecord) -> Result<()> {
+    if key.issuer() == Issuer::Keyward {
+        return Err(Error::Invalid(format!(
+            "\"{}\" was made by Keyward: rotate it with Keyward's own rotation, which makes the new key for you.",
+            key.name
+        )));
+    }
+    check_not_replaced(key)
+}
+
 impl<S: SecretStore> Vault<S> {
     /// Starts a vendor key's rotation: it now waits for the new key made
     /// in the vendor's dashboard. A Keyward-issued key is rotated with
     /// [`Vault::rotate`] instead.
     pub fn start_rotation<'q>(&self, key: impl Into<KeyRef<'q>>) -> Result<KeyRecord> {
         let found = self.find(key)?;
-        if found.issuer() == Issuer::Keyward {
-            return Err(Error::Invalid(format!(
-                "\"{}\" was made by Keyward: rotate it with Keyward's own rotation, which makes the new key for you.",
-                found.name
-            )));
-        }
-        check_not_replaced(&found)?;
+        check_vendor_rotation(&found)?;
         if found.rotation == Some(RotationStep::WaitingForNewKey) {
             return Ok(found);
         }
@@ -106,13 +112,7 @@ impl<S: SecretStore> Vault<S> {
         grace: chrono::Duration,
     ) -> Result<KeyRecord> {
         let old = self.find(key)?;
-        if old.issuer() == Issuer::Keyward {
-            return Err(Error::Invalid(format!(
-                "\"{}\" was made by Keyward: rotate it with Keyward's own rotation, which makes the new key for you.",
-                old.name
-            )));
-        }
-        check_not_replaced(&old)?;
+        check_vendor_rotation(&old)?;
         check_secret(&secret)?;
         check_keyward_token("credential ID", credential_id.as_str())?;
         check_keyward_token("secret", secret.expose())?;
