@@ -950,6 +950,11 @@ mod tests {
         (dir, vault)
     }
 
+    /// What the vault's audit log holds, oldest first.
+    pub(super) fn audit_entries(vault: &Vault<MemoryStore>) -> Vec<crate::audit::AuditEntry> {
+        vault.audit().unwrap().read().unwrap().entries
+    }
+
     pub(super) fn now() -> DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 25, 9, 0, 0).unwrap()
     }
@@ -1514,7 +1519,7 @@ mod tests {
         assert!(third.to_string().contains("at most twice"), "{third}");
         let snoozes = vault.find("k").unwrap().reminder.snoozes.unwrap();
         assert_eq!((snoozes.stage, snoozes.count), (SnoozeStage::Overdue, 2));
-        let entries = vault.audit().unwrap().read().unwrap().entries;
+        let entries = audit_entries(&vault);
         let snoozed: Vec<_> = entries
             .iter()
             .filter(|e| e.action == AuditAction::Snoozed)

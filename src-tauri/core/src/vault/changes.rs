@@ -201,7 +201,7 @@ fn edit_detail(before: &KeyRecord, after: &KeyRecord) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::NewKey;
-    use super::super::tests::{audited, new_key, now, vault};
+    use super::super::tests::{audit_entries, audited, new_key, now, vault};
     use super::*;
     use crate::memory_store::MemoryStore;
     use crate::secret::Secret;
@@ -265,7 +265,7 @@ mod tests {
             .edit("k", KeyChanges::parse(None, None, Some(""), None).unwrap())
             .unwrap();
         assert_eq!(again.owner, None);
-        let entries = vault.audit().unwrap().read().unwrap().entries;
+        let entries = audit_entries(&vault);
         let edits: Vec<_> = entries
             .iter()
             .filter(|e| e.action == AuditAction::Edited)
@@ -414,7 +414,7 @@ mod tests {
         );
         assert_eq!(view.owner.as_deref(), Some("Sam"));
         assert_eq!(view.issuer, Issuer::Vendor);
-        let entries = vault.audit().unwrap().read().unwrap().entries;
+        let entries = audit_entries(&vault);
         assert!(
             entries.iter().any(|e| e.action == AuditAction::VendorSaved
                 && e.detail

@@ -197,7 +197,7 @@ impl<S: SecretStore> Vault<S> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{audited, new_key, now, vault};
+    use super::super::tests::{audit_entries, audited, new_key, now, vault};
     use super::*;
     use crate::memory_store::MemoryStore;
     use crate::vendor::VendorName;
@@ -276,12 +276,7 @@ mod tests {
         assert_eq!(store.get(&new.id).unwrap().expose(), "secret-of-MC-NEW-2");
         let view = vault.view(&old, now(), &chrono::Utc).unwrap();
         assert_eq!(view.replaced_by_name.as_deref(), Some("new"));
-        let actions: Vec<_> = vault
-            .audit()
-            .unwrap()
-            .read()
-            .unwrap()
-            .entries
+        let actions: Vec<_> = audit_entries(&vault)
             .into_iter()
             .map(|e| (e.action, e.key_name.unwrap_or_default()))
             .collect();
@@ -375,7 +370,7 @@ mod tests {
         );
         vault.start_rotation("k").unwrap();
         assert_eq!(vault.cancel_rotation("k").unwrap().rotation, None);
-        let entries = vault.audit().unwrap().read().unwrap().entries;
+        let entries = audit_entries(&vault);
         assert_eq!(
             entries.last().unwrap().action,
             AuditAction::RotationCancelled
@@ -403,12 +398,7 @@ mod tests {
             Some(now()),
             "no grace period for a leaked key"
         );
-        let marked = vault
-            .audit()
-            .unwrap()
-            .read()
-            .unwrap()
-            .entries
+        let marked = audit_entries(&vault)
             .iter()
             .filter(|e| e.action == AuditAction::MarkedLeaked)
             .count();
@@ -448,12 +438,7 @@ mod tests {
         vault
             .delete_answered("made", VendorAnswer::NotSaid)
             .unwrap();
-        let details: Vec<_> = vault
-            .audit()
-            .unwrap()
-            .read()
-            .unwrap()
-            .entries
+        let details: Vec<_> = audit_entries(&vault)
             .into_iter()
             .filter(|e| e.action == AuditAction::Deleted)
             .map(|e| (e.key_name.unwrap(), e.detail))
