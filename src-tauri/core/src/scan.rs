@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
-use crate::fingerprint::{Hasher, classes, unhex};
+use crate::fingerprint::{Hasher, class, classes, unhex};
 use crate::generate::{SECRET_PREFIX, TokenCheck, check_token};
 use crate::vault::ScanKeys;
 
@@ -147,7 +147,7 @@ pub struct Matcher {
     /// Whether pattern `i` is Keyward's own prefix (for keys not held).
     keyward_pattern: Option<usize>,
     /// Lengths of keys without a prefix, ascending, each with its character kinds.
-    plain: Vec<(usize, Vec<u8>)>,
+    plain: Vec<PlainLength>,
     /// The longest span ever hashed.
     max_len: usize,
 }
@@ -159,7 +159,7 @@ impl Matcher {
         let mut keys = Vec::new();
         let mut by_prefix: Vec<(String, Vec<usize>)> =
             vec![(SECRET_PREFIX.to_owned(), vec![KEYWARD_SECRET_LEN])];
-        let mut plain: Vec<(usize, Vec<u8>)> = Vec::new();
+        let mut plain: Vec<PlainLength> = Vec::new();
         let mut max_len = KEYWARD_SECRET_LEN;
         for (id, name, fingerprint) in scan_keys.keys {
             let Some(mac) = unhex(&fingerprint.mac) else {
@@ -175,9 +175,13 @@ impl Matcher {
                     if len < PLAIN_MIN_LEN {
                         continue;
                     }
-                    match plain.iter_mut().find(|(l, _)| *l == len) {
-                        Some((_, kinds)) => kinds.push(fingerprint.classes),
-                        None => plain.push((len, vec![fingerprint.classes])),
+                    match plain.iter_mut().find(|p| p.len == len) {
+                        Some(p) => p.add(fingerprint.classes),
+                        None => {
+                            let mut p = PlainLength { len, kinds: 0 };
+                            p.add(fingerprint.classes);
+                            plain.push(p);
+                        }
                     }
                 }
             }
@@ -189,11 +193,7 @@ impl Matcher {
             lens.sort_unstable();
             lens.dedup();
         }
-        for (_, kinds) in &mut plain {
-            kinds.sort_unstable();
-            kinds.dedup();
-        }
-        plain.sort_unstable();
+        plain.sort_unstable_by_key(|p| p.len);
         // Prefixes are short plain strings: building cannot fail.
         let prefixes = AhoCorasick::new(by_prefix.iter().map(|(p, _)| p.as_str()))
             .expect("prefix patterns build");
@@ -329,44 +329,69 @@ impl Matcher {
         };
         // Run by run (bytes between hard boundaries): most runs are shorter
         // than the shortest key and are passed over at one lookup a byte.
-        let shortest = self.plain[0].0;
+        let shortest = self.plain[0].len;
+        // Whether every key without a prefix is letters and digits only.
+        let alnum_only = self.plain.iter().all(|plain| !plain.may_hold(true));
+        let hard = |i: usize| BOUNDARY[buf[i] as usize] == HARD;
         let mut s = start;
         while s < end {
-            if BOUNDARY[buf[s] as usize] == HARD {
-                s += 1;
+            // Runs shorter than the shortest key are passed over: if a hard
+            // boundary lies in `s..s + shortest`, no run starting there is
+            // long enough, and the search goes on after the last one.
+            let Some(probe) = (s + shortest).checked_sub(1).filter(|&j| j < buf.len()) else {
+                break;
+            };
+            if let Some(k) = (s..=probe).rev().find(|&k| hard(k)) {
+                s = k + 1;
                 continue;
             }
-            let mut run_end = s + 1;
-            while run_end < buf.len() && BOUNDARY[buf[run_end] as usize] != HARD {
+            let mut run_end = probe + 1;
+            while run_end < buf.len() && !hard(run_end) {
                 run_end += 1;
             }
             // Spans start at `s..=last` (and in the range processed here).
             let last = run_end.saturating_sub(shortest).min(end.saturating_sub(1));
-            for p in s..=last {
-                if run_end - s < shortest {
-                    break;
+            // The first byte of kind "other" at or after `p` (or `run_end`):
+            // a span holds one if and only if it reaches past it.
+            let mut other_at = s;
+            let mut p = s;
+            while p <= last {
+                if other_at < p {
+                    other_at = p;
+                }
+                while other_at < run_end && class(buf[other_at]) & OTHER == 0 {
+                    other_at += 1;
+                }
+                if alnum_only && p + shortest > other_at {
+                    // No span starting before the next "other" byte fits.
+                    p = other_at + 1;
+                    continue;
                 }
                 let starts_token = if p == 0 {
                     at_text_start
                 } else {
                     boundary(p - 1) != NORMAL
                 };
-                for (len, kinds) in &self.plain {
-                    let e = p + len;
+                for plain in &self.plain {
+                    let e = p + plain.len;
                     if e > run_end {
                         break;
                     }
                     if !starts_token && boundary(e) == NORMAL {
                         continue;
                     }
+                    if !plain.may_hold(e > other_at) {
+                        continue;
+                    }
                     let span = &buf[p..e];
-                    if !kinds.contains(&classes(span)) {
+                    if !plain.allows(classes(span)) {
                         continue;
                     }
                     if let Some(what) = self.confirm(span) {
                         found.push((p, what));
                     }
                 }
+                p += 1;
             }
             s = run_end + 1;
         }
@@ -380,6 +405,42 @@ impl Matcher {
             key_id: id.clone(),
             key_name: name.clone(),
         })
+    }
+}
+
+/// The kind "other" in [`classes`]: neither a letter nor a digit.
+const OTHER: u8 = 8;
+
+/// One length of keys without a prefix, with the character kinds such keys have.
+#[derive(Debug, Clone, Copy)]
+struct PlainLength {
+    len: usize,
+    /// Bit `k` is set when a key of this length has the kinds `k` ([`classes`]).
+    kinds: u16,
+}
+
+impl PlainLength {
+    fn add(&mut self, classes: u8) {
+        // `classes` is at most 15; a larger one (a damaged record) matches no span.
+        if classes < 16 {
+            self.kinds |= 1 << classes;
+        }
+    }
+
+    /// Whether a span with the kinds `classes` may be such a key.
+    fn allows(&self, classes: u8) -> bool {
+        classes < 16 && self.kinds & (1 << classes) != 0
+    }
+
+    /// Whether a span that holds a byte of kind "other" (`has_other`) or
+    /// not may be such a key: a cheap test before reading the whole span.
+    fn may_hold(&self, has_other: bool) -> bool {
+        let with_other: u16 = 0xFF00;
+        if has_other {
+            self.kinds & with_other != 0
+        } else {
+            self.kinds & !with_other != 0
+        }
     }
 }
 

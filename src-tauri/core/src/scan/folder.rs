@@ -15,8 +15,9 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 
-use ignore::WalkBuilder;
+use ignore::{WalkBuilder, WalkState};
 use serde::Serialize;
 
 use super::{Hit, Matcher, TextScan};
@@ -62,7 +63,11 @@ const ARCHIVES: &[&str] = &[
 ];
 
 /// Scans the folder (or file) `root` in `mode`. `progress(files, bytes)`
-/// is called after each file.
+/// is called after each file, on the calling thread.
+///
+/// Files are read on every core (the walker's threads); what they find is
+/// merged here and sorted by path, so the result is the same as a walk in
+/// file-name order would give, whatever order the threads finish in.
 pub fn scan_folder(
     matcher: &Matcher,
     root: &Path,
@@ -86,63 +91,150 @@ pub fn scan_folder(
             walk.standard_filters(false).follow_links(true);
         }
     }
-    walk.sort_by_file_name(|a, b| a.cmp(b));
     let mut scan = FolderScan::default();
-    for entry in walk.build() {
-        if cancel.load(Ordering::Relaxed) {
-            scan.cancelled = true;
-            break;
-        }
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(error) => {
-                scan.unreadable.push(unreadable(root, &error));
-                continue;
+    let mut hits: Vec<(PathBuf, Vec<Hit>)> = Vec::new();
+    let (sender, receiver) = mpsc::channel::<FileOutcome>();
+    std::thread::scope(|threads| {
+        let walker = walk.build_parallel();
+        threads.spawn(move || {
+            walker.run(|| {
+                let sender = sender.clone();
+                Box::new(move |entry| {
+                    if cancel.load(Ordering::Relaxed) {
+                        let _ = sender.send(FileOutcome::Cancelled);
+                        return WalkState::Quit;
+                    }
+                    let outcome = scan_entry(matcher, root, entry, cancel);
+                    let quit = matches!(outcome, Some(FileOutcome::Cancelled));
+                    // The receiver lives until every sender is gone.
+                    if let Some(outcome) = outcome {
+                        let _ = sender.send(outcome);
+                    }
+                    if quit {
+                        WalkState::Quit
+                    } else {
+                        WalkState::Continue
+                    }
+                })
+            });
+        });
+        for outcome in receiver {
+            match outcome {
+                FileOutcome::Read {
+                    path,
+                    hits: found,
+                    bytes,
+                } => {
+                    scan.files += 1;
+                    scan.bytes += bytes;
+                    if !found.is_empty() {
+                        hits.push((path, found));
+                    }
+                }
+                FileOutcome::Skipped { bytes } => {
+                    scan.binary_skipped += 1;
+                    let Some(bytes) = bytes else { continue };
+                    scan.bytes += bytes;
+                }
+                FileOutcome::Unreadable { error, bytes } => {
+                    scan.unreadable.push(error);
+                    let Some(bytes) = bytes else { continue };
+                    scan.bytes += bytes;
+                }
+                FileOutcome::Cancelled => {
+                    scan.cancelled = true;
+                    continue;
+                }
             }
-        };
-        if !entry.file_type().is_some_and(|t| t.is_file()) {
-            continue;
+            progress(scan.files, scan.bytes);
         }
-        let path = entry.path();
-        let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
-        if name.is_some_and(|n| ARCHIVES.iter().any(|a| n.ends_with(a))) {
-            scan.binary_skipped += 1;
-            continue;
+    });
+    hits.sort_by(|a, b| a.0.cmp(&b.0));
+    scan.hits = hits
+        .into_iter()
+        .flat_map(|(path, found)| found.into_iter().map(move |hit| (path.clone(), hit)))
+        .collect();
+    scan.unreadable.sort_by(|a, b| a.path.cmp(&b.path));
+    scan
+}
+
+/// What one walked entry came to (none for folders and other non-files).
+enum FileOutcome {
+    /// A file read to its end, with what was found in it.
+    Read {
+        path: PathBuf,
+        hits: Vec<Hit>,
+        bytes: u64,
+    },
+    /// A binary file, or (bytes `None`: not opened) an archive.
+    Skipped { bytes: Option<u64> },
+    /// A file or folder that could not be read (bytes `None`: not opened).
+    Unreadable {
+        error: Unreadable,
+        bytes: Option<u64>,
+    },
+    /// The scan was cancelled.
+    Cancelled,
+}
+
+/// Scans one walked entry, if it is a regular file.
+fn scan_entry(
+    matcher: &Matcher,
+    root: &Path,
+    entry: Result<ignore::DirEntry, ignore::Error>,
+    cancel: &AtomicBool,
+) -> Option<FileOutcome> {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            return Some(FileOutcome::Unreadable {
+                error: unreadable(root, &error),
+                bytes: None,
+            });
         }
-        let file = match File::open(path) {
-            Ok(file) => file,
-            Err(error) => {
-                scan.unreadable.push(Unreadable {
+    };
+    if !entry.file_type().is_some_and(|t| t.is_file()) {
+        return None;
+    }
+    let path = entry.path();
+    let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase());
+    if name.is_some_and(|n| ARCHIVES.iter().any(|a| n.ends_with(a))) {
+        return Some(FileOutcome::Skipped { bytes: None });
+    }
+    let file = match File::open(path) {
+        Ok(file) => file,
+        Err(error) => {
+            return Some(FileOutcome::Unreadable {
+                error: Unreadable {
                     path: path.to_owned(),
                     error: error.to_string(),
-                });
-                continue;
-            }
-        };
-        let mut counted = Counted {
-            inner: file,
-            bytes: 0,
-        };
-        match matcher.scan_reader(&mut counted, cancel) {
-            Ok(TextScan::Read(hits)) => {
-                scan.files += 1;
-                scan.hits
-                    .extend(hits.into_iter().map(|hit| (path.to_owned(), hit)));
-            }
-            Ok(TextScan::Binary) => scan.binary_skipped += 1,
-            Ok(TextScan::Cancelled) => {
-                scan.cancelled = true;
-                break;
-            }
-            Err(error) => scan.unreadable.push(Unreadable {
+                },
+                bytes: None,
+            });
+        }
+    };
+    let mut counted = Counted {
+        inner: file,
+        bytes: 0,
+    };
+    let result = matcher.scan_reader(&mut counted, cancel);
+    let bytes = counted.bytes;
+    Some(match result {
+        Ok(TextScan::Read(hits)) => FileOutcome::Read {
+            path: entry.into_path(),
+            hits,
+            bytes,
+        },
+        Ok(TextScan::Binary) => FileOutcome::Skipped { bytes: Some(bytes) },
+        Ok(TextScan::Cancelled) => FileOutcome::Cancelled,
+        Err(error) => FileOutcome::Unreadable {
+            error: Unreadable {
                 path: path.to_owned(),
                 error: error.to_string(),
-            }),
-        }
-        scan.bytes += counted.bytes;
-        progress(scan.files, scan.bytes);
-    }
-    scan
+            },
+            bytes: Some(bytes),
+        },
+    })
 }
 
 /// A walker's error as a path and a reason.
