@@ -195,3 +195,83 @@ fn a_text_larger_than_memory_allows_is_read_in_bounded_memory() {
         "reading 256 MiB grew the peak memory by {grown} KiB"
     );
 }
+
+#[test]
+fn keys_without_a_prefix_are_found_in_long_runs_and_beside_other_characters() {
+    let m = matcher(&["Zq81mPx0aa77Lk2Q", "ab-cd_ef1234", "x9Y8w7V6u5T4s3R2q1P0"]);
+    let dashes = "-".repeat(70);
+    let text = format!(
+        "{dashes}=Zq81mPx0aa77Lk2Q/{dashes}\nk:ab-cd_ef1234 a{dashes}b.x9Y8w7V6u5T4s3R2q1P0"
+    );
+    assert_eq!(
+        found(&m, &text),
+        owned(&[("key0", 1, 72), ("key1", 2, 3), ("key2", 2, 89)]),
+        "each key is found at a token boundary, whatever the run around it holds"
+    );
+    // Letters and digits next to the key (no boundary) still hide it.
+    assert_eq!(
+        found(&m, &format!("{dashes}aZq81mPx0aa77Lk2Qa")),
+        owned(&[])
+    );
+}
+
+#[test]
+fn a_folder_scan_lists_hits_in_path_order_and_reports_progress_to_the_end() {
+    let secret = "Zq81mPx0aa77Lk2Q";
+    let m = matcher(&[secret]);
+    let dir = tempfile::tempdir().unwrap();
+    let mut expected = Vec::new();
+    for folder in ["b", "a", "a/z", "c"] {
+        std::fs::create_dir_all(dir.path().join(folder)).unwrap();
+        for file in ["2.txt", "1.txt", "10.txt"] {
+            let path = dir.path().join(folder).join(file);
+            std::fs::write(&path, format!("x={secret}\ny={secret}\n")).unwrap();
+            expected.push((path.clone(), 1));
+            expected.push((path, 2));
+        }
+    }
+    expected.sort();
+    let mut last = (0, 0);
+    let scan = scan_folder(
+        &m,
+        dir.path(),
+        Mode::Everywhere,
+        &AtomicBool::new(false),
+        |f, b| last = (f, b),
+    );
+    let got: Vec<_> = scan
+        .hits
+        .iter()
+        .map(|(p, h)| (p.clone(), h.at.line))
+        .collect();
+    assert_eq!(
+        got, expected,
+        "hits are sorted by path, then by place in the file"
+    );
+    assert_eq!(scan.files, 12);
+    assert_eq!(
+        last,
+        (scan.files, scan.bytes),
+        "the last progress call has the totals"
+    );
+    assert!(!scan.cancelled);
+}
+
+#[test]
+fn a_folder_scan_cancelled_before_it_starts_reads_nothing() {
+    let m = matcher(&["Zq81mPx0aa77Lk2Q"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "Zq81mPx0aa77Lk2Q").unwrap();
+    let scan = scan_folder(
+        &m,
+        dir.path(),
+        Mode::Committable,
+        &AtomicBool::new(true),
+        |_, _| {},
+    );
+    assert!(scan.cancelled, "the flag was set before the walk");
+    assert!(
+        scan.hits.is_empty() && scan.files == 0,
+        "no file is read once cancelled"
+    );
+}
