@@ -11,6 +11,9 @@
 //! - Only regular files are opened (never a fifo or a device, which could
 //!   block). A file or folder that cannot be read is counted and listed,
 //!   and the scan goes on.
+//! - Files are read on every core; hits come in path order (and in text
+//!   order within a file), unreadable paths in path order, whatever order
+//!   the threads finish in. Progress is reported on the calling thread.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -101,12 +104,14 @@ pub fn scan_folder(
                 let sender = sender.clone();
                 Box::new(move |entry| {
                     if cancel.load(Ordering::Relaxed) {
+                        // Cannot fail (see below).
                         let _ = sender.send(FileOutcome::Cancelled);
                         return WalkState::Quit;
                     }
                     let outcome = scan_entry(matcher, root, entry, cancel);
                     let quit = matches!(outcome, Some(FileOutcome::Cancelled));
-                    // The receiver lives until every sender is gone.
+                    // Sending cannot fail: the receiver is read until every
+                    // sender is gone.
                     if let Some(outcome) = outcome {
                         let _ = sender.send(outcome);
                     }
