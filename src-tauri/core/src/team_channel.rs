@@ -1,6 +1,6 @@
 //! The team channel, without the network: the channel's address (a
 //! secret, validated once), the [`Digest`] Keyward posts there, and the
-//! payload in each [`WebhookFormat`]. Sending lives in the app's `webhook`
+//! payload in each [`WebhookFormat`]. Sending lives in keyward-background's `webhook`
 //! module; this crate stays network-free.
 //!
 //! Promises:
