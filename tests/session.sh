@@ -75,6 +75,8 @@ bus_name_has_owner() {
 
 # HOME changes below: keep the real Rust toolchain and crate cache reachable.
 export RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup} CARGO_HOME=${CARGO_HOME:-$HOME/.cargo}
+# OpenBao's `bao` for the team-vault tests, installed by .ci/deps in the real cache folder.
+export KEYWARD_BAO=${KEYWARD_BAO:-${XDG_CACHE_HOME:-$HOME/.cache}/keyward/openbao-2.7.2/bin/bao}
 
 # Everything started below (and whatever the bus starts on demand, e.g.
 # gcr-prompter) inherits this environment: nothing touches the real home.
