@@ -15,7 +15,9 @@
 //! - [`settings`] and [`policy`]: the person's settings and the organisation's limits;
 //! - [`report`]: the rotation report (CSV and JSON);
 //! - [`vendor`]: who issued a vendor's key, and vendor profiles;
-//! - [`team_channel`]: the team channel's address and message payloads (no network).
+//! - [`team_channel`]: the team channel's address and message payloads (no network);
+//! - [`team`] and [`team_report`]: the team vault's settings, the inventory document a desktop
+//!   publishes, and the lead's view of every desktop's document (no network).
 
 /// Writes a line to standard error like `eprintln!`, but never panics: a
 /// closed standard error (`keyward due 2>&1 | true`) loses the line quietly
@@ -49,7 +51,9 @@ pub mod rotation;
 pub mod scan;
 pub mod secret;
 pub mod settings;
+pub mod team;
 pub mod team_channel;
+pub mod team_report;
 pub mod vault;
 pub mod vendor;
 

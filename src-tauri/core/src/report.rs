@@ -273,7 +273,9 @@ fn push_record(out: &mut String, cells: &[Cell]) {
     out.push_str("\r\n");
 }
 
-fn push_text(out: &mut String, text: &str) {
+/// Appends `text` as one CSV cell (quoted when needed; a leading `=`, `+`,
+/// `-`, `@` made harmless for spreadsheets).
+pub(crate) fn push_text(out: &mut String, text: &str) {
     let neutralised;
     let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         neutralised = format!("'{text}");

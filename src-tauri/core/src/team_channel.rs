@@ -110,6 +110,12 @@ impl std::fmt::Debug for WebhookUrl {
     }
 }
 
+/// Whether `host` is this computer (127.0.0.0/8, ::1, `localhost`): the
+/// only place plain `http://` may go (the team vault follows the same rule).
+pub(crate) fn host_is_loopback(host: &url::Host<&str>) -> bool {
+    is_loopback(host)
+}
+
 fn is_loopback(host: &url::Host<&str>) -> bool {
     match host {
         url::Host::Domain(name) => name.eq_ignore_ascii_case("localhost"),

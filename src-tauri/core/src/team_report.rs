@@ -1,0 +1,607 @@
+//! The security lead's view of the team vault, without the network: every
+//! desktop's inventory document turned into one list of keys, overdue
+//! first, with each desktop's last-shared time.
+//!
+//! Promises:
+//! - A document is outside this desktop's control, so it is read as
+//!   hostile: one larger than [`DOCUMENT_MAX_BYTES`] is refused by the
+//!   reader before it is parsed (the client stops reading), one with more
+//!   than [`DOCUMENT_MAX_KEYS`] keys is cut, one that is not an inventory
+//!   is named with a problem; each with a warning, never a failure of the
+//!   whole view.
+//! - Every text from a document goes through [`inert`]: control and
+//!   text-direction characters are removed and the length is capped, so a
+//!   name cannot move the terminal's cursor, recolour it, or reorder a line.
+//!   HTML is kept as text (the window shows text, never markup; the CSV
+//!   neutralises formulas).
+//! - Time is the lead's: statuses and days overdue are worked out from each
+//!   key's rotate-by date against the lead's `now`, and "last shared" is the
+//!   vault's own time of the document's version, so a desktop whose clock is
+//!   wrong can neither hide an overdue key nor look fresh. A desktop's clock
+//!   that disagrees with the vault's by more than [`SKEW_WARNING`] is named.
+//! - A desktop not heard from for more than [`SILENT_AFTER`] is flagged.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use serde::Serialize;
+
+use crate::team::{InventoryDocument, InventoryKey};
+
+/// Largest document the lead reads (bigger ones are refused unread).
+pub const DOCUMENT_MAX_BYTES: usize = 8 * 1024 * 1024;
+
+/// Most keys shown for one desktop; the rest are cut with a warning.
+pub const DOCUMENT_MAX_KEYS: usize = 20_000;
+
+/// Longest text shown from a document, in characters.
+pub const TEXT_MAX: usize = 200;
+
+/// A desktop silent for longer than this is flagged.
+pub const SILENT_AFTER: Duration = Duration::days(7);
+
+/// A desktop clock this far from the vault's is named.
+pub const SKEW_WARNING: Duration = Duration::minutes(10);
+
+/// `text` made safe to show anywhere: no control or text-direction
+/// characters, at most `max` characters (then `…`).
+pub fn inert(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (count, c) in text.chars().filter(|c| !hidden(*c)).enumerate() {
+        if count == max {
+            out.push('…');
+            break;
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn hidden(c: char) -> bool {
+    c.is_control()
+        || matches!(c,
+            '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn inert_opt(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(|t| inert(t, TEXT_MAX))
+        .filter(|t| !t.is_empty())
+}
+
+/// One desktop's document as the vault gave it.
+#[derive(Debug, Clone)]
+pub struct DocumentRead {
+    /// The desktop's name: the last part of its path in the vault.
+    pub desktop: String,
+    /// The document's data, or why it could not be read (a sentence).
+    pub data: Result<serde_json::Value, String>,
+    /// When the vault stored this version (the vault's clock).
+    pub stored_at: Option<DateTime<Utc>>,
+}
+
+/// One key on one desktop, as the lead sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct TeamKey {
+    /// The desktop it is on.
+    pub desktop: String,
+    /// The person who published it.
+    pub user: String,
+    /// Their computer.
+    pub computer: String,
+    /// The key's name.
+    pub name: String,
+    /// Its service.
+    pub service: String,
+    /// The application that uses it.
+    pub application: Option<String>,
+    /// The vendor that issued it.
+    pub vendor: Option<String>,
+    /// Who looks after it.
+    pub owner: Option<String>,
+    /// `ok`, `due_soon` or `overdue`, by the lead's clock.
+    pub status: String,
+    /// Days past its rotate-by date (0 when not overdue).
+    pub days_overdue: i64,
+    /// When it must be rotated (RFC 3339, UTC).
+    pub rotate_by: String,
+    /// When it was made (RFC 3339, UTC).
+    pub created_at: String,
+    /// Replaced and waiting to be deleted.
+    pub replaced: bool,
+    /// Leaked.
+    pub leaked: bool,
+    /// When its desktop last shared its inventory.
+    pub last_shared_at: Option<String>,
+    /// Whether its desktop has been silent for more than 7 days.
+    pub desktop_silent: bool,
+}
+
+/// One desktop, as the lead sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct TeamDesktop {
+    /// Its name in the vault.
+    pub desktop: String,
+    /// The person.
+    pub user: String,
+    /// The computer.
+    pub computer: String,
+    /// When the vault last stored its document.
+    pub last_shared_at: Option<String>,
+    /// Whole days since then.
+    pub days_since_shared: Option<i64>,
+    /// Silent for more than 7 days.
+    pub silent: bool,
+    /// Keys shown.
+    pub keys: usize,
+    /// Of which overdue.
+    pub overdue: usize,
+    /// What was wrong with its document, in words (then no keys are shown).
+    pub problem: Option<String>,
+}
+
+/// Keys per person or per service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct TeamGroup {
+    /// The person or the service.
+    pub name: String,
+    /// Keys.
+    pub keys: usize,
+    /// Of which overdue.
+    pub overdue: usize,
+}
+
+/// The whole team.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct TeamReport {
+    /// When it was made (the lead's clock).
+    pub generated_at: String,
+    /// Every desktop, silent and troubled ones first.
+    pub desktops: Vec<TeamDesktop>,
+    /// Every key, overdue first.
+    pub keys: Vec<TeamKey>,
+    /// Keys per person.
+    pub per_person: Vec<TeamGroup>,
+    /// Keys per service.
+    pub per_service: Vec<TeamGroup>,
+    /// What was refused, cut or odd, in words.
+    pub warnings: Vec<String>,
+}
+
+fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl TeamReport {
+    /// The report from every document read, at the lead's `now`; keys due
+    /// within `lead_days` are `due_soon`.
+    pub fn build(reads: Vec<DocumentRead>, now: DateTime<Utc>, lead_days: u32) -> Self {
+        let mut desktops = Vec::new();
+        let mut keys = Vec::new();
+        let mut warnings = Vec::new();
+        for read in reads {
+            let name = inert(&read.desktop, TEXT_MAX);
+            let shared = read.stored_at.map(|at| at.min(now));
+            let days = shared.map(|at| (now - at).num_days().max(0));
+            let silent = shared.is_none_or(|at| now - at > SILENT_AFTER);
+            let mut desktop = TeamDesktop {
+                desktop: name.clone(),
+                user: String::new(),
+                computer: String::new(),
+                last_shared_at: shared.map(rfc3339),
+                days_since_shared: days,
+                silent,
+                keys: 0,
+                overdue: 0,
+                problem: None,
+            };
+            let document = read.data.and_then(|data| {
+                InventoryDocument::from_kv_data(data)
+                    .map_err(|e| format!("its document is not an inventory Keyward can read ({e})"))
+            });
+            let mut document = match document {
+                Ok(document) => document,
+                Err(problem) => {
+                    let problem = inert(&problem, 400);
+                    warnings.push(format!("Desktop {name}: {problem}; it is not shown."));
+                    desktop.problem = Some(problem);
+                    desktops.push(desktop);
+                    continue;
+                }
+            };
+            desktop.user = inert(&document.user, TEXT_MAX);
+            desktop.computer = inert(&document.computer, TEXT_MAX);
+            if inert(&document.desktop, TEXT_MAX) != name {
+                warnings.push(format!(
+                    "Desktop {name}: its document says it is \"{}\"; it is shown under the name of its place in the vault.",
+                    inert(&document.desktop, TEXT_MAX)
+                ));
+            }
+            if let (Some(stored), Ok(published)) = (
+                read.stored_at,
+                document.published_at.parse::<DateTime<Utc>>(),
+            ) {
+                let skew = published - stored;
+                if skew.abs() > SKEW_WARNING {
+                    let (amount, way) = if skew > Duration::zero() {
+                        (skew, "ahead of")
+                    } else {
+                        (-skew, "behind")
+                    };
+                    warnings.push(format!(
+                        "Desktop {name}: its clock is about {} {way} the vault's; its keys are shown by your clock.",
+                        duration_words(amount)
+                    ));
+                }
+            }
+            if document.keys.len() > DOCUMENT_MAX_KEYS {
+                warnings.push(format!(
+                    "Desktop {name}: its document lists {} keys; only the first {DOCUMENT_MAX_KEYS} are shown.",
+                    document.keys.len()
+                ));
+                document.keys.truncate(DOCUMENT_MAX_KEYS);
+            }
+            let mut unreadable = 0usize;
+            for key in &document.keys {
+                match team_key(key, &desktop, now, lead_days) {
+                    Some(row) => {
+                        desktop.keys += 1;
+                        if row.status == "overdue" {
+                            desktop.overdue += 1;
+                        }
+                        keys.push(row);
+                    }
+                    None => unreadable += 1,
+                }
+            }
+            if unreadable > 0 {
+                warnings.push(format!(
+                    "Desktop {name}: {unreadable} of its keys have no readable rotate-by date and are not shown."
+                ));
+            }
+            desktops.push(desktop);
+        }
+        keys.sort_by(|a, b| {
+            rank(&a.status)
+                .cmp(&rank(&b.status))
+                .then_with(|| a.rotate_by.cmp(&b.rotate_by))
+                .then_with(|| a.desktop.cmp(&b.desktop))
+                .then_with(|| a.name.cmp(&b.name))
+        });
+        desktops.sort_by(|a, b| {
+            (
+                a.problem.is_none(),
+                !a.silent,
+                std::cmp::Reverse(a.overdue),
+                &a.desktop,
+            )
+                .cmp(&(
+                    b.problem.is_none(),
+                    !b.silent,
+                    std::cmp::Reverse(b.overdue),
+                    &b.desktop,
+                ))
+        });
+        let per_person = groups(&keys, |k| {
+            k.owner.clone().unwrap_or_else(|| {
+                if k.user.is_empty() {
+                    k.desktop.clone()
+                } else {
+                    k.user.clone()
+                }
+            })
+        });
+        let per_service = groups(&keys, |k| k.service.clone());
+        Self {
+            generated_at: rfc3339(now),
+            desktops,
+            keys,
+            per_person,
+            per_service,
+            warnings,
+        }
+    }
+
+    /// People with at least one overdue key.
+    pub fn people_overdue(&self) -> usize {
+        self.per_person.iter().filter(|g| g.overdue > 0).count()
+    }
+
+    /// Overdue keys.
+    pub fn overdue(&self) -> usize {
+        self.keys.iter().filter(|k| k.status == "overdue").count()
+    }
+}
+
+fn rank(status: &str) -> u8 {
+    match status {
+        "overdue" => 0,
+        "due_soon" => 1,
+        _ => 2,
+    }
+}
+
+fn groups(keys: &[TeamKey], by: impl Fn(&TeamKey) -> String) -> Vec<TeamGroup> {
+    let mut map: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for key in keys {
+        let entry = map.entry(by(key)).or_default();
+        entry.0 += 1;
+        if key.status == "overdue" {
+            entry.1 += 1;
+        }
+    }
+    let mut out: Vec<TeamGroup> = map
+        .into_iter()
+        .map(|(name, (keys, overdue))| TeamGroup {
+            name,
+            keys,
+            overdue,
+        })
+        .collect();
+    out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
+fn team_key(
+    key: &InventoryKey,
+    desktop: &TeamDesktop,
+    now: DateTime<Utc>,
+    lead_days: u32,
+) -> Option<TeamKey> {
+    let rotate_by: DateTime<Utc> = key.rotate_by.parse().ok()?;
+    let until = rotate_by - now;
+    let (status, days_overdue) = if until <= Duration::zero() {
+        ("overdue", (-until).num_days())
+    } else if until <= Duration::days(i64::from(lead_days)) {
+        ("due_soon", 0)
+    } else {
+        ("ok", 0)
+    };
+    let created = key
+        .created_at
+        .parse::<DateTime<Utc>>()
+        .map(rfc3339)
+        .unwrap_or_default();
+    Some(TeamKey {
+        desktop: desktop.desktop.clone(),
+        user: desktop.user.clone(),
+        computer: desktop.computer.clone(),
+        name: inert(&key.name, TEXT_MAX),
+        service: inert(&key.service, TEXT_MAX),
+        application: inert_opt(&key.application),
+        vendor: inert_opt(&key.vendor),
+        owner: inert_opt(&key.owner),
+        status: status.to_owned(),
+        days_overdue,
+        rotate_by: rfc3339(rotate_by),
+        created_at: created,
+        replaced: key.replaced,
+        leaked: key.leaked,
+        last_shared_at: desktop.last_shared_at.clone(),
+        desktop_silent: desktop.silent,
+    })
+}
+
+fn duration_words(d: Duration) -> String {
+    if d >= Duration::days(2) {
+        format!("{} days", d.num_days())
+    } else if d >= Duration::hours(2) {
+        format!("{} hours", d.num_hours())
+    } else {
+        format!("{} minutes", d.num_minutes())
+    }
+}
+
+/// The report as pretty JSON.
+pub fn to_json(report: &TeamReport) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
+}
+
+/// The keys as RFC 4180 CSV, dates in the lead's time zone `tz`.
+pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
+    use crate::local_time::local_text;
+    let mut out = String::new();
+    let header = [
+        "Desktop",
+        "Person",
+        "Computer",
+        "Key",
+        "Service",
+        "Application",
+        "Vendor",
+        "Owner",
+        "Status",
+        "Days overdue",
+        "Rotate by",
+        "Created",
+        "Replaced",
+        "Leaked",
+        "Last shared",
+        "Desktop silent over 7 days",
+    ];
+    push_row(&mut out, header.iter().map(|s| s.to_string()));
+    for k in &report.keys {
+        let local = |s: &str| {
+            if s.is_empty() {
+                String::new()
+            } else {
+                local_text(s, tz, true)
+            }
+        };
+        push_row(
+            &mut out,
+            [
+                k.desktop.clone(),
+                k.user.clone(),
+                k.computer.clone(),
+                k.name.clone(),
+                k.service.clone(),
+                k.application.clone().unwrap_or_default(),
+                k.vendor.clone().unwrap_or_default(),
+                k.owner.clone().unwrap_or_default(),
+                k.status.clone(),
+                k.days_overdue.to_string(),
+                local(&k.rotate_by),
+                local(&k.created_at),
+                k.replaced.to_string(),
+                k.leaked.to_string(),
+                local(k.last_shared_at.as_deref().unwrap_or("")),
+                k.desktop_silent.to_string(),
+            ]
+            .into_iter(),
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        crate::report::push_text(out, &cell);
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-27T12:00:00Z".parse().unwrap()
+    }
+
+    fn doc(desktop: &str, keys: serde_json::Value, published: &str) -> serde_json::Value {
+        json!({"format": 1, "desktop": desktop, "user": "ann", "computer": "pc1",
+               "published_at": published, "keys": keys})
+    }
+
+    fn key(name: &str, rotate_by: &str) -> serde_json::Value {
+        json!({"name": name, "service": "payments", "created_at": "2026-08-01T00:00:00Z",
+               "rotate_by": rotate_by, "issuer": "keyward", "status": "ok"})
+    }
+
+    fn read(desktop: &str, data: serde_json::Value, stored: &str) -> DocumentRead {
+        DocumentRead {
+            desktop: desktop.into(),
+            data: Ok(data),
+            stored_at: Some(stored.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn overdue_keys_come_first_by_the_leads_clock_not_the_desktops() {
+        let report = TeamReport::build(
+            vec![read(
+                "ann@pc1",
+                doc(
+                    "ann@pc1",
+                    json!([
+                        key("fresh", "2027-03-01T00:00:00Z"),
+                        key("old", "2026-11-01T00:00:00Z")
+                    ]),
+                    "2026-11-27T11:00:00Z",
+                ),
+                "2026-11-27T11:00:00Z",
+            )],
+            now(),
+            14,
+        );
+        assert_eq!(report.keys[0].name, "old");
+        assert_eq!(report.keys[0].status, "overdue", "the desktop said ok");
+        assert_eq!(report.keys[0].days_overdue, 26);
+        assert_eq!(report.overdue(), 1);
+        assert_eq!(report.desktops[0].overdue, 1);
+        assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+    }
+
+    #[test]
+    fn a_desktop_silent_for_more_than_a_week_is_flagged_and_clock_skew_named() {
+        let report = TeamReport::build(
+            vec![read(
+                "bob@pc2",
+                doc("bob@pc2", json!([]), "2027-01-01T00:00:00Z"),
+                "2026-11-10T00:00:00Z",
+            )],
+            now(),
+            14,
+        );
+        assert!(report.desktops[0].silent);
+        assert_eq!(report.desktops[0].days_since_shared, Some(17));
+        assert!(
+            report.warnings.iter().any(|w| w.contains("ahead of")),
+            "{:?}",
+            report.warnings
+        );
+    }
+
+    #[test]
+    fn escapes_and_direction_marks_in_names_are_removed_and_html_stays_text() {
+        let evil = "\u{1b}[2J\u{1b}]0;pwn\u{7}<img src=x onerror=alert(1)>\u{202e}gpj.exe";
+        let report = TeamReport::build(
+            vec![read(
+                "eve@pc3",
+                doc(
+                    "eve@pc3",
+                    json!([key(evil, "2027-01-01T00:00:00Z")]),
+                    "2026-11-27T11:00:00Z",
+                ),
+                "2026-11-27T11:00:00Z",
+            )],
+            now(),
+            14,
+        );
+        let name = &report.keys[0].name;
+        assert!(!name.chars().any(|c| c.is_control()), "{name:?}");
+        assert!(!name.contains('\u{202e}'));
+        assert!(name.contains("<img"), "HTML is kept as text: {name}");
+        let csv = to_csv(&report, &Utc);
+        assert!(!csv.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn a_document_that_is_not_an_inventory_is_named_not_fatal() {
+        let report = TeamReport::build(
+            vec![
+                read("x@y", json!({"hello": "world"}), "2026-11-27T11:00:00Z"),
+                DocumentRead {
+                    desktop: "big@one".into(),
+                    data: Err("its document is larger than 8 MB".into()),
+                    stored_at: None,
+                },
+            ],
+            now(),
+            14,
+        );
+        assert_eq!(report.desktops.len(), 2);
+        assert!(report.desktops.iter().all(|d| d.problem.is_some()));
+        assert_eq!(report.warnings.len(), 2);
+    }
+
+    #[test]
+    fn too_many_keys_are_cut_with_a_warning() {
+        let many: Vec<_> = (0..DOCUMENT_MAX_KEYS + 5)
+            .map(|i| key(&format!("k{i}"), "2027-01-01T00:00:00Z"))
+            .collect();
+        let report = TeamReport::build(
+            vec![read(
+                "m@n",
+                doc("m@n", json!(many), "2026-11-27T11:00:00Z"),
+                "2026-11-27T11:00:00Z",
+            )],
+            now(),
+            14,
+        );
+        assert_eq!(report.keys.len(), DOCUMENT_MAX_KEYS);
+        assert!(report.warnings[0].contains("only the first"));
+    }
+
+    #[test]
+    fn inert_caps_length() {
+        assert_eq!(inert("abcdef", 3), "abc…");
+        assert_eq!(inert("a\u{0}b\u{2066}c", 10), "abc");
+    }
+}
