@@ -11,7 +11,7 @@ pub mod input;
 pub mod memory;
 pub mod tray;
 
-pub use keyward_background::{notifier, reminders, webhook};
+pub use keyward_background::{notifier, reminders, team, webhook};
 
 use std::process::ExitCode;
 

@@ -149,3 +149,87 @@ fn vendor_key_commands_never_write_a_secret_and_print_one_only_where_asked() {
         }
     }
 }
+
+/// The team vault's flows (connect with userpass, publish, status, the
+/// lead's report, a failed publish, disconnect) put neither a key's secret
+/// nor the vault credential in any file the app wrote, in what they print,
+/// or in what the vault holds.
+#[test]
+fn team_vault_flows_never_write_or_print_a_secret_or_the_vault_credential() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let mut bao = crate::openbao::OpenBao::start();
+    let password = "team-PASSWORD-never-anywhere-0123";
+    bao.policy("lead", &crate::openbao::lead_policy("leak@check"));
+    bao.userpass("leaky", password, &["lead"]);
+    let app = App::new();
+    let generated = app.generate(&unique("teamleak"));
+    let secret = generated["secret"].as_str().unwrap().to_owned();
+    let mut printed = String::new();
+    let mut run = |args: &[&str], input: Option<&str>, ok: bool| {
+        let out = match input {
+            Some(input) => app.run_with_input(args, input),
+            None => app.run(args),
+        };
+        assert_eq!(out.status.success(), ok, "{args:?}: {}", text(&out.stderr));
+        printed.push_str(&text(&out.stdout));
+        printed.push_str(&text(&out.stderr));
+    };
+    let address = bao.address();
+    run(
+        &[
+            "team",
+            "connect",
+            &address,
+            "--mount",
+            "secret",
+            "--userpass",
+            "leaky",
+            "--desktop",
+            "leak@check",
+        ],
+        Some(password),
+        true,
+    );
+    run(&["team", "status"], None, true);
+    run(&["team", "status", "--json"], None, true);
+    run(&["team", "publish"], None, true);
+    run(&["team", "report", "--format", "json"], None, true);
+    run(&["team", "report", "--format", "csv"], None, true);
+    let stored = bao
+        .read("keyward/inventory/leak@check")
+        .unwrap()
+        .to_string();
+    bao.stop();
+    run(&["team", "publish"], None, false);
+    run(&["team", "status"], None, true);
+
+    let needles = [&secret[..], &secret[5..25], password, &password[5..20]];
+    for needle in needles {
+        assert!(!printed.contains(needle), "printed a secret: {printed}");
+        assert!(
+            !stored.contains(needle),
+            "the vault holds a secret: {stored}"
+        );
+    }
+    let mut files = Vec::new();
+    files_under(app.root.path(), &mut files);
+    assert!(
+        files.iter().any(|f| f.ends_with("team-state.json")),
+        "the team flows wrote their state under the test folders: {files:?}"
+    );
+    for file in &files {
+        let content = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+        for needle in needles {
+            assert!(
+                !content.contains(needle),
+                "{} contains a secret",
+                file.display()
+            );
+        }
+    }
+    let out = app.run(&["team", "disconnect"]);
+    assert!(out.status.success());
+    assert!(!text(&out.stdout).contains(password));
+}

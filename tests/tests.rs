@@ -33,3 +33,6 @@ mod report;
 mod start_at_login;
 mod time_zones;
 mod webhook;
+// The team vault against a real OpenBao.
+mod openbao;
+mod team_vault;

@@ -172,6 +172,9 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
         Command::Settings { json } => output::settings(settings, json),
         Command::Lead(command) => return super::lead::run(vault, settings, command, now),
         Command::Scan(args) => return super::scan::run(vault, args),
+        Command::Team { action } => {
+            return super::team::run(vault.catalog().dir(), settings, action);
+        }
     }
     Ok(0)
 }

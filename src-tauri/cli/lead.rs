@@ -132,6 +132,18 @@ fn report<S: SecretStore>(
         ReportFormatArg::Csv => report::to_csv(&rows, &chrono::Local),
         ReportFormatArg::Json => report::to_json(&rows),
     };
+    let what = format!(
+        "{} {}",
+        rows.len(),
+        if rows.len() == 1 { "key" } else { "keys" }
+    );
+    write_report_text(&text, output, &what)?;
+    Ok(0)
+}
+
+/// Prints a report's `text`, or writes it to `output` (a new private file
+/// renamed over it), saying "Wrote the report (WHAT) to FILE.".
+pub(super) fn write_report_text(text: &str, output: Option<&Path>, what: &str) -> Result<()> {
     match output.filter(|path| path.as_os_str() != "-") {
         None => super::output::raw(text.as_bytes()),
         Some(path) => {
@@ -149,15 +161,10 @@ fn report<S: SecretStore>(
                     other => other.into(),
                 },
             )?;
-            say!(
-                "Wrote the report ({} {}) to {}.",
-                rows.len(),
-                if rows.len() == 1 { "key" } else { "keys" },
-                path.display()
-            );
+            say!("Wrote the report ({what}) to {}.", path.display());
         }
     }
-    Ok(0)
+    Ok(())
 }
 
 fn keychain() -> OsKeychain {

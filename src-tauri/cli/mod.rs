@@ -21,6 +21,7 @@ mod keys;
 mod lead;
 mod output;
 mod scan;
+mod team;
 mod vendor;
 
 use std::process::ExitCode;
@@ -204,6 +205,12 @@ pub enum Command {
     /// For security leads: the rotation report and the team channel.
     #[command(flatten)]
     Lead(lead::LeadCommand),
+    /// The team vault (OpenBao or HashiCorp Vault): connect, share this desktop's inventory, team report.
+    Team {
+        /// What to do.
+        #[command(subcommand)]
+        action: team::TeamAction,
+    },
 }
 
 /// The options `generate` and `add` share.

@@ -14,5 +14,6 @@ pub mod agent;
 pub mod handover;
 pub mod notifier;
 pub mod reminders;
+pub mod team;
 pub mod tray;
 pub mod webhook;

@@ -253,7 +253,10 @@ fn recheck_leaks(
 /// Wakes the task when the catalog file is replaced (every change is an
 /// atomic rename), whoever changed it. `None` (with a note on standard
 /// error) when the platform cannot watch files: the hourly look remains.
-fn watch_catalog(catalog: &Catalog, replan: Arc<Notify>) -> Option<notify::RecommendedWatcher> {
+pub(crate) fn watch_catalog(
+    catalog: &Catalog,
+    replan: Arc<Notify>,
+) -> Option<notify::RecommendedWatcher> {
     use notify::Watcher;
     let file = catalog.path();
     let handler = move |event: notify::Result<notify::Event>| {

@@ -1,0 +1,294 @@
+//! `keyward team ...`: connect this desktop to the team vault (OpenBao or
+//! HashiCorp Vault), share its inventory, and the lead's team report.
+//!
+//! The credential (token, password, AppRole secret ID) is read from
+//! standard input only (hidden on a terminal), kept in the keychain once
+//! the connection works, and never printed.
+
+use std::io::{self, IsTerminal, Read};
+use std::path::{Path, PathBuf};
+
+use chrono::Utc;
+use clap::Subcommand;
+use keyward_core::keychain::OsKeychain;
+use keyward_core::settings::Effective;
+use keyward_core::team::{Login, TeamConfig};
+use keyward_core::team_report::{self, TeamReport};
+use keyward_core::{Error, Result, Secret};
+use zeroize::Zeroizing;
+
+use super::lead::ReportFormatArg;
+use crate::team::{self, Published, TeamError};
+
+/// `keyward team ...`
+#[derive(Debug, Subcommand)]
+pub enum TeamAction {
+    /// Connect this desktop to the team vault; the credential is read from standard input.
+    ///
+    /// The connection is tested by publishing this desktop's inventory (metadata only, never
+    /// a secret); only when that works is anything saved: the credential in the keychain,
+    /// the rest in Keyward's settings.
+    Connect {
+        /// The vault's address (https://...; http:// only to this computer).
+        url: String,
+        /// The KV version 2 engine's mount, e.g. "secret".
+        #[arg(long)]
+        mount: String,
+        /// The path prefix inside the mount (default "keyward").
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Log in with a token, read from standard input ("-").
+        #[arg(long, value_name = "-", group = "login")]
+        token: Option<String>,
+        /// Log in with the userpass method as USER; the password from standard input.
+        #[arg(long, value_name = "USER", group = "login")]
+        userpass: Option<String>,
+        /// Log in with AppRole as ROLE_ID; the secret ID from standard input.
+        #[arg(long, value_name = "ROLE_ID", group = "login")]
+        approle: Option<String>,
+        /// This desktop's name in the vault (default: <user>@<computer>).
+        #[arg(long)]
+        desktop: Option<String>,
+    },
+    /// Whether this desktop is connected, and when its inventory was last shared.
+    Status {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the team vault (the credential leaves the keychain; what was shared stays there).
+    Disconnect,
+    /// Share this desktop's inventory now.
+    Publish {
+        /// Print one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
+    /// For leads: every desktop's keys, overdue first (needs read access to the inventory).
+    Report {
+        /// `csv` (for spreadsheets) or `json`.
+        #[arg(long, value_enum, default_value_t = ReportFormatArg::Csv)]
+        format: ReportFormatArg,
+        /// Write to FILE (a new file readable only by you; "-" is standard output).
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+fn keychain() -> OsKeychain {
+    OsKeychain::new(OsKeychain::timeout_from_env())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "Keyward could not start talking to the vault: {e}."
+            ))
+        })
+}
+
+fn team_error(error: TeamError) -> Error {
+    match error {
+        TeamError::Keychain(e) => e.into(),
+        other => Error::Invalid(other.to_string()),
+    }
+}
+
+pub fn run(data_dir: &Path, settings: &Effective, action: TeamAction) -> Result<u8> {
+    let config_dir = super::config_dir()?;
+    match action {
+        TeamAction::Connect {
+            url,
+            mount,
+            prefix,
+            token,
+            userpass,
+            approle,
+            desktop,
+        } => {
+            let (login, what) = match (token, userpass, approle) {
+                (Some(token), None, None) => {
+                    if token != "-" {
+                        return Err(Error::Invalid(
+                            "Give the token on standard input (--token -), so it stays out of your shell history.".into(),
+                        ));
+                    }
+                    (Login::Token, "token")
+                }
+                (None, Some(user), None) => (Login::Userpass { user }, "password"),
+                (None, None, Some(role_id)) => (Login::Approle { role_id }, "secret ID"),
+                _ => {
+                    return Err(Error::Invalid(
+                        "Say how to log in: --token -, --userpass USER or --approle ROLE_ID."
+                            .into(),
+                    ));
+                }
+            };
+            let config =
+                TeamConfig::new(&url, &mount, prefix.as_deref(), login, desktop.as_deref())
+                    .map_err(|e| Error::Invalid(e.to_string()))?;
+            let credential = read_credential(what)?;
+            let catalog = keyward_core::catalog::Catalog::open(data_dir)?;
+            let document = team::inventory(&catalog, settings, &config.desktop, Utc::now())
+                .map_err(team_error)?;
+            let connected = runtime()?.block_on(team::connect(
+                &keychain(),
+                &config_dir,
+                data_dir,
+                &config,
+                &credential,
+                &document,
+            ));
+            match connected {
+                Ok(_) => {
+                    say!(
+                        "Connected to the team vault at {} (mount {}, prefix {}) as desktop {}.",
+                        config.address.as_str(),
+                        config.mount,
+                        config.prefix,
+                        config.desktop
+                    );
+                    say!(
+                        "Shared this desktop's inventory ({} {}, metadata only). The {what} is kept in {}.",
+                        document.keys.len(),
+                        if document.keys.len() == 1 {
+                            "key"
+                        } else {
+                            "keys"
+                        },
+                        keyward_core::keychain::store_name::YOUR_IN
+                    );
+                }
+                Err(error) => {
+                    return Err(Error::Invalid(format!(
+                        "{} Nothing was saved.",
+                        team_error(error)
+                    )));
+                }
+            }
+        }
+        TeamAction::Status { json } => {
+            let status = team::status(&config_dir, data_dir, Utc::now()).map_err(team_error)?;
+            if json {
+                say!("{}", super::output::json_text(&status, false));
+            } else if status.connected {
+                say!(
+                    "Connected to the team vault at {} (mount {}, prefix {}) with {}, as desktop {}.",
+                    status.address.as_deref().unwrap_or(""),
+                    status.mount.as_deref().unwrap_or(""),
+                    status.prefix.as_deref().unwrap_or(""),
+                    status.login.as_deref().unwrap_or(""),
+                    status.desktop.as_deref().unwrap_or("")
+                );
+                say!("Inventory: {}.", status.shared_words);
+                if let Some(error) = &status.last_error {
+                    say!(
+                        "The last try failed: {} Keyward tries again by itself.",
+                        super::output::shown(error)
+                    );
+                }
+            } else {
+                say!(
+                    "This desktop is not connected to a team vault. Connect it with: keyward team connect URL --mount M --token -"
+                );
+            }
+        }
+        TeamAction::Disconnect => {
+            team::disconnect(&keychain(), &config_dir, data_dir).map_err(team_error)?;
+            say!(
+                "Disconnected from the team vault. What this desktop shared stays there until your vault administrator removes it."
+            );
+        }
+        TeamAction::Publish { json } => {
+            let config = TeamConfig::load(&config_dir)?
+                .ok_or_else(|| team_error(TeamError::NotConnected))?;
+            let credential = team::stored_credential(&keychain())?
+                .ok_or_else(|| team_error(TeamError::NotConnected))?;
+            let catalog = keyward_core::catalog::Catalog::open(data_dir)?;
+            let document = team::inventory(&catalog, settings, &config.desktop, Utc::now())
+                .map_err(team_error)?;
+            let published = runtime()?
+                .block_on(team::publish_if_due(
+                    &config,
+                    &credential,
+                    &document,
+                    data_dir,
+                    true,
+                ))
+                .map_err(team_error)?;
+            let (version, keys) = match published {
+                Published::Shared { version, keys } => (version, keys),
+                Published::Unchanged => (0, document.keys.len()),
+            };
+            if json {
+                say!(
+                    "{}",
+                    serde_json::json!({"desktop": config.desktop, "version": version, "keys": keys})
+                );
+            } else {
+                say!(
+                    "Shared this desktop's inventory ({keys} {}) as version {version} of {}.",
+                    if keys == 1 { "key" } else { "keys" },
+                    config.inventory_path()
+                );
+            }
+        }
+        TeamAction::Report { format, output } => {
+            let config = TeamConfig::load(&config_dir)?
+                .ok_or_else(|| team_error(TeamError::NotConnected))?;
+            let credential = team::stored_credential(&keychain())?
+                .ok_or_else(|| team_error(TeamError::NotConnected))?;
+            let reads = runtime()?
+                .block_on(team::read_team(&config, &credential))
+                .map_err(team_error)?;
+            let report = TeamReport::build(reads, Utc::now(), settings.settings.lead_time_days);
+            for warning in &report.warnings {
+                keyward_core::note!("keyward: warning: {}", super::output::shown(warning));
+            }
+            let text = match format {
+                ReportFormatArg::Csv => team_report::to_csv(&report, &chrono::Local),
+                ReportFormatArg::Json => team_report::to_json(&report),
+            };
+            let what = format!(
+                "{} keys on {} desktops, {} overdue",
+                report.keys.len(),
+                report.desktops.len(),
+                report.overdue()
+            );
+            super::lead::write_report_text(&text, output.as_deref(), &what)?;
+        }
+    }
+    Ok(0)
+}
+
+/// Reads the credential from standard input (hidden on a terminal).
+fn read_credential(what: &str) -> Result<Secret> {
+    let stdin = io::stdin();
+    let text = if stdin.is_terminal() {
+        eprint!("Type or paste the {what} and press Enter (it will not be shown): ");
+        Zeroizing::new(super::keys::read_hidden_line()?)
+    } else {
+        let mut text = Zeroizing::new(String::new());
+        stdin
+            .lock()
+            .take(16 * 1024)
+            .read_to_string(&mut text)
+            .map_err(|e| {
+                Error::Invalid(format!(
+                    "Could not read the {what} from standard input: {e}."
+                ))
+            })?;
+        text
+    };
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Error::Invalid(format!(
+            "No {what} was given. Pipe it into the command, for example: printf '%s' \"$TOKEN\" | keyward team connect …"
+        )));
+    }
+    Ok(Secret::new(trimmed.to_owned()))
+}

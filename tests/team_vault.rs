@@ -1,0 +1,566 @@
+//! The team vault against a real OpenBao (`bao server -dev`, see
+//! [`crate::openbao`]) and the real keychain: `keyward team connect|status|
+//! publish|disconnect|report`, the example policies in `docs/`, and the
+//! faults (wrong and expired token, permission denied, vault stopped and
+//! restarted, hostile documents).
+//!
+//! The credential is kept under one keychain account for the whole
+//! session, so tests that connect take [`TEAM`] and disconnect when done.
+//! Two desktops are two `App`s (own data and config folders) connected one
+//! after the other.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::openbao::{OpenBao, lead_policy, staff_policy};
+use crate::util::*;
+
+/// Held by every test that stores a team-vault credential in the keychain.
+pub static TEAM: Mutex<()> = Mutex::new(());
+
+pub const ACCOUNT: &str = "setting:team-vault-credential";
+
+fn take() -> MutexGuard<'static, ()> {
+    TEAM.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// `keyward team connect ADDRESS --mount secret --token - --desktop DESKTOP`.
+fn connect(app: &App, bao: &OpenBao, token: &str, desktop: &str) -> std::process::Output {
+    app.run_with_input(
+        &[
+            "team",
+            "connect",
+            &bao.address(),
+            "--mount",
+            "secret",
+            "--token",
+            "-",
+            "--desktop",
+            desktop,
+        ],
+        token,
+    )
+}
+
+fn status(app: &App) -> Value {
+    json(&app.ok(&["team", "status", "--json"]))
+}
+
+fn assert_no_secret_in(what: &str, text: &str, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(
+            !text.contains(secret),
+            "{what} must never hold a secret or credential, found one in: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_desktop_connects_with_a_token_and_publishes_metadata_only() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let app = App::new();
+    let key = app.generate(&unique("payments"));
+    let secret = key["secret"].as_str().unwrap();
+    let desktop = unique("ann").replace('-', "_") + "@pc1";
+    let out = connect(&app, &bao, &bao.root, &desktop);
+    assert!(out.status.success(), "connect: {}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("Connected to the team vault"), "{said}");
+    assert_no_secret_in("connect's output", &said, &[&bao.root, secret]);
+
+    let document = bao
+        .inventory(&format!("keyward/inventory/{desktop}"))
+        .expect("the desktop's document is in the vault");
+    let keys = document["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0]["name"], key["name"]);
+    assert_eq!(keys[0]["service"], key["service"]);
+    let stored = bao
+        .read(&format!("keyward/inventory/{desktop}"))
+        .unwrap()
+        .to_string();
+    assert_no_secret_in("the published document", &stored, &[secret, &bao.root]);
+    assert!(
+        !stored.contains(key["credential_id"].as_str().unwrap()),
+        "credential IDs are not published"
+    );
+
+    let status = status(&app);
+    assert_eq!(status["connected"], true);
+    assert_eq!(status["desktop"], desktop.as_str());
+    assert_eq!(status["shared_words"], "shared today");
+    assert_eq!(
+        keychain_secret(ACCOUNT).as_deref(),
+        Some(bao.root.as_str()),
+        "the token is in the keychain"
+    );
+    let config = std::fs::read_to_string(
+        app.root
+            .path()
+            .join("config")
+            .join(SERVICE)
+            .join("team.json"),
+    )
+    .unwrap();
+    assert_no_secret_in("team.json", &config, &[&bao.root]);
+
+    app.ok(&["team", "disconnect"]);
+    assert_eq!(
+        keychain_secret(ACCOUNT),
+        None,
+        "disconnect removes the token"
+    );
+    assert_eq!(self::status(&app)["connected"], false);
+}
+
+#[test]
+fn a_wrong_or_expired_token_is_a_login_problem_and_nothing_is_saved() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let app = App::new();
+    let out = connect(&app, &bao, "not-a-real-token", "ann@pc1");
+    assert!(!out.status.success());
+    let said = text(&out.stderr);
+    assert!(said.contains("did not accept the login"), "{said}");
+    assert!(said.contains("Nothing was saved"), "{said}");
+    assert_eq!(status(&app)["connected"], false);
+    assert_eq!(keychain_secret(ACCOUNT), None);
+
+    let short = bao.token(&["default"], "1s");
+    std::thread::sleep(Duration::from_millis(2500));
+    let out = connect(&app, &bao, &short, "ann@pc1");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("did not accept the login"),
+        "an expired token: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_token_without_the_policy_is_a_permission_problem_naming_the_path() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let app = App::new();
+    let weak = bao.token(&["default"], "1h");
+    let out = connect(&app, &bao, &weak, "ann@pc1");
+    assert!(!out.status.success());
+    let said = text(&out.stderr);
+    assert!(said.contains("policy does not allow"), "{said}");
+    assert!(said.contains("secret/keyward/inventory/ann@pc1"), "{said}");
+    assert_no_secret_in("the error", &said, &[&weak]);
+}
+
+#[test]
+fn an_address_nobody_answers_at_is_an_address_problem_and_http_elsewhere_is_refused() {
+    let _team = take();
+    let app = App::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = app.run_with_input(
+        &[
+            "team",
+            "connect",
+            &format!("http://127.0.0.1:{port}"),
+            "--mount",
+            "secret",
+            "--token",
+            "-",
+        ],
+        "t",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("could not reach the team vault"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = app.run_with_input(
+        &[
+            "team",
+            "connect",
+            "http://vault.example.com:8200",
+            "--mount",
+            "secret",
+            "--token",
+            "-",
+        ],
+        "t",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("only over https://"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = app.run(&[
+        "team",
+        "connect",
+        "https://vault.example.com",
+        "--mount",
+        "secret",
+        "--token",
+        "s.abc",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("standard input"),
+        "a token on the command line is refused: {}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn userpass_and_approle_logins_work_and_a_wrong_password_is_a_login_problem() {
+    let _team = take();
+    let bao = OpenBao::start();
+    bao.policy("staff-bob", &staff_policy("bob@pc2"));
+    bao.userpass("bob", "correct-horse-battery", &["staff-bob"]);
+    let app = App::new();
+    app.generate(&unique("mail"));
+    let args = |user: &str| {
+        vec![
+            "team".to_owned(),
+            "connect".into(),
+            bao.address(),
+            "--mount".into(),
+            "secret".into(),
+            "--userpass".into(),
+            user.into(),
+            "--desktop".into(),
+            "bob@pc2".into(),
+        ]
+    };
+    let wrong: Vec<String> = args("bob");
+    let out = app.run_with_input(
+        &wrong.iter().map(String::as_str).collect::<Vec<_>>(),
+        "nope",
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("did not accept the login"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = app.run_with_input(
+        &wrong.iter().map(String::as_str).collect::<Vec<_>>(),
+        "correct-horse-battery",
+    );
+    assert!(out.status.success(), "userpass: {}", text(&out.stderr));
+    assert!(status(&app)["login"].as_str().unwrap().contains("bob"));
+    assert!(bao.read("keyward/inventory/bob@pc2").is_some());
+    app.ok(&["team", "disconnect"]);
+
+    bao.policy("staff-carl", &staff_policy("carl@pc3"));
+    let (role_id, secret_id) = bao.approle("carl", &["staff-carl"]);
+    let out = app.run_with_input(
+        &[
+            "team",
+            "connect",
+            &bao.address(),
+            "--mount",
+            "secret",
+            "--approle",
+            &role_id,
+            "--desktop",
+            "carl@pc3",
+        ],
+        &secret_id,
+    );
+    assert!(out.status.success(), "approle: {}", text(&out.stderr));
+    assert_no_secret_in("approle output", &text(&out.stdout), &[&secret_id]);
+    assert!(bao.read("keyward/inventory/carl@pc3").is_some());
+    app.ok(&["team", "disconnect"]);
+}
+
+#[test]
+fn a_deleted_key_vanishes_from_the_next_version_and_the_history_keeps_it() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let app = App::new();
+    let first = app.generate(&unique("one"));
+    let second = app.generate(&unique("two"));
+    let out = connect(&app, &bao, &bao.root, "dee@pc4");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    app.ok(&["delete", first["name"].as_str().unwrap(), "--yes"]);
+    let published = json(&app.ok(&["team", "publish", "--json"]));
+    assert_eq!(published["keys"], 1);
+    let now = bao.inventory("keyward/inventory/dee@pc4").unwrap();
+    let names: Vec<&str> = now["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [second["name"].as_str().unwrap()]);
+    let version = now["metadata"]["version"].as_u64().unwrap();
+    let before = bao
+        .read_version("keyward/inventory/dee@pc4", version - 1)
+        .unwrap();
+    assert!(
+        before.to_string().contains(first["name"].as_str().unwrap()),
+        "the earlier version still names the deleted key"
+    );
+    app.ok(&["team", "disconnect"]);
+}
+
+#[test]
+fn a_staff_token_from_the_example_policy_is_refused_another_desktops_document() {
+    let _team = take();
+    let bao = OpenBao::start();
+    bao.policy("staff-ann", &staff_policy("ann@pc1"));
+    let ann = bao.token(&["staff-ann"], "1h");
+    bao.write(
+        "keyward/inventory/bob@pc2",
+        json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
+               "published_at": "2026-11-27T00:00:00Z", "keys": []}),
+    );
+    bao.write(
+        "keyward/shared/payments-api",
+        json!({"secret": "not-for-ann"}),
+    );
+    let app = App::new();
+    let out = connect(&app, &bao, &ann, "ann@pc1");
+    assert!(
+        out.status.success(),
+        "ann writes her own: {}",
+        text(&out.stderr)
+    );
+    for path in [
+        "secret/data/keyward/inventory/bob@pc2",
+        "secret/data/keyward/shared/payments-api",
+    ] {
+        let (status, _) = bao.api_as(&ann, "GET", path, None);
+        assert_eq!(status, 403, "ann may not read {path}");
+    }
+    let (status, _) = bao.api_as(
+        &ann,
+        "POST",
+        "secret/data/keyward/inventory/bob@pc2",
+        Some(json!({"data": {"keys": []}})),
+    );
+    assert_eq!(status, 403, "ann may not overwrite bob's document");
+    let (status, _) = bao.api_as(&ann, "LIST", "secret/metadata/keyward/inventory", None);
+    assert_eq!(status, 403, "ann may not list the desktops");
+    // Ann's Keyward, asked for the team report, says why in words.
+    let out = app.run(&["team", "report"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("policy does not allow"),
+        "{}",
+        text(&out.stderr)
+    );
+    app.ok(&["team", "disconnect"]);
+}
+
+#[test]
+fn two_desktops_and_a_lead_the_lead_sees_every_key_overdue_first() {
+    let _team = take();
+    let bao = OpenBao::start();
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    bao.policy("staff-b", &staff_policy("bob@pc2"));
+    bao.policy("lead", &lead_policy("lee@pc9"));
+    let (desk_a, desk_b, lead) = (App::new(), App::new(), App::new());
+    let a_key = desk_a.generate(&unique("payments"));
+    let old = desk_b.run_with_input(
+        &[
+            "add",
+            "--service",
+            "mail",
+            "--credential-id",
+            &unique("OLDID"),
+            "--created",
+            &days_ago(200),
+            "--json",
+        ],
+        "sk_live_old_secret_value_0123456789",
+    );
+    assert!(old.status.success(), "{}", text(&old.stderr));
+    let old = json(&text(&old.stdout));
+    for (app, desktop, policy) in [
+        (&desk_a, "ann@pc1", "staff-a"),
+        (&desk_b, "bob@pc2", "staff-b"),
+    ] {
+        let token = bao.token(&[policy], "1h");
+        let out = connect(app, &bao, &token, desktop);
+        assert!(out.status.success(), "{desktop}: {}", text(&out.stderr));
+        app.ok(&["team", "disconnect"]);
+    }
+    let token = bao.token(&["lead"], "1h");
+    let out = connect(&lead, &bao, &token, "lee@pc9");
+    assert!(out.status.success(), "lead: {}", text(&out.stderr));
+    let report = json(&lead.ok(&["team", "report", "--format", "json"]));
+    let keys = report["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2, "{report}");
+    assert_eq!(keys[0]["name"], old["name"], "overdue first");
+    assert_eq!(keys[0]["status"], "overdue");
+    assert_eq!(keys[0]["desktop"], "bob@pc2");
+    assert_eq!(keys[1]["name"], a_key["name"]);
+    assert_eq!(report["desktops"].as_array().unwrap().len(), 3);
+    let csv = lead.ok(&["team", "report", "--format", "csv"]);
+    assert!(
+        csv.starts_with("Desktop,Person,Computer,Key,Service"),
+        "{csv}"
+    );
+    assert!(csv.contains(a_key["name"].as_str().unwrap()));
+    assert_no_secret_in(
+        "the team report",
+        &csv,
+        &[a_key["secret"].as_str().unwrap(), "sk_live_old_secret"],
+    );
+    let file = lead.root.path().join("team.csv");
+    let said = lead.ok(&["team", "report", "--output", file.to_str().unwrap()]);
+    assert!(said.contains("2 keys on 3 desktops, 1 overdue"), "{said}");
+    lead.ok(&["team", "disconnect"]);
+}
+
+#[test]
+fn hostile_documents_are_refused_or_cut_and_rendered_inert_in_the_report() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let lead = App::new();
+    let out = connect(&lead, &bao, &bao.root, "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // 10 MB of keys from a hostile desktop.
+    let filler = "x".repeat(1000);
+    let many: Vec<Value> = (0..10_500)
+        .map(|i| json!({"name": format!("k{i}"), "service": filler, "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}))
+        .collect();
+    let as_kv = |document: Value| json!({"format": 1, "inventory": document.to_string()});
+    bao.write(
+        "keyward/inventory/huge@evil",
+        as_kv(json!({"format": 1, "desktop": "huge@evil", "user": "e", "computer": "e", "published_at": "2026-11-27T00:00:00Z", "keys": many})),
+    );
+    bao.write(
+        "keyward/inventory/escape@evil",
+        as_kv(json!({"format": 1, "desktop": "escape@evil", "user": "\u{1b}[31mroot", "computer": "e",
+               "published_at": "2099-01-01T00:00:00Z",
+               "keys": [{"name": "\u{1b}[2J\u{1b}]0;owned\u{7}<script>alert(1)</script>\u{202e}", "service": "=HYPERLINK(\"http://x\")",
+                         "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}]})),
+    );
+    bao.write("keyward/inventory/junk@evil", json!({"hello": "world"}));
+    let started = Instant::now();
+    let out = lead.run(&["team", "report", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(started.elapsed() < Duration::from_secs(20));
+    let (csv, warnings) = (text(&out.stdout), text(&out.stderr));
+    assert!(
+        warnings.contains("huge@evil") && warnings.contains("larger than"),
+        "{warnings}"
+    );
+    assert!(warnings.contains("junk@evil"), "{warnings}");
+    assert!(
+        warnings.contains("ahead of the vault"),
+        "clock skew named: {warnings}"
+    );
+    assert!(
+        !csv.contains('\u{1b}') && !csv.contains('\u{7}') && !csv.contains('\u{202e}'),
+        "{csv:?}"
+    );
+    assert!(
+        csv.contains("'=HYPERLINK"),
+        "a formula is neutralised: {csv}"
+    );
+    assert!(
+        csv.contains("<script>"),
+        "HTML stays text for the window to show as text"
+    );
+    let report = json(&lead.ok(&["team", "report", "--format", "json"]));
+    let huge = report["desktops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["desktop"] == "huge@evil")
+        .unwrap();
+    assert!(huge["problem"].as_str().unwrap().contains("larger than"));
+    lead.ok(&["team", "disconnect"]);
+}
+
+#[test]
+fn a_vault_stopped_mid_sync_keeps_local_work_and_publishing_resumes_after_restart() {
+    let _team = take();
+    let mut bao = OpenBao::start();
+    let app = App::new();
+    let out = connect(&app, &bao, &bao.root, "fay@pc5");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    bao.stop();
+    // Local work does not wait for the vault.
+    let started = Instant::now();
+    let key = app.generate(&unique("offline"));
+    assert!(started.elapsed() < Duration::from_secs(5));
+    let out = app.run(&["team", "publish"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("could not reach the team vault"),
+        "{}",
+        text(&out.stderr)
+    );
+    let status = status(&app);
+    assert_eq!(
+        status["shared_words"], "shared today",
+        "the last share is remembered"
+    );
+    assert!(
+        status["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("could not reach")
+    );
+    assert!(
+        status["next_try_at"].is_string(),
+        "a retry is planned: {status}"
+    );
+    assert!(
+        app.names()
+            .contains(&key["name"].as_str().unwrap().to_owned()),
+        "nothing lost locally"
+    );
+    bao.restart();
+    let published = json(&app.ok(&["team", "publish", "--json"]));
+    assert_eq!(published["keys"], 1);
+    let status = self::status(&app);
+    assert!(status["last_error"].is_null(), "{status}");
+    assert!(
+        bao.read("keyward/inventory/fay@pc5")
+            .unwrap()
+            .to_string()
+            .contains(key["name"].as_str().unwrap())
+    );
+    app.ok(&["team", "disconnect"]);
+}
+
+/// OpenBao refuses request bodies with more than 1,000 JSON strings by
+/// default (`max_request_json_strings`): a desktop's whole inventory must
+/// still be one write, however many keys it holds.
+#[test]
+fn regression_a_desktop_with_two_thousand_keys_publishes_in_one_write() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let app = App::new();
+    app.generate(&unique("many"));
+    let path = app.catalog_path();
+    let mut file: Value = json(&std::fs::read_to_string(&path).unwrap());
+    let template = file["keys"][0].clone();
+    let keys: Vec<Value> = (0..2000)
+        .map(|i| {
+            let mut key = template.clone();
+            key["id"] = format!("copy{i:05}").into();
+            key["name"] = format!("many-copy-{i:05}").into();
+            key["credential_id"] = format!("cred{i:05}").into();
+            key
+        })
+        .collect();
+    file["keys"] = Value::Array(keys);
+    std::fs::write(&path, file.to_string()).unwrap();
+    let out = connect(&app, &bao, &bao.root, "gus@pc6");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let document = bao.inventory("keyward/inventory/gus@pc6").unwrap();
+    assert_eq!(document["keys"].as_array().unwrap().len(), 2000);
+    app.ok(&["team", "disconnect"]);
+}
