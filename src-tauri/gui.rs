@@ -220,6 +220,7 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
     let clipboard = state.clipboard.clone();
     let catalog = state.vault.catalog().clone();
     let settings = state.settings.clone();
+    let (team_catalog, team_settings) = (catalog.clone(), settings.clone());
     let replan = state.replan.clone();
     let audit = state.vault.audit().cloned();
     let context = page_with_first_list(context(), state.vault.clone());
@@ -268,6 +269,16 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
                 sink,
             ));
             app.manage(TrayPresence(has_tray));
+            // The team vault's inventory, if this desktop is connected to one.
+            if let Ok(config_dir) = keyward_core::config_dir() {
+                app.manage(crate::team::publisher::TeamPublisher::start(
+                    tauri::async_runtime::handle().inner(),
+                    team_catalog,
+                    config_dir,
+                    team_settings,
+                    Arc::new(tokio::sync::Notify::new()),
+                ));
+            }
             if background && !has_tray {
                 open_main_window(app)?;
             }

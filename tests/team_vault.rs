@@ -564,3 +564,49 @@ fn regression_a_desktop_with_two_thousand_keys_publishes_in_one_write() {
     assert_eq!(document["keys"].as_array().unwrap().len(), 2000);
     app.ok(&["team", "disconnect"]);
 }
+
+/// The background program (window closed) publishes a few seconds after
+/// the keys change from the command line; with the vault stopped the change
+/// waits, the failure is in `team status`, and once the vault is back
+/// (restarted empty) the next try after the back-off publishes it.
+#[test]
+fn the_background_program_publishes_changes_and_catches_up_after_the_vault_comes_back() {
+    let _team = take();
+    let _running = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut bao = OpenBao::start();
+    let app = App::new();
+    let out = connect(&app, &bao, &bao.root, "hal@pc7");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let child = crate::reminders::start_in_background(&app);
+    assert!(
+        app.wait_for_process("keyward-background", Duration::from_secs(10))
+            .is_some()
+    );
+    let names = |bao: &OpenBao| -> String {
+        bao.inventory("keyward/inventory/hal@pc7")
+            .map(|d| d["keys"].to_string())
+            .unwrap_or_default()
+    };
+    let first = app.generate(&unique("bg"));
+    let first = first["name"].as_str().unwrap().to_owned();
+    let shared = poll_until(Duration::from_secs(20), || names(&bao).contains(&first));
+    bao.stop();
+    let second = app.generate(&unique("bg"));
+    let second = second["name"].as_str().unwrap().to_owned();
+    let failed = poll_until(Duration::from_secs(20), || {
+        status(&app)["last_error"]
+            .as_str()
+            .is_some_and(|e| e.contains("could not reach"))
+    });
+    bao.restart();
+    let caught_up = poll_until(Duration::from_secs(60), || names(&bao).contains(&second));
+    let err = crate::reminders::stop(&app, child);
+    assert!(shared, "the new key was published within seconds; {err}");
+    assert!(
+        failed,
+        "the failure is said in team status: {}",
+        status(&app)
+    );
+    assert!(caught_up, "published after the vault came back; {err}");
+    app.ok(&["team", "disconnect"]);
+}

@@ -118,6 +118,14 @@ pub fn run() -> ExitCode {
             });
         })
         .await;
+        // The team vault's inventory, if this desktop is connected to one.
+        let _team = crate::team::publisher::TeamPublisher::start(
+            &tokio::runtime::Handle::current(),
+            catalog.clone(),
+            config.clone(),
+            settings.clone(),
+            Arc::new(tokio::sync::Notify::new()),
+        );
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
             std::time::Duration::ZERO,
