@@ -35,4 +35,5 @@ mod time_zones;
 mod webhook;
 // The team vault against a real OpenBao.
 mod openbao;
+mod team_ipc;
 mod team_vault;

@@ -12,6 +12,7 @@ pub mod rotation;
 pub mod scan;
 pub mod settings;
 pub mod status;
+pub mod team;
 pub mod vendors;
 
 use std::sync::{Arc, Mutex};
@@ -258,6 +259,15 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::scan::ScanReport>(&cfg),
         one::<keyward_core::scan::LeakHit>(&cfg),
         one::<keyward_core::scan::UnreadablePath>(&cfg),
+        one::<team::TeamConnectRequest>(&cfg),
+        one::<team::TeamConnection>(&cfg),
+        one::<crate::team::TeamStatus>(&cfg),
+        one::<crate::team::TeamProblem>(&cfg),
+        one::<keyward_core::team::Login>(&cfg),
+        one::<keyward_core::team_report::TeamReport>(&cfg),
+        one::<keyward_core::team_report::TeamDesktop>(&cfg),
+        one::<keyward_core::team_report::TeamKey>(&cfg),
+        one::<keyward_core::team_report::TeamGroup>(&cfg),
     ]
 }
 

@@ -55,6 +55,11 @@ macro_rules! window_commands {
             settings::get_settings,
             settings::save_settings,
             settings::settings_status,
+            team::team_status,
+            team::test_team_connection,
+            team::connect_team,
+            team::disconnect_team,
+            team::team_report,
         }
     };
 }

@@ -151,6 +151,9 @@ codes! {
     Clipboard = "clipboard",
     /// Something went wrong inside the window's back end.
     Internal = "internal",
+    /// The team vault could not be used (the message says whether the
+    /// address, the certificate, the login or the vault's policy).
+    TeamVault = "team_vault",
 }
 
 impl std::fmt::Display for Code {

@@ -39,6 +39,10 @@ import type {
   SnoozeDays,
   SnoozeRequest,
   SuggestNameRequest,
+  TeamConnectRequest,
+  TeamConnection,
+  TeamReport,
+  TeamStatus,
   VendorRequest,
   VendorRotateRequest,
   VendorView,
@@ -87,6 +91,11 @@ export interface Commands {
   start_leak_scan: { args: LeakScanRequest; answer: LeakScanStatus };
   leak_scan_status: { args: NoArgs; answer: LeakScanStatus };
   cancel_leak_scan: { args: NoArgs; answer: null };
+  team_status: { args: NoArgs; answer: TeamStatus };
+  test_team_connection: { args: TeamConnectRequest; answer: TeamConnection };
+  connect_team: { args: TeamConnectRequest; answer: TeamConnection };
+  disconnect_team: { args: NoArgs; answer: TeamStatus };
+  team_report: { args: NoArgs; answer: TeamReport };
 }
 
 /** Event name → its payload. Mirrors what the back end emits. */
@@ -326,6 +335,35 @@ export function clearWebhook(): Promise<WebhookStatus> {
 /** Sends a test message to the team channel. */
 export function testWebhook(): Promise<WebhookTest> {
   return call('test_webhook', {});
+}
+
+/** Whether this desktop is connected to a team vault, where, and when its inventory was last shared (never the credential). */
+export function teamStatus(): Promise<TeamStatus> {
+  return call('team_status', {});
+}
+
+/**
+ * Tests a team-vault connection by publishing this desktop's inventory (metadata only); saves
+ * nothing. `credential` null tests with the one already stored. The answer says which part was
+ * wrong (address, certificate, login, permission) in plain words.
+ */
+export function testTeamConnection(request: TeamConnectRequest): Promise<TeamConnection> {
+  return call('test_team_connection', request);
+}
+
+/** Connects this desktop to the team vault: tested first; only then saved (the credential in the keychain). */
+export function connectTeam(request: TeamConnectRequest): Promise<TeamConnection> {
+  return call('connect_team', request);
+}
+
+/** Forgets the team vault (the credential leaves the keychain; what was shared stays in the vault). */
+export function disconnectTeam(): Promise<TeamStatus> {
+  return call('disconnect_team', {});
+}
+
+/** The lead's view: every desktop's keys from the team vault, overdue first. Rejects with `team_vault` in words. */
+export function teamReport(): Promise<TeamReport> {
+  return call('team_report', {});
 }
 
 /** Stops listening. */

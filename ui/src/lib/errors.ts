@@ -130,6 +130,11 @@ const WORDING: Record<ErrorCode, Wording> = {
     message: 'Something went wrong inside Keyward.',
     action: 'Try again. If it keeps happening, close Keyward and open it again.',
   },
+  team_vault: {
+    message: 'Keyward could not use the team vault.',
+    action: 'Check the team vault in Settings → Team.',
+    backEnd: true,
+  },
 };
 
 /** Every error code the back end may send, in the back end's order. */

@@ -44,6 +44,15 @@ export type { SaveReportRequest } from './bindings/SaveReportRequest';
 export type { SetWebhookRequest } from './bindings/SetWebhookRequest';
 export type { SnoozeRequest } from './bindings/SnoozeRequest';
 export type { SaveSettingsRequest } from './bindings/SaveSettingsRequest';
+export type { TeamConnectRequest } from './bindings/TeamConnectRequest';
+export type { TeamConnection } from './bindings/TeamConnection';
+export type { TeamStatus } from './bindings/TeamStatus';
+export type { TeamProblem } from './bindings/TeamProblem';
+export type { Login } from './bindings/Login';
+export type { TeamReport } from './bindings/TeamReport';
+export type { TeamDesktop } from './bindings/TeamDesktop';
+export type { TeamKey } from './bindings/TeamKey';
+export type { TeamGroup } from './bindings/TeamGroup';
 
 /** How the OS keychain answered when Keyward last asked. */
 export type { KeychainState } from './bindings/KeychainState';

@@ -286,6 +286,24 @@ pub async fn connect<S: SecretStore>(
     document: &InventoryDocument,
 ) -> Result<u64, TeamError> {
     let version = publish(config, credential, document).await?;
+    save_connection(
+        store, config_dir, data_dir, config, credential, document, version,
+    )?;
+    Ok(version)
+}
+
+/// Saves a connection that worked: the credential in the keychain, the
+/// settings in `team.json`, and the share just made in `team-state.json`.
+/// Blocking (the keychain): call it off the async threads.
+pub fn save_connection<S: SecretStore>(
+    store: &S,
+    config_dir: &Path,
+    data_dir: &Path,
+    config: &TeamConfig,
+    credential: &Secret,
+    document: &InventoryDocument,
+    version: u64,
+) -> Result<(), TeamError> {
     store.put(CREDENTIAL_ACCOUNT, credential)?;
     config
         .save(config_dir)
@@ -294,8 +312,7 @@ pub async fn connect<S: SecretStore>(
     state.shared(document.content_hash(), Some(version), Utc::now());
     state
         .save(data_dir)
-        .map_err(|e| TeamError::Local(e.to_string()))?;
-    Ok(version)
+        .map_err(|e| TeamError::Local(e.to_string()))
 }
 
 /// Forgets the team vault: the credential leaves the keychain and the

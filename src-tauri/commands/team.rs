@@ -1,0 +1,208 @@
+//! The window's team-vault commands: Settings → Team (connect, test,
+//! disconnect, status) and the lead's Team screen. The credential goes from
+//! the window to the keychain and never back; the window learns only
+//! whether this desktop is connected, where to, and how sharing goes.
+
+use chrono::Utc;
+use keyward_core::Secret;
+use keyward_core::keychain::OsKeychain;
+use keyward_core::team::{Login, TeamConfig};
+use keyward_core::team_report::TeamReport;
+use serde::{Deserialize, Serialize};
+use tauri::State;
+
+use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
+use crate::team::{self, TeamError, TeamProblem, TeamStatus};
+
+fn keychain() -> OsKeychain {
+    OsKeychain::new(OsKeychain::timeout_from_env())
+}
+
+impl From<TeamError> for IpcError {
+    fn from(error: TeamError) -> Self {
+        match error {
+            TeamError::Keychain(e) => e.into(),
+            other => Self::new(keyward_core::Code::TeamVault, other.to_string()),
+        }
+    }
+}
+
+/// Where the team vault is and how to log in, as typed in Settings → Team.
+#[derive(Deserialize, ts_rs::TS)]
+pub struct TeamConnectRequest {
+    /// The vault's address (https://…; http:// only to this computer).
+    address: String,
+    /// The KV version 2 mount.
+    mount: String,
+    /// The path prefix (blank: `keyward`).
+    prefix: Option<String>,
+    /// How to log in.
+    login: Login,
+    /// The token, password or AppRole secret ID (kept in the keychain).
+    /// `null` to test with the one already stored.
+    #[ts(type = "string | null")]
+    credential: Option<Secret>,
+    /// This desktop's name in the vault (blank: `<user>@<computer>`).
+    desktop: Option<String>,
+}
+
+/// How a connection test or a connect went.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct TeamConnection {
+    /// Whether the vault took this desktop's inventory.
+    pub ok: bool,
+    /// Which part was wrong (address, certificate, login, permission), when one was.
+    pub problem: Option<TeamProblem>,
+    /// What happened, as a sentence.
+    pub message: String,
+    /// This desktop's team-vault status afterwards.
+    pub status: TeamStatus,
+}
+
+/// This window's config folder (beside its settings file) and data folder (its catalog's).
+fn folders(state: &AppState) -> (std::path::PathBuf, std::path::PathBuf) {
+    let settings = state.settings.file().path();
+    let config = settings.parent().map_or_else(
+        || std::path::PathBuf::from("."),
+        std::path::Path::to_path_buf,
+    );
+    (config, state.vault.catalog().dir().to_path_buf())
+}
+
+fn blank_to_none(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// This desktop's team-vault status (never the credential).
+#[tauri::command]
+pub async fn team_status(state: State<'_, AppState>, _: Args<NoArgs>) -> CommandResult<TeamStatus> {
+    current_status(&state).await
+}
+
+async fn current_status(state: &AppState) -> CommandResult<TeamStatus> {
+    let (config, data) = folders(state);
+    blocking(move || team::status(&config, &data, Utc::now()).map_err(IpcError::from)).await
+}
+
+async fn try_connection(
+    state: &AppState,
+    request: TeamConnectRequest,
+    save: bool,
+) -> CommandResult<TeamConnection> {
+    let config = TeamConfig::new(
+        &request.address,
+        &request.mount,
+        blank_to_none(request.prefix).as_deref(),
+        request.login,
+        blank_to_none(request.desktop).as_deref(),
+    )
+    .map_err(|e| IpcError::invalid(e.to_string()))?;
+    let credential = match request.credential.filter(|c| !c.expose().trim().is_empty()) {
+        Some(credential) => credential,
+        None => blocking(|| team::stored_credential(&keychain()))
+            .await?
+            .ok_or_else(|| {
+                IpcError::invalid("Type the token, password or secret ID to log in with.")
+            })?,
+    };
+    let vault = state.vault.clone();
+    let settings = state.settings_in_force();
+    let desktop = config.desktop.clone();
+    let document = blocking(move || {
+        team::inventory(vault.catalog(), &settings, &desktop, Utc::now()).map_err(IpcError::from)
+    })
+    .await?;
+    let (config_dir, data_dir) = folders(state);
+    let mut outcome = team::publish(&config, &credential, &document).await;
+    if save && let Ok(version) = outcome {
+        let (config, document) = (config.clone(), document.clone());
+        outcome = blocking(move || -> CommandResult<_> {
+            Ok(team::save_connection(
+                &keychain(),
+                &config_dir,
+                &data_dir,
+                &config,
+                &credential,
+                &document,
+                version,
+            )
+            .map(|()| version))
+        })
+        .await?;
+    }
+    let status = current_status(state).await?;
+    Ok(match outcome {
+        Ok(_) => TeamConnection {
+            ok: true,
+            problem: None,
+            message: format!(
+                "Connected: the vault at {} took this desktop's inventory ({} {}, metadata only).",
+                config.address.as_str(),
+                document.keys.len(),
+                if document.keys.len() == 1 {
+                    "key"
+                } else {
+                    "keys"
+                }
+            ),
+            status,
+        },
+        Err(TeamError::Keychain(e)) => return Err(e.into()),
+        Err(error) => TeamConnection {
+            ok: false,
+            problem: Some(error.problem()),
+            message: if save {
+                format!("{error} Nothing was saved.")
+            } else {
+                error.to_string()
+            },
+            status,
+        },
+    })
+}
+
+/// Tests a connection (address, certificate, login, permission) by
+/// publishing this desktop's inventory, without saving anything.
+#[tauri::command]
+pub async fn test_team_connection(
+    state: State<'_, AppState>,
+    Args(request): Args<TeamConnectRequest>,
+) -> CommandResult<TeamConnection> {
+    try_connection(&state, request, false).await
+}
+
+/// Connects this desktop: tested first, then saved (the credential in the keychain).
+#[tauri::command]
+pub async fn connect_team(
+    state: State<'_, AppState>,
+    Args(request): Args<TeamConnectRequest>,
+) -> CommandResult<TeamConnection> {
+    try_connection(&state, request, true).await
+}
+
+/// Forgets the team vault (the credential leaves the keychain).
+#[tauri::command]
+pub async fn disconnect_team(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> CommandResult<TeamStatus> {
+    let (config, data) = folders(&state);
+    blocking(move || team::disconnect(&keychain(), &config, &data).map_err(IpcError::from)).await?;
+    current_status(&state).await
+}
+
+/// The lead's view: every desktop's keys from the vault, overdue first.
+#[tauri::command]
+pub async fn team_report(state: State<'_, AppState>, _: Args<NoArgs>) -> CommandResult<TeamReport> {
+    let lead_days = state.settings_in_force().settings.lead_time_days;
+    let (config_dir, _) = folders(&state);
+    let (config, credential) = blocking(move || -> CommandResult<_> {
+        let config = TeamConfig::load(&config_dir)?.ok_or(TeamError::NotConnected)?;
+        let credential = team::stored_credential(&keychain())?.ok_or(TeamError::NotConnected)?;
+        Ok((config, credential))
+    })
+    .await?;
+    let reads = team::read_team(&config, &credential).await?;
+    blocking(move || -> CommandResult<_> { Ok(TeamReport::build(reads, Utc::now(), lead_days)) })
+        .await
+}

@@ -1,0 +1,110 @@
+//! The window's team-vault commands (Settings → Team and the Team screen)
+//! through Tauri's mock runtime, with the app's real access control, the
+//! real keychain and a real OpenBao.
+
+use serde_json::{Value, json};
+
+use crate::ipc::{invoke, window};
+use crate::openbao::{OpenBao, lead_policy, staff_policy};
+use crate::team_vault::{ACCOUNT, TEAM};
+use crate::util::*;
+
+fn request(bao: &OpenBao, credential: Option<&str>, desktop: &str) -> Value {
+    json!({"address": bao.address(), "mount": "secret", "prefix": null,
+           "login": {"method": "token"}, "credential": credential, "desktop": desktop})
+}
+
+#[test]
+fn settings_team_tests_connects_and_disconnects_and_the_credential_never_comes_back() {
+    let _team = TEAM.lock().unwrap_or_else(|e| e.into_inner());
+    let bao = OpenBao::start();
+    bao.policy("staff-win", &staff_policy("win@pc1"));
+    let token = bao.token(&["staff-win"], "1h");
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    let status = invoke(&win, "team_status", json!({})).unwrap();
+    assert_eq!(status["connected"], false);
+
+    let wrong = invoke(
+        &win,
+        "test_team_connection",
+        request(&bao, Some("wrong-token"), "win@pc1"),
+    )
+    .unwrap();
+    assert_eq!(wrong["ok"], false);
+    assert_eq!(wrong["problem"], "login", "{wrong}");
+    let denied = invoke(
+        &win,
+        "test_team_connection",
+        request(&bao, Some(&token), "other@pc2"),
+    )
+    .unwrap();
+    assert_eq!(denied["problem"], "permission", "{denied}");
+    let http = invoke(
+        &win,
+        "test_team_connection",
+        json!({"address": "http://vault.example.com", "mount": "secret", "prefix": null,
+               "login": {"method": "token"}, "credential": "x", "desktop": null}),
+    )
+    .expect_err("plain http to another computer is refused");
+    assert_eq!(http["code"], "invalid_input");
+    assert_eq!(keychain_secret(ACCOUNT), None, "a test saves nothing");
+
+    let connected = invoke(&win, "connect_team", request(&bao, Some(&token), "win@pc1")).unwrap();
+    assert_eq!(connected["ok"], true, "{connected}");
+    assert_eq!(connected["status"]["connected"], true);
+    assert_eq!(connected["status"]["shared_words"], "shared today");
+    assert_eq!(keychain_secret(ACCOUNT).as_deref(), Some(token.as_str()));
+    let again = invoke(&win, "test_team_connection", request(&bao, None, "win@pc1")).unwrap();
+    assert_eq!(
+        again["ok"], true,
+        "tests with the stored credential: {again}"
+    );
+    for answer in [&status, &wrong, &denied, &connected, &again] {
+        assert!(
+            !answer.to_string().contains(&token),
+            "the credential never comes back"
+        );
+    }
+    let report = invoke(&win, "team_report", json!({})).expect_err("staff may not read the team");
+    assert_eq!(report["code"], "team_vault");
+    assert!(
+        report["message"]
+            .as_str()
+            .unwrap()
+            .contains("policy does not allow")
+    );
+
+    let status = invoke(&win, "disconnect_team", json!({})).unwrap();
+    assert_eq!(status["connected"], false);
+    assert_eq!(keychain_secret(ACCOUNT), None);
+}
+
+#[test]
+fn the_team_screen_reads_every_desktop_overdue_first() {
+    let _team = TEAM.lock().unwrap_or_else(|e| e.into_inner());
+    let bao = OpenBao::start();
+    bao.policy("lead", &lead_policy("lee@pc9"));
+    let old = |name: &str| json!({"name": name, "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"});
+    bao.write(
+        "keyward/inventory/bob@pc2",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
+            "published_at": "2026-11-27T00:00:00Z", "keys": [old("<b>mail-old</b>")]}).to_string()}),
+    );
+    let dirs = App::new();
+    dirs.generate(&unique("lead-own"));
+    let win = window(&dirs, "main");
+    let token = bao.token(&["lead"], "1h");
+    let connected = invoke(&win, "connect_team", request(&bao, Some(&token), "lee@pc9")).unwrap();
+    assert_eq!(connected["ok"], true, "{connected}");
+    let report = invoke(&win, "team_report", json!({})).unwrap();
+    let keys = report["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2, "{report}");
+    assert_eq!(
+        keys[0]["name"], "<b>mail-old</b>",
+        "overdue first, HTML kept as text"
+    );
+    assert_eq!(keys[0]["status"], "overdue");
+    assert_eq!(report["desktops"].as_array().unwrap().len(), 2);
+    invoke(&win, "disconnect_team", json!({})).unwrap();
+}

@@ -1,0 +1,119 @@
+/**
+ * The team vault in the window: the Settings → Team form's checks and request, and the lead's Team
+ * screen's search and grouping. No network here; `api.ts` calls the back end.
+ *
+ * Promises: the credential typed in the form goes only into the request (never kept after it is
+ * sent); the address rule is the back end's (https, or http to this computer); every text shown on
+ * the Team screen is shown as text by Svelte, never as markup (the back end has already removed
+ * control and text-direction characters).
+ */
+import type { Login, TeamConnectRequest, TeamKey } from './types';
+
+/** How the person logs in, as the form's radio buttons name it. */
+export type LoginMethod = Login['method'];
+
+/** What the Settings → Team form holds. */
+export interface TeamForm {
+  address: string;
+  mount: string;
+  prefix: string;
+  method: LoginMethod;
+  /** The userpass user name or the AppRole role ID. */
+  who: string;
+  /** The token, password or secret ID: sent once, never shown again. */
+  credential: string;
+  desktop: string;
+}
+
+/** A blank form with the defaults. */
+export function emptyTeamForm(): TeamForm {
+  return { address: '', mount: 'secret', prefix: 'keyward', method: 'token', who: '', credential: '', desktop: '' };
+}
+
+/** Why the vault address cannot be used, or null. Mirrors the back end's rule. */
+export function vaultAddressProblem(text: string): string | null {
+  const address = text.trim();
+  if (address === '') return "Type the team vault's address, for example https://vault.example.com:8200.";
+  let url: URL;
+  try {
+    url = new URL(address);
+  } catch {
+    return 'This is not a web address. Type the whole address, starting with https://.';
+  }
+  if (url.hostname === '') return 'This is not a web address. Type the whole address, starting with https://.';
+  if (url.protocol === 'https:') return null;
+  const host = url.hostname.toLowerCase();
+  const local = host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (url.protocol === 'http:' && local) return null;
+  return 'The address must start with https:// so that nobody on the network can read or change what Keyward sends.';
+}
+
+/** The first problem with the form (field id and sentence), or null. `needCredential` when nothing is stored yet. */
+export function teamFormProblem(form: TeamForm, needCredential: boolean): { field: string; message: string } | null {
+  const address = vaultAddressProblem(form.address);
+  if (address) return { field: 'team-address', message: address };
+  if (form.mount.trim() === '') return { field: 'team-mount', message: 'Type the mount of the key-value engine, for example secret.' };
+  if (form.method !== 'token' && form.who.trim() === '') {
+    return { field: 'team-who', message: form.method === 'userpass' ? 'Type your vault user name.' : 'Type the role ID.' };
+  }
+  if (needCredential && form.credential.trim() === '') {
+    return { field: 'team-credential', message: `Type the ${credentialWord(form.method)}.` };
+  }
+  return null;
+}
+
+/** "token", "password", "secret ID". */
+export function credentialWord(method: LoginMethod): string {
+  return method === 'token' ? 'token' : method === 'userpass' ? 'password' : 'secret ID';
+}
+
+/** The request for the back end; a blank credential means "the one stored". */
+export function teamRequest(form: TeamForm): TeamConnectRequest {
+  const login: Login =
+    form.method === 'token'
+      ? { method: 'token' }
+      : form.method === 'userpass'
+        ? { method: 'userpass', user: form.who.trim() }
+        : { method: 'approle', role_id: form.who.trim() };
+  const blank = (text: string) => (text.trim() === '' ? null : text.trim());
+  return {
+    address: form.address.trim(),
+    mount: form.mount.trim(),
+    prefix: blank(form.prefix),
+    login,
+    credential: form.credential === '' ? null : form.credential,
+    desktop: blank(form.desktop),
+  };
+}
+
+/** What a search looks in for `key`, lower-cased once (desktop, person, owner, key, service, vendor, application). */
+export function teamSearchText(key: TeamKey): string {
+  return [key.desktop, key.user, key.owner ?? '', key.name, key.service, key.vendor ?? '', key.application ?? '']
+    .join(' ')
+    .toLowerCase();
+}
+
+/** The keys matching every word of `query` (case ignored). */
+export function filterTeamKeys(keys: TeamKey[], query: string): TeamKey[] {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return keys;
+  return keys.filter((key) => {
+    const text = teamSearchText(key);
+    return words.every((word) => text.includes(word));
+  });
+}
+
+/** "12 keys overdue across 5 people", "No key is overdue". */
+export function overdueSummary(overdue: number, people: number): string {
+  if (overdue === 0) return 'No key is overdue.';
+  const keys = overdue === 1 ? '1 key' : `${overdue} keys`;
+  const whom = people === 1 ? '1 person' : `${people} people`;
+  return `${keys} overdue across ${whom}.`;
+}
+
+/** "today", "1 day ago", "9 days ago", "never". */
+export function sharedAgo(days: number | null): string {
+  if (days === null) return 'never';
+  if (days === 0) return 'today';
+  return days === 1 ? '1 day ago' : `${days} days ago`;
+}
