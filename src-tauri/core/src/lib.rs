@@ -38,6 +38,7 @@ pub mod catalog;
 pub mod error;
 pub mod fingerprint;
 pub mod generate;
+pub mod import;
 pub mod journal;
 pub mod keychain;
 pub mod local_time;

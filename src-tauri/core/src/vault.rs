@@ -58,10 +58,12 @@ use crate::vendor::{VendorName, Vendors};
 
 mod changes;
 mod fingerprints;
+mod import;
 mod vendor_rotation;
 
 pub use changes::KeyChanges;
 pub use fingerprints::ScanKeys;
+pub use import::{BATCH as IMPORT_BATCH, ImportOutcome, source_digest};
 pub use vendor_rotation::VendorAnswer;
 
 /// Longest secret accepted from a person, in bytes.
