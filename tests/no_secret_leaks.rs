@@ -233,3 +233,72 @@ fn team_vault_flows_never_write_or_print_a_secret_or_the_vault_credential() {
     assert!(out.status.success());
     assert!(!text(&out.stdout).contains(password));
 }
+
+/// An import (KeePassXC, Bitwarden, a spreadsheet killed part-way and
+/// continued) leaves no secret in any file Keyward wrote: the data folder,
+/// its journals and notes, the temp folder.
+#[test]
+fn imports_never_write_a_secret_to_a_file() {
+    let app = App::new();
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import");
+    let sources = app.root.path().join("sources");
+    std::fs::create_dir_all(&sources).unwrap();
+    let sheet = sources.join("sheet.csv");
+    let mut rows = String::from("service,credential_id,secret\n");
+    for i in 0..150 {
+        rows.push_str(&format!("svc,leak-cid-{i},LEAKCHECK-sheet-secret-{i:04}\n"));
+    }
+    std::fs::write(&sheet, rows).unwrap();
+    let out = app
+        .cmd(&["import", sheet.to_str().unwrap(), "--format", "csv"])
+        .env("KEYWARD_TEST_ABORT_AT", "import:after-keychain")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), None, "killed mid-import");
+    app.ok(&["import", sheet.to_str().unwrap(), "--format", "csv"]);
+    for (file, format) in [
+        ("keepassxc.csv", "keepassxc"),
+        ("bitwarden.json", "bitwarden"),
+    ] {
+        let path = fixtures.join(file);
+        app.ok(&[
+            "import",
+            path.to_str().unwrap(),
+            "--format",
+            format,
+            "--dry-run",
+        ]);
+        app.ok(&[
+            "import",
+            path.to_str().unwrap(),
+            "--format",
+            format,
+            "--json",
+        ]);
+    }
+    let mut files = Vec::new();
+    files_under(app.root.path(), &mut files);
+    assert!(
+        files.iter().any(|f| f.ends_with("catalog.json")),
+        "{files:?}"
+    );
+    for file in files.iter().filter(|f| !f.starts_with(&sources)) {
+        let content = String::from_utf8_lossy(&std::fs::read(file).unwrap()).into_owned();
+        for needle in [
+            "LEAKCHECK-sheet-secret",
+            "sk_live_51HxFIXTUREsecretStripe",
+            "5f0c1e7b9d3a4b2c8e6f7a1d0b9c8e7f",
+            "wJalrXUtnFEMI",
+            "sntrys_FIXTUREtoken",
+            "SG.FIXTUREsendgridKey",
+            "sk-proj-FIXTUREopenaiKey",
+            "ghp_FIXTUREgithubToken",
+        ] {
+            assert!(
+                !content.contains(needle),
+                "{} contains (part of) a secret",
+                file.display()
+            );
+        }
+    }
+}

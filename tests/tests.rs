@@ -12,6 +12,7 @@ mod cli_flows;
 mod crash_recovery;
 mod e2e;
 mod files_pipes_terminals;
+mod import;
 mod ipc;
 mod keychain_faults;
 mod leak_scan;

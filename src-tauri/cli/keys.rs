@@ -175,6 +175,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
         Command::Team { action } => {
             return super::team::run(vault.catalog().dir(), settings, action);
         }
+        Command::Import(args) => return super::import::run(vault, args),
     }
     Ok(0)
 }

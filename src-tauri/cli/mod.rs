@@ -17,6 +17,7 @@ macro_rules! say {
     };
 }
 
+mod import;
 mod keys;
 mod lead;
 mod output;
@@ -202,6 +203,12 @@ pub enum Command {
     /// Each key found is named with its file, line and column (and commit), never its secret,
     /// and recorded in the audit log. Exit status: 0 nothing found, 5 found, 1 error.
     Scan(scan::ScanArgs),
+    /// Import keys from a CSV file, a KeePassXC CSV export or a Bitwarden JSON export.
+    ///
+    /// Shows the keys to be made and every row refused with why, then asks (on a terminal).
+    /// Keys whose credential ID Keyward already has are skipped and listed; a run stopped
+    /// part-way is continued by running the same command again.
+    Import(import::ImportArgs),
     /// For security leads: the rotation report and the team channel.
     #[command(flatten)]
     Lead(lead::LeadCommand),

@@ -60,6 +60,9 @@ pub enum Error {
         "Another Keyward window or command is changing the key \"{0}\" right now. Wait a moment and try again."
     )]
     Busy(String),
+    /// An import's file could not be used (missing, a link, damaged, the wrong format).
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
 }
 
 impl Error {
@@ -78,6 +81,7 @@ impl Error {
             Self::CredentialIdTaken(_) => Code::CredentialIdTaken,
             Self::Ambiguous { .. } => Code::AmbiguousKey,
             Self::NoDashboard(_) => Code::NoDashboard,
+            Self::Import(e) => e.code(),
         }
     }
 }

@@ -195,6 +195,67 @@ pub enum ImportError {
     BadMapping(String),
 }
 
+impl ImportError {
+    /// The code scripts and the window act on.
+    pub fn code(&self) -> crate::Code {
+        use crate::Code;
+        match self {
+            Self::Missing(_) => Code::NotFound,
+            Self::NotAFile { .. } => Code::UnsafeFile,
+            Self::Unreadable { .. } => Code::Io,
+            Self::TooLarge(_) | Self::Damaged { .. } | Self::BadMapping(_) => Code::InvalidInput,
+        }
+    }
+}
+
+/// Deletes the import's source file, which holds secrets in plain text:
+/// its bytes are overwritten with zeros and flushed, then it is removed.
+/// A link or anything but a regular file is refused and left alone. (On
+/// copy-on-write file systems and SSDs old blocks may survive the
+/// overwrite; removing the file is what is promised.)
+pub fn delete_source(path: &Path) -> Result<(), ImportError> {
+    use std::io::{Seek, Write};
+    let shown = path.display().to_string();
+    let unreadable = |e: std::io::Error| ImportError::Unreadable {
+        path: shown.clone(),
+        detail: e.to_string(),
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ImportError::Missing(shown.clone()),
+        _ => unreadable(e),
+    })?;
+    if !meta.file_type().is_file() {
+        return Err(ImportError::NotAFile {
+            path: shown.clone(),
+            what: if meta.file_type().is_symlink() {
+                "is a link"
+            } else {
+                "is not a regular file"
+            },
+        });
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW);
+    }
+    let mut file = options.open(path).map_err(unreadable)?;
+    let len = file.metadata().map_err(unreadable)?.len();
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = len;
+    file.seek(std::io::SeekFrom::Start(0)).map_err(unreadable)?;
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        file.write_all(&zeros[..n]).map_err(unreadable)?;
+        left -= n as u64;
+    }
+    file.sync_all().map_err(unreadable)?;
+    drop(file);
+    std::fs::remove_file(path).map_err(unreadable)
+}
+
 /// A file's bytes, wiped when dropped.
 pub type SourceBytes = Zeroizing<Vec<u8>>;
 

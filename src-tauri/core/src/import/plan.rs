@@ -42,13 +42,13 @@ pub enum RefusalKind {
     BadValue,
     /// No service: no column for it and no conventional name.
     NoService,
-    /// An earlier row has the same credential ID or name.
+    /// An earlier row has the same credential ID: skipped.
     DuplicateInFile,
     /// A key in Keyward already has this credential ID: skipped.
     AlreadyInKeyward,
     /// Imported by an earlier run of this same import: skipped.
     ImportedEarlier,
-    /// A key in Keyward already has this name.
+    /// A key in Keyward, or an earlier row, already has this name.
     NameTaken,
 }
 
@@ -160,6 +160,27 @@ impl Plan {
                 .collect(),
             refused: self.refused.clone(),
         }
+    }
+}
+
+impl Plan {
+    /// The rows whose secrets deleting the source would lose: refused for
+    /// a reason other than being in Keyward already (or a repeat of an
+    /// earlier row, or having no secret at all).
+    pub fn rows_not_kept(&self) -> Vec<usize> {
+        self.refused
+            .iter()
+            .filter(|r| {
+                !matches!(
+                    r.kind,
+                    RefusalKind::AlreadyInKeyward
+                        | RefusalKind::ImportedEarlier
+                        | RefusalKind::DuplicateInFile
+                        | RefusalKind::MissingSecret
+                )
+            })
+            .map(|r| r.row)
+            .collect()
     }
 }
 
@@ -416,8 +437,10 @@ impl<Tz: TimeZone> Planner<'_, Tz> {
                 }
                 if let Some(first) = self.seen_names.get(name.as_str()) {
                     return Err((
-                        RefusalKind::DuplicateInFile,
-                        format!("Row {first} has the same name (\"{name}\")."),
+                        RefusalKind::NameTaken,
+                        format!(
+                            "Row {first} has the same name (\"{name}\"). Rename one of them in the file."
+                        ),
                     ));
                 }
                 name
