@@ -1,3 +1,5 @@
+//! `keyward`: opens the window, or runs the command line with a subcommand (see [`keyward::run`]).
+
 // No console window on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 

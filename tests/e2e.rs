@@ -404,7 +404,9 @@ fn in_window_full(
     env: &[(&str, &str)],
     steps: impl AsyncFnOnce(&Client),
 ) {
-    let _one_at_a_time = DRIVER.lock().unwrap_or_else(|e| e.into_inner());
+    let _one_at_a_time = DRIVER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let _driver = start_driver_in(app, tz, env);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

@@ -410,7 +410,9 @@ fn the_background_program_with_a_closed_standard_error_still_reminds() {
     // Started as `keyward --background 2>&1 | logger` after the logger went
     // away: its warnings cannot be written, and reminders must go on.
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let out = app.run_with_input(
         &[
             "add",

@@ -182,7 +182,9 @@ fn another_window_cannot_call_the_commands() {
 #[test]
 fn start_at_login_writes_and_removes_an_autostart_entry() {
     let dirs = App::new();
-    let _entry = AUTOSTART.lock().unwrap_or_else(|e| e.into_inner());
+    let _entry = AUTOSTART
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let win = window(&dirs, "main");
     let mut settings = invoke(&win, "get_settings", json!({})).unwrap();
     assert_eq!(

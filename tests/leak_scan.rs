@@ -571,7 +571,9 @@ fn last_checked(app: &App) -> String {
 fn a_watched_folder_is_checked_daily_in_the_background_and_a_key_found_there_is_announced_once() {
     use crate::reminders::{NotifyMonitor, start_in_background, stop};
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let (name, secret) = generated_key(&app);
     let dir = plant_dir();
     let folder = dir.path().canonicalize().unwrap();

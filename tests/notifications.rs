@@ -31,7 +31,9 @@ fn reminder_entries(app: &App) -> Vec<Value> {
 #[test]
 fn a_reminder_the_notification_server_accepted_is_audited_as_sent() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let name = add_old_key(&app, &unique("honest-sent"), 120);
     let monitor = NotifyMonitor::start(&app);
     let child = start_in_background(&app);
@@ -57,7 +59,9 @@ fn a_reminder_the_notification_server_accepted_is_audited_as_sent() {
 #[test]
 fn without_a_notification_service_the_audit_log_says_the_reminder_failed_and_why() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let name = add_old_key(&app, &unique("honest-failed"), 120);
     let (mut bus, address) = bus_without_services(&app);
     let child = app
@@ -91,7 +95,9 @@ fn without_a_notification_service_the_audit_log_says_the_reminder_failed_and_why
 
 #[test]
 fn overdue_reminders_stay_until_dismissed_and_upcoming_ones_expire() {
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // (days old, what the server is asked: -1 its usual expiry, 0 never)
     for (days, expiry, what) in [(85, -1, "upcoming"), (120, 0, "overdue")] {
         let app = App::new();
@@ -117,7 +123,9 @@ fn overdue_reminders_stay_until_dismissed_and_upcoming_ones_expire() {
 #[test]
 fn twenty_nine_keys_added_one_after_another_make_one_notification() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let monitor = NotifyMonitor::start(&app);
     let child = start_in_background(&app);
     std::thread::sleep(Duration::from_secs(2));
@@ -154,7 +162,9 @@ fn twenty_nine_keys_added_one_after_another_make_one_notification() {
 #[test]
 fn only_the_notification_server_can_make_a_click_open_keyward() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let name = add_old_key(&app, &unique("rogue-click"), 120);
     let _ = Command::new("dunstctl").arg("close-all").status();
     let monitor = NotifyMonitor::start(&app);
@@ -213,7 +223,9 @@ fn command_line(pid: u32) -> String {
 #[test]
 fn while_keys_need_rotating_the_tray_icon_changes_and_its_line_opens_them() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     add_old_key(&app, &unique("tray-fresh"), 3);
     let child = start_in_background(&app);
     let background = child.id();

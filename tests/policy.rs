@@ -326,7 +326,9 @@ fn the_window_caps_pausing_reminders_by_length_and_per_stage_and_audits_each_pau
 #[test]
 fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defaults() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let name = add_old_key(&app, &unique("bg-damaged"), 120);
     app.write_settings(r#"{"rotation_months": 0}"#);
     let child = start_in_background(&app);
@@ -350,7 +352,9 @@ fn the_background_program_logs_damaged_settings_and_still_reminds_under_the_defa
 #[test]
 fn the_background_program_reminds_under_the_organisations_policy_even_with_notifications_off() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let name = add_old_key(&app, &unique("bg-policy"), 120);
     // The person turned notifications off and chose a year: nothing would be shown.
     app.write_settings(r#"{"rotation_months": 12, "notifications": false}"#);

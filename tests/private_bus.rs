@@ -162,7 +162,7 @@ impl Drop for PrivateBus {
         if let Some(mut child) = self
             .keyring
             .lock()
-            .unwrap_or_else(|e| e.into_inner())
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
             .take()
         {
             let _ = child.kill();

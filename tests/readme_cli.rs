@@ -34,7 +34,7 @@ fn readme_rows() -> Vec<(Vec<String>, BTreeSet<String>)> {
                 let mut command: Vec<String> = tokens
                     .iter()
                     .take_while(|t| t.chars().all(|c| c.is_ascii_lowercase()))
-                    .map(|t| t.to_string())
+                    .map(std::string::ToString::to_string)
                     .collect();
                 // A second command in the same cell ("status [--json]") shares the first's parent.
                 if !part.starts_with("keyward ") && command.len() == 1 && words.len() > 1 {
@@ -45,7 +45,7 @@ fn readme_rows() -> Vec<(Vec<String>, BTreeSet<String>)> {
                     .iter()
                     .flat_map(|t| t.split(['[', ']', '|', '\\']))
                     .filter(|t| t.starts_with("--"))
-                    .map(|t| t.to_string())
+                    .map(std::string::ToString::to_string)
                     .collect();
                 rows.push((command, options));
             }

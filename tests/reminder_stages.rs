@@ -14,7 +14,9 @@ use crate::util::*;
 #[test]
 fn after_repeat_goes_from_7_to_14_days_the_next_fortnightly_stage_is_shown_once() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     // A key due about 90 days ago: under a 14-day repeat its current stage
     // started 84 days after the due date.
     let created = (chrono::Local::now().date_naive() - chrono::Duration::days(90))

@@ -186,7 +186,9 @@ pub(crate) fn add_old_key(app: &App, service: &str, days: i64) -> String {
 #[test]
 fn old_keys_produce_one_notification_once_and_none_after_a_restart() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let first = add_old_key(&app, &unique("stale-a"), 120);
     let second = add_old_key(&app, &unique("stale-b"), 100);
     let fresh = add_old_key(&app, &unique("fresh"), 3);
@@ -273,7 +275,9 @@ pub(crate) fn bus_without_services(app: &App) -> (Child, String) {
 #[test]
 fn without_a_notification_daemon_the_app_keeps_running_and_says_so_once() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     add_old_key(&app, &unique("nodaemon"), 120);
     // A private bus with no services at all: nothing can answer notifications.
     let (mut bus, address) = bus_without_services(&app);
@@ -328,7 +332,9 @@ fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
     use crate::hook_server::{HookServer, Reply};
     let app = App::new();
     let channel = crate::webhook::Channel::take(&app);
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let server = HookServer::start(&[Reply::Status(200)]);
     channel.set(&server.url("reminders"), &["--format", "slack"]);
     let name = add_old_key(&app, &unique("team-stale"), 110);
@@ -364,7 +370,9 @@ fn reminders_also_reach_the_team_channel_once_with_names_and_no_secret() {
 #[test]
 fn a_second_launch_hands_over_to_the_open_window_and_exits() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let first = app
         .cmd(&[])
         .stdout(Stdio::null())
@@ -401,7 +409,9 @@ fn a_second_launch_hands_over_to_the_open_window_and_exits() {
 #[test]
 fn with_the_window_closed_a_light_process_keeps_the_tray_and_the_reminders() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     add_old_key(&app, &unique("tray-line"), 120);
     let child = start_in_background(&app);
     let background = child.id();
@@ -460,7 +470,9 @@ fn with_the_window_closed_a_light_process_keeps_the_tray_and_the_reminders() {
 #[test]
 fn clicking_the_notification_opens_keyward_on_the_key() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let name = add_old_key(&app, &unique("click-me"), 120);
     let _ = Command::new("dunstctl").arg("close-all").status();
     let monitor = NotifyMonitor::start(&app);
@@ -507,7 +519,9 @@ fn clicking_the_notification_opens_keyward_on_the_key() {
 #[test]
 fn a_key_added_from_the_command_line_while_keyward_runs_is_reminded_at_once() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     add_old_key(&app, &unique("fresh-first"), 2);
     let monitor = NotifyMonitor::start(&app);
     let child = start_in_background(&app);

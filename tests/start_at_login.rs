@@ -21,8 +21,12 @@ fn exec_line(entry: &str) -> &str {
 #[test]
 fn the_start_at_login_entry_starts_keyward_in_the_background() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    let _entry = AUTOSTART.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _entry = AUTOSTART
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     add_fresh_key(&app);
     let program = Path::new(env!("CARGO_BIN_EXE_keyward"));
     let start = StartAtLogin::for_program(program).expect("an entry for keyward");
@@ -69,7 +73,9 @@ fn the_start_at_login_entry_starts_keyward_in_the_background() {
 #[test]
 fn a_start_at_login_entry_written_by_an_earlier_version_is_replaced() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let home = app.root.path().join("home");
     let old = app
         .root

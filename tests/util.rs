@@ -22,8 +22,8 @@ pub static AUTOSTART: std::sync::Mutex<()> = std::sync::Mutex::new(());
 static KEYRING: RwLock<()> = RwLock::new(());
 
 pub enum KeyringUse {
-    Shared(#[allow(dead_code)] RwLockReadGuard<'static, ()>),
-    Exclusive(#[allow(dead_code)] RwLockWriteGuard<'static, ()>),
+    Shared(#[allow(dead_code, reason = "held, never read")] RwLockReadGuard<'static, ()>),
+    Exclusive(#[allow(dead_code, reason = "held, never read")] RwLockWriteGuard<'static, ()>),
 }
 
 /// One test's private app folders (data, config, cache, temp) and helpers.
@@ -44,14 +44,18 @@ impl App {
     /// Folders for a test that uses the keychain normally.
     pub fn new() -> Self {
         require_session();
-        let guard = KEYRING.read().unwrap_or_else(|e| e.into_inner());
+        let guard = KEYRING
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Self::with(KeyringUse::Shared(guard))
     }
 
     /// Folders for a test that locks the keychain (runs alone).
     pub fn exclusive() -> Self {
         require_session();
-        let guard = KEYRING.write().unwrap_or_else(|e| e.into_inner());
+        let guard = KEYRING
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         Self::with(KeyringUse::Exclusive(guard))
     }
 

@@ -406,7 +406,9 @@ fn a_key_marked_leaked_while_keyward_runs_is_announced_on_the_desktop_and_in_the
     use std::time::Duration;
     let app = App::new();
     let channel = crate::webhook::Channel::take(&app);
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let server = HookServer::start(&[Reply::Status(200)]);
     channel.set(&server.url("leaks"), &["--format", "slack"]);
     let service = unique("fresh");

@@ -35,7 +35,9 @@ pub struct Channel<'a> {
 
 impl<'a> Channel<'a> {
     pub fn take(app: &'a App) -> Self {
-        let lock = CHANNEL.lock().unwrap_or_else(|e| e.into_inner());
+        let lock = CHANNEL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let channel = Self { app, _lock: lock };
         channel.app.ok(&["webhook", "clear"]);
         channel

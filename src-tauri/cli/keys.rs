@@ -161,7 +161,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             now,
         )?,
         Command::Leaked { name_or_id, json } => {
-            super::vendor::leaked(vault, settings, &name_or_id, json, now)?
+            super::vendor::leaked(vault, settings, &name_or_id, json, now)?;
         }
         Command::Vendor { action } => super::vendor::vendor(vault, action)?,
         Command::Check { json } => {

@@ -53,13 +53,18 @@ fn remember(error: io::Error) {
     if error.kind() == io::ErrorKind::BrokenPipe {
         return; // The reader has what it wanted.
     }
-    let mut first = WRITE_ERROR.lock().unwrap_or_else(|e| e.into_inner());
+    let mut first = WRITE_ERROR
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     first.get_or_insert(error);
 }
 
 /// The first failure to write results, other than a reader going away.
 pub fn write_error() -> Option<io::Error> {
-    WRITE_ERROR.lock().unwrap_or_else(|e| e.into_inner()).take()
+    WRITE_ERROR
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take()
 }
 
 /// `text` safe to print on a terminal: control, invisible and

@@ -325,7 +325,9 @@ pub fn vendor<S: SecretStore>(vault: &Vault<S>, action: VendorAction) -> Result<
         } => {
             let slug = VendorName::parse(&name)?;
             let current = vault.vendors().get(&slug)?;
-            let current_view = current.as_ref().map(|p| p.view());
+            let current_view = current
+                .as_ref()
+                .map(keyward_core::vendor::VendorProfile::view);
             let request = VendorRequest {
                 name: slug.to_string(),
                 display_name: display_name

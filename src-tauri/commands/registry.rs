@@ -71,5 +71,8 @@ macro_rules! command_names {
     };
 }
 
-#[allow(unused_imports)]
+#[allow(
+    unused_imports,
+    reason = "build.rs includes this file for the macros alone and uses neither export"
+)]
 pub(crate) use {command_names, window_commands};

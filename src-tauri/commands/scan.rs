@@ -83,7 +83,9 @@ pub struct LeakScans {
 
 impl LeakScans {
     fn update(status: &Mutex<LeakScanStatus>, change: impl FnOnce(&mut LeakScanStatus)) {
-        let mut guard = status.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         change(&mut guard);
     }
 }
@@ -139,7 +141,10 @@ pub async fn start_leak_scan(
     let watch = request.watch;
     let cancel = Arc::new(AtomicBool::new(false));
     {
-        let mut status = scans.status.lock().unwrap_or_else(|e| e.into_inner());
+        let mut status = scans
+            .status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if matches!(status.state, "preparing" | "scanning") {
             return Err(IpcError::new(
                 Code::Busy,
@@ -151,11 +156,17 @@ pub async fn start_leak_scan(
             path: Some(request.path.clone()),
             ..Default::default()
         };
-        *scans.cancel.lock().unwrap_or_else(|e| e.into_inner()) = cancel.clone();
+        *scans
+            .cancel
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = cancel.clone();
     }
     let vault = state.vault.clone();
     let shared = scans.status.clone();
-    let started = shared.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let started = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
     std::thread::Builder::new()
         .name("leak-check".into())
         .spawn(move || {
@@ -170,7 +181,7 @@ pub async fn start_leak_scan(
                         status.scanned = count;
                         status.bytes = bytes;
                     }
-                })
+                });
             });
             let result = result.and_then(|report| {
                 if watch && !report.cancelled {
@@ -228,7 +239,7 @@ pub fn leak_scan_status(scans: State<'_, LeakScans>, _: Args<NoArgs>) -> LeakSca
     scans
         .status
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone()
 }
 
@@ -239,6 +250,6 @@ pub fn cancel_leak_scan(scans: State<'_, LeakScans>, _: Args<NoArgs>) {
     scans
         .cancel
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .store(true, Ordering::Relaxed);
 }

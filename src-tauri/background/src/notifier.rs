@@ -162,7 +162,7 @@ mod xdg {
     pub fn show(title: &str, body: &str, persistent: bool) -> Result<Shown, NotShown> {
         let connection = zbus::blocking::connection::Builder::session()
             .map(|b| b.method_timeout(ANSWER_WITHIN))
-            .and_then(|b| b.build())
+            .and_then(zbus::blocking::connection::Builder::build)
             .map_err(|e| NotShown::NoBus(e.to_string()))?;
         // Listen before asking, so that a click right after cannot be missed:
         // the server's signals, and the bus saying the server went away.
@@ -240,9 +240,9 @@ mod xdg {
                 if header.message_type() != Type::Signal {
                     continue;
                 }
-                let sender = header.sender().map(|s| s.as_str());
-                let member = header.member().map(|m| m.as_str());
-                let interface = header.interface().map(|i| i.as_str());
+                let sender = header.sender().map(zbus::names::UniqueName::as_str);
+                let member = header.member().map(zbus::names::MemberName::as_str);
+                let interface = header.interface().map(zbus::names::InterfaceName::as_str);
                 match (interface, member) {
                     (Some(SERVER), Some("ActionInvoked")) if sender == Some(server.as_str()) => {
                         if let Ok((clicked, action)) = message.body().deserialize::<(u32, &str)>()

@@ -391,7 +391,7 @@ fn announce(
             Some(Stage::DeleteReplaced) => delete += 1,
             _ if record.replaced_by.is_some() => {}
             _ if policy.rotation.status(record.created_at, now, &Local) != RotationStatus::Ok => {
-                rotate += 1
+                rotate += 1;
             }
             _ => {}
         }
@@ -403,7 +403,7 @@ fn announce(
     let shown = if settings.notifications {
         let clicked = sink.clone();
         notifier.show(&plan.announce, settings.rotation_months, move |id| {
-            clicked.open_key(id)
+            clicked.open_key(id);
         })
     } else {
         Err(NotShown::TurnedOff)

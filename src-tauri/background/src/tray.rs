@@ -205,7 +205,7 @@ mod sni {
                     label: self.status_line(),
                     enabled: self.needs_attention(),
                     activate: Box::new(|tray: &mut Self| {
-                        (tray.on_choice)(TrayChoice::OpenNeedsRotating)
+                        (tray.on_choice)(TrayChoice::OpenNeedsRotating);
                     }),
                     ..Default::default()
                 }

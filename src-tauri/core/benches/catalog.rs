@@ -69,7 +69,7 @@ fn benches(c: &mut Criterion) {
                 .map(|k| k.view(&policy, now, &Local))
                 .collect();
             black_box(views)
-        })
+        });
     });
     c.bench_function("search 10k keys", |b| {
         b.iter(|| {
@@ -79,7 +79,7 @@ fn benches(c: &mut Criterion) {
                     .filter(|v| v.matches_search(black_box("service-42 app 2")))
                     .count(),
             )
-        })
+        });
     });
     c.bench_function("due planning 10k keys", |b| {
         b.iter(|| {
@@ -92,11 +92,11 @@ fn benches(c: &mut Criterion) {
                 .filter_map(|k| policy.next_change(k.created_at, now, &Local))
                 .min();
             black_box((due, next))
-        })
+        });
     });
     let reminders = ReminderPolicy::default();
     c.bench_function("reminder planning 10k keys", |b| {
-        b.iter(|| black_box(reminders.plan(black_box(&records), now, &Local)))
+        b.iter(|| black_box(reminders.plan(black_box(&records), now, &Local)));
     });
 }
 

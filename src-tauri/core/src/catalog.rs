@@ -467,7 +467,10 @@ impl Catalog {
     /// still the one they came from, else read and parsed. The memo's lock
     /// is held only briefly, so `read` and `update` callbacks may use the
     /// catalog too.
-    #[allow(clippy::type_complexity)]
+    #[allow(
+        clippy::type_complexity,
+        reason = "the records, their stamp and their text, read together"
+    )]
     fn current(&self) -> Result<(Vec<KeyRecord>, Option<Stamp>, Option<Text>), CatalogError> {
         private_dir(&self.dir)?;
         let path = self.path();
@@ -503,7 +506,9 @@ impl Catalog {
     fn memo(&self) -> std::sync::MutexGuard<'_, Option<Memo>> {
         // Whatever a panic left here is checked against the file's stamp
         // before use, so a poisoned lock is still safe to use.
-        self.memo.lock().unwrap_or_else(|e| e.into_inner())
+        self.memo
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn lock(&self) -> Result<LockGuard, CatalogError> {
@@ -573,7 +578,10 @@ fn with_notes<T>(
 
 /// The records in `bytes`, and where each one's text is when the file is in
 /// the form this version writes.
-#[allow(clippy::type_complexity)]
+#[allow(
+    clippy::type_complexity,
+    reason = "the records and where each one's text is, parsed together"
+)]
 fn parse(
     path: &Path,
     bytes: &[u8],
@@ -818,7 +826,7 @@ mod tests {
         add(&other, "b");
         assert_eq!(mine.load().unwrap().len(), 2, "a change by rename is seen");
         add(&mine, "c");
-        assert_eq!(other.read(|keys| keys.len()).unwrap(), 3);
+        assert_eq!(other.read(<[KeyRecord]>::len).unwrap(), 3);
         // An edit in place (same file, new content) is seen too.
         let mut edited = fs::read_to_string(mine.path()).unwrap();
         edited = edited.replace("\"c\"", "\"d\"");
@@ -871,7 +879,7 @@ mod tests {
         type Change = fn(&mut Vec<KeyRecord>);
         let changes: [(&str, Change); 6] = [
             ("one changed", |keys| {
-                keys[2].notes = Label::notes("new").unwrap()
+                keys[2].notes = Label::notes("new").unwrap();
             }),
             ("one removed", |keys| keys.retain(|k| k.id != "b")),
             ("one added", |keys| keys.push(record("g", "g"))),

@@ -288,7 +288,9 @@ fn call_with_store<T>(
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // The guarded value is a cache: whatever a panic left is still usable.
-    mutex.lock().unwrap_or_else(|e| e.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// The shared platform store, built now if there is none, and whether it
@@ -360,7 +362,7 @@ impl SecretStore for OsKeychain {
             let found = keyring_core::Entry::search_in_store(store, &spec).map_err(map_error)?;
             let mut accounts: Vec<String> = found
                 .iter()
-                .filter_map(|e| e.get_specifiers())
+                .filter_map(keyring_core::Entry::get_specifiers)
                 .filter(|(s, _)| *s == service)
                 .map(|(_, user)| user)
                 .collect();

@@ -211,7 +211,10 @@ impl KeyRecord {
             id: self.id.clone(),
             name: self.name.to_string(),
             service: self.service.to_string(),
-            application: self.application.as_ref().map(|a| a.to_string()),
+            application: self
+                .application
+                .as_ref()
+                .map(std::string::ToString::to_string),
             credential_id: self.credential_id.clone(),
             notes: self.notes.to_string(),
             created_at: rfc3339(self.created_at),
@@ -229,15 +232,15 @@ impl KeyRecord {
                 .filter(|t| *t > now)
                 .map(rfc3339),
             issuer: self.issuer(),
-            vendor: self.vendor.as_ref().map(|v| v.to_string()),
+            vendor: self.vendor.as_ref().map(std::string::ToString::to_string),
             vendor_display_name: match (profile, &self.vendor) {
                 (Some(profile), _) => Some(profile.display_name.to_string()),
-                (None, vendor) => vendor.as_ref().map(|v| v.to_string()),
+                (None, vendor) => vendor.as_ref().map(std::string::ToString::to_string),
             },
             vendor_dashboard_url: profile
                 .and_then(|p| p.dashboard_url.as_ref())
                 .map(|u| u.as_str().to_owned()),
-            owner: self.owner.as_ref().map(|o| o.to_string()),
+            owner: self.owner.as_ref().map(std::string::ToString::to_string),
             leaked: self.leaked_at.is_some(),
             leaked_at: self.leaked_at.map(rfc3339),
             rotation: self.rotation,

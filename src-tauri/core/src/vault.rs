@@ -208,12 +208,18 @@ impl<S: SecretStore> Vault<S> {
     /// The rotation policy in force.
     pub fn policy(&self) -> RotationPolicy {
         // A poisoned lock still holds a whole policy (it is only ever replaced).
-        *self.policy.read().unwrap_or_else(|e| e.into_inner())
+        *self
+            .policy
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Puts `policy` in force (the settings in force changed).
     pub fn set_policy(&self, policy: RotationPolicy) {
-        *self.policy.write().unwrap_or_else(|e| e.into_inner()) = policy;
+        *self
+            .policy
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = policy;
     }
 
     /// The vendor profiles kept beside the catalog.
@@ -421,7 +427,7 @@ impl<S: SecretStore> Vault<S> {
                 old.name,
                 old.vendor
                     .as_ref()
-                    .map_or_else(|| "a vendor".to_owned(), |v| v.to_string()),
+                    .map_or_else(|| "a vendor".to_owned(), std::string::ToString::to_string),
                 old.name
             )));
         }

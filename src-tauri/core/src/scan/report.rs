@@ -199,7 +199,7 @@ pub fn run_scan<S: SecretStore>(
     let scanned = |count, bytes| progress(Progress::Scanned { count, bytes });
     match target {
         Target::History(repo) => {
-            from_git(&mut report, scan_history(&matcher, repo, cancel, scanned)?)
+            from_git(&mut report, scan_history(&matcher, repo, cancel, scanned)?);
         }
         Target::Staged(repo) => from_git(&mut report, scan_staged(&matcher, repo, cancel)?),
         Target::Folder(path, mode) => {
