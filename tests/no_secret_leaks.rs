@@ -158,7 +158,7 @@ fn vendor_key_commands_never_write_a_secret_and_print_one_only_where_asked() {
 fn team_vault_flows_never_write_or_print_a_secret_or_the_vault_credential() {
     let _team = crate::team_vault::TEAM
         .lock()
-        .unwrap_or_else(|e| e.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut bao = crate::openbao::OpenBao::start();
     let password = "team-PASSWORD-never-anywhere-0123";
     bao.policy("lead", &crate::openbao::lead_policy("leak@check"));

@@ -16,7 +16,9 @@ fn request(bao: &OpenBao, credential: Option<&str>, desktop: &str) -> Value {
 
 #[test]
 fn settings_team_tests_connects_and_disconnects_and_the_credential_never_comes_back() {
-    let _team = TEAM.lock().unwrap_or_else(|e| e.into_inner());
+    let _team = TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let bao = OpenBao::start();
     bao.policy("staff-win", &staff_policy("win@pc1"));
     let token = bao.token(&["staff-win"], "1h");
@@ -82,7 +84,9 @@ fn settings_team_tests_connects_and_disconnects_and_the_credential_never_comes_b
 
 #[test]
 fn the_team_screen_reads_every_desktop_overdue_first() {
-    let _team = TEAM.lock().unwrap_or_else(|e| e.into_inner());
+    let _team = TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let bao = OpenBao::start();
     bao.policy("lead", &lead_policy("lee@pc9"));
     let old = |name: &str| json!({"name": name, "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"});

@@ -23,7 +23,8 @@ pub static TEAM: Mutex<()> = Mutex::new(());
 pub const ACCOUNT: &str = "setting:team-vault-credential";
 
 fn take() -> MutexGuard<'static, ()> {
-    TEAM.lock().unwrap_or_else(|e| e.into_inner())
+    TEAM.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `keyward team connect ADDRESS --mount secret --token - --desktop DESKTOP`.
@@ -572,7 +573,9 @@ fn regression_a_desktop_with_two_thousand_keys_publishes_in_one_write() {
 #[test]
 fn the_background_program_publishes_changes_and_catches_up_after_the_vault_comes_back() {
     let _team = take();
-    let _running = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _running = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut bao = OpenBao::start();
     let app = App::new();
     let out = connect(&app, &bao, &bao.root, "hal@pc7");

@@ -420,7 +420,10 @@ pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
         "Last shared",
         "Desktop silent over 7 days",
     ];
-    push_row(&mut out, header.iter().map(|s| s.to_string()));
+    push_row(
+        &mut out,
+        header.iter().map(std::string::ToString::to_string),
+    );
     for k in &report.keys {
         let local = |s: &str| {
             if s.is_empty() {
@@ -555,7 +558,7 @@ mod tests {
             14,
         );
         let name = &report.keys[0].name;
-        assert!(!name.chars().any(|c| c.is_control()), "{name:?}");
+        assert!(!name.chars().any(char::is_control), "{name:?}");
         assert!(!name.contains('\u{202e}'));
         assert!(name.contains("<img"), "HTML is kept as text: {name}");
         let csv = to_csv(&report, &Utc);
