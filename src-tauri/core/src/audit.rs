@@ -2,8 +2,10 @@
 //!
 //! `audit.log` in the data folder holds one JSON object per line (JSON
 //! Lines): `{"at", "action", "key_id", "key_name", "detail", "user",
-//! "computer"}`. Lines written before `user` and `computer` existed are
-//! still read (those fields are then empty).
+//! "computer", "seq", "prev"}`. Lines written before `user` and `computer`
+//! existed are still read (those fields are then empty). `seq` and `prev`
+//! chain the lines: see [`crate::audit_chain`] (lines written before the
+//! chain have neither, and are read as before).
 //!
 //! Promises:
 //! - Append-only. Each entry is written as one complete line by a single
@@ -11,6 +13,9 @@
 //!   exclusive lock on the file, so writers in several processes (window and
 //!   command line) never interleave, and a crash can at worst leave the last
 //!   line cut short. Earlier entries are never rewritten.
+//! - Hash-chained: under that same lock the last line is read, and each new
+//!   line carries its SHA-256 and the next number in the chain, so several
+//!   writing processes keep one unbroken chain ([`AuditLog::verify`]).
 //! - Many entries at once ([`AuditLog::append_all`], [`AuditLog::note_all`],
 //!   for example a reminder about thousands of keys) are complete lines
 //!   written together in that single `write`, with one flush: the same
@@ -34,6 +39,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::audit_chain::{Link, line_hash, next_link, tail_window};
 use crate::catalog::CatalogError;
 use crate::private_files::{open_append, open_read, private_dir};
 
@@ -279,23 +285,36 @@ impl AuditLog {
         if entries.is_empty() {
             return Ok(());
         }
-        let mut line = Vec::with_capacity(entries.len() * 160);
-        for entry in entries {
-            serde_json::to_writer(&mut line, entry)
-                .map_err(|e| io("prepare")(io::Error::other(e)))?;
-            line.push(b'\n');
-        }
         if let Some(dir) = self.path.parent() {
             private_dir(dir)?;
         }
         let mut file = open_append(&self.path)?;
         file.lock().map_err(io("lock"))?;
+        // Under the lock, so that writers in other processes keep one chain.
+        let tail = read_tail(&file).map_err(io("read"))?;
+        let mut link = next_link(&tail);
+        let mut lines = Vec::with_capacity(entries.len() * 260 + 1);
         // A crash may have cut the last line short: start a fresh line so
         // this entry stays readable.
-        if !ends_with_newline(&file).map_err(io("read"))? {
-            line.insert(0, b'\n');
+        if !tail.is_empty() && !tail.ends_with(b"\n") {
+            lines.push(b'\n');
         }
-        file.write_all(&line).map_err(io("write to"))?;
+        for entry in entries {
+            let start = lines.len();
+            let chained = Chained {
+                entry,
+                seq: link.seq,
+                prev: &link.prev,
+            };
+            serde_json::to_writer(&mut lines, &chained)
+                .map_err(|e| io("prepare")(io::Error::other(e)))?;
+            link = Link {
+                seq: link.seq + 1,
+                prev: line_hash(&lines[start..]),
+            };
+            lines.push(b'\n');
+        }
+        file.write_all(&lines).map_err(io("write to"))?;
         file.sync_data().map_err(io("flush"))?;
         // Closing the file releases the lock.
         Ok(())
@@ -371,6 +390,26 @@ impl AuditLog {
         Ok(read)
     }
 
+    /// Checks the log's hash chain (see [`crate::audit_chain::verify`]),
+    /// reading it under a shared lock. A missing file is an empty log.
+    pub fn verify(&self) -> Result<crate::audit_chain::ChainCheck, CatalogError> {
+        let io = |action: &'static str| {
+            let path = self.path.clone();
+            move |source| CatalogError::Io {
+                action,
+                path,
+                source,
+            }
+        };
+        let Some(mut file) = open_read(&self.path)? else {
+            return Ok(crate::audit_chain::verify(b""));
+        };
+        file.lock_shared().map_err(io("lock"))?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes).map_err(io("read"))?;
+        Ok(crate::audit_chain::verify(&bytes))
+    }
+
     /// Readable entries, newest first; only those about key `key_id` when given.
     pub fn newest_first(&self, key_id: Option<&str>) -> Result<Vec<AuditEntry>, CatalogError> {
         let mut entries = self.read()?.entries;
@@ -382,23 +421,50 @@ impl AuditLog {
     }
 }
 
-fn ends_with_newline(file: &File) -> io::Result<bool> {
+/// One line as written: the entry, then its link in the chain.
+#[derive(Serialize)]
+struct Chained<'a> {
+    #[serde(flatten)]
+    entry: &'a AuditEntry,
+    seq: u64,
+    prev: &'a str,
+}
+
+/// The end of the log, enough for [`next_link`]: the last
+/// [`tail_window`] bytes, or the whole file when its last line is longer.
+fn read_tail(file: &File) -> io::Result<Vec<u8>> {
     let len = file.metadata()?.len();
-    if len == 0 {
-        return Ok(true);
+    let mut from = len.saturating_sub(tail_window());
+    loop {
+        let mut tail = vec![0u8; usize::try_from(len - from).map_err(io::Error::other)?];
+        read_at(file, &mut tail, from)?;
+        let body = tail.strip_suffix(b"\n").unwrap_or(&tail);
+        if from == 0 || body.contains(&b'\n') {
+            return Ok(tail);
+        }
+        from = 0;
     }
-    let mut last = [0u8; 1];
+}
+
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileExt;
-        file.read_exact_at(&mut last, len - 1)?;
+        file.read_exact_at(buf, offset)
     }
     #[cfg(windows)]
     {
         use std::os::windows::fs::FileExt;
-        file.seek_read(&mut last, len - 1)?;
+        let mut done = 0;
+        while done < buf.len() {
+            let n = file.seek_read(&mut buf[done..], offset + done as u64)?;
+            if n == 0 {
+                return Err(io::ErrorKind::UnexpectedEof.into());
+            }
+            done += n;
+        }
+        Ok(())
     }
-    Ok(last[0] == b'\n')
 }
 
 #[cfg(test)]
@@ -437,8 +503,9 @@ mod tests {
             first,
             serde_json::json!({"at": "2026-03-25T09:00:00Z", "action": "generated",
                 "key_id": "id1", "key_name": "k1", "detail": null,
-                "user": "ada", "computer": "desk-7"}),
-            "the documented shape, naming the user and the computer"
+                "user": "ada", "computer": "desk-7",
+                "seq": 1, "prev": crate::audit_chain::GENESIS}),
+            "the documented shape, naming the user and the computer, chained"
         );
         let read = log.read().unwrap();
         assert_eq!(read.skipped, 0);

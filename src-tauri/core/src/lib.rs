@@ -34,6 +34,7 @@ macro_rules! note {
 }
 
 pub mod audit;
+pub mod audit_chain;
 pub mod catalog;
 pub mod error;
 pub mod fingerprint;
@@ -52,6 +53,7 @@ pub mod rotation;
 pub mod scan;
 pub mod secret;
 pub mod settings;
+pub mod siem;
 pub mod team;
 pub mod team_channel;
 pub mod team_report;
