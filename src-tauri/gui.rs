@@ -223,6 +223,7 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
     let (team_catalog, team_settings) = (catalog.clone(), settings.clone());
     let replan = state.replan.clone();
     let audit = state.vault.audit().cloned();
+    let stream_dir = state.vault.catalog().dir().to_owned();
     let context = page_with_first_list(context(), state.vault.clone());
     let app = builder(tauri::Builder::default(), state)
         // A second launch focuses the first window instead of opening another.
@@ -267,6 +268,10 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
                 audit,
                 replan,
                 sink,
+            ));
+            app.manage(keyward_background::siem::StreamTask::start(
+                tauri::async_runtime::handle().inner(),
+                stream_dir,
             ));
             app.manage(TrayPresence(has_tray));
             // The team vault's inventory, if this desktop is connected to one.

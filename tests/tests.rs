@@ -22,6 +22,7 @@ mod vendor_cli;
 mod vendor_ipc;
 // For security leads: audit log, report, team channel.
 mod audit;
+mod audit_stream;
 mod hook_server;
 mod lead_ipc;
 mod notifications;
@@ -38,3 +39,5 @@ mod webhook;
 mod openbao;
 mod team_ipc;
 mod team_vault;
+// rsyslog as the SIEM for the audit stream.
+mod rsyslog;

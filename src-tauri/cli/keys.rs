@@ -176,6 +176,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             return super::team::run(vault.catalog().dir(), settings, action);
         }
         Command::Import(args) => return super::import::run(vault, args),
+        Command::Audit { action } => return super::audit::run(vault, action),
     }
     Ok(0)
 }

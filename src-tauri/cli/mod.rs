@@ -17,6 +17,7 @@ macro_rules! say {
     };
 }
 
+mod audit;
 mod import;
 mod keys;
 mod lead;
@@ -217,6 +218,12 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         action: team::TeamAction,
+    },
+    /// For security leads: check the audit log's hash chain, or send it to a SIEM.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: audit::AuditCommand,
     },
 }
 

@@ -107,6 +107,7 @@ pub fn run() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let audit = AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
+    let stream_dir = catalog.dir().to_owned();
     let settings = SettingsSource::new(&config, PolicyFile::from_env());
     runtime.block_on(async move {
         let chosen = events.clone();
@@ -126,6 +127,8 @@ pub fn run() -> ExitCode {
             settings.clone(),
             Arc::new(tokio::sync::Notify::new()),
         );
+        let _stream =
+            crate::siem::StreamTask::start(&tokio::runtime::Handle::current(), stream_dir);
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
             std::time::Duration::ZERO,

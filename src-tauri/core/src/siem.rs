@@ -158,6 +158,26 @@ pub struct StreamCursor {
     pub last_error_at: Option<String>,
 }
 
+/// Whether the stream is on, where it goes and how it is doing: what
+/// `keyward audit stream status` and Settings show.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct StreamStatus {
+    /// Where it goes; `null` when the stream is off.
+    pub target: Option<StreamTarget>,
+    /// Entries delivered since it was set up.
+    #[ts(type = "number")]
+    pub delivered: u64,
+    /// Entries in the audit log not delivered yet.
+    #[ts(type = "number")]
+    pub waiting: u64,
+    /// When entries were last delivered (RFC 3339).
+    pub last_delivered_at: Option<String>,
+    /// Why the last try failed, when it did.
+    pub last_error: Option<String>,
+    /// When the last try failed (RFC 3339).
+    pub last_error_at: Option<String>,
+}
+
 /// The stream's files in one data folder.
 #[derive(Debug, Clone)]
 pub struct StreamFiles {
@@ -228,6 +248,23 @@ impl StreamFiles {
             }
         }
         Ok(())
+    }
+
+    /// Whether the stream is on and how it is doing.
+    pub fn status(&self) -> Result<StreamStatus, CatalogError> {
+        let Some(target) = self.target()? else {
+            return Ok(StreamStatus::default());
+        };
+        let cursor = self.cursor()?;
+        let waiting = self.pending(0)?.waiting as u64;
+        Ok(StreamStatus {
+            target: Some(target),
+            delivered: cursor.delivered,
+            waiting,
+            last_delivered_at: cursor.last_delivered_at,
+            last_error: cursor.last_error,
+            last_error_at: cursor.last_error_at,
+        })
     }
 
     /// The cursor (the start of the log when there is none).

@@ -1,0 +1,444 @@
+//! Sends the audit log to a SIEM as it grows: RFC 5424 syslog messages
+//! with a CEF payload, framed by octet counting (RFC 6587), over TLS or,
+//! to this computer only unless the person allowed it, plain TCP. What is
+//! sent, where, and how far it got live in `keyward_core::siem`.
+//!
+//! Promises:
+//! - Never in anyone's way: the [`StreamTask`] runs beside the reminder
+//!   task in whichever Keyward process reminds (the window, or the
+//!   background program when the window is closed); the window and the
+//!   command line only append to the audit log, which is the outbox.
+//! - At least once: a batch counts as delivered when the server has read
+//!   the connection to its end (Keyward closes its side and waits for the
+//!   server to close too); only then does the cursor move past it. When the
+//!   server is down, refuses, or drops the connection half-way, the batch
+//!   is sent again later, 1 s after the first failure, then twice as long
+//!   each time up to 5 minutes; a line may then arrive twice, never not at
+//!   all.
+//! - Two Keyward processes never send at once (a lock file beside the
+//!   cursor), so one does not resend what the other is sending.
+//! - Bounded: connecting, and each write and the closing wait, are limited
+//!   to 10 s. A failure is kept in the cursor file (for `keyward audit
+//!   stream status` and Settings), never written to the audit log, which
+//!   would then grow with every failed try.
+//! - TLS certificates are checked against the platform's trusted
+//!   certificates (rustls and the platform verifier, as the team channel).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{SecondsFormat, Utc};
+use keyward_core::audit_chain::line_hash;
+use keyward_core::catalog::CatalogError;
+use keyward_core::siem::{StreamCursor, StreamFiles, StreamTarget, frame};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, watch};
+
+/// How hard to try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamPolicy {
+    /// Time limit for connecting, and for each write and the closing wait.
+    pub timeout: Duration,
+    /// Pause after the first failed try; doubled after each further one.
+    pub first_backoff: Duration,
+    /// Longest pause between tries.
+    pub max_backoff: Duration,
+    /// Most bytes of audit lines sent over one connection.
+    pub batch_bytes: usize,
+}
+
+impl Default for StreamPolicy {
+    fn default() -> Self {
+        Self {
+            timeout: Duration::from_secs(10),
+            first_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(300),
+            batch_bytes: 256 * 1024,
+        }
+    }
+}
+
+impl StreamPolicy {
+    /// The pause after `failures` failed tries in a row (from 1).
+    pub fn backoff(&self, failures: u32) -> Duration {
+        self.first_backoff
+            .saturating_mul(2u32.saturating_pow(failures.saturating_sub(1).min(20)))
+            .min(self.max_backoff)
+    }
+}
+
+/// Why a batch was not delivered. `Display` is a sentence for people.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StreamError {
+    /// The server could not be reached.
+    #[error(
+        "Keyward could not reach the SIEM at {address} ({detail}). The entries wait in the audit log and are sent when it answers."
+    )]
+    Unreachable {
+        /// host:port.
+        address: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// The server did not answer in time.
+    #[error(
+        "The SIEM at {address} did not answer within {seconds} s. The entries wait in the audit log and are sent when it answers."
+    )]
+    TimedOut {
+        /// host:port.
+        address: String,
+        /// The limit.
+        seconds: u64,
+    },
+    /// TLS failed (certificate, or a server without TLS).
+    #[error(
+        "The TLS connection to the SIEM at {address} failed ({detail}). Check that the server takes TLS on that port and that its certificate is trusted by this computer."
+    )]
+    Tls {
+        /// host:port.
+        address: String,
+        /// What rustls said.
+        detail: String,
+    },
+    /// The connection broke before the server had read everything.
+    #[error(
+        "The SIEM at {address} closed the connection before it had read every entry ({detail}). They are sent again."
+    )]
+    Dropped {
+        /// host:port.
+        address: String,
+        /// What the system said.
+        detail: String,
+    },
+    /// Keyward's own files failed.
+    #[error(transparent)]
+    Files(#[from] CatalogError),
+}
+
+/// What one round delivered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Delivered {
+    /// Lines sent and taken.
+    pub lines: usize,
+    /// Whether another Keyward was sending (this round did nothing).
+    pub busy: bool,
+}
+
+/// Sends every line waiting in the audit log of `files`, batch by batch.
+/// Nothing to do (no target, nothing waiting) is `Ok` with 0 lines.
+pub async fn deliver_pending(
+    files: &StreamFiles,
+    policy: &StreamPolicy,
+) -> Result<Delivered, StreamError> {
+    let lock_files = files.clone();
+    let lock = blocking(move || take_lock(&lock_files)).await?;
+    let Some(_lock) = lock else {
+        return Ok(Delivered {
+            lines: 0,
+            busy: true,
+        });
+    };
+    let mut delivered = Delivered::default();
+    loop {
+        let (target, pending, cursor) = {
+            let files = files.clone();
+            let batch = policy.batch_bytes;
+            blocking(move || -> Result<_, CatalogError> {
+                Ok((files.target()?, files.pending(batch)?, files.cursor()?))
+            })
+            .await?
+        };
+        let Some(target) = target else {
+            return Ok(delivered);
+        };
+        let Some((last_line, end)) = pending.lines.last().cloned() else {
+            return Ok(delivered);
+        };
+        let version = env!("CARGO_PKG_VERSION");
+        let mut bytes = Vec::new();
+        for (line, _) in &pending.lines {
+            // A line cut short by a crash is no entry: skipped.
+            if let Some(framed) = frame(line, version) {
+                bytes.extend_from_slice(&framed);
+            }
+        }
+        let sent = send(&target, &bytes, policy).await;
+        let files = files.clone();
+        let count = pending.lines.len();
+        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+        match sent {
+            Ok(()) => {
+                let cursor = StreamCursor {
+                    offset: end,
+                    hash: Some(line_hash(&last_line)),
+                    delivered: cursor.delivered + count as u64,
+                    last_delivered_at: Some(now),
+                    last_error: None,
+                    last_error_at: None,
+                };
+                blocking(move || files.save_cursor(&cursor)).await?;
+                delivered.lines += count;
+            }
+            Err(error) => {
+                let cursor = StreamCursor {
+                    last_error: Some(error.to_string()),
+                    last_error_at: Some(now),
+                    ..cursor
+                };
+                // The failure matters more than saying so.
+                let _ = blocking(move || files.save_cursor(&cursor)).await;
+                return Err(error);
+            }
+        }
+    }
+}
+
+/// Holds the stream's lock file while a round sends; `None` when another
+/// process holds it.
+fn take_lock(files: &StreamFiles) -> Result<Option<std::fs::File>, CatalogError> {
+    let path = files.lock_path();
+    keyward_core::private_files::private_dir(files.dir())?;
+    let file = keyward_core::private_files::open_append(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+        Err(std::fs::TryLockError::Error(source)) => Err(CatalogError::Io {
+            action: "lock",
+            path,
+            source,
+        }),
+    }
+}
+
+async fn blocking<T: Send + 'static, E: Send + 'static>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, StreamError>
+where
+    StreamError: From<E>,
+{
+    match tokio::task::spawn_blocking(work).await {
+        Ok(result) => result.map_err(StreamError::from),
+        Err(e) => Err(StreamError::Files(CatalogError::Io {
+            action: "read",
+            path: keyward_core::siem::CURSOR_FILE.into(),
+            source: std::io::Error::other(e),
+        })),
+    }
+}
+
+/// Sends `bytes` over one connection to `target` and waits until the
+/// server has read them all (it closes its side after ours).
+pub async fn send(
+    target: &StreamTarget,
+    bytes: &[u8],
+    policy: &StreamPolicy,
+) -> Result<(), StreamError> {
+    let address = target.address();
+    let timed_out = || StreamError::TimedOut {
+        address: address.clone(),
+        seconds: policy.timeout.as_secs(),
+    };
+    let tcp = tokio::time::timeout(
+        policy.timeout,
+        TcpStream::connect((target.host.as_str(), target.port)),
+    )
+    .await
+    .map_err(|_| timed_out())?
+    .map_err(|e| StreamError::Unreachable {
+        address: address.clone(),
+        detail: e.to_string(),
+    })?;
+    if !target.tls {
+        return finish(tcp, bytes, policy, &address).await;
+    }
+    let config = tls_config().map_err(|detail| StreamError::Tls {
+        address: address.clone(),
+        detail,
+    })?;
+    let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(
+        |e| StreamError::Tls {
+            address: address.clone(),
+            detail: e.to_string(),
+        },
+    )?;
+    let tls = tokio::time::timeout(
+        policy.timeout,
+        tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp),
+    )
+    .await
+    .map_err(|_| timed_out())?
+    .map_err(|e| StreamError::Tls {
+        address: address.clone(),
+        detail: e.to_string(),
+    })?;
+    finish(tls, bytes, policy, &address).await
+}
+
+fn tls_config() -> Result<tokio_rustls::rustls::ClientConfig, String> {
+    use rustls_platform_verifier::BuilderVerifierExt;
+    use tokio_rustls::rustls::{ClientConfig, crypto::aws_lc_rs};
+    Ok(
+        ClientConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| e.to_string())?
+            .with_platform_verifier()
+            .map_err(|e| e.to_string())?
+            .with_no_client_auth(),
+    )
+}
+
+/// Writes `bytes`, closes this side, and waits for the server to close its
+/// side: it has then read everything before the close.
+async fn finish<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    bytes: &[u8],
+    policy: &StreamPolicy,
+    address: &str,
+) -> Result<(), StreamError> {
+    let dropped = |e: std::io::Error| StreamError::Dropped {
+        address: address.to_owned(),
+        detail: e.to_string(),
+    };
+    let timed_out = || StreamError::TimedOut {
+        address: address.to_owned(),
+        seconds: policy.timeout.as_secs(),
+    };
+    tokio::time::timeout(policy.timeout, async {
+        stream.write_all(bytes).await?;
+        stream.flush().await?;
+        stream.shutdown().await
+    })
+    .await
+    .map_err(|_| timed_out())?
+    .map_err(dropped)?;
+    let mut sink = [0u8; 512];
+    tokio::time::timeout(policy.timeout, async {
+        loop {
+            match stream.read(&mut sink).await {
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                // A TLS server that closes without close_notify has still read it all.
+                Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(()),
+                Err(e) => return Err(e),
+            }
+        }
+    })
+    .await
+    .map_err(|_| timed_out())?
+    .map_err(dropped)
+}
+
+/// Handle of the running stream task; dropping it stops the task.
+pub struct StreamTask {
+    stop: watch::Sender<bool>,
+}
+
+impl StreamTask {
+    /// Starts sending the audit log in the data folder `dir` on `runtime`,
+    /// and again whenever the log or the stream's target changes.
+    pub fn start(runtime: &tokio::runtime::Handle, dir: PathBuf) -> Self {
+        Self::start_with(runtime, dir, StreamPolicy::default())
+    }
+
+    /// [`StreamTask::start`] with an explicit policy.
+    pub fn start_with(
+        runtime: &tokio::runtime::Handle,
+        dir: PathBuf,
+        policy: StreamPolicy,
+    ) -> Self {
+        let (stop, mut stopped) = watch::channel(false);
+        let changed = Arc::new(Notify::new());
+        let files = StreamFiles::in_dir(&dir);
+        let watcher = watch_log(&files, changed.clone());
+        runtime.spawn(async move {
+            let _watcher = watcher;
+            let mut failures = 0u32;
+            loop {
+                let wait = match deliver_pending(&files, &policy).await {
+                    Ok(delivered) if delivered.busy => {
+                        failures = 0;
+                        Some(policy.first_backoff * 5)
+                    }
+                    Ok(_) => {
+                        failures = 0;
+                        None
+                    }
+                    Err(error) => {
+                        failures += 1;
+                        if failures == 1 || failures.is_power_of_two() {
+                            keyward_core::note!("keyward: audit stream: {error}");
+                        }
+                        Some(policy.backoff(failures))
+                    }
+                };
+                match wait {
+                    // Nothing waiting: sleep until the log or the target changes.
+                    None => tokio::select! {
+                        () = changed.notified() => {}
+                        () = tokio::time::sleep(Duration::from_secs(3600)) => {}
+                        _ = stopped.changed() => break,
+                    },
+                    Some(pause) => tokio::select! {
+                        () = tokio::time::sleep(pause) => {}
+                        _ = stopped.changed() => break,
+                    },
+                }
+            }
+        });
+        Self { stop }
+    }
+}
+
+impl Drop for StreamTask {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}
+
+/// Watches the data folder for changes to the audit log and the target.
+fn watch_log(files: &StreamFiles, changed: Arc<Notify>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let (log, target) = (files.log_path(), files.target_path());
+    let handler = move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && !matches!(event.kind, notify::EventKind::Access(_))
+            && event.paths.iter().any(|p| p == &log || p == &target)
+        {
+            changed.notify_one();
+        }
+    };
+    if keyward_core::private_files::private_dir(files.dir()).is_err() {
+        return None;
+    }
+    let watched = notify::recommended_watcher(handler).and_then(|mut watcher| {
+        watcher.watch(files.dir(), notify::RecursiveMode::NonRecursive)?;
+        Ok(watcher)
+    });
+    match watched {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            keyward_core::note!(
+                "keyward: audit stream: new entries are sent within an hour (cannot watch the audit log: {error})"
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retries_back_off_from_one_second_to_five_minutes() {
+        let policy = StreamPolicy::default();
+        assert_eq!(policy.backoff(1), Duration::from_secs(1));
+        assert_eq!(policy.backoff(2), Duration::from_secs(2));
+        assert_eq!(policy.backoff(4), Duration::from_secs(8));
+        assert_eq!(policy.backoff(10), Duration::from_secs(300));
+        assert_eq!(policy.backoff(1000), Duration::from_secs(300));
+    }
+}

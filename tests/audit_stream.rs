@@ -1,0 +1,287 @@
+//! The audit stream against a real rsyslog (see [`crate::rsyslog`]), sent by
+//! the real background program: CEF fields as rsyslog wrote them, no
+//! secret, and the faults a SIEM connection meets (server down then up, a
+//! connection closed half-way, hostile text in entries).
+
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::reminders::{start_in_background, stop};
+use crate::rsyslog::{Rsyslog, free_port};
+use crate::util::*;
+
+fn stream_to(app: &App, port: u16) {
+    let out = app.ok(&["audit", "stream", "set", &format!("127.0.0.1:{port}")]);
+    assert!(out.contains("in plain TCP"), "{out}");
+}
+
+fn status(app: &App) -> Value {
+    json(&app.ok(&["audit", "stream", "status", "--json"]))
+}
+
+/// The `cn1` (chain number) of every message rsyslog wrote.
+fn numbers(received: &str) -> BTreeSet<u64> {
+    received
+        .lines()
+        .filter_map(|l| l.split(" cn1=").nth(1))
+        .filter_map(|rest| rest.split(' ').next()?.parse().ok())
+        .collect()
+}
+
+/// The chain numbers of the lines in the test's audit log.
+fn log_numbers(app: &App) -> BTreeSet<u64> {
+    crate::audit::entries(app)
+        .iter()
+        .filter_map(|e| e["seq"].as_u64())
+        .collect()
+}
+
+#[test]
+fn audit_entries_arrive_in_rsyslog_as_cef_and_never_carry_a_secret() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let rsyslog = Rsyslog::start();
+    stream_to(&app, rsyslog.port);
+    let key = app.generate(&unique("streamed"));
+    let name = key["name"].as_str().unwrap();
+    let secret = key["secret"].as_str().unwrap();
+    app.ok(&["reveal", name]);
+    let child = start_in_background(&app);
+    let received = rsyslog.wait_for(Duration::from_secs(20), |r| r.contains("|revealed|"));
+    let err = stop(&app, child);
+    let lines: Vec<&str> = received.lines().collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "set-up, generated, revealed: {received}\n{err}"
+    );
+    let me = crate::audit::entries(&app)[1]["computer"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let generated = lines[1];
+    assert!(
+        generated.starts_with(&format!("6 {me} keyward generated CEF:0|Keyward|Keyward|")),
+        "severity, host, app and message id parsed by rsyslog from RFC 5424: {generated}"
+    );
+    assert!(
+        generated.contains("|generated|Key generated|3|"),
+        "{generated}"
+    );
+    for field in [
+        "act=generated",
+        &format!("cs1={name}"),
+        "cs1Label=keyName",
+        "cn1=2",
+        "rt=",
+        "suser=",
+    ] {
+        assert!(generated.contains(field), "{field} in {generated}");
+    }
+    assert!(
+        lines[0].contains("|settings_changed|")
+            && lines[0].contains("audit_stream: off → 127.0.0.1"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].starts_with("5 ") && lines[2].contains("|revealed|Key secret shown|5|"),
+        "{}",
+        lines[2]
+    );
+    for needle in [secret, &secret[5..25]] {
+        assert!(!received.contains(needle), "a secret reached the SIEM");
+    }
+    assert!(!err.contains(secret));
+    let status = status(&app);
+    assert_eq!(status["waiting"], 0, "{status}");
+    assert_eq!(status["delivered"], 3, "{status}");
+    assert_eq!(status["last_error"], Value::Null, "{status}");
+}
+
+#[test]
+fn entries_wait_while_rsyslog_is_down_and_arrive_once_it_is_back() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut rsyslog = Rsyslog::start();
+    stream_to(&app, rsyslog.port);
+    let child = start_in_background(&app);
+    let first = app.generate(&unique("before-outage"));
+    rsyslog.wait_for(Duration::from_secs(20), |r| r.contains("|generated|"));
+    rsyslog.down();
+    let during = app.generate(&unique("during-outage"));
+    app.ok(&["reveal", during["name"].as_str().unwrap()]);
+    assert!(
+        poll_until(Duration::from_secs(20), || status(&app)["last_error"]
+            .is_string()),
+        "the failed try is said in the status: {}",
+        status(&app)
+    );
+    let waiting = status(&app);
+    assert_eq!(
+        waiting["waiting"], 2,
+        "nothing lost while the SIEM is down: {waiting}"
+    );
+    assert!(
+        waiting["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("could not reach the SIEM"),
+        "{waiting}"
+    );
+    let text = app.ok(&["audit", "stream", "status"]);
+    assert!(
+        text.contains("2 entries waiting") && text.contains("The last try failed"),
+        "{text}"
+    );
+    rsyslog.up();
+    let received = rsyslog.wait_for(Duration::from_secs(40), |r| r.contains("|revealed|"));
+    let err = stop(&app, child);
+    assert!(
+        received.contains(during["name"].as_str().unwrap()),
+        "delivered after the outage: {received}\n{err}"
+    );
+    assert!(received.contains(first["name"].as_str().unwrap()));
+    assert_eq!(
+        numbers(&received),
+        log_numbers(&app),
+        "every entry, none lost"
+    );
+    let after = status(&app);
+    assert_eq!(after["waiting"], 0, "{after}");
+    assert_eq!(after["last_error"], Value::Null, "{after}");
+}
+
+#[test]
+fn a_connection_closed_half_way_is_sent_again_and_nothing_is_lost() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let port = free_port();
+    // A receiver that reads a few bytes of each connection, then hangs up.
+    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let cut = Arc::new(AtomicBool::new(true));
+    let cuts = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = {
+        let (cut, cuts) = (cut.clone(), cuts.clone());
+        std::thread::spawn(move || {
+            while cut.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((mut stream, _)) => {
+                        stream.set_nonblocking(false).unwrap();
+                        let mut some = [0u8; 40];
+                        let _ = stream.read(&mut some);
+                        cuts.fetch_add(1, Ordering::SeqCst);
+                        drop(stream);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                }
+            }
+        })
+    };
+    stream_to(&app, port);
+    for i in 0..5 {
+        app.ok(&[
+            "vendor",
+            "set",
+            "acme",
+            "--notes",
+            &format!("note {i} {}", "x".repeat(300)),
+        ]);
+    }
+    let child = start_in_background(&app);
+    assert!(
+        poll_until(Duration::from_secs(20), || cuts.load(Ordering::SeqCst) >= 2),
+        "the background program tried, and tried again after the cut"
+    );
+    let cut_status = status(&app);
+    assert_eq!(
+        cut_status["delivered"], 0,
+        "a cut batch is not counted as delivered: {cut_status}"
+    );
+    cut.store(false, Ordering::SeqCst);
+    server.join().unwrap();
+    let rsyslog = Rsyslog::start_on(port);
+    let expected = log_numbers(&app);
+    let received = rsyslog.wait_for(Duration::from_secs(40), |r| numbers(r) == expected);
+    let err = stop(&app, child);
+    assert_eq!(
+        numbers(&received),
+        expected,
+        "all entries after the cuts: {received}\n{err}"
+    );
+    assert_eq!(status(&app)["waiting"], 0);
+}
+
+#[test]
+fn hostile_text_in_entries_arrives_escaped_and_inert() {
+    let app = App::new();
+    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let rsyslog = Rsyslog::start();
+    stream_to(&app, rsyslog.port);
+    let key = app.generate(&unique("hostile"));
+    let name = key["name"].as_str().unwrap();
+    app.ok(&[
+        "edit",
+        name,
+        "--application",
+        "pay|ments=x <script>alert(1)</script>",
+    ]);
+    // A line planted in the log by hand, with what Keyward never writes
+    // itself: line breaks that would start a new message, a CEF header,
+    // and terminal escapes.
+    let planted = serde_json::json!({
+        "at": "2026-11-27T10:00:00Z", "action": "deleted", "key_id": "kwid_x",
+        "key_name": "evil\nCEF:0|Fake|Fake|1|x|y|10|",
+        "detail": "\u{1b}[2J\u{1b}]0;owned\u{7}done\\=|",
+        "user": "mallory", "computer": "desk\u{1b}[31m",
+    });
+    let mut log = std::fs::OpenOptions::new()
+        .append(true)
+        .open(app.data_dir().join("audit.log"))
+        .unwrap();
+    writeln!(log, "{planted}").unwrap();
+    drop(log);
+    let child = start_in_background(&app);
+    let received = rsyslog.wait_for(Duration::from_secs(20), |r| r.contains("mallory"));
+    let err = stop(&app, child);
+    let lines: Vec<&str> = received.lines().collect();
+    assert_eq!(
+        lines.len(),
+        4,
+        "one line per entry, none split or injected: {received}\n{err}"
+    );
+    assert!(
+        !received.contains('\u{1b}') && !received.contains('\u{7}'),
+        "no terminal escape reaches the SIEM: {received:?}"
+    );
+    assert!(
+        !received.contains("#033"),
+        "nothing left for rsyslog to escape: {received}"
+    );
+    let edited = lines[2];
+    assert!(edited.contains("|edited|Key edited|"), "{edited}");
+    assert!(
+        edited.contains(r"pay|ments\=x <script>alert(1)</script>"),
+        "= escaped, | and markup kept as text inside the value: {edited}"
+    );
+    let planted_line = lines[3];
+    assert!(
+        planted_line.contains(r"cs1=evil\nCEF:0|Fake|Fake|1|x|y|10|"),
+        "a line break inside a value is \\n, so no second message starts: {planted_line}"
+    );
+    assert!(
+        planted_line.contains(r"msg=\\u{1b}[2J\\u{1b}]0;owned\\u{7}done\\\=|"),
+        "control characters shown as text, \\ and = escaped: {planted_line}"
+    );
+    assert!(
+        planted_line.starts_with("5 desk[31m keyward deleted CEF:0|Keyward|"),
+        "{planted_line}"
+    );
+}
