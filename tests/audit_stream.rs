@@ -25,6 +25,11 @@ fn status(app: &App) -> Value {
     json(&app.ok(&["audit", "stream", "status", "--json"]))
 }
 
+/// Waits until the stream's place in the log is at its end.
+fn all_delivered(app: &App) {
+    poll_until(Duration::from_secs(20), || status(app)["waiting"] == 0);
+}
+
 /// The `cn1` (chain number) of every message rsyslog wrote.
 fn numbers(received: &str) -> BTreeSet<u64> {
     received
@@ -142,6 +147,7 @@ fn entries_wait_while_rsyslog_is_down_and_arrive_once_it_is_back() {
     );
     rsyslog.up();
     let received = rsyslog.wait_for(Duration::from_secs(40), |r| r.contains("|revealed|"));
+    all_delivered(&app);
     let err = stop(&app, child);
     assert!(
         received.contains(during["name"].as_str().unwrap()),
@@ -210,6 +216,7 @@ fn a_connection_closed_half_way_is_sent_again_and_nothing_is_lost() {
     let rsyslog = Rsyslog::start_on(port);
     let expected = log_numbers(&app);
     let received = rsyslog.wait_for(Duration::from_secs(40), |r| numbers(r) == expected);
+    all_delivered(&app);
     let err = stop(&app, child);
     assert_eq!(
         numbers(&received),
