@@ -50,7 +50,9 @@ fn log_numbers(app: &App) -> BTreeSet<u64> {
 #[test]
 fn audit_entries_arrive_in_rsyslog_as_cef_and_never_carry_a_secret() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rsyslog = Rsyslog::start();
     stream_to(&app, rsyslog.port);
     let key = app.generate(&unique("streamed"));
@@ -113,7 +115,9 @@ fn audit_entries_arrive_in_rsyslog_as_cef_and_never_carry_a_secret() {
 #[test]
 fn entries_wait_while_rsyslog_is_down_and_arrive_once_it_is_back() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut rsyslog = Rsyslog::start();
     stream_to(&app, rsyslog.port);
     let child = start_in_background(&app);
@@ -167,7 +171,9 @@ fn entries_wait_while_rsyslog_is_down_and_arrive_once_it_is_back() {
 #[test]
 fn a_connection_closed_half_way_is_sent_again_and_nothing_is_lost() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let port = free_port();
     // A receiver that reads a few bytes of each connection, then hangs up.
     let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
@@ -229,7 +235,9 @@ fn a_connection_closed_half_way_is_sent_again_and_nothing_is_lost() {
 #[test]
 fn hostile_text_in_entries_arrives_escaped_and_inert() {
     let app = App::new();
-    let _alone = APP_RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rsyslog = Rsyslog::start();
     stream_to(&app, rsyslog.port);
     let key = app.generate(&unique("hostile"));

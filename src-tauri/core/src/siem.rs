@@ -408,7 +408,7 @@ pub fn syslog_message(entry: &AuditEntry, seq: Option<u64>, hash: &str, version:
 fn header_field(text: &str) -> String {
     let clean: String = text
         .chars()
-        .filter(|c| c.is_ascii_graphic())
+        .filter(char::is_ascii_graphic)
         .take(255)
         .collect();
     if clean.is_empty() { "-".into() } else { clean }
@@ -542,7 +542,10 @@ fn event_name(action: AuditAction) -> &'static str {
         AuditAction::RotationCancelled => "Vendor key rotation cancelled",
         AuditAction::VendorSaved => "Vendor profile saved",
         AuditAction::LeakFound => "Key found in a file",
-        #[allow(unreachable_patterns)]
+        #[allow(
+            unreachable_patterns,
+            reason = "AuditAction is non-exhaustive for other crates; words for actions added later"
+        )]
         _ => "Keyward event",
     }
 }
