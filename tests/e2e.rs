@@ -14,6 +14,8 @@ use crate::util::*;
 
 /// The leak check's screen.
 mod leak_check;
+/// Settings → Team and the lead's Team screen.
+mod team;
 
 /// tauri-driver's ports are fixed and the app is single-instance: one
 /// window test at a time.

@@ -283,13 +283,13 @@ impl TeamReport {
                     &b.desktop,
                 ))
         });
+        // The key's owner, else the person the desktop's place in the vault
+        // names (`<user>@<computer>`): a document's own `user` is only its claim.
         let per_person = groups(&keys, |k| {
             k.owner.clone().unwrap_or_else(|| {
-                if k.user.is_empty() {
-                    k.desktop.clone()
-                } else {
-                    k.user.clone()
-                }
+                k.desktop
+                    .split_once('@')
+                    .map_or_else(|| k.desktop.clone(), |(user, _)| user.to_owned())
             })
         });
         let per_service = groups(&keys, |k| k.service.clone());

@@ -1,0 +1,186 @@
+//! The team vault in the real window, against a real OpenBao: two desktops
+//! (each its own data and config folders) share their inventories with
+//! staff tokens from the example policy; the lead connects in Settings →
+//! Team and sees every desktop's keys on the Team screen, overdue first,
+//! with a hostile desktop's HTML shown as text.
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use super::{assert_accessible, click_button, heading, in_window, screenshot, type_into, wait_for};
+use crate::openbao::{OpenBao, lead_policy, staff_policy};
+use crate::util::*;
+
+async fn nav(client: &Client, label: &str) {
+    wait_for(
+        client,
+        Locator::XPath(&format!("//nav//button[normalize-space()='{label}']")),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
+#[test]
+fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_the_team_screen() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let bao = OpenBao::start();
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    bao.policy("staff-b", &staff_policy("bob@pc2"));
+    bao.policy("lead", &lead_policy("lee@pc9"));
+    let (desk_a, desk_b, lead) = (App::new(), App::new(), App::new());
+    let a_key = desk_a.generate(&unique("payments"));
+    let out = desk_b.run_with_input(
+        &[
+            "add",
+            "--service",
+            "mail",
+            "--credential-id",
+            &unique("E2EOLD"),
+            "--created",
+            &days_ago(200),
+            "--json",
+        ],
+        "sk_live_e2e_team_old_secret_0123456789",
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let b_key = json(&text(&out.stdout));
+    for (app, desktop, policy) in [
+        (&desk_a, "ann@pc1", "staff-a"),
+        (&desk_b, "bob@pc2", "staff-b"),
+    ] {
+        let token = bao.token(&[policy], "1h");
+        let out = app.run_with_input(
+            &[
+                "team",
+                "connect",
+                &bao.address(),
+                "--mount",
+                "secret",
+                "--token",
+                "-",
+                "--desktop",
+                desktop,
+            ],
+            &token,
+        );
+        assert!(out.status.success(), "{desktop}: {}", text(&out.stderr));
+        app.ok(&["team", "disconnect"]);
+    }
+    bao.write(
+        "keyward/inventory/eve@evil",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "eve@evil", "user": "eve", "computer": "evil",
+            "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "<img src=x onerror=document.title='owned'>", "service": "web",
+                      "created_at": "2026-09-01T00:00:00Z", "rotate_by": "2026-12-01T00:00:00Z"}]}).to_string()}),
+    );
+    let token = bao.token(&["lead"], "1h");
+
+    in_window(&lead, async |client| {
+        nav(client, "Settings").await;
+        heading(client, "Settings").await;
+        type_into(client, "#team-address", &bao.address()).await;
+        type_into(client, "#team-credential", "not-the-token").await;
+        type_into(client, "#team-desktop", "lee@pc9").await;
+        click_button(client, "Test connection").await;
+        let outcome = wait_for(client, Locator::Css("[data-testid=team-outcome]")).await;
+        let said = outcome.text().await.unwrap();
+        assert!(said.contains("Check the login"), "{said}");
+        type_into(client, "#team-credential", &token).await;
+        click_button(client, "Connect").await;
+        client
+            .wait()
+            .at_most(std::time::Duration::from_secs(20))
+            .for_element(Locator::XPath(
+                "//*[@data-testid='team-outcome'][contains(., 'Connected')]",
+            ))
+            .await
+            .expect("connected");
+        let state = wait_for(client, Locator::Css("[data-testid=team-state]"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            state.contains("lee@pc9") && state.contains("shared today"),
+            "{state}"
+        );
+        let page = client.source().await.unwrap();
+        assert!(
+            !page.contains(&token),
+            "the token is not in the page after connecting"
+        );
+        screenshot(client, "settings-team-connected").await;
+
+        nav(client, "Team").await;
+        heading(client, "Team").await;
+        let summary = wait_for(client, Locator::Css("[data-testid=team-summary]"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            summary.contains("1 key overdue across 1 person"),
+            "{summary}"
+        );
+        assert!(summary.contains("3 keys on 4 desktops"), "{summary}");
+        let rows = wait_for(client, Locator::Css("[data-testid=team-keys] tbody"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        let first_line = rows.lines().next().unwrap_or_default().to_owned();
+        assert!(
+            first_line.contains(b_key["name"].as_str().unwrap()),
+            "overdue first: {rows}"
+        );
+        assert!(rows.contains(a_key["name"].as_str().unwrap()), "{rows}");
+        assert!(
+            rows.contains("<img src=x"),
+            "the hostile name is shown as text: {rows}"
+        );
+        let imgs = client
+            .find_all(Locator::Css("[data-testid=team-keys] img"))
+            .await
+            .unwrap();
+        assert!(imgs.is_empty(), "no markup from a document is rendered");
+        assert_ne!(client.title().await.unwrap(), "owned");
+        type_into(client, "#team-search", "bob mail").await;
+        let rows = wait_for(client, Locator::Css("[data-testid=team-keys] tbody"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!rows.contains(a_key["name"].as_str().unwrap()), "{rows}");
+        client
+            .execute(
+                "const f = document.getElementById('team-search'); f.value = ''; f.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_accessible(client, "the Team screen").await;
+        client
+            .execute("document.querySelector('main').scrollTop = 0;", vec![])
+            .await
+            .unwrap();
+        screenshot(client, "team-screen").await;
+        client
+            .execute(
+                "document.querySelector('[data-testid=team-keys]').scrollIntoView();",
+                vec![],
+            )
+            .await
+            .unwrap();
+        screenshot(client, "team-screen-keys").await;
+    });
+    let csv = lead.ok(&["team", "report", "--format", "csv"]);
+    assert!(
+        csv.contains(a_key["name"].as_str().unwrap())
+            && csv.contains(b_key["name"].as_str().unwrap())
+    );
+    lead.ok(&["team", "disconnect"]);
+}
