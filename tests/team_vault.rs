@@ -613,3 +613,41 @@ fn the_background_program_publishes_changes_and_catches_up_after_the_vault_comes
     assert!(caught_up, "published after the vault came back; {err}");
     app.ok(&["team", "disconnect"]);
 }
+
+/// The lead's Keyward tells the team channel about the whole team's keys:
+/// "1 key overdue across 1 person", each key's stage once (a second run
+/// sends nothing new), with names and dates only.
+#[test]
+fn the_leads_team_digest_reaches_the_team_channel_once_per_stage() {
+    let _team = take();
+    let lead = App::new();
+    let _channel = crate::webhook::Channel::take(&lead);
+    let server = crate::hook_server::HookServer::start(&[crate::hook_server::Reply::Status(200)]);
+    let bao = OpenBao::start();
+    bao.write(
+        "keyward/inventory/bob@pc2",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
+            "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "mail-old", "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"},
+                     {"name": "web-fine", "service": "web", "created_at": "2026-11-01T00:00:00Z", "rotate_by": "2099-01-01T00:00:00Z"}]}).to_string()}),
+    );
+    let out = connect(&lead, &bao, &bao.root, "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    _channel.set(&server.url("team"), &["--format", "json"]);
+    let said = lead.ok(&["team", "digest"]);
+    assert!(said.contains("1 key overdue across 1 person"), "{said}");
+    let received = server.received();
+    assert_eq!(received.len(), 1);
+    let body = &received[0].body;
+    assert!(body.contains("1 key overdue across 1 person"), "{body}");
+    assert!(body.contains("mail-old (mail) on bob@pc2"), "{body}");
+    assert!(
+        !body.contains("web-fine"),
+        "only keys that need attention: {body}"
+    );
+    assert!(!body.contains(&bao.root));
+    let again = lead.ok(&["team", "digest"]);
+    assert!(again.contains("Nothing new"), "{again}");
+    assert_eq!(server.received().len(), 1, "each stage once");
+    lead.ok(&["team", "disconnect"]);
+}

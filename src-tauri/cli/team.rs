@@ -64,6 +64,12 @@ pub enum TeamAction {
         #[arg(long)]
         json: bool,
     },
+    /// For leads: tell the team channel about the whole team's keys that need rotating.
+    ///
+    /// "12 keys overdue across 5 people", then the keys: each key's stage (due soon, overdue)
+    /// once, an overdue key again every repeat period, as for this desktop's reminders. For a
+    /// scheduled job; exit status 1 when the message was not delivered.
+    Digest,
     /// For leads: every desktop's keys, overdue first (needs read access to the inventory).
     Report {
         /// `csv` (for spreadsheets) or `json`.
@@ -237,6 +243,7 @@ pub fn run(data_dir: &Path, settings: &Effective, action: TeamAction) -> Result<
                 );
             }
         }
+        TeamAction::Digest => return digest(data_dir, settings, &config_dir),
         TeamAction::Report { format, output } => {
             let config = TeamConfig::load(&config_dir)?
                 .ok_or_else(|| team_error(TeamError::NotConnected))?;
@@ -263,6 +270,67 @@ pub fn run(data_dir: &Path, settings: &Effective, action: TeamAction) -> Result<
         }
     }
     Ok(0)
+}
+
+/// `keyward team digest`.
+fn digest(data_dir: &Path, settings: &Effective, config_dir: &Path) -> Result<u8> {
+    use keyward_core::team_report::{TeamDigestState, team_digest};
+    let config =
+        TeamConfig::load(config_dir)?.ok_or_else(|| team_error(TeamError::NotConnected))?;
+    let store = keychain();
+    let credential =
+        team::stored_credential(&store)?.ok_or_else(|| team_error(TeamError::NotConnected))?;
+    let Some(url) = crate::webhook::config::stored_url(&store)? else {
+        keyward_core::note!("keyward: {}", crate::webhook::WebhookError::NotConfigured);
+        return Ok(1);
+    };
+    let runtime = runtime()?;
+    let reads = runtime
+        .block_on(team::read_team(&config, &credential))
+        .map_err(team_error)?;
+    let now = Utc::now();
+    let s = &settings.settings;
+    let report = TeamReport::build(reads, now, s.lead_time_days);
+    for warning in &report.warnings {
+        keyward_core::note!("keyward: warning: {}", super::output::shown(warning));
+    }
+    let mut state = TeamDigestState::load(data_dir);
+    let due = state.due(&report, now, s.repeat_days);
+    if due.is_empty() {
+        say!(
+            "Nothing new to tell the team channel: every key that needs rotating was announced at its stage."
+        );
+        return Ok(0);
+    }
+    let message = team_digest(&report, &due, &chrono::Local);
+    let audit = keyward_core::audit::AuditLog::in_dir(data_dir, Utc::now);
+    let sent = runtime.block_on(crate::webhook::send_digest(
+        &url,
+        s.webhook_format,
+        false,
+        &message,
+        Some(&audit),
+    ));
+    match sent {
+        Ok(_) => {
+            state.announced(&report, &due, now);
+            state.save(data_dir)?;
+            say!(
+                "Told the team channel: {} ({} {}).",
+                message.title,
+                due.len(),
+                if due.len() == 1 { "key" } else { "keys" }
+            );
+            Ok(0)
+        }
+        Err(error) => {
+            keyward_core::note!(
+                "keyward: The team digest was not delivered. {}",
+                super::output::shown(&error.to_string())
+            );
+            Ok(1)
+        }
+    }
 }
 
 /// Reads the credential from standard input (hidden on a terminal).

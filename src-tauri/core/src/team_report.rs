@@ -393,6 +393,144 @@ fn duration_words(d: Duration) -> String {
     }
 }
 
+/// What the lead's Keyward already told the team channel about the team's
+/// keys: per key (`desktop` and name), the stage announced and when. Kept
+/// in `team-digest.json` in the data folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct TeamDigestState {
+    /// `"<desktop>\u{1f}<key name>"` → (stage, when announced).
+    pub announced: BTreeMap<String, (String, DateTime<Utc>)>,
+}
+
+impl TeamDigestState {
+    const FILE: &'static str = "team-digest.json";
+
+    /// The saved state; missing or damaged means nothing was announced yet.
+    pub fn load(data_dir: &std::path::Path) -> Self {
+        std::fs::read(data_dir.join(Self::FILE))
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves it (private, atomic).
+    pub fn save(&self, data_dir: &std::path::Path) -> Result<(), crate::catalog::CatalogError> {
+        let text = serde_json::to_vec(self).unwrap_or_default();
+        crate::private_files::write_atomically(&data_dir.join(Self::FILE), &text)
+    }
+
+    fn id(key: &TeamKey) -> String {
+        format!("{}\u{1f}{}", key.desktop, key.name)
+    }
+
+    /// The keys to announce now, with the team channel's rules: each key's
+    /// stage (due soon, overdue) once, and an overdue key again every
+    /// `repeat_days` while it stays overdue. Keys no longer due are forgotten.
+    pub fn due<'a>(
+        &self,
+        report: &'a TeamReport,
+        now: DateTime<Utc>,
+        repeat_days: u32,
+    ) -> Vec<&'a TeamKey> {
+        report
+            .keys
+            .iter()
+            .filter(|k| k.status != "ok" && !k.replaced)
+            .filter(|k| match self.announced.get(&Self::id(k)) {
+                None => true,
+                Some((stage, _)) if stage != &k.status => true,
+                Some((_, at)) => {
+                    k.status == "overdue" && now - *at >= Duration::days(i64::from(repeat_days))
+                }
+            })
+            .collect()
+    }
+
+    /// Records that `keys` were announced at `now`, and forgets keys that are fine again.
+    pub fn announced(&mut self, report: &TeamReport, keys: &[&TeamKey], now: DateTime<Utc>) {
+        let due: std::collections::HashSet<String> = report
+            .keys
+            .iter()
+            .filter(|k| k.status != "ok")
+            .map(Self::id)
+            .collect();
+        self.announced.retain(|id, _| due.contains(id));
+        for key in keys {
+            self.announced
+                .insert(Self::id(key), (key.status.clone(), now));
+        }
+    }
+}
+
+/// The team channel message for `keys` (the ones to announce, most urgent
+/// first): "12 keys overdue across 5 people", then a line per key (at most
+/// [`crate::team_channel::DIGEST_MAX_KEYS`]), dates in `tz`.
+pub fn team_digest<Tz: TimeZone>(
+    report: &TeamReport,
+    keys: &[&TeamKey],
+    tz: &Tz,
+) -> crate::team_channel::Digest {
+    use crate::local_time::local_text;
+    let overdue = report.overdue();
+    let people = report.people_overdue();
+    let title = if overdue == 0 {
+        format!(
+            "{} due soon across the team",
+            if keys.len() == 1 {
+                "1 key".to_owned()
+            } else {
+                format!("{} keys", keys.len())
+            }
+        )
+    } else {
+        format!(
+            "{} overdue across {}",
+            if overdue == 1 {
+                "1 key".to_owned()
+            } else {
+                format!("{overdue} keys")
+            },
+            if people == 1 {
+                "1 person".to_owned()
+            } else {
+                format!("{people} people")
+            }
+        )
+    };
+    let max = crate::team_channel::DIGEST_MAX_KEYS;
+    let mut lines: Vec<String> = keys
+        .iter()
+        .take(max)
+        .map(|k| {
+            let date = local_text(&k.rotate_by, tz, false);
+            let state = match (k.status.as_str(), k.days_overdue) {
+                ("overdue", 0) => format!("due today ({date})"),
+                ("overdue", 1) => format!("1 day overdue (rotate by {date})"),
+                ("overdue", n) => format!("{n} days overdue (rotate by {date})"),
+                _ => format!("due soon ({date})"),
+            };
+            let leaked = if k.leaked { "LEAKED; " } else { "" };
+            format!(
+                "{} ({}) on {}: {leaked}{state}",
+                k.name, k.service, k.desktop
+            )
+        })
+        .collect();
+    let more = keys.len().saturating_sub(max);
+    if more > 0 {
+        lines.push(format!(
+            "…and {more} more. Open Keyward's Team screen, or run `keyward team report`, to see them all."
+        ));
+    }
+    crate::team_channel::Digest {
+        title,
+        lines,
+        keys: Vec::new(),
+        more,
+    }
+}
+
 /// The report as pretty JSON.
 pub fn to_json(report: &TeamReport) -> String {
     serde_json::to_string_pretty(report).unwrap_or_default() + "\n"
@@ -600,6 +738,48 @@ mod tests {
         );
         assert_eq!(report.keys.len(), DOCUMENT_MAX_KEYS);
         assert!(report.warnings[0].contains("only the first"));
+    }
+
+    #[test]
+    fn each_stage_is_announced_once_and_overdue_again_after_the_repeat_period() {
+        let report = TeamReport::build(
+            vec![read(
+                "ann@pc1",
+                doc(
+                    "ann@pc1",
+                    json!([
+                        key("old", "2026-11-01T00:00:00Z"),
+                        key("soon", "2026-12-01T00:00:00Z"),
+                        key("fine", "2027-06-01T00:00:00Z")
+                    ]),
+                    "2026-11-27T11:00:00Z",
+                ),
+                "2026-11-27T11:00:00Z",
+            )],
+            now(),
+            14,
+        );
+        let mut state = TeamDigestState::default();
+        let due = state.due(&report, now(), 7);
+        assert_eq!(
+            due.iter().map(|k| k.name.as_str()).collect::<Vec<_>>(),
+            ["old", "soon"]
+        );
+        let digest = team_digest(&report, &due, &Utc);
+        assert_eq!(digest.title, "1 key overdue across 1 person");
+        assert!(
+            digest.lines[0].starts_with("old (payments) on ann@pc1: 26 days overdue"),
+            "{:?}",
+            digest.lines
+        );
+        state.announced(&report, &due, now());
+        assert!(
+            state.due(&report, now() + Duration::days(6), 7).is_empty(),
+            "once per stage"
+        );
+        let again = state.due(&report, now() + Duration::days(7), 7);
+        assert_eq!(again.len(), 1, "overdue repeats weekly");
+        assert_eq!(again[0].name, "old");
     }
 
     #[test]
