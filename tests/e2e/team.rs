@@ -26,7 +26,7 @@ async fn nav(client: &Client, label: &str) {
 fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_the_team_screen() {
     let _team = crate::team_vault::TEAM
         .lock()
-        .unwrap_or_else(|e| e.into_inner());
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let bao = OpenBao::start();
     bao.policy("staff-a", &staff_policy("ann@pc1"));
     bao.policy("staff-b", &staff_policy("bob@pc2"));
