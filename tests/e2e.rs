@@ -12,6 +12,8 @@ use serde_json::{Value, json};
 
 use crate::util::*;
 
+/// Importing keys from a file.
+mod import;
 /// The leak check's screen.
 mod leak_check;
 /// Settings → Team and the lead's Team screen.

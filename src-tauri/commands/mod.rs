@@ -5,6 +5,7 @@
 //! commands are listed once, in [`registry`].
 
 pub mod clipboard;
+pub mod import;
 pub mod keys;
 pub mod lead;
 pub mod registry;
@@ -245,6 +246,18 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keys::EditRequest>(&cfg),
         one::<rotation::VendorRotateRequest>(&cfg),
         one::<scan::LeakScanRequest>(&cfg),
+        one::<import::ImportRequest>(&cfg),
+        one::<import::ImportSourceRequest>(&cfg),
+        one::<import::ImportStatus>(&cfg),
+        one::<import::ImportResult>(&cfg),
+        one::<import::ImportFailure>(&cfg),
+        one::<keyward_core::import::Preview>(&cfg),
+        one::<keyward_core::import::PlannedView>(&cfg),
+        one::<keyward_core::import::SampleRow>(&cfg),
+        one::<keyward_core::import::Refusal>(&cfg),
+        one::<keyward_core::import::RefusalKind>(&cfg),
+        one::<keyward_core::import::Field>(&cfg),
+        one::<keyward_core::import::Format>(&cfg),
         one::<NoArgs>(&cfg),
         one::<KeyRequest>(&cfg),
         one::<keys::SuggestNameRequest>(&cfg),

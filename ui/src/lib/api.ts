@@ -23,6 +23,9 @@ import type {
   EditRequest,
   GenerateRequest,
   GeneratedKey,
+  ImportRequest,
+  ImportSourceRequest,
+  ImportStatus,
   KeyRequest,
   KeyView,
   LeakScanRequest,
@@ -30,6 +33,7 @@ import type {
   NameCheck,
   NoArgs,
   OpenRequest,
+  Preview,
   ReportFormat,
   SaveReportRequest,
   SaveSettingsRequest,
@@ -91,6 +95,12 @@ export interface Commands {
   start_leak_scan: { args: LeakScanRequest; answer: LeakScanStatus };
   leak_scan_status: { args: NoArgs; answer: LeakScanStatus };
   cancel_leak_scan: { args: NoArgs; answer: null };
+  choose_import_file: { args: NoArgs; answer: string | null };
+  preview_import: { args: ImportRequest; answer: Preview };
+  start_import: { args: ImportRequest; answer: ImportStatus };
+  import_status: { args: NoArgs; answer: ImportStatus };
+  cancel_import: { args: NoArgs; answer: null };
+  delete_import_source: { args: ImportSourceRequest; answer: null };
   team_status: { args: NoArgs; answer: TeamStatus };
   test_team_connection: { args: TeamConnectRequest; answer: TeamConnection };
   connect_team: { args: TeamConnectRequest; answer: TeamConnection };
@@ -259,6 +269,39 @@ export function leakScanStatus(): Promise<LeakScanStatus> {
 /** Stops the running leak check (nothing of it is kept or audited). */
 export function cancelLeakScan(): Promise<null> {
   return call('cancel_leak_scan', {});
+}
+
+/** Asks the person for the file to import keys from (the system's picker); null when cancelled. */
+export function chooseImportFile(): Promise<string | null> {
+  return call('choose_import_file', {});
+}
+
+/**
+ * Reads an export and says what importing it would do: the first rows (secrets masked), the
+ * column mapping, the keys it would make and every row it would refuse, with why. Writes nothing.
+ */
+export function previewImport(request: ImportRequest): Promise<Preview> {
+  return call('preview_import', request);
+}
+
+/** Starts the import the person confirmed (rejects with `busy` while one runs); follow it with {@link importStatus}. */
+export function startImport(request: ImportRequest): Promise<ImportStatus> {
+  return call('start_import', request);
+}
+
+/** Where the import is: its progress, then its result. */
+export function importStatus(): Promise<ImportStatus> {
+  return call('import_status', {});
+}
+
+/** Stops the running import after the batch in progress (keys made so far stay). */
+export function cancelImport(): Promise<null> {
+  return call('cancel_import', {});
+}
+
+/** Deletes the file just imported (it holds secrets in plain text); refused unless every key of it is in Keyward. */
+export function deleteImportSource(path: string): Promise<null> {
+  return call('delete_import_source', { path });
 }
 
 /** How the keychain answers, and which unfinished changes were cleaned up at start. */

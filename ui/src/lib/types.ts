@@ -53,6 +53,18 @@ export type { TeamReport } from './bindings/TeamReport';
 export type { TeamDesktop } from './bindings/TeamDesktop';
 export type { TeamKey } from './bindings/TeamKey';
 export type { TeamGroup } from './bindings/TeamGroup';
+export type { ImportRequest } from './bindings/ImportRequest';
+export type { ImportSourceRequest } from './bindings/ImportSourceRequest';
+export type { ImportStatus } from './bindings/ImportStatus';
+export type { ImportResult } from './bindings/ImportResult';
+export type { ImportFailure } from './bindings/ImportFailure';
+export type { Preview } from './bindings/Preview';
+export type { PlannedView } from './bindings/PlannedView';
+export type { SampleRow } from './bindings/SampleRow';
+export type { Refusal } from './bindings/Refusal';
+export type { RefusalKind } from './bindings/RefusalKind';
+export type { Field as ImportField } from './bindings/Field';
+export type { Format as ImportFormat } from './bindings/Format';
 
 /** How the OS keychain answered when Keyward last asked. */
 export type { KeychainState } from './bindings/KeychainState';

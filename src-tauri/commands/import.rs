@@ -1,0 +1,324 @@
+//! The window's import: choose a file, preview it with a column mapping,
+//! import on a thread of its own with progress and cancel, then offer to
+//! delete the source file.
+//!
+//! Promises: nothing is written before `start_import`, which the window
+//! calls only when the person confirms. The preview and the status hold no
+//! secret (the file is read again for the import, and its cells are wiped
+//! after each use). One import runs at a time; cancelling stops it after
+//! the batch in progress, and running it again continues (see
+//! `keyward_core::vault::Vault::import`). The source is deleted only on
+//! request, after an import of that file in which no secret was left out.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+
+use keyward_core::Code;
+use keyward_core::import::{self, Field, Format, Mapping, Plan, Preview, Refusal, Table};
+use keyward_core::keychain::OsKeychain;
+use keyward_core::vault::{Vault, source_digest};
+use serde::{Deserialize, Serialize};
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+use super::{AppState, Args, CommandResult, IpcError, NoArgs};
+
+/// A file to preview or import, and how its columns map.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+pub struct ImportRequest {
+    /// The export file.
+    pub path: String,
+    /// What kind of file it is.
+    pub format: Format,
+    /// For each column, the field it becomes (`null`: left out); absent:
+    /// the format's defaults.
+    #[serde(default)]
+    pub mapping: Option<Vec<Option<Field>>>,
+}
+
+/// The request to delete an import's source: `{ path }`.
+#[derive(Debug, Deserialize, ts_rs::TS)]
+pub struct ImportSourceRequest {
+    /// The file imported.
+    pub path: String,
+}
+
+/// A row that could not be written, with why.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ImportFailure {
+    /// The row.
+    #[ts(type = "number")]
+    pub row: usize,
+    /// Why, as the window shows it.
+    pub error: IpcError,
+}
+
+/// How an import ended.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ImportResult {
+    /// Keys made.
+    #[ts(type = "number")]
+    pub imported: usize,
+    /// The names of the first keys made (at most 20).
+    pub names: Vec<String>,
+    /// Rows refused before writing (skipped ones included), with why.
+    pub refused: Vec<Refusal>,
+    /// Rows that could not be written.
+    pub failed: Vec<ImportFailure>,
+    /// Whether the person stopped it.
+    pub cancelled: bool,
+    /// Whether deleting the source would lose no secret (every row with
+    /// one is in Keyward).
+    pub source_deletable: bool,
+}
+
+/// Where the window's import is.
+#[derive(Debug, Clone, Serialize, ts_rs::TS)]
+pub struct ImportStatus {
+    /// `idle`, `importing`, `done`, `cancelled` or `failed`.
+    #[ts(type = "'idle' | 'importing' | 'done' | 'cancelled' | 'failed'")]
+    pub state: &'static str,
+    /// The file (as given).
+    pub path: Option<String>,
+    /// Keys written so far (in batches), of `total`.
+    #[ts(type = "number")]
+    pub done: usize,
+    /// Keys to write.
+    #[ts(type = "number")]
+    pub total: usize,
+    /// The result, once over.
+    pub result: Option<ImportResult>,
+    /// Why it failed.
+    pub error: Option<IpcError>,
+}
+
+impl Default for ImportStatus {
+    fn default() -> Self {
+        Self {
+            state: "idle",
+            path: None,
+            done: 0,
+            total: 0,
+            result: None,
+            error: None,
+        }
+    }
+}
+
+/// The window's one import, shared with its thread.
+#[derive(Default)]
+pub struct Imports {
+    status: Arc<Mutex<ImportStatus>>,
+    cancel: Mutex<Arc<AtomicBool>>,
+}
+
+fn update(status: &Mutex<ImportStatus>, change: impl FnOnce(&mut ImportStatus)) {
+    change(&mut status.lock().unwrap_or_else(|e| e.into_inner()));
+}
+
+/// Asks the person for the export file (the system's file picker).
+#[tauri::command]
+pub async fn choose_import_file<R: Runtime>(
+    app: AppHandle<R>,
+    _: Args<NoArgs>,
+) -> CommandResult<Option<String>> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .set_title("Choose the file to import keys from")
+        .add_filter("Exports (CSV, JSON)", &["csv", "json", "txt"])
+        .pick_file(move |path| {
+            let _ = tx.send(path);
+        });
+    let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
+        return Ok(None);
+    };
+    let path = chosen.into_path().map_err(|e| {
+        IpcError::invalid(format!(
+            "Keyward cannot read that place ({e}). Choose a file on this computer."
+        ))
+    })?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Reads and plans the import `request` describes (nothing is written).
+fn planned(vault: &Vault<OsKeychain>, request: &ImportRequest) -> Result<(Plan, String), IpcError> {
+    let path = request.path.trim();
+    if path.is_empty() {
+        return Err(IpcError::invalid("Choose the file to import first."));
+    }
+    let bytes = import::read_source(Path::new(path)).map_err(keyward_core::Error::from)?;
+    let digest = source_digest(&bytes);
+    let table = Table::parse(request.format, &bytes).map_err(keyward_core::Error::from)?;
+    drop(bytes);
+    let mapping = match &request.mapping {
+        None => Mapping::default_for(&table),
+        Some(fields) => {
+            let mut mapping = Mapping::default();
+            for (at, field) in fields.iter().enumerate().take(table.columns.len()) {
+                if let Some(field) = field {
+                    mapping.set(at, *field);
+                }
+            }
+            mapping
+        }
+    };
+    vault.recover()?;
+    let keys = vault.catalog().load()?;
+    let earlier: HashSet<String> = vault.imported_earlier(&digest)?;
+    let now = chrono::Utc::now();
+    Ok((
+        import::plan(table, &mapping, &keys, &earlier, now, &chrono::Local),
+        digest,
+    ))
+}
+
+/// The preview of an import: the first rows (secrets masked), the mapping,
+/// the keys it would make and every row it would refuse, with why.
+#[tauri::command]
+pub async fn preview_import(
+    state: State<'_, AppState>,
+    Args(request): Args<ImportRequest>,
+) -> CommandResult<Preview> {
+    let vault = state.vault.clone();
+    super::blocking(move || planned(&vault, &request).map(|(plan, _)| plan.preview())).await
+}
+
+/// Starts the import the person confirmed; refused while one runs.
+#[tauri::command]
+pub async fn start_import(
+    state: State<'_, AppState>,
+    imports: State<'_, Imports>,
+    Args(request): Args<ImportRequest>,
+) -> CommandResult<ImportStatus> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    {
+        let mut status = imports.status.lock().unwrap_or_else(|e| e.into_inner());
+        if status.state == "importing" {
+            return Err(IpcError::new(
+                Code::Busy,
+                "An import is already running. Wait for it or cancel it first.",
+            ));
+        }
+        *status = ImportStatus {
+            state: "importing",
+            path: Some(request.path.clone()),
+            ..Default::default()
+        };
+        *imports.cancel.lock().unwrap_or_else(|e| e.into_inner()) = cancel.clone();
+    }
+    let shared = imports.status.clone();
+    let started = shared.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let vault = state.vault.clone();
+    let replan = state.replan.clone();
+    std::thread::Builder::new()
+        .name("import".into())
+        .spawn(move || {
+            let result = run_import(&vault, &request, &shared, &cancel);
+            update(&shared, |status| match result {
+                Ok(result) => {
+                    status.state = if result.cancelled {
+                        "cancelled"
+                    } else {
+                        "done"
+                    };
+                    status.result = Some(result);
+                }
+                Err(error) => {
+                    status.state = "failed";
+                    status.error = Some(error);
+                }
+            });
+            replan.notify_one();
+        })
+        .map_err(IpcError::internal)?;
+    Ok(started)
+}
+
+fn run_import(
+    vault: &Vault<OsKeychain>,
+    request: &ImportRequest,
+    shared: &Mutex<ImportStatus>,
+    cancel: &AtomicBool,
+) -> Result<ImportResult, IpcError> {
+    let (mut plan, digest) = planned(vault, request)?;
+    let source = PathBuf::from(request.path.trim()).file_name().map_or_else(
+        || request.path.clone(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let ready = std::mem::take(&mut plan.ready);
+    update(shared, |status| status.total = ready.len());
+    let outcome = vault.import(&digest, &source, ready, |done, _| {
+        update(shared, |status| status.done = done);
+        !cancel.load(Ordering::Relaxed)
+    })?;
+    let source_deletable =
+        !outcome.cancelled && outcome.failed.is_empty() && plan.rows_not_kept().is_empty();
+    Ok(ImportResult {
+        imported: outcome.imported.len(),
+        names: outcome
+            .imported
+            .iter()
+            .take(20)
+            .map(|(_, r)| r.name.to_string())
+            .collect(),
+        refused: plan.refused,
+        failed: outcome
+            .failed
+            .into_iter()
+            .map(|(row, error)| ImportFailure {
+                row,
+                error: error.into(),
+            })
+            .collect(),
+        cancelled: outcome.cancelled,
+        source_deletable,
+    })
+}
+
+/// Where the import is (and its result once over).
+#[tauri::command]
+pub fn import_status(imports: State<'_, Imports>, _: Args<NoArgs>) -> ImportStatus {
+    imports
+        .status
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
+/// Stops the running import after the batch in progress.
+#[tauri::command]
+pub fn cancel_import(imports: State<'_, Imports>, _: Args<NoArgs>) {
+    imports
+        .cancel
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .store(true, Ordering::Relaxed);
+}
+
+/// Deletes the file just imported (it holds secrets in plain text); only
+/// after an import of that very file in which no secret was left out.
+#[tauri::command]
+pub async fn delete_import_source(
+    imports: State<'_, Imports>,
+    Args(request): Args<ImportSourceRequest>,
+) -> CommandResult<()> {
+    let allowed = {
+        let status = imports.status.lock().unwrap_or_else(|e| e.into_inner());
+        status.state == "done"
+            && status.path.as_deref() == Some(request.path.as_str())
+            && status.result.as_ref().is_some_and(|r| r.source_deletable)
+    };
+    if !allowed {
+        return Err(IpcError::invalid(
+            "Keyward deletes a file only right after importing every key in it. Delete it yourself once you have checked the keys.",
+        ));
+    }
+    let path = PathBuf::from(request.path);
+    tauri::async_runtime::spawn_blocking(move || import::delete_source(&path))
+        .await
+        .map_err(IpcError::internal)?
+        .map_err(|e| IpcError::from(keyward_core::Error::from(e)))
+}
