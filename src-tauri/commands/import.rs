@@ -115,7 +115,11 @@ pub struct Imports {
 }
 
 fn update(status: &Mutex<ImportStatus>, change: impl FnOnce(&mut ImportStatus)) {
-    change(&mut status.lock().unwrap_or_else(|e| e.into_inner()));
+    change(
+        &mut status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    );
 }
 
 /// Asks the person for the export file (the system's file picker).
@@ -195,7 +199,10 @@ pub async fn start_import(
 ) -> CommandResult<ImportStatus> {
     let cancel = Arc::new(AtomicBool::new(false));
     {
-        let mut status = imports.status.lock().unwrap_or_else(|e| e.into_inner());
+        let mut status = imports
+            .status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if status.state == "importing" {
             return Err(IpcError::new(
                 Code::Busy,
@@ -207,10 +214,16 @@ pub async fn start_import(
             path: Some(request.path.clone()),
             ..Default::default()
         };
-        *imports.cancel.lock().unwrap_or_else(|e| e.into_inner()) = cancel.clone();
+        *imports
+            .cancel
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = cancel.clone();
     }
     let shared = imports.status.clone();
-    let started = shared.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let started = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
     let vault = state.vault.clone();
     let replan = state.replan.clone();
     std::thread::Builder::new()
@@ -284,7 +297,7 @@ pub fn import_status(imports: State<'_, Imports>, _: Args<NoArgs>) -> ImportStat
     imports
         .status
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .clone()
 }
 
@@ -294,7 +307,7 @@ pub fn cancel_import(imports: State<'_, Imports>, _: Args<NoArgs>) {
     imports
         .cancel
         .lock()
-        .unwrap_or_else(|e| e.into_inner())
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
         .store(true, Ordering::Relaxed);
 }
 
@@ -306,7 +319,10 @@ pub async fn delete_import_source(
     Args(request): Args<ImportSourceRequest>,
 ) -> CommandResult<()> {
     let allowed = {
-        let status = imports.status.lock().unwrap_or_else(|e| e.into_inner());
+        let status = imports
+            .status
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         status.state == "done"
             && status.path.as_deref() == Some(request.path.as_str())
             && status.result.as_ref().is_some_and(|r| r.source_deletable)
