@@ -25,9 +25,11 @@ fn status(app: &App) -> Value {
     json(&app.ok(&["audit", "stream", "status", "--json"]))
 }
 
-/// Waits until the stream's place in the log is at its end.
+/// Waits until the stream's place in the log is at its end (generous: on
+/// a loaded machine the background program's closing wait and the
+/// cursor's flush to disk can take a while).
 fn all_delivered(app: &App) {
-    poll_until(Duration::from_secs(20), || status(app)["waiting"] == 0);
+    poll_until(Duration::from_secs(60), || status(app)["waiting"] == 0);
 }
 
 /// The `cn1` (chain number) of every message rsyslog wrote.
@@ -107,7 +109,7 @@ fn audit_entries_arrive_in_rsyslog_as_cef_and_never_carry_a_secret() {
     }
     assert!(!err.contains(secret));
     let status = status(&app);
-    assert_eq!(status["waiting"], 0, "{status}");
+    assert_eq!(status["waiting"], 0, "{status}\n{err}");
     assert_eq!(status["delivered"], 3, "{status}");
     assert_eq!(status["last_error"], Value::Null, "{status}");
 }
