@@ -302,3 +302,70 @@ fn hostile_text_in_entries_arrives_escaped_and_inert() {
         "{planted_line}"
     );
 }
+
+#[test]
+fn the_window_checks_the_log_and_sets_up_and_turns_off_the_stream() {
+    use crate::ipc::{invoke, window};
+    let dirs = App::new();
+    let win = window(&dirs, "main");
+    let empty = invoke(&win, "verify_audit_log", serde_json::json!({})).unwrap();
+    assert_eq!(empty["intact"], true, "{empty}");
+
+    let refused = invoke(
+        &win,
+        "set_audit_stream",
+        serde_json::json!({"address": "siem.example.com:514", "tls": false, "allow_plain_tcp": false, "from_start": false}),
+    )
+    .expect_err("plain TCP across the network needs the person's yes");
+    assert_eq!(refused["code"], "invalid_input");
+    assert!(
+        refused["message"].as_str().unwrap().contains("--tls"),
+        "{refused}"
+    );
+    assert_eq!(
+        invoke(&win, "get_audit_stream", serde_json::json!({})).unwrap()["target"],
+        Value::Null
+    );
+
+    let on = invoke(
+        &win,
+        "set_audit_stream",
+        serde_json::json!({"address": "siem.example.com:6514", "tls": true, "allow_plain_tcp": false, "from_start": false}),
+    )
+    .unwrap();
+    assert_eq!(on["target"]["host"], "siem.example.com", "{on}");
+    assert_eq!(on["target"]["tls"], true);
+    assert_eq!(on["waiting"], 1, "the set-up itself waits to be sent: {on}");
+    let off = invoke(&win, "turn_off_audit_stream", serde_json::json!({})).unwrap();
+    assert_eq!(off["target"], Value::Null);
+
+    let details: Vec<String> = crate::audit::entries(&dirs)
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "audit_stream: off → siem.example.com:6514 over TLS",
+            "audit_stream: siem.example.com:6514 over TLS → off"
+        ],
+        "each change is audited"
+    );
+    // An edited line is named in the window too.
+    let path = dirs.data_dir().join("audit.log");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        text.replacen("6514 over TLS\"", "6514 in plain TCP\"", 1),
+    )
+    .unwrap();
+    invoke(&win, "turn_off_audit_stream", serde_json::json!({})).unwrap();
+    let check = invoke(&win, "verify_audit_log", serde_json::json!({})).unwrap();
+    assert_eq!(check["intact"], false, "{check}");
+    assert_eq!(check["problems"][0]["line"], 1, "{check}");
+    assert_eq!(check["problems"][0]["kind"], "changed", "{check}");
+    assert!(
+        check["summary"].as_str().unwrap().contains("line 1"),
+        "{check}"
+    );
+}

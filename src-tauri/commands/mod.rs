@@ -4,6 +4,7 @@
 //! sentence. Each command takes one request struct (see [`Args`]); the
 //! commands are listed once, in [`registry`].
 
+pub mod audit_stream;
 pub mod clipboard;
 pub mod import;
 pub mod keys;
@@ -272,6 +273,12 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::scan::ScanReport>(&cfg),
         one::<keyward_core::scan::LeakHit>(&cfg),
         one::<keyward_core::scan::UnreadablePath>(&cfg),
+        one::<keyward_core::audit_chain::ChainCheck>(&cfg),
+        one::<keyward_core::audit_chain::ChainProblem>(&cfg),
+        one::<keyward_core::audit_chain::ChainProblemKind>(&cfg),
+        one::<keyward_core::siem::StreamStatus>(&cfg),
+        one::<keyward_core::siem::StreamTarget>(&cfg),
+        one::<audit_stream::SetAuditStreamRequest>(&cfg),
         one::<team::TeamConnectRequest>(&cfg),
         one::<team::TeamConnection>(&cfg),
         one::<crate::team::TeamStatus>(&cfg),

@@ -66,6 +66,10 @@ macro_rules! window_commands {
             team::connect_team,
             team::disconnect_team,
             team::team_report,
+            audit_stream::verify_audit_log,
+            audit_stream::get_audit_stream,
+            audit_stream::set_audit_stream,
+            audit_stream::turn_off_audit_stream,
         }
     };
 }

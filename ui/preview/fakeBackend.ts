@@ -21,6 +21,7 @@ import type {
   ReportFormat,
   RotationStatus,
   Settings,
+  StreamStatus,
   WebhookFormat,
   WebhookStatus,
 } from '../src/lib/types';
@@ -220,6 +221,14 @@ export function installFakeBackend(params: URLSearchParams): void {
   let openRequest: string | null = params.get('open');
   // channel=set|failing: a team channel is already set up (and its last message failed).
   const channelParam = params.get('channel');
+  let auditStream: StreamStatus = {
+    target: null,
+    delivered: 0,
+    waiting: 0,
+    last_delivered_at: null,
+    last_error: null,
+    last_error_at: null,
+  };
   const channel: { url: string | null; last_error: string | null } = {
     url: channelParam ? 'https://chat.example.com/hooks/fake' : null,
     last_error: channelParam === 'failing' ? 'The chat service did not answer within 10 seconds.' : null,
@@ -468,6 +477,27 @@ export function installFakeBackend(params: URLSearchParams): void {
       }
       note('webhook_sent', null, 'Test message');
       return { delivered: true, message: 'Test message sent. Check that it arrived in your team channel.' };
+    },
+    verify_audit_log: () => ({
+      intact: true,
+      lines: 12,
+      unchained_lines: 0,
+      chained_from: 1,
+      cut_short: [],
+      last_hash: '9f2c1d0b4e7a6c3b2a1f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b',
+      problems: [],
+      summary: 'The audit log is intact: 12 lines checked, none changed, removed, put in or moved.',
+    }),
+    get_audit_stream: () => structuredClone(auditStream),
+    set_audit_stream: ({ address, tls, allow_plain_tcp }) => {
+      const [host, port] = String(address).split(':');
+      if (!host || !Number(port)) fail('invalid_input', 'Give the SIEM’s address as HOST:PORT, for example siem.example.com:6514.');
+      auditStream = { ...auditStream, target: { host, port: Number(port), tls: Boolean(tls), allow_plain_tcp: Boolean(allow_plain_tcp) } };
+      return structuredClone(auditStream);
+    },
+    turn_off_audit_stream: () => {
+      auditStream = { ...auditStream, target: null };
+      return structuredClone(auditStream);
     },
     'plugin:event|listen': ({ event, handler }) => {
       const id = nextId++;

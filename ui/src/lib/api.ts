@@ -17,6 +17,7 @@ import type {
   AppStatus,
   AuditEntry,
   AuditLogRequest,
+  ChainCheck,
   CheckNameRequest,
   Copied,
   DeleteRequest,
@@ -37,11 +38,13 @@ import type {
   ReportFormat,
   SaveReportRequest,
   SaveSettingsRequest,
+  SetAuditStreamRequest,
   SetWebhookRequest,
   Settings,
   SettingsStatus,
   SnoozeDays,
   SnoozeRequest,
+  StreamStatus,
   SuggestNameRequest,
   TeamConnectRequest,
   TeamConnection,
@@ -106,6 +109,10 @@ export interface Commands {
   connect_team: { args: TeamConnectRequest; answer: TeamConnection };
   disconnect_team: { args: NoArgs; answer: TeamStatus };
   team_report: { args: NoArgs; answer: TeamReport };
+  verify_audit_log: { args: NoArgs; answer: ChainCheck };
+  get_audit_stream: { args: NoArgs; answer: StreamStatus };
+  set_audit_stream: { args: SetAuditStreamRequest; answer: StreamStatus };
+  turn_off_audit_stream: { args: NoArgs; answer: StreamStatus };
 }
 
 /** Event name → its payload. Mirrors what the back end emits. */
@@ -358,6 +365,29 @@ export function auditLog(id: string | null): Promise<AuditEntry[]> {
 /** Asks where to save a report, then saves it. The path it was saved to, or null when the person cancelled. */
 export function saveReport(format: ReportFormat): Promise<string | null> {
   return call('save_report', { format });
+}
+
+/** Checks the audit log's hash chain: whether any line was changed, removed, put in or moved, and which. */
+export function verifyAuditLog(): Promise<ChainCheck> {
+  return call('verify_audit_log', {});
+}
+
+/** Whether the audit stream to a SIEM is on, where it goes, what was delivered and what waits. */
+export function getAuditStream(): Promise<StreamStatus> {
+  return call('get_audit_stream', {});
+}
+
+/**
+ * Sends every new audit entry to the SIEM at `address` (HOST:PORT). Plain TCP only to this computer
+ * unless `allowPlainTcp`. Rejects with `invalid_input` and a sentence when the address is refused.
+ */
+export function setAuditStream(address: string, tls: boolean, allowPlainTcp: boolean, fromStart: boolean): Promise<StreamStatus> {
+  return call('set_audit_stream', { address, tls, allow_plain_tcp: allowPlainTcp, from_start: fromStart });
+}
+
+/** Stops the audit stream. */
+export function turnOffAuditStream(): Promise<StreamStatus> {
+  return call('turn_off_audit_stream', {});
 }
 
 /** Whether a team channel is set up (its address is never sent to the window). */

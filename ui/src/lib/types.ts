@@ -83,3 +83,12 @@ export type SnoozeDays = 1 | 7;
  * rotating (the tray's "N keys need rotating"). Payload of the `open-request` event.
  */
 export type { OpenRequest } from './bindings/OpenRequest';
+
+/** What checking the audit log's hash chain found ("Check the log" on the Activity screen). */
+export type { ChainCheck } from './bindings/ChainCheck';
+export type { ChainProblem } from './bindings/ChainProblem';
+export type { ChainProblemKind } from './bindings/ChainProblemKind';
+/** The audit stream to a SIEM: where it goes and how it is doing (Settings → Audit stream). */
+export type { StreamStatus } from './bindings/StreamStatus';
+export type { StreamTarget } from './bindings/StreamTarget';
+export type { SetAuditStreamRequest } from './bindings/SetAuditStreamRequest';
