@@ -15,6 +15,7 @@ use crate::util::*;
 /// Importing keys from a file.
 mod import;
 /// The leak check's screen.
+mod audit_stream;
 mod leak_check;
 /// Settings → Team and the lead's Team screen.
 mod team;
