@@ -34,6 +34,7 @@ use crate::fingerprint::{Hasher, class, classes, unhex};
 use crate::generate::{SECRET_PREFIX, TokenCheck, check_token};
 use crate::vault::ScanKeys;
 
+mod ahead;
 mod folder;
 mod git;
 mod report;
@@ -231,6 +232,50 @@ impl Matcher {
         })
     }
 
+    /// Scans `text`, whole in memory (no copy): the same hits as
+    /// [`Matcher::scan_reader`] over the same bytes.
+    pub fn scan_bytes(&self, text: &[u8], cancel: &AtomicBool) -> TextScan {
+        if cancel.load(Ordering::Relaxed) {
+            return TextScan::Cancelled;
+        }
+        if memchr::memchr(0, &text[..text.len().min(BINARY_PROBE)]).is_some() {
+            return TextScan::Binary;
+        }
+        let mut pos = Position { line: 1, column: 1 };
+        let mut hits = Vec::new();
+        self.hits_in(text, 0, text.len(), true, true, &mut pos, &mut hits);
+        TextScan::Read(hits)
+    }
+
+    /// Adds the hits whose span starts in `text[start..end]` to `hits`,
+    /// moving `pos` (the position of `text[start]`) to `text[end]`.
+    #[allow(clippy::too_many_arguments)]
+    fn hits_in(
+        &self,
+        text: &[u8],
+        start: usize,
+        end: usize,
+        at_text_start: bool,
+        at_text_end: bool,
+        pos: &mut Position,
+        hits: &mut Vec<Hit>,
+    ) {
+        let mut found = Vec::new();
+        self.find_in(text, start, end, at_text_start, at_text_end, &mut found);
+        found.sort_by_key(|(offset, _)| *offset);
+        found.dedup_by_key(|(offset, _)| *offset);
+        let mut cursor = start;
+        for (offset, what) in found {
+            advance(pos, &text[cursor..offset]);
+            cursor = offset;
+            hits.push(Hit {
+                found: what,
+                at: *pos,
+            });
+        }
+        advance(pos, &text[cursor..end]);
+    }
+
     /// [`Matcher::scan_reader`] with `buf` as its buffer (reused between
     /// texts, so a small file costs no megabyte of fresh memory).
     fn scan_in(
@@ -258,20 +303,7 @@ impl Matcher {
                 }
             }
             let end = if eof { filled } else { filled - overlap };
-            let mut found = Vec::new();
-            self.find_in(text, start, end, first, eof, &mut found);
-            found.sort_by_key(|(offset, _)| *offset);
-            found.dedup_by_key(|(offset, _)| *offset);
-            let mut cursor = start;
-            for (offset, what) in found {
-                advance(&mut pos, &text[cursor..offset]);
-                cursor = offset;
-                hits.push(Hit {
-                    found: what,
-                    at: pos,
-                });
-            }
-            advance(&mut pos, &text[cursor..end]);
+            self.hits_in(text, start, end, first, eof, &mut pos, &mut hits);
             if eof {
                 return Ok(TextScan::Read(hits));
             }

@@ -3,10 +3,15 @@
 //!
 //! Promises:
 //! - History: every object of the repository is read once, through one
-//!   `git cat-file --batch-all-objects --batch` (each unique blob once,
-//!   whatever number of commits and paths share it); only blobs are
-//!   scanned. The commits, paths and author dates are looked up afterwards,
-//!   and only for the blobs that hold a key (one `git log --raw` pass).
+//!   `git cat-file --batch-all-objects --unordered --batch` (each unique
+//!   blob once, whatever number of commits and paths share it); only blobs
+//!   are scanned. Git's output is read ahead on a thread of its own, into a
+//!   few megabytes of buffers, while the calling thread matches, so git
+//!   never waits for the matcher.
+//! - The commits, paths and author dates are looked up only when a blob
+//!   holds a key: one `git log --raw` pass, started at the first hit and
+//!   run beside the rest of the scan (its output goes to an unnamed
+//!   temporary file, not into memory), read once the scan is over.
 //! - A blob in no commit (only in the index, a stash or left over) is still
 //!   reported, without a commit.
 //! - Staged: the blobs `git diff --cached` names (added, copied, modified,
@@ -17,14 +22,20 @@
 //!   respected) and an existing hook is never overwritten unless asked.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{self, BufRead, BufReader, Read, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
 
 use crate::error::{Error, Result};
 
+use super::ahead::{Coalesce, read_ahead};
 use super::{Hit, Matcher, TextScan};
+
+/// Buffers (of [`AHEAD_SIZE`] bytes) git's output is read ahead into.
+const AHEAD_BUFFERS: usize = 8;
+const AHEAD_SIZE: usize = 1 << 20;
 
 /// A key found in a repository.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,13 +103,12 @@ fn git_output(repo: &Path, args: &[&str], what: &str) -> Result<String> {
 /// Reads `git cat-file --batch` output from `out`, scanning each blob.
 fn read_batch(
     matcher: &Matcher,
-    out: impl Read,
+    mut out: impl BufRead,
     cancel: &AtomicBool,
     scan: &mut GitScan,
     mut on_hits: impl FnMut(&str, Vec<Hit>),
     mut progress: impl FnMut(u64, u64),
 ) -> io::Result<()> {
-    let mut out = BufReader::with_capacity(1 << 16, out);
     let mut header = String::new();
     loop {
         header.clear();
@@ -118,29 +128,69 @@ fn read_batch(
         let size: u64 = size.parse().map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidData, format!("git said: {header}"))
         })?;
-        let id = id.to_owned();
-        let mut body = (&mut out).take(size);
-        if kind == "blob" {
-            match matcher.scan_reader(&mut body, cancel)? {
-                TextScan::Read(hits) => {
-                    scan.blobs += 1;
-                    if !hits.is_empty() {
-                        on_hits(&id, hits);
-                    }
-                }
-                TextScan::Binary => scan.binary_skipped += 1,
-                TextScan::Cancelled => {
-                    scan.cancelled = true;
-                    return Ok(());
-                }
-            }
-            scan.bytes += size;
-            progress(scan.blobs, scan.bytes);
+        if kind != "blob" {
+            skip(&mut out, size + 1)?;
+            continue;
         }
-        io::copy(&mut body, &mut io::sink())?;
-        let mut newline = [0u8; 1];
-        out.read_exact(&mut newline)?;
+        let id = id.to_owned();
+        // A blob wholly in what was read already is scanned where it lies;
+        // a longer one is read through, a chunk at a time.
+        let whole = out.fill_buf()?;
+        let (outcome, left) = match usize::try_from(size).ok().and_then(|n| whole.get(..n)) {
+            Some(text) => (matcher.scan_bytes(text, cancel), size),
+            None => {
+                let mut body = (&mut out).take(size);
+                let outcome = matcher.scan_reader(&mut body, cancel)?;
+                (outcome, body.limit())
+            }
+        };
+        if !tally(outcome, &id, size, scan, &mut on_hits, &mut progress) {
+            return Ok(());
+        }
+        // What the matcher did not take, and the newline after the blob.
+        skip(&mut out, left + 1)?;
     }
+}
+
+/// Passes over the next `n` bytes of `out`.
+fn skip(out: &mut impl BufRead, mut n: u64) -> io::Result<()> {
+    while n > 0 {
+        let available = out.fill_buf()?.len();
+        if available == 0 {
+            return Err(io::ErrorKind::UnexpectedEof.into());
+        }
+        let step = usize::try_from(n).unwrap_or(usize::MAX).min(available);
+        out.consume(step);
+        n -= step as u64;
+    }
+    Ok(())
+}
+
+/// Counts one blob's `outcome` into `scan`; false when the scan was cancelled.
+fn tally(
+    outcome: TextScan,
+    id: &str,
+    size: u64,
+    scan: &mut GitScan,
+    on_hits: &mut impl FnMut(&str, Vec<Hit>),
+    progress: &mut impl FnMut(u64, u64),
+) -> bool {
+    match outcome {
+        TextScan::Read(hits) => {
+            scan.blobs += 1;
+            if !hits.is_empty() {
+                on_hits(id, hits);
+            }
+        }
+        TextScan::Binary => scan.binary_skipped += 1,
+        TextScan::Cancelled => {
+            scan.cancelled = true;
+            return false;
+        }
+    }
+    scan.bytes += size;
+    progress(scan.blobs, scan.bytes);
+    true
 }
 
 /// Scans every blob in the repository at `repo` once, then finds the
@@ -166,26 +216,43 @@ pub fn scan_history(
     let mut scan = GitScan::default();
     let mut found: Vec<(String, Hit)> = Vec::new();
     let stdout = child.stdout.take().expect("piped");
+    let coalesce = widen_pipe(&stdout).map(|size| Coalesce {
+        bytes: size / 4,
+        pause: std::time::Duration::from_micros(200),
+    });
     let stderr = child.stderr.take().expect("piped");
     let errors = std::thread::spawn(move || {
         let mut text = String::new();
         let _ = BufReader::new(stderr).read_to_string(&mut text);
         text
     });
+    let (ahead, reader) = read_ahead(stdout, AHEAD_BUFFERS, AHEAD_SIZE, coalesce);
+    // Where the blobs with a key were added: looked up beside the scan,
+    // from the first hit on.
+    let mut log: Option<Result<LogRun>> = None;
     let read = read_batch(
         matcher,
-        stdout,
+        ahead,
         cancel,
         &mut scan,
-        |id, hits| found.extend(hits.into_iter().map(|h| (id.to_owned(), h))),
+        |id, hits| {
+            if log.is_none() {
+                log = Some(LogRun::start(repo));
+            }
+            found.extend(hits.into_iter().map(|h| (id.to_owned(), h)));
+        },
         progress,
     );
     if scan.cancelled {
         let _ = child.kill();
+        if let Some(Ok(run)) = &mut log {
+            run.stop();
+        }
     }
     let status = child
         .wait()
         .map_err(|e| git_failed("read the repository", e))?;
+    let _ = reader.join();
     let said = errors.join().unwrap_or_default();
     if let Err(e) = read {
         scan.problems.push(format!("reading git's output: {e}"));
@@ -201,9 +268,14 @@ pub fn scan_history(
                 .push(format!("git cat-file ended with {status}"));
         }
     }
-    if !found.is_empty() {
+    if let Some(run) = log {
         let wanted: HashSet<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
-        let places = where_added(repo, &wanted)?;
+        // Cancelled: the hits read so far are kept, without their commits.
+        let places = if scan.cancelled {
+            Places::new()
+        } else {
+            run?.places(&wanted)?
+        };
         for (blob, hit) in found {
             match places.get(&blob) {
                 Some(list) => {
@@ -233,24 +305,94 @@ pub fn scan_history(
 /// By blob: (commit, author date, path) of each commit that added it.
 type Places = HashMap<String, Vec<(String, String, String)>>;
 
+/// Makes git's standard output pipe as large as the system allows for
+/// anyone (1 MiB by default on Linux), so git can write ahead while the
+/// reader waits for more; the pipe's new size, if it could be changed.
+fn widen_pipe(pipe: &std::process::ChildStdout) -> Option<usize> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let max = std::fs::read_to_string("/proc/sys/fs/pipe-max-size")
+            .ok()
+            .and_then(|s| s.trim().parse::<libc::c_int>().ok())
+            .unwrap_or(1 << 20)
+            .min(1 << 20);
+        // SAFETY: F_SETPIPE_SZ on a pipe this process owns; a failure
+        // (an older kernel, a limit) leaves the pipe as it was.
+        let size = unsafe { libc::fcntl(pipe.as_raw_fd(), libc::F_SETPIPE_SZ, max) };
+        usize::try_from(size).ok().filter(|&s| s >= 1 << 18)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pipe;
+        None
+    }
+}
+
+/// `git log --all --raw` running beside the scan, writing to an unnamed
+/// temporary file (gone with the file handle, whatever happens).
+struct LogRun {
+    child: Child,
+    out: File,
+}
+
+impl LogRun {
+    /// Starts the log of every commit with the blobs each added.
+    fn start(repo: &Path) -> Result<Self> {
+        let what = "read the repository's history";
+        let out = tempfile::tempfile().map_err(|e| git_failed(what, e))?;
+        let child = git(repo)
+            .args([
+                "log",
+                "--all",
+                "--raw",
+                "--no-abbrev",
+                "--no-renames",
+                "--format=commit %H %aI",
+            ])
+            .stdout(out.try_clone().map_err(|e| git_failed(what, e))?)
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| git_failed(what, e))?;
+        Ok(Self { child, out })
+    }
+
+    /// Stops it (the scan was cancelled).
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Waits for it; for each of the `wanted` blobs, the commits (with
+    /// author date) that added it and at which path.
+    fn places(self, wanted: &HashSet<&str>) -> Result<Places> {
+        let what = "read the repository's history";
+        let Self { child, mut out } = self;
+        let done = child.wait_with_output().map_err(|e| git_failed(what, e))?;
+        if !done.status.success() {
+            return Err(git_failed(
+                what,
+                String::from_utf8_lossy(&done.stderr).trim(),
+            ));
+        }
+        out.rewind().map_err(|e| git_failed(what, e))?;
+        where_added(BufReader::with_capacity(1 << 16, out), wanted).map_err(|e| git_failed(what, e))
+    }
+}
+
 /// For each of the `wanted` blobs: the commits (with author date) that
-/// added it and at which path.
-fn where_added(repo: &Path, wanted: &HashSet<&str>) -> Result<Places> {
-    let log = git_output(
-        repo,
-        &[
-            "log",
-            "--all",
-            "--raw",
-            "--no-abbrev",
-            "--no-renames",
-            "--format=commit %H %aI",
-        ],
-        "read the repository's history",
-    )?;
+/// added it and at which path, from `git log --raw` output.
+fn where_added(mut log: impl BufRead, wanted: &HashSet<&str>) -> io::Result<Places> {
     let mut places = Places::new();
     let mut current: Option<(String, String)> = None;
-    for line in log.lines() {
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        if log.read_until(b'\n', &mut bytes)? == 0 {
+            break;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        let line = text.strip_suffix('\n').unwrap_or(&text);
         if let Some(rest) = line.strip_prefix("commit ") {
             let mut parts = rest.splitn(2, ' ');
             current = Some((
@@ -326,7 +468,7 @@ pub fn scan_staged(matcher: &Matcher, repo: &Path, cancel: &AtomicBool) -> Resul
     let mut found: Vec<(String, Hit)> = Vec::new();
     let read = read_batch(
         matcher,
-        stdout,
+        BufReader::with_capacity(1 << 16, stdout),
         cancel,
         &mut scan,
         |id, hits| found.extend(hits.into_iter().map(|h| (id.to_owned(), h))),

@@ -275,3 +275,47 @@ fn a_folder_scan_cancelled_before_it_starts_reads_nothing() {
         "no file is read once cancelled"
     );
 }
+
+#[test]
+fn a_text_scanned_in_place_gives_what_reading_it_through_gives() {
+    let key = generate_credential().unwrap().secret;
+    let m = matcher(&[
+        "sk_live_4eC39HqLyjWDarjtT1zdp7dc",
+        "Zq81mPx0aa77Lk2Q",
+        key.expose(),
+    ]);
+    let cancel = AtomicBool::new(false);
+    let texts: Vec<Vec<u8>> = vec![
+        Vec::new(),
+        b"Zq81mPx0aa77Lk2Q".to_vec(),
+        b"Zq81mPx0aa77Lk2Qxyz".to_vec(),
+        b"x=Zq81mPx0aa77Lk2Qy\nTOKEN='Zq81mPx0aa77Lk2Q'\n".to_vec(),
+        format!(
+            "\u{e9}\u{e9} {} sk_live_4eC39HqLyjWDarjtT1zdp7dc\n",
+            key.expose()
+        )
+        .into_bytes(),
+        b"abc\0Zq81mPx0aa77Lk2Q".to_vec(),
+        {
+            // Longer than one chunk, with keys on both sides of its end.
+            let mut big = "a b c d\n".repeat((CHUNK / 8) - 2).into_bytes();
+            big.extend_from_slice(b"k=Zq81mPx0aa77Lk2Q sk_live_4eC39HqLyjWDarjtT1zdp7dc\n");
+            big.extend_from_slice("z ".repeat(100).as_bytes());
+            big.extend_from_slice(key.expose().as_bytes());
+            big
+        },
+    ];
+    for text in &texts {
+        let through = m.scan_reader(&text[..], &cancel).unwrap();
+        assert_eq!(m.scan_bytes(text, &cancel), through, "{} bytes", text.len());
+    }
+    assert_ne!(m.scan_bytes(&texts[2], &cancel), TextScan::Read(Vec::new()));
+    let TextScan::Read(hits) = m.scan_bytes(&texts[6], &cancel) else {
+        panic!("text")
+    };
+    assert_eq!(hits.len(), 3);
+    assert_eq!(
+        m.scan_bytes(b"abc", &AtomicBool::new(true)),
+        TextScan::Cancelled
+    );
+}
