@@ -249,7 +249,10 @@ impl Matcher {
 
     /// Adds the hits whose span starts in `text[start..end]` to `hits`,
     /// moving `pos` (the position of `text[start]`) to `text[end]`.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the text, its range and ends, and where the hits go: one call per chunk"
+    )]
     fn hits_in(
         &self,
         text: &[u8],
