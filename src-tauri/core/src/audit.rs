@@ -93,6 +93,16 @@ pub enum AuditAction {
     /// A leak check found a key's secret in a file or a repository; the
     /// detail says where (never the secret).
     LeakFound,
+    /// An encrypted backup of every key was saved; the detail says where.
+    BackedUp,
+    /// A key was put back from a backup; the detail says from which file.
+    Restored,
+    /// A key was written to an encrypted file for a colleague; the detail
+    /// names who it was for and when the file expires.
+    Shared,
+    /// A key was added from a colleague's shared file; the detail says who
+    /// sent it and from which computer.
+    Received,
 }
 
 /// One line of the audit log. Never holds a secret.

@@ -63,6 +63,12 @@ pub enum Error {
     /// An import's file could not be used (missing, a link, damaged, the wrong format).
     #[error(transparent)]
     Import(#[from] crate::import::ImportError),
+    /// An encrypted backup or shared key could not be written or opened.
+    #[error(transparent)]
+    Backup(#[from] crate::backup::BackupError),
+    /// The person cancelled a long operation before it finished.
+    #[error("Cancelled. Nothing was written.")]
+    Cancelled,
 }
 
 impl Error {
@@ -82,6 +88,8 @@ impl Error {
             Self::Ambiguous { .. } => Code::AmbiguousKey,
             Self::NoDashboard(_) => Code::NoDashboard,
             Self::Import(e) => e.code(),
+            Self::Backup(e) => e.code(),
+            Self::Cancelled => Code::Cancelled,
         }
     }
 }
@@ -158,6 +166,14 @@ codes! {
     /// The team vault could not be used (the message says whether the
     /// address, the certificate, the login or the vault's policy).
     TeamVault = "team_vault",
+    /// The passphrase (or age identity) does not open the file.
+    WrongPassphrase = "wrong_passphrase",
+    /// A backup or shared file is damaged, too large, or from a newer Keyward.
+    BackupUnreadable = "backup_unreadable",
+    /// A shared key's file is past its expiry.
+    ShareExpired = "share_expired",
+    /// The person cancelled a long operation.
+    Cancelled = "cancelled",
 }
 
 impl std::fmt::Display for Code {

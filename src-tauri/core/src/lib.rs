@@ -17,7 +17,8 @@
 //! - [`vendor`]: who issued a vendor's key, and vendor profiles;
 //! - [`team_channel`]: the team channel's address and message payloads (no network);
 //! - [`team`] and [`team_report`]: the team vault's settings, the inventory document a desktop
-//!   publishes, and the lead's view of every desktop's document (no network).
+//!   publishes, and the lead's view of every desktop's document (no network);
+//! - [`backup`]: encrypted backups and shared keys (age), and their passphrases.
 
 /// Writes a line to standard error like `eprintln!`, but never panics: a
 /// closed standard error (`keyward due 2>&1 | true`) loses the line quietly
@@ -35,6 +36,7 @@ macro_rules! note {
 
 pub mod audit;
 pub mod audit_chain;
+pub mod backup;
 pub mod catalog;
 pub mod error;
 pub mod fingerprint;

@@ -59,11 +59,13 @@ use crate::vendor::{VendorName, Vendors};
 mod changes;
 mod fingerprints;
 mod import;
+mod restore;
 mod vendor_rotation;
 
 pub use changes::KeyChanges;
 pub use fingerprints::ScanKeys;
 pub use import::{BATCH as IMPORT_BATCH, ImportOutcome, source_digest};
+pub use restore::{Conflict, RestoreReport};
 pub use vendor_rotation::VendorAnswer;
 
 /// Longest secret accepted from a person, in bytes.
@@ -662,6 +664,18 @@ impl<S: SecretStore> Vault<S> {
             rotation: None,
             replaces,
         };
+        self.store_new(record, secret, link)
+    }
+
+    /// The create protocol for a prepared `record` (state `Pending`, its
+    /// vendor's profile present): note → keychain → catalog (see
+    /// [`Vault::create_replacing`] for `link`).
+    fn store_new(
+        &self,
+        record: KeyRecord,
+        secret: &Secret,
+        link: impl FnOnce(&mut KeyRecord) -> Result<()>,
+    ) -> Result<KeyRecord> {
         let _claim = self
             .claim(&record.id)?
             .ok_or_else(|| Error::Busy(record.name.to_string()))?;
