@@ -302,3 +302,64 @@ fn imports_never_write_a_secret_to_a_file() {
         }
     }
 }
+
+/// Backups and shared keys put secrets only into their encrypted files:
+/// no other file the app wrote (temp folders too) holds one, and neither
+/// encrypted file holds one in plain text.
+#[test]
+fn backup_restore_share_and_receive_never_write_a_plaintext_secret() {
+    let app = App::new();
+    let made = app.generate(&unique("movecheck"));
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    let name = made["name"].as_str().unwrap().to_owned();
+    let backup = app.root.path().join("tmp").join("all.keyward");
+    let shared = app.root.path().join("tmp").join("one.keyward");
+    let out = app.ok(&["backup", "--output", backup.to_str().unwrap()]);
+    let backup_passphrase = out
+        .lines()
+        .find(|l| l.starts_with("    "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    let out = app.ok(&[
+        "share",
+        &name,
+        "--output",
+        shared.to_str().unwrap(),
+        "--for",
+        "Bob",
+    ]);
+    let share_passphrase = out
+        .lines()
+        .find(|l| l.starts_with("    "))
+        .unwrap()
+        .trim()
+        .to_owned();
+    app.ok(&["delete", &name, "--yes"]);
+    let out = app.run_with_input(&["restore", backup.to_str().unwrap()], &backup_passphrase);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        keychain_secret(made["id"].as_str().unwrap()).as_deref(),
+        Some(&secret[..])
+    );
+    app.ok(&["delete", &name, "--yes"]);
+    let out = app.run_with_input(&["receive", shared.to_str().unwrap()], &share_passphrase);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let mut files = Vec::new();
+    files_under(app.root.path(), &mut files);
+    assert!(
+        files.contains(&backup) && files.contains(&shared),
+        "{files:?}"
+    );
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for needle in [&secret[..], &secret[5..25], &secret[30..]] {
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                "{} contains (part of) a secret",
+                file.display()
+            );
+        }
+    }
+}

@@ -7,6 +7,7 @@
 mod private_bus;
 mod util;
 
+mod backup_share;
 mod bindings;
 mod cli_flows;
 mod crash_recovery;

@@ -177,6 +177,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
         }
         Command::Import(args) => return super::import::run(vault, args),
         Command::Audit { action } => return super::audit::run(vault, action),
+        Command::Move(command) => return super::backup::run(vault, settings, command, now),
     }
     Ok(0)
 }

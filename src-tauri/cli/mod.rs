@@ -18,6 +18,7 @@ macro_rules! say {
 }
 
 mod audit;
+mod backup;
 mod import;
 mod keys;
 mod lead;
@@ -225,6 +226,9 @@ pub enum Command {
         #[command(subcommand)]
         action: audit::AuditCommand,
     },
+    /// Encrypted backups, and keys handed to colleagues.
+    #[command(flatten)]
+    Move(backup::MoveCommand),
 }
 
 /// The options `generate` and `add` share.

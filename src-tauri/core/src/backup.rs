@@ -68,6 +68,10 @@ pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 /// about 4 GiB of memory-hard work at most; Keyward writes about 2^18).
 const MAX_WORK_FACTOR: u8 = 22;
 
+/// The scrypt work factor of files written by unit tests.
+#[cfg(test)]
+const TEST_WORK_FACTOR: u8 = 10;
+
 /// What a file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -291,9 +295,18 @@ pub fn seal(contents: &Contents<'_>, lock: &Lock<'_>) -> Result<Vec<u8>, BackupE
         source,
     };
     let encryptor = match lock {
-        Lock::Passphrase(passphrase) => age::Encryptor::with_user_passphrase(
-            age::secrecy::SecretString::from(passphrase.expose().to_owned()),
-        ),
+        Lock::Passphrase(passphrase) => {
+            #[cfg_attr(not(test), expect(unused_mut, reason = "tests lower the work"))]
+            let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(
+                passphrase.expose().to_owned(),
+            ));
+            // Unit tests share one process, whose peak memory another test
+            // measures: scrypt's usual 2^18 would take 256 MiB per file.
+            #[cfg(test)]
+            recipient.set_work_factor(TEST_WORK_FACTOR);
+            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+                .map_err(|e| io_error(io::Error::other(e.to_string())))?
+        }
         Lock::AgeKey(recipient) => {
             age::Encryptor::with_recipients(std::iter::once(*recipient as &dyn age::Recipient))
                 .map_err(|e| io_error(io::Error::other(e.to_string())))?

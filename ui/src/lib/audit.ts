@@ -29,6 +29,10 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   rotation_cancelled: 'Rotation cancelled',
   vendor_saved: 'Vendor details saved',
   leak_found: 'Secret found by a leak check',
+  backed_up: 'Encrypted backup saved',
+  restored: 'Put back from a backup',
+  shared: 'Key shared with a colleague',
+  received: 'Key added from a shared file',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
@@ -74,7 +78,7 @@ export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readon
   secrets: { label: 'Secrets copied, shown or found by a leak check', actions: ['copied', 'revealed', 'leak_found'] },
   changes: {
     label: 'Keys made, changed, rotated or deleted, and settings',
-    actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed'],
+    actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed', 'backed_up', 'restored', 'shared', 'received'],
   },
   reminders: { label: 'Reminders, pauses and team channel messages', actions: ['reminder_sent', 'reminder_failed', 'snoozed', 'webhook_sent', 'webhook_failed'] },
 };

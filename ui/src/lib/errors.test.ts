@@ -5,7 +5,7 @@ import type { KeychainState } from './types';
 const JARGON = /d-?bus|secret service|ipc|json|invoke|serde|rust|tauri|backend|back end|stack|panic|errno|null|undefined/i;
 
 /** Codes whose sentence comes from the back end (it names the value or the keys concerned). */
-const BACK_END_WORDED = new Set<string>(['invalid_input', 'name_taken', 'unsafe_file', 'credential_id_taken', 'ambiguous_key', 'no_dashboard', 'team_vault']);
+const BACK_END_WORDED = new Set<string>(['invalid_input', 'name_taken', 'unsafe_file', 'credential_id_taken', 'ambiguous_key', 'no_dashboard', 'team_vault', 'backup_unreadable']);
 
 describe('explainError', () => {
   it('shows the back end message for invalid input, with what to do', () => {
@@ -95,6 +95,7 @@ describe('explainError', () => {
     expect(words).toMatchInlineSnapshot(`
       {
         "busy": "Keyward is busy with another change to this key. Wait a moment and try again.",
+        "cancelled": "Cancelled before it finished. Start again when you are ready.",
         "catalog_unreadable": "Keyward cannot read its list of keys. It has left the list untouched so that nothing is lost. Close Keyward and open it again. If this keeps happening, contact your IT support.",
         "clipboard": "Keyward could not use the clipboard. Show the secret instead and copy it by hand.",
         "internal": "Something went wrong inside Keyward. Try again. If it keeps happening, close Keyward and open it again.",
@@ -109,6 +110,8 @@ describe('explainError', () => {
         "keychain_unavailable": "Keyward cannot find a keyring on this computer, so it cannot store or read secrets. Sign out and back in to your computer, then try again. If it keeps happening, ask your IT support to set up a keyring.",
         "not_found": "This key no longer exists. It may have been deleted in another Keyward window. Go back to the list to see the keys you have now.",
         "rng": "Keyward could not create a secure secret, so no key was made. Try again. If it keeps happening, restart your computer.",
+        "share_expired": "This shared key has expired, so Keyward did not add it. Ask the colleague who sent it for a new file.",
+        "wrong_passphrase": "This passphrase does not open the file, so nothing was changed. Check the passphrase word by word (the words are joined by hyphens) and try again.",
       }
     `);
   });

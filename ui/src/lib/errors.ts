@@ -4,8 +4,9 @@
  *
  * Promises: every input gives an explanation (unknown shapes become a generic one, never a
  * technical string); the back end's own message is shown only for `invalid_input` and
- * `name_taken`, where it describes what the person typed, and for `unsafe_file`, where it names
- * the file or folder Keyward refused and how to fix it; no text mentions the machinery behind
+ * `name_taken`, where it describes what the person typed, for `unsafe_file`, where it names
+ * the file or folder Keyward refused and how to fix it, and for `backup_unreadable`, where it says
+ * what is wrong with a backup or shared file; no text mentions the machinery behind
  * the keychain, which is named the way the person's desktop names it (storeNames.ts: "your
  * keyring" on Linux).
  */
@@ -134,6 +135,23 @@ const WORDING: Record<ErrorCode, Wording> = {
     message: 'Keyward could not use the team vault.',
     action: 'Check the team vault in Settings → Team.',
     backEnd: true,
+  },
+  wrong_passphrase: {
+    message: 'This passphrase does not open the file, so nothing was changed.',
+    action: 'Check the passphrase word by word (the words are joined by hyphens) and try again.',
+  },
+  backup_unreadable: {
+    message: 'Keyward could not open this file, so nothing was changed.',
+    action: 'Read what is wrong above, and use another copy of the file if you have one.',
+    backEnd: true,
+  },
+  share_expired: {
+    message: 'This shared key has expired, so Keyward did not add it.',
+    action: 'Ask the colleague who sent it for a new file.',
+  },
+  cancelled: {
+    message: 'Cancelled before it finished.',
+    action: 'Start again when you are ready.',
   },
 };
 

@@ -124,13 +124,7 @@ fn a_changed_byte_in_the_body_or_the_header_is_refused() {
 fn a_file_from_a_newer_keyward_names_its_version() {
     let dir = tempfile::tempdir().unwrap();
     let json = br#"{"format":2,"kind":"backup","keyward_version":"3.1.0","made_at":"2030-01-01T00:00:00Z","keys":"a new shape"}"#;
-    let sealed = age::encrypt(
-        &age::scrypt::Recipient::new(age::secrecy::SecretString::from(
-            passphrase().expose().to_owned(),
-        )),
-        json,
-    )
-    .unwrap();
+    let sealed = age::encrypt(&low_work_recipient(), json).unwrap();
     let path = dir.path().join("newer.keyward");
     std::fs::write(&path, sealed).unwrap();
     let err = open(&path, &Unlock::Passphrase(&passphrase())).unwrap_err();
@@ -145,13 +139,7 @@ fn a_file_from_a_newer_keyward_names_its_version() {
 #[test]
 fn an_age_file_that_is_not_keyward_json_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let sealed = age::encrypt(
-        &age::scrypt::Recipient::new(age::secrecy::SecretString::from(
-            passphrase().expose().to_owned(),
-        )),
-        b"just some notes",
-    )
-    .unwrap();
+    let sealed = age::encrypt(&low_work_recipient(), b"just some notes").unwrap();
     let path = dir.path().join("notes.age");
     std::fs::write(&path, sealed).unwrap();
     let err = open(&path, &Unlock::Passphrase(&passphrase())).unwrap_err();
@@ -240,4 +228,13 @@ fn a_share_to_an_age_key_opens_only_with_its_identity_and_expires() {
         .expect(&path, Kind::Backup)
         .unwrap_err();
     assert!(err.to_string().contains("keyward receive"), "{err}");
+}
+
+/// A passphrase recipient with the unit tests' low scrypt work factor.
+fn low_work_recipient() -> age::scrypt::Recipient {
+    let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(
+        passphrase().expose().to_owned(),
+    ));
+    recipient.set_work_factor(TEST_WORK_FACTOR);
+    recipient
 }
