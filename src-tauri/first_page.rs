@@ -26,7 +26,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use keyward_core::keychain::OsKeychain;
+use keyward_core::keychain::SharedStore;
 use keyward_core::record::KeyView;
 use keyward_core::rotation::RotationStatus;
 use keyward_core::vault::Vault;
@@ -43,13 +43,13 @@ pub const FIRST_SCREEN_KEYS: usize = 100;
 /// The built UI, with the list of keys written into the page when it loads.
 pub struct FirstPage<R: Runtime> {
     built: Box<dyn Assets<R>>,
-    vault: Arc<Vault<OsKeychain>>,
+    vault: Arc<Vault<SharedStore>>,
 }
 
 impl<R: Runtime> FirstPage<R> {
     /// Serves `built` (the UI embedded at build time), with `vault`'s list
     /// written into its page.
-    pub fn new(built: Box<dyn Assets<R>>, vault: Arc<Vault<OsKeychain>>) -> Self {
+    pub fn new(built: Box<dyn Assets<R>>, vault: Arc<Vault<SharedStore>>) -> Self {
         Self { built, vault }
     }
 }

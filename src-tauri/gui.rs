@@ -78,23 +78,25 @@ pub fn context<R: Runtime>() -> tauri::Context<R> {
 /// [`crate::first_page`]).
 fn page_with_first_list<R: Runtime>(
     mut context: tauri::Context<R>,
-    vault: Arc<keyward_core::vault::Vault<keyward_core::keychain::OsKeychain>>,
+    vault: Arc<keyward_core::vault::Vault<keyward_core::keychain::SharedStore>>,
 ) -> tauri::Context<R> {
     let built = context.set_assets(Box::new(crate::first_page::NoAssets));
     context.set_assets(Box::new(crate::first_page::FirstPage::new(built, vault)));
     context
 }
 
-/// The state of a running app over the user's catalog, keychain and settings.
-pub fn app_state(
-    vault: keyward_core::vault::Vault<keyward_core::keychain::OsKeychain>,
+/// The state of a running app over the user's catalog, keychain and
+/// settings. The keychain is the OS keychain in the app; tests without a
+/// desktop session give an in-memory one.
+pub fn app_state<S: keyward_core::keychain::SecretStore + 'static>(
+    vault: keyward_core::vault::Vault<S>,
     settings: SettingsSource,
 ) -> AppState {
     let clipboard = SecretClipboard::default();
     let clear_after = settings.load().settings.clipboard_clear_seconds;
     clipboard.set_clear_after(Duration::from_secs(u64::from(clear_after)));
     AppState {
-        vault: Arc::new(vault),
+        vault: Arc::new(vault.into_shared()),
         clipboard: Arc::new(clipboard),
         settings,
         replan: Arc::new(tokio::sync::Notify::new()),
@@ -225,6 +227,7 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
     let replan = state.replan.clone();
     let audit = state.vault.audit().cloned();
     let stream_dir = state.vault.catalog().dir().to_owned();
+    let keychain = state.vault.store().clone();
     let context = page_with_first_list(context(), state.vault.clone());
     let app = builder(tauri::Builder::default(), state)
         // A second launch focuses the first window instead of opening another.
@@ -264,11 +267,15 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
                 } else {
                     FIRST_LOOK_WITH_WINDOW
                 },
-                catalog,
-                settings,
-                audit,
-                replan,
-                sink,
+                crate::reminders::ReminderDeps {
+                    catalog,
+                    settings,
+                    audit,
+                    keychain,
+                    notifier: Arc::new(keyward_background::notifier::DesktopNotifier::default()),
+                    sink,
+                    replan,
+                },
             ));
             app.manage(keyward_background::siem::StreamTask::start(
                 tauri::async_runtime::handle().inner(),

@@ -8,7 +8,6 @@ mod private_bus;
 mod util;
 
 mod backup_share;
-mod bindings;
 mod cli_flows;
 mod crash_recovery;
 mod e2e;
@@ -28,7 +27,6 @@ mod hook_server;
 mod lead_ipc;
 mod notifications;
 mod policy;
-mod registry;
 mod reminder_stages;
 mod reminders;
 mod report;

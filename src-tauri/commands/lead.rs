@@ -5,7 +5,7 @@
 use chrono::Utc;
 use keyward_core::Secret;
 use keyward_core::audit::AuditEntry;
-use keyward_core::keychain::OsKeychain;
+use keyward_core::keychain::SharedStore;
 use keyward_core::settings::{Settings, WebhookFormat};
 use keyward_core::team_channel::Digest;
 use serde::{Deserialize, Serialize};
@@ -123,8 +123,9 @@ pub async fn save_report<R: Runtime>(
     Ok(Some(shown))
 }
 
-fn keychain() -> OsKeychain {
-    OsKeychain::new(OsKeychain::timeout_from_env())
+/// The app's keychain (the one its keys are in).
+fn keychain(state: &AppState) -> SharedStore {
+    state.vault.store().clone()
 }
 
 /// Whether a team channel is set up (never its address).
@@ -139,7 +140,7 @@ pub async fn get_webhook(
 async fn webhook_status(state: State<'_, AppState>) -> CommandResult<WebhookStatus> {
     let vault = state.vault.clone();
     let settings = state.settings_in_force().settings;
-    blocking(move || config::status(&keychain(), &settings, vault.audit())).await
+    blocking(move || config::status(vault.store(), &settings, vault.audit())).await
 }
 
 /// A team channel to set up. The address is wiped after use.
@@ -166,7 +167,7 @@ pub async fn set_webhook(
 ) -> CommandResult<WebhookStatus> {
     // Read the settings first: a damaged file is reported, never overwritten.
     let mut settings = state.settings.file().load()?;
-    let store = keychain();
+    let store = keychain(&state);
     blocking(move || config::set_url(&store, url.expose())).await?;
     settings.webhook_format = format;
     settings.webhook_include_credential_ids = include_credential_ids;
@@ -180,7 +181,8 @@ pub async fn clear_webhook(
     state: State<'_, AppState>,
     _: Args<NoArgs>,
 ) -> CommandResult<WebhookStatus> {
-    blocking(|| config::clear_url(&keychain())).await?;
+    let store = keychain(&state);
+    blocking(move || config::clear_url(&store)).await?;
     webhook_status(state).await
 }
 
@@ -194,7 +196,7 @@ pub async fn test_webhook(
     let audit = state.vault.audit().cloned();
     let format = settings.webhook_format;
     let sent = webhook::send_to_team(
-        keychain(),
+        keychain(&state),
         &settings,
         &Digest::test_message(),
         audit.as_ref(),

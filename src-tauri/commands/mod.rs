@@ -20,7 +20,7 @@ pub mod vendors;
 use std::sync::{Arc, Mutex};
 
 use keyward_core::Code;
-use keyward_core::keychain::OsKeychain;
+use keyward_core::keychain::SharedStore;
 use keyward_core::vault::Vault;
 use serde::{Deserialize, Serialize};
 
@@ -65,8 +65,9 @@ pub struct KeyRequest {
 
 /// What the commands share, handed out by `app.manage`.
 pub struct AppState {
-    /// The catalog and keychain.
-    pub vault: Arc<Vault<OsKeychain>>,
+    /// The catalog and keychain (the OS keychain; an in-memory one in the
+    /// tests that run without a desktop session).
+    pub vault: Arc<Vault<SharedStore>>,
     /// The clipboard, which forgets secrets after a while.
     pub clipboard: Arc<SecretClipboard>,
     /// The person's settings and the organisation's policy.

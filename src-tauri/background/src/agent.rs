@@ -18,8 +18,10 @@ use keyward_core::policy::PolicyFile;
 use keyward_core::settings::SettingsSource;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::reminders::{ReminderSink, ReminderTask};
+use crate::notifier::DesktopNotifier;
+use crate::reminders::{ReminderDeps, ReminderSink, ReminderTask};
 use crate::tray::{BackgroundTray, OpenRequest, TrayChoice};
+use keyward_core::keychain::OsKeychain;
 
 /// The window program, next to this one.
 pub fn window_program() -> std::io::Result<PathBuf> {
@@ -132,11 +134,15 @@ pub fn run() -> ExitCode {
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
             std::time::Duration::ZERO,
-            catalog,
-            settings,
-            Some(audit),
-            Arc::new(tokio::sync::Notify::new()),
-            Arc::new(Sink(events)),
+            ReminderDeps {
+                catalog,
+                settings,
+                audit: Some(audit),
+                keychain: Arc::new(OsKeychain::new(OsKeychain::timeout_from_env())),
+                notifier: Arc::new(DesktopNotifier::default()),
+                sink: Arc::new(Sink(events)),
+                replan: Arc::new(tokio::sync::Notify::new()),
+            },
         );
         while let Some(event) = incoming.recv().await {
             match event {

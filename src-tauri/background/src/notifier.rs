@@ -1,7 +1,7 @@
 //! Desktop notifications for reminders.
 //!
 //! Promises: one notification for a group of reminders; the text holds key
-//! names and dates, never a secret; [`Notifier::show`] says whether the
+//! names and dates, never a secret; [`DesktopNotifier::show`] says whether the
 //! notification server accepted the notification and, when it did not, why
 //! in plain words (the audit log records exactly that); a missing
 //! notification service is said once on standard error (the window and the
@@ -12,6 +12,10 @@
 //! answered `Notify`, for the id it gave back — so no other local program
 //! can make Keyward open its window; waiting for a click runs on a thread
 //! of its own, so nothing blocks.
+//!
+//! The reminder task takes any [`Notifier`]: the desktop's
+//! ([`DesktopNotifier`]) in the app, a recorder in tests that run without a
+//! desktop session.
 //!
 //! On Linux and the BSDs the notification goes straight over the session
 //! bus (see `xdg`); on macOS and Windows through notify-rust, which offers
@@ -47,13 +51,45 @@ pub fn stays_until_dismissed(reminders: &[Reminder]) -> bool {
         .any(|r| matches!(r.stage, Stage::Due | Stage::Overdue(_)))
 }
 
-/// Shows reminder notifications.
+/// What the reminder task and the leak check use to show notifications.
+pub trait Notifier: Send + Sync + 'static {
+    /// Shows one notification for `reminders`; `on_click` gets the first
+    /// key's id when the person clicks it. `Ok` once the notification
+    /// server accepted it.
+    fn show_reminders(
+        &self,
+        reminders: &[Reminder],
+        period_months: u32,
+        on_click: Box<dyn FnOnce(String) + Send + 'static>,
+    ) -> Result<(), NotShown>;
+
+    /// Shows one plain notification (no click), for events other than
+    /// reminders, such as a leak check that found keys.
+    fn show_message(&self, title: &str, body: &str) -> Result<(), NotShown>;
+}
+
+/// Shows notifications on this desktop.
 #[derive(Default)]
-pub struct Notifier {
+pub struct DesktopNotifier {
     failure_logged: AtomicBool,
 }
 
-impl Notifier {
+impl Notifier for DesktopNotifier {
+    fn show_reminders(
+        &self,
+        reminders: &[Reminder],
+        period_months: u32,
+        on_click: Box<dyn FnOnce(String) + Send + 'static>,
+    ) -> Result<(), NotShown> {
+        self.show(reminders, period_months, on_click)
+    }
+
+    fn show_message(&self, title: &str, body: &str) -> Result<(), NotShown> {
+        show_once(title, body)
+    }
+}
+
+impl DesktopNotifier {
     /// Shows one notification for `reminders`; `on_click` gets the first
     /// key's id when the person clicks it. `Ok` once the notification
     /// server accepted it.

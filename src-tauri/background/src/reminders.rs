@@ -28,7 +28,6 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Local, Utc};
 use keyward_core::audit::{AuditAction, AuditLog};
 use keyward_core::catalog::Catalog;
-use keyward_core::keychain::OsKeychain;
 use keyward_core::record::KeyState;
 use keyward_core::reminders::{Plan, ReminderPolicy, Stage, mark_announced};
 use keyward_core::rotation::RotationStatus;
@@ -37,6 +36,7 @@ use keyward_core::team_channel::Digest;
 use tokio::sync::{Notify, watch};
 
 use crate::notifier::{NotShown, Notifier};
+use keyward_core::keychain::SharedStore;
 
 /// Longest sleep between looks at the catalog.
 pub const MAX_SLEEP: Duration = Duration::from_secs(3600);
@@ -101,8 +101,27 @@ pub trait ReminderSink: Send + Sync + 'static {
     fn open_key(&self, id: String);
 }
 
+/// What the reminder task works with, handed over in one piece.
+pub struct ReminderDeps {
+    /// The list of keys.
+    pub catalog: Catalog,
+    /// The person's settings and the organisation's policy.
+    pub settings: SettingsSource,
+    /// Where reminders sent (or not) are recorded.
+    pub audit: Option<AuditLog>,
+    /// The keychain: the team channel's address for digests, fingerprints
+    /// for the daily leak check (never a key's secret otherwise).
+    pub keychain: SharedStore,
+    /// Shows the notifications.
+    pub notifier: Arc<dyn Notifier>,
+    /// Told what each look found (for the tray).
+    pub sink: Arc<dyn ReminderSink>,
+    /// Whoever holds it makes the task look again at once.
+    pub replan: Arc<Notify>,
+}
+
 /// Handle of the running task; dropping it stops the task. Whoever holds
-/// `replan` (given to [`ReminderTask::start`]) makes it look again at once.
+/// `replan` (in [`ReminderDeps`]) makes it look again at once.
 pub struct ReminderTask {
     stop: watch::Sender<bool>,
 }
@@ -113,17 +132,13 @@ impl ReminderTask {
     pub fn start(
         runtime: &tokio::runtime::Handle,
         first_look: Duration,
-        catalog: Catalog,
-        settings: SettingsSource,
-        audit: Option<AuditLog>,
-        replan: Arc<Notify>,
-        sink: Arc<dyn ReminderSink>,
+        deps: ReminderDeps,
     ) -> Self {
+        let deps = Arc::new(deps);
         let (stop, mut stopped) = watch::channel(false);
-        let notifier = Arc::new(Notifier::default());
         let said = Arc::new(Said::default());
         let leak_check = Arc::new(std::sync::atomic::AtomicBool::new(false));
-        let watcher = watch_catalog(&catalog, replan.clone());
+        let watcher = watch_catalog(&deps.catalog, deps.replan.clone());
         runtime.spawn(async move {
             // Kept alive as long as the task runs.
             let _watcher = watcher;
@@ -135,20 +150,11 @@ impl ReminderTask {
             loop {
                 let hold = settle.hold(Instant::now());
                 let started = Instant::now();
-                let until_next = look(
-                    &catalog,
-                    &settings,
-                    audit.as_ref(),
-                    &notifier,
-                    &sink,
-                    hold.is_none(),
-                    &said,
-                )
-                .await;
+                let until_next = look(&deps, hold.is_none(), &said).await;
                 if hold.is_none() {
                     settle.announced();
                 }
-                recheck_leaks(&catalog, &settings, audit.as_ref(), &leak_check);
+                recheck_leaks(&deps, &leak_check);
                 let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
                     keyward_core::note!(
@@ -159,7 +165,7 @@ impl ReminderTask {
                 }
                 tokio::select! {
                     () = tokio::time::sleep(sleep) => {}
-                    () = replan.notified() => settle.changed(Instant::now()),
+                    () = deps.replan.notified() => settle.changed(Instant::now()),
                     _ = stopped.changed() => break,
                 }
             }
@@ -172,35 +178,25 @@ impl ReminderTask {
 /// not checked for a day, on a thread of its own (one check at a time, so
 /// a long one never delays reminders), and announces hits not announced
 /// before in one desktop notification per folder (when notifications are on).
-fn recheck_leaks(
-    catalog: &Catalog,
-    settings: &SettingsSource,
-    audit: Option<&AuditLog>,
-    running: &Arc<std::sync::atomic::AtomicBool>,
-) {
+fn recheck_leaks(deps: &Arc<ReminderDeps>, running: &Arc<std::sync::atomic::AtomicBool>) {
     use keyward_core::scan::watch::{WatchFile, due, recheck_due};
     use std::sync::atomic::Ordering;
-    let watched = WatchFile::in_dir(catalog.dir()).load();
+    let watched = WatchFile::in_dir(deps.catalog.dir()).load();
     if !watched.is_ok_and(|list| !due(&list, Utc::now()).is_empty()) {
         return;
     }
     if running.swap(true, Ordering::SeqCst) {
         return;
     }
-    let (catalog, settings, audit, running) = (
-        catalog.clone(),
-        settings.clone(),
-        audit.cloned(),
-        running.clone(),
-    );
+    let (deps, running) = (deps.clone(), running.clone());
     tokio::task::spawn_blocking(move || {
-        let effective = settings.load().settings;
+        let effective = deps.settings.load().settings;
         let mut vault = keyward_core::vault::Vault::new(
-            catalog,
-            OsKeychain::new(OsKeychain::timeout_from_env()),
+            deps.catalog.clone(),
+            deps.keychain.clone(),
             effective.policy(),
         );
-        if let Some(audit) = audit {
+        if let Some(audit) = deps.audit.clone() {
             vault = vault.with_audit(audit);
         }
         let result = recheck_due(
@@ -230,8 +226,9 @@ fn recheck_leaks(
                 );
                 if !effective.notifications {
                     keyward_core::note!("keyward: leak check: {body}");
-                } else if let Err(error) =
-                    crate::notifier::show_once("Keyward found keys in files", &body)
+                } else if let Err(error) = deps
+                    .notifier
+                    .show_message("Keyward found keys in files", &body)
                 {
                     keyward_core::note!("keyward: leak check: {body} (no notification: {error})");
                 }
@@ -308,35 +305,13 @@ impl Said {
 
 /// One look: plan, update the tray and, when `may_announce`, announce,
 /// record and send; returns how long to sleep.
-async fn look(
-    catalog: &Catalog,
-    settings: &SettingsSource,
-    audit: Option<&AuditLog>,
-    notifier: &Arc<Notifier>,
-    sink: &Arc<dyn ReminderSink>,
-    may_announce: bool,
-    said: &Arc<Said>,
-) -> Duration {
-    let (catalog, settings, notifier, sink, said) = (
-        catalog.clone(),
-        settings.clone(),
-        notifier.clone(),
-        sink.clone(),
-        said.clone(),
-    );
-    let log = audit.cloned();
-    let result = tokio::task::spawn_blocking(move || {
-        announce(
-            &catalog,
-            &settings,
-            log.as_ref(),
-            &notifier,
-            &sink,
-            may_announce,
-            &said,
-        )
-    })
-    .await;
+async fn look(deps: &Arc<ReminderDeps>, may_announce: bool, said: &Arc<Said>) -> Duration {
+    // One reading of the clock for the whole look.
+    let now = Utc::now();
+    let result = {
+        let (deps, said) = (deps.clone(), said.clone());
+        tokio::task::spawn_blocking(move || announce(&deps, may_announce, &said, now)).await
+    };
     let (plan, digest) = match result {
         Ok(Ok(outcome)) => outcome,
         Ok(Err(error)) => {
@@ -349,9 +324,8 @@ async fn look(
         }
     };
     if let Some((digest, settings)) = digest {
-        let audit = audit.cloned();
+        let (audit, keychain) = (deps.audit.clone(), deps.keychain.clone());
         tokio::spawn(async move {
-            let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
             // Every outcome is in the audit log; a failure is also said here.
             if let Err(error) =
                 crate::webhook::send_to_team(keychain, &settings, &digest, audit.as_ref()).await
@@ -362,22 +336,27 @@ async fn look(
             }
         });
     }
-    sleep_after(plan.next_wake, Utc::now())
+    sleep_after(plan.next_wake, now)
 }
 
 /// The blocking part of a look: plan, update the tray and, when
 /// `may_announce`, notify and record. Returns the plan and, when there were
 /// reminders, the team-channel digest.
 fn announce(
-    catalog: &Catalog,
-    settings: &SettingsSource,
-    audit: Option<&AuditLog>,
-    notifier: &Notifier,
-    sink: &Arc<dyn ReminderSink>,
+    deps: &ReminderDeps,
     may_announce: bool,
     said: &Said,
+    now: DateTime<Utc>,
 ) -> Result<(Plan, Option<(Digest, Settings)>), keyward_core::Error> {
-    let now = Utc::now();
+    let ReminderDeps {
+        catalog,
+        settings,
+        audit,
+        notifier,
+        sink,
+        ..
+    } = deps;
+    let audit = audit.as_ref();
     let effective = settings.load();
     said.problems(&effective.problems);
     let source = effective.period_source();
@@ -402,9 +381,11 @@ fn announce(
     }
     let shown = if settings.notifications {
         let clicked = sink.clone();
-        notifier.show(&plan.announce, settings.rotation_months, move |id| {
-            clicked.open_key(id);
-        })
+        notifier.show_reminders(
+            &plan.announce,
+            settings.rotation_months,
+            Box::new(move |id| clicked.open_key(id)),
+        )
     } else {
         Err(NotShown::TurnedOff)
     };

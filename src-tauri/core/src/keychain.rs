@@ -164,6 +164,26 @@ pub trait SecretStore: Send + Sync {
     fn accounts(&self) -> Result<Vec<String>, KeychainError>;
 }
 
+/// The keychain as the app's parts share it: the OS keychain in the app,
+/// an in-memory store (feature `test-support`) in tests that run without a
+/// desktop session.
+pub type SharedStore = Arc<dyn SecretStore>;
+
+impl<T: SecretStore + ?Sized> SecretStore for Arc<T> {
+    fn put(&self, account: &str, secret: &Secret) -> Result<(), KeychainError> {
+        (**self).put(account, secret)
+    }
+    fn get(&self, account: &str) -> Result<Secret, KeychainError> {
+        (**self).get(account)
+    }
+    fn remove(&self, account: &str) -> Result<(), KeychainError> {
+        (**self).remove(account)
+    }
+    fn accounts(&self) -> Result<Vec<String>, KeychainError> {
+        (**self).accounts()
+    }
+}
+
 impl KeychainError {
     /// Whether the next call should build the platform store anew: the
     /// keychain could not be reached, did not answer, or failed in a way

@@ -63,8 +63,8 @@ pub mod vault;
 pub mod vendor;
 
 mod faults;
-#[cfg(test)]
-mod memory_store;
+#[cfg(any(test, feature = "test-support"))]
+pub mod memory_store;
 
 pub use error::{Code, Error, Result};
 pub use secret::Secret;

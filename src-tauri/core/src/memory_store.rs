@@ -1,4 +1,6 @@
-//! An in-memory [`SecretStore`] for unit tests of logic. Can be told to fail.
+//! An in-memory [`SecretStore`] for tests that run without a desktop
+//! session (the core's own, and the app's fast tier with the feature
+//! `test-support`). Can be told to fail, like keyring's mock store.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -6,9 +8,11 @@ use std::sync::Mutex;
 use crate::keychain::{KeychainError, SecretStore};
 use crate::secret::Secret;
 
+/// Secrets in memory, by account.
 #[derive(Default)]
 pub struct MemoryStore {
     items: Mutex<BTreeMap<String, Secret>>,
+    /// While set, every call fails with this error.
     pub fail_with: Mutex<Option<KeychainError>>,
 }
 
@@ -20,6 +24,7 @@ impl MemoryStore {
         }
     }
 
+    /// Puts `secret` under `account` (never fails).
     pub fn insert(&self, account: &str, secret: &str) {
         self.items
             .lock()
@@ -27,6 +32,7 @@ impl MemoryStore {
             .insert(account.into(), Secret::new(secret.into()));
     }
 
+    /// Whether `account` has a secret.
     pub fn contains(&self, account: &str) -> bool {
         self.items.lock().unwrap().contains_key(account)
     }

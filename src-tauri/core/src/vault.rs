@@ -195,6 +195,32 @@ impl<S: SecretStore> Vault<S> {
         &self.store
     }
 
+    /// The keychain this vault keeps secrets in, for the app's other uses
+    /// of it (settings kept there, such as the team channel's address).
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// The same vault over a shared handle to its keychain, so the app's
+    /// state can hold the OS keychain or, in tests without a desktop
+    /// session, an in-memory one.
+    pub fn into_shared(self) -> Vault<crate::keychain::SharedStore>
+    where
+        S: 'static,
+    {
+        let policy = self
+            .policy
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        Vault {
+            catalog: self.catalog,
+            store: std::sync::Arc::new(self.store),
+            policy: std::sync::RwLock::new(policy),
+            audit: self.audit,
+            vendors: self.vendors,
+        }
+    }
+
     /// Records `action` on `record`; a failed write never fails the operation.
     fn note(&self, action: AuditAction, record: &KeyRecord) {
         if let Some(audit) = &self.audit {

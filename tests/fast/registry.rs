@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use crate::ipc::{invoke, window};
-use crate::util::App;
+use crate::support::{Dirs, invoke, window};
 
 fn sorted(mut names: Vec<String>) -> Vec<String> {
     names.sort_unstable();
@@ -77,8 +76,8 @@ fn the_uis_command_table_names_exactly_the_registered_commands() {
 
 #[test]
 fn every_registered_command_is_handled_and_allowed_for_the_main_window() {
-    let dirs = App::new();
-    let win = window(&dirs, "main");
+    let dirs = Dirs::new();
+    let win = window(&dirs);
     // Not a request object: every command refuses it while reading its
     // request, so none runs; "not found" or "not allowed" would mean the
     // handler or the access control lacks it.

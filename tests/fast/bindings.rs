@@ -1,6 +1,6 @@
 //! The TypeScript types in `ui/src/lib/bindings/` are generated from the
 //! Rust types that cross to the window. This fails when they drift; run
-//! `UPDATE_BINDINGS=1 cargo test --test tests bindings` to regenerate them.
+//! `UPDATE_BINDINGS=1 cargo test --test fast bindings` to regenerate them.
 
 use std::path::PathBuf;
 
@@ -20,7 +20,7 @@ fn typescript_bindings_match_the_rust_types() {
     }
     assert!(
         stale.is_empty(),
-        "these bindings differ from the Rust types: {stale:?}; run UPDATE_BINDINGS=1 cargo test --test tests bindings and commit ui/src/lib/bindings"
+        "these bindings differ from the Rust types: {stale:?}; run UPDATE_BINDINGS=1 cargo test --test fast bindings and commit ui/src/lib/bindings"
     );
 }
 
