@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 
 use keyward_core::Code;
 use keyward_core::import::{self, Field, Format, Mapping, Plan, Preview, Refusal, Table};
-use keyward_core::keychain::OsKeychain;
+use keyward_core::keychain::SharedStore;
 use keyward_core::vault::{Vault, source_digest};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
@@ -148,7 +148,7 @@ pub async fn choose_import_file<R: Runtime>(
 }
 
 /// Reads and plans the import `request` describes (nothing is written).
-fn planned(vault: &Vault<OsKeychain>, request: &ImportRequest) -> Result<(Plan, String), IpcError> {
+fn planned(vault: &Vault<SharedStore>, request: &ImportRequest) -> Result<(Plan, String), IpcError> {
     let path = request.path.trim();
     if path.is_empty() {
         return Err(IpcError::invalid("Choose the file to import first."));
@@ -251,7 +251,7 @@ pub async fn start_import(
 }
 
 fn run_import(
-    vault: &Vault<OsKeychain>,
+    vault: &Vault<SharedStore>,
     request: &ImportRequest,
     shared: &Mutex<ImportStatus>,
     cancel: &AtomicBool,
