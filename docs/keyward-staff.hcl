@@ -19,7 +19,11 @@ path "secret/metadata/keyward/inventory/DESKTOP_NAME" {
 }
 
 # Shared keys this person is granted: one block per key (or per folder,
-# with a trailing /*), read-only. Nothing else under shared/ is readable.
+# with a trailing /*), read-only, and the list of names. Nothing else under
+# shared/ is readable. (`keyward team shared`, `keyward team copy NAME`.)
 # path "secret/data/keyward/shared/payments-api" {
 #   capabilities = ["read"]
+# }
+# path "secret/metadata/keyward/shared" {
+#   capabilities = ["list"]
 # }

@@ -651,3 +651,98 @@ fn the_leads_team_digest_reaches_the_team_channel_once_per_stage() {
     assert_eq!(server.received().len(), 1, "each stage once");
     lead.ok(&["team", "disconnect"]);
 }
+
+/// §4: a key shared on desktop A (check-and-set: a second share under the
+/// same name is refused) is listed and copied on desktop B, whose audit
+/// log records the read; a shared key outside B's grant is refused.
+#[test]
+fn a_shared_key_made_on_desktop_a_is_copied_on_desktop_b_and_the_read_is_in_bs_audit_log() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let share_policy = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/keyward-share.hcl"
+    ))
+    .unwrap();
+    bao.policy("share", &share_policy);
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    bao.policy("staff-b", &staff_policy("bob@pc2"));
+    let (desk_a, desk_b) = (App::new(), App::new());
+    let made = desk_a.generate(&unique("shared"));
+    let (name, secret) = (
+        made["name"].as_str().unwrap().to_owned(),
+        made["secret"].as_str().unwrap().to_owned(),
+    );
+    bao.policy(
+        "grant-b",
+        &format!(
+            "path \"secret/data/keyward/shared/{name}\" {{ capabilities = [\"read\"] }}\npath \"secret/metadata/keyward/shared\" {{ capabilities = [\"list\"] }}\n"
+        ),
+    );
+    let token_a = bao.token(&["staff-a", "share"], "1h");
+    assert!(connect(&desk_a, &bao, &token_a, "ann@pc1").status.success());
+    let said = desk_a.ok(&["team", "share", &name]);
+    assert!(said.contains("Shared"), "{said}");
+    assert!(!said.contains(&secret));
+    let again = desk_a.run(&["team", "share", &name]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already has a shared key"),
+        "{}",
+        text(&again.stderr)
+    );
+    let shared_entries: Vec<Value> = crate::audit::entries(&desk_a)
+        .into_iter()
+        .filter(|e| e["action"] == "team_shared")
+        .collect();
+    assert_eq!(shared_entries.len(), 1, "A's log records the share once");
+    desk_a.ok(&["team", "disconnect"]);
+    bao.write(
+        "keyward/shared/not-for-bob",
+        json!({"format": 1, "metadata": "{}", "secret": "x"}),
+    );
+
+    let token_b = bao.token(&["staff-b", "grant-b"], "1h");
+    assert!(connect(&desk_b, &bao, &token_b, "bob@pc2").status.success());
+    let listed = json(&desk_b.ok(&["team", "shared", "--json"]));
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == name.as_str()),
+        "{listed}"
+    );
+    let said = desk_b.ok(&["team", "copy", &name]);
+    assert!(said.contains("Copied"), "{said}");
+    assert!(!said.contains(&secret));
+    let copy = desk_b
+        .list()
+        .into_iter()
+        .find(|k| k["name"] == name.as_str())
+        .expect("B holds the copy");
+    assert_eq!(
+        keychain_secret(copy["id"].as_str().unwrap()).as_deref(),
+        Some(secret.as_str()),
+        "the same secret, in B's keychain"
+    );
+    let read: Vec<Value> = crate::audit::entries(&desk_b)
+        .into_iter()
+        .filter(|e| e["action"] == "team_copied")
+        .collect();
+    assert_eq!(read.len(), 1, "B's log records the read and copy");
+    assert!(
+        read[0]["detail"].as_str().unwrap().contains("version 1"),
+        "{}",
+        read[0]
+    );
+    assert!(!read[0].to_string().contains(&secret));
+    let refused = desk_b.run(&["team", "copy", "not-for-bob"]);
+    assert!(!refused.status.success());
+    assert!(
+        text(&refused.stderr).contains("policy does not allow"),
+        "{}",
+        text(&refused.stderr)
+    );
+    desk_b.ok(&["team", "disconnect"]);
+}

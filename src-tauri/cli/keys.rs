@@ -173,7 +173,7 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
         Command::Lead(command) => return super::lead::run(vault, settings, command, now),
         Command::Scan(args) => return super::scan::run(vault, args),
         Command::Team { action } => {
-            return super::team::run(vault.catalog().dir(), settings, action);
+            return super::team::run(vault, settings, action);
         }
         Command::Import(args) => return super::import::run(vault, args),
         Command::Audit { action } => return super::audit::run(vault, action),

@@ -10,10 +10,11 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use clap::Subcommand;
-use keyward_core::keychain::OsKeychain;
+use keyward_core::keychain::{OsKeychain, SecretStore};
 use keyward_core::settings::Effective;
 use keyward_core::team::{Login, TeamConfig};
 use keyward_core::team_report::{self, TeamReport};
+use keyward_core::vault::Vault;
 use keyward_core::{Error, Result, Secret};
 use zeroize::Zeroizing;
 
@@ -64,6 +65,25 @@ pub enum TeamAction {
         #[arg(long)]
         json: bool,
     },
+    /// Share a key with the team: its secret and metadata go to <prefix>/shared/<name> in the vault.
+    ///
+    /// Written only if no shared key has that name yet (check-and-set), so nobody overwrites a
+    /// colleague's. Colleagues the vault's policy allows can then copy it. Audited here.
+    Share {
+        /// The key's name, id or credential ID (or 4 or more characters of it).
+        name_or_id: String,
+    },
+    /// List the shared keys this desktop may see in the team vault.
+    Shared {
+        /// Print a JSON array of names.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Copy a shared key from the team vault into this Keyward (its secret into the keychain); audited here.
+    Copy {
+        /// The shared key's name.
+        name: String,
+    },
     /// For leads: tell the team channel about the whole team's keys that need rotating.
     ///
     /// "12 keys overdue across 5 people", then the keys: each key's stage (due soon, overdue)
@@ -104,7 +124,12 @@ fn team_error(error: TeamError) -> Error {
     }
 }
 
-pub fn run(data_dir: &Path, settings: &Effective, action: TeamAction) -> Result<u8> {
+pub fn run<S: SecretStore>(
+    vault: &Vault<S>,
+    settings: &Effective,
+    action: TeamAction,
+) -> Result<u8> {
+    let data_dir = vault.catalog().dir();
     let config_dir = super::config_dir()?;
     match action {
         TeamAction::Connect {
@@ -244,6 +269,23 @@ pub fn run(data_dir: &Path, settings: &Effective, action: TeamAction) -> Result<
             }
         }
         TeamAction::Digest => return digest(data_dir, settings, &config_dir),
+        TeamAction::Share { name_or_id } => share(vault, settings, &config_dir, &name_or_id)?,
+        TeamAction::Shared { json } => {
+            let (config, credential) = connected(&config_dir)?;
+            let names = runtime()?
+                .block_on(team::list_shared(&config, &credential))
+                .map_err(team_error)?;
+            if json {
+                say!("{}", super::output::json_text(&names, false));
+            } else if names.is_empty() {
+                say!("No shared keys that this desktop may see.");
+            } else {
+                for name in names {
+                    say!("{}", super::output::shown(&name));
+                }
+            }
+        }
+        TeamAction::Copy { name } => copy(vault, &config_dir, &name)?,
         TeamAction::Report { format, output } => {
             let config = TeamConfig::load(&config_dir)?
                 .ok_or_else(|| team_error(TeamError::NotConnected))?;
@@ -270,6 +312,121 @@ pub fn run(data_dir: &Path, settings: &Effective, action: TeamAction) -> Result<
         }
     }
     Ok(0)
+}
+
+fn connected(config_dir: &Path) -> Result<(TeamConfig, Secret)> {
+    let config =
+        TeamConfig::load(config_dir)?.ok_or_else(|| team_error(TeamError::NotConnected))?;
+    let credential =
+        team::stored_credential(&keychain())?.ok_or_else(|| team_error(TeamError::NotConnected))?;
+    Ok((config, credential))
+}
+
+/// `keyward team share NAME_OR_ID`.
+fn share<S: SecretStore>(
+    vault: &Vault<S>,
+    settings: &Effective,
+    config_dir: &Path,
+    name_or_id: &str,
+) -> Result<()> {
+    let (config, credential) = connected(config_dir)?;
+    let record = vault.find(name_or_id)?;
+    let now = Utc::now();
+    let rows = keyward_core::report::rows(
+        std::slice::from_ref(&record),
+        &settings.settings.policy(),
+        settings.period_source(),
+        now,
+        &Utc,
+    );
+    let document = keyward_core::team::InventoryDocument::new(&config.desktop, &rows, now);
+    let key = document.keys.into_iter().next().ok_or_else(|| {
+        Error::Invalid(format!(
+            "\"{}\" is not an active key, so it cannot be shared.",
+            record.name
+        ))
+    })?;
+    let shared = keyward_core::team::SharedKey {
+        format: keyward_core::team::DOCUMENT_FORMAT,
+        key,
+        credential_id: record.credential_id.clone(),
+        shared_by: config.desktop.clone(),
+        shared_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    };
+    let secret = keychain().get(&record.id)?;
+    let path = config.shared_path(record.name.as_str());
+    let version = runtime()?
+        .block_on(team::share_key(&config, &credential, &shared, &secret))
+        .map_err(|error| match error {
+            TeamError::Conflict => Error::Invalid(format!(
+                "The team vault already has a shared key called \"{}\", so nothing was overwritten. Rotate it there, or share this key under another name.",
+                record.name
+            )),
+            other => team_error(other),
+        })?;
+    if let Some(audit) = vault.audit() {
+        audit.note(
+            keyward_core::audit::AuditAction::TeamShared,
+            Some((&record.id, record.name.as_str())),
+            Some(&format!(
+                "to the team vault at {}/{path}, version {version}",
+                config.mount
+            )),
+        );
+    }
+    say!(
+        "Shared \"{}\" with the team at {}/{path}. Colleagues the vault's policy allows can copy it with: keyward team copy {}",
+        record.name,
+        config.mount,
+        record.name
+    );
+    Ok(())
+}
+
+/// `keyward team copy NAME`.
+fn copy<S: SecretStore>(vault: &Vault<S>, config_dir: &Path, name: &str) -> Result<()> {
+    let (config, credential) = connected(config_dir)?;
+    let (shared, secret, version) = runtime()?
+        .block_on(team::read_shared(&config, &credential, name))
+        .map_err(team_error)?;
+    let path = config.shared_path(name);
+    let created = shared
+        .key
+        .created_at
+        .get(..10)
+        .unwrap_or_default()
+        .to_owned();
+    let input = crate::input::KeyInput {
+        service: &shared.key.service,
+        application: shared.key.application.as_deref(),
+        name: Some(&shared.key.name),
+        notes: Some(&format!(
+            "Copied from the team vault ({}/{path}), shared by {}.",
+            config.mount, shared.shared_by
+        )),
+        created: Some(&created),
+        vendor: shared.key.vendor.as_deref(),
+        owner: shared.key.owner.as_deref(),
+    };
+    let new = input.into_new_key(false, Utc::now())?;
+    let credential_id = keyward_core::naming::Label::credential_id(&shared.credential_id)?;
+    let record = vault.add(new, &credential_id, secret)?;
+    if let Some(audit) = vault.audit() {
+        audit.note(
+            keyward_core::audit::AuditAction::TeamCopied,
+            Some((&record.id, record.name.as_str())),
+            Some(&format!(
+                "read from the team vault at {}/{path}, version {version}, shared by {}",
+                config.mount, shared.shared_by
+            )),
+        );
+    }
+    say!(
+        "Copied the shared key \"{}\" from the team vault into Keyward (its secret is in {}).",
+        record.name,
+        keyward_core::keychain::store_name::YOUR_IN
+    );
+    Ok(())
 }
 
 /// `keyward team digest`.

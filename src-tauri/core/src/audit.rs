@@ -103,6 +103,12 @@ pub enum AuditAction {
     /// A key was added from a colleague's shared file; the detail says who
     /// sent it and from which computer.
     Received,
+    /// The key was shared with the team through the team vault; the detail
+    /// says where (never the secret).
+    TeamShared,
+    /// A shared key was read from the team vault and copied into this
+    /// Keyward; the detail says from where and which version.
+    TeamCopied,
 }
 
 /// One line of the audit log. Never holds a secret.

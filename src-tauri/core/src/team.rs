@@ -452,6 +452,35 @@ impl InventoryDocument {
     }
 }
 
+/// A key shared through the team vault, at `<prefix>/shared/<name>`: its
+/// metadata (as an inventory key, plus the credential ID and who shared
+/// it); the secret travels beside it in the KV data, never in here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedKey {
+    /// [`DOCUMENT_FORMAT`].
+    pub format: u32,
+    /// The key's metadata.
+    pub key: InventoryKey,
+    /// Its credential ID (shared keys are copied whole).
+    pub credential_id: String,
+    /// The desktop that shared it.
+    pub shared_by: String,
+    /// When (RFC 3339, UTC).
+    pub shared_at: String,
+}
+
+impl TeamConfig {
+    /// `<prefix>/shared/<name>`: a shared key, inside the mount.
+    pub fn shared_path(&self, name: &str) -> String {
+        format!("{}/shared/{name}", self.prefix)
+    }
+
+    /// `<prefix>/shared`: where shared keys are.
+    pub fn shared_folder(&self) -> String {
+        format!("{}/shared", self.prefix)
+    }
+}
+
 /// How publishing went, kept in `team-state.json` in the data folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -33,6 +33,8 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   restored: 'Put back from a backup',
   shared: 'Key shared with a colleague',
   received: 'Key added from a shared file',
+  team_shared: 'Key shared with the team',
+  team_copied: 'Shared key copied from the team vault',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
@@ -75,7 +77,7 @@ export type AuditFilter = 'all' | 'secrets' | 'changes' | 'reminders';
 
 export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readonly AuditAction[] | null }> = {
   all: { label: 'All activity', actions: null },
-  secrets: { label: 'Secrets copied, shown or found by a leak check', actions: ['copied', 'revealed', 'leak_found'] },
+  secrets: { label: 'Secrets copied, shown or found by a leak check', actions: ['copied', 'revealed', 'leak_found', 'team_shared', 'team_copied'] },
   changes: {
     label: 'Keys made, changed, rotated or deleted, and settings',
     actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed', 'backed_up', 'restored', 'shared', 'received'],

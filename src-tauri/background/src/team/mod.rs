@@ -374,6 +374,77 @@ pub async fn publish_if_due(
     })
 }
 
+/// Shares a key with the team: its metadata and secret at
+/// `<prefix>/shared/<name>`, written only if nothing is there yet
+/// (check-and-set 0), so nobody overwrites a colleague's shared key. The version.
+pub async fn share_key(
+    config: &TeamConfig,
+    credential: &Secret,
+    shared: &keyward_core::team::SharedKey,
+    secret: &Secret,
+) -> Result<u64, TeamError> {
+    let session = VaultClient::new(&config.address)?
+        .login(config, credential)
+        .await?;
+    let data = serde_json::json!({
+        "format": keyward_core::team::DOCUMENT_FORMAT,
+        "metadata": serde_json::to_string(shared).unwrap_or_default(),
+        "secret": secret.expose(),
+    });
+    session
+        .write(&config.shared_path(&shared.key.name), &data, Some(0))
+        .await
+}
+
+/// The names of the shared keys this login may list.
+pub async fn list_shared(
+    config: &TeamConfig,
+    credential: &Secret,
+) -> Result<Vec<String>, TeamError> {
+    let session = VaultClient::new(&config.address)?
+        .login(config, credential)
+        .await?;
+    Ok(session
+        .list(&config.shared_folder())
+        .await?
+        .into_iter()
+        .filter(|n| !n.ends_with('/'))
+        .collect())
+}
+
+/// Reads the shared key `name`: its metadata, its secret and the version read.
+pub async fn read_shared(
+    config: &TeamConfig,
+    credential: &Secret,
+    name: &str,
+) -> Result<(keyward_core::team::SharedKey, Secret, u64), TeamError> {
+    let session = VaultClient::new(&config.address)?
+        .login(config, credential)
+        .await?;
+    let path = config.shared_path(name);
+    let document = session.read(&path, 1024 * 1024).await?.ok_or_else(|| {
+        TeamError::Local(format!(
+            "The team vault has no shared key called \"{}\".",
+            keyward_core::team_report::inert(name, 100)
+        ))
+    })?;
+    let shared = document.data["metadata"]
+        .as_str()
+        .and_then(|m| serde_json::from_str::<keyward_core::team::SharedKey>(m).ok())
+        .ok_or_else(|| {
+            TeamError::Local(
+                "The shared key's document in the team vault is not one Keyward can read.".into(),
+            )
+        })?;
+    let secret = document.data["secret"]
+        .as_str()
+        .map(|s| Secret::new(s.to_owned()))
+        .ok_or_else(|| {
+            TeamError::Local("The shared key's document in the team vault has no secret.".into())
+        })?;
+    Ok((shared, secret, document.version.unwrap_or(0)))
+}
+
 /// How many documents the lead reads at once.
 pub const READ_AT_ONCE: usize = 16;
 

@@ -1,0 +1,17 @@
+# Keyward: who may share keys with the team (example OpenBao / HashiCorp Vault policy).
+#
+# Replace `secret` / `keyward` with your KV version 2 mount and Keyward's prefix. Keyward writes
+# a shared key with check-and-set (only if no shared key has that name yet, or on top of the
+# version it read), so two people cannot overwrite each other silently. Give this policy only
+# to the people who look after shared keys; everyone else gets read access to the keys they
+# need (see keyward-staff.hcl).
+#
+#   bao policy write keyward-share keyward-share.hcl
+
+path "secret/data/keyward/shared/*" {
+  capabilities = ["create", "update", "read"]
+}
+
+path "secret/metadata/keyward/shared" {
+  capabilities = ["list"]
+}
