@@ -12,10 +12,10 @@ use serde_json::{Value, json};
 
 use crate::util::*;
 
-/// Importing keys from a file.
-mod import;
 /// The leak check's screen.
 mod audit_stream;
+/// Importing keys from a file.
+mod import;
 mod leak_check;
 /// Settings → Team and the lead's Team screen.
 mod team;

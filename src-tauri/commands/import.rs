@@ -148,7 +148,10 @@ pub async fn choose_import_file<R: Runtime>(
 }
 
 /// Reads and plans the import `request` describes (nothing is written).
-fn planned(vault: &Vault<SharedStore>, request: &ImportRequest) -> Result<(Plan, String), IpcError> {
+fn planned(
+    vault: &Vault<SharedStore>,
+    request: &ImportRequest,
+) -> Result<(Plan, String), IpcError> {
     let path = request.path.trim();
     if path.is_empty() {
         return Err(IpcError::invalid("Choose the file to import first."));
