@@ -254,7 +254,7 @@ impl App {
 
     /// Records in the catalog file, whatever their state, then the records
     /// noted as being created or deleted (`inflight/<id>.json`, `pending`
-    /// or `deleting`).
+    /// or `deleting`, and `inflight/batch-<name>.json` of an import).
     pub fn catalog_records(&self) -> Vec<Value> {
         let mut records = match std::fs::read(self.catalog_path()) {
             Ok(bytes) => {
@@ -273,7 +273,11 @@ impl App {
         for note in notes {
             let note: Value =
                 serde_json::from_slice(&std::fs::read(note).unwrap()).expect("a note is JSON");
-            records.push(note["key"].clone());
+            match note["keys"].as_array() {
+                // A batch of keys being created together (an import).
+                Some(keys) => records.extend(keys.iter().cloned()),
+                None => records.push(note["key"].clone()),
+            }
         }
         records
     }

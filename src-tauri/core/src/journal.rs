@@ -22,6 +22,11 @@
 //! - A note that cannot be read (damaged, not a regular file of the user,
 //!   a link, another key's record) is refused in plain words and left as it
 //!   is; nothing else is changed until it is dealt with.
+//! - Keys created together (a batch of an import) may share one note,
+//!   `inflight/batch-<name>.json`, holding their `pending` records: written
+//!   and flushed once for the batch, read as if each key had its own note.
+//!   Removing one key's note takes it out of its batch (the batch note is
+//!   removed once empty).
 
 use std::fs;
 use std::io::{self, Read};
@@ -36,7 +41,20 @@ use crate::record::{KeyRecord, KeyState};
 /// The folder of notes (and of the locks of operations in flight).
 pub const FOLDER: &str = "inflight";
 const SUFFIX: &str = ".json";
+const BATCH_PREFIX: &str = "batch-";
 const FORMAT: u32 = 1;
+
+#[derive(Serialize)]
+struct BatchRef<'a> {
+    format: u32,
+    keys: &'a [KeyRecord],
+}
+
+#[derive(Deserialize)]
+struct Batch {
+    format: u32,
+    keys: Vec<KeyRecord>,
+}
 
 #[derive(Serialize)]
 struct NoteRef<'a> {
@@ -76,17 +94,109 @@ pub fn write(data_dir: &Path, record: &KeyRecord) -> Result<(), CatalogError> {
     write_atomically(&path, &bytes)
 }
 
-/// Removes the note of key `id` (none is fine) and flushes the folder, so
-/// the removal survives a crash.
-pub fn remove(data_dir: &Path, id: &str) -> Result<(), CatalogError> {
-    let path = path(data_dir, id);
-    match fs::remove_file(&path) {
+fn batch_path(data_dir: &Path, name: &str) -> PathBuf {
+    folder(data_dir).join(format!("{BATCH_PREFIX}{name}{SUFFIX}"))
+}
+
+/// Notes that every one of `records` (all `pending`) is being created, in
+/// the one note of batch `name` (replacing what it held).
+pub fn write_batch(data_dir: &Path, name: &str, records: &[KeyRecord]) -> Result<(), CatalogError> {
+    debug_assert!(
+        records.iter().all(|r| r.state == KeyState::Pending),
+        "a batch notes keys being created"
+    );
+    let dir = folder(data_dir);
+    private_dir(&dir)?;
+    let path = batch_path(data_dir, name);
+    let bytes = serde_json::to_vec(&BatchRef {
+        format: FORMAT,
+        keys: records,
+    })
+    .map_err(|e| CatalogError::io("prepare", &path)(io::Error::other(e)))?;
+    write_atomically(&path, &bytes)
+}
+
+/// Removes the note of batch `name` (none is fine), flushing the folder.
+pub fn remove_batch(data_dir: &Path, name: &str) -> Result<(), CatalogError> {
+    remove_file(data_dir, &batch_path(data_dir, name))
+}
+
+fn remove_file(data_dir: &Path, path: &Path) -> Result<(), CatalogError> {
+    match fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(CatalogError::io("remove", &path)(e)),
+        Err(e) => return Err(CatalogError::io("remove", path)(e)),
     }
     let dir = folder(data_dir);
     crate::private_files::sync_dir(&dir).map_err(CatalogError::io("flush", &dir))
+}
+
+/// Removes the note of key `id` (none is fine) and flushes the folder, so
+/// the removal survives a crash; a key noted in a batch is taken out of it.
+pub fn remove(data_dir: &Path, id: &str) -> Result<(), CatalogError> {
+    remove_file(data_dir, &path(data_dir, id))?;
+    for name in batch_names(data_dir)? {
+        let mut keys = read_batch(data_dir, &name)?;
+        let before = keys.len();
+        keys.retain(|k| k.id != id);
+        if keys.len() == before {
+            continue;
+        }
+        if keys.is_empty() {
+            remove_batch(data_dir, &name)?;
+        } else {
+            write_batch(data_dir, &name, &keys)?;
+        }
+    }
+    Ok(())
+}
+
+/// The names of the batch notes.
+fn batch_names(data_dir: &Path) -> Result<Vec<String>, CatalogError> {
+    let dir = folder(data_dir);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(CatalogError::io("read", &dir)(e)),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(CatalogError::io("read", &dir))?;
+        if let Some(name) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.strip_prefix(BATCH_PREFIX))
+            .and_then(|n| n.strip_suffix(SUFFIX))
+        {
+            names.push(name.to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+fn read_batch(data_dir: &Path, name: &str) -> Result<Vec<KeyRecord>, CatalogError> {
+    let path = batch_path(data_dir, name);
+    let damaged = |detail: String| CatalogError::JournalUnreadable {
+        path: path.clone(),
+        detail,
+    };
+    let Some(mut file) = open_read(&path)? else {
+        return Ok(Vec::new()); // removed meanwhile
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(CatalogError::io("read", &path))?;
+    let batch: Batch = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
+    if batch.format > FORMAT {
+        return Err(damaged(
+            "it was written by a newer version of Keyward".into(),
+        ));
+    }
+    if batch.keys.iter().any(|k| k.state != KeyState::Pending) {
+        return Err(damaged("it notes a key that is not being created".into()));
+    }
+    Ok(batch.keys)
 }
 
 /// Every note, in the order of the keys' ids. No folder means no notes.
@@ -104,12 +214,24 @@ pub fn read_all(data_dir: &Path) -> Result<Vec<KeyRecord>, CatalogError> {
         // Temporary files of a write in progress start with a dot.
         if let Some(id) = name.to_str().and_then(|n| n.strip_suffix(SUFFIX))
             && !id.starts_with('.')
+            && !id.starts_with(BATCH_PREFIX)
         {
             ids.push(id.to_owned());
         }
     }
     ids.sort();
-    ids.iter().map(|id| read(data_dir, id)).collect()
+    let mut notes: Vec<KeyRecord> = ids
+        .iter()
+        .map(|id| read(data_dir, id))
+        .collect::<Result<_, _>>()?;
+    let names = batch_names(data_dir)?;
+    if !names.is_empty() {
+        for name in names {
+            notes.extend(read_batch(data_dir, &name)?);
+        }
+        notes.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+    Ok(notes)
 }
 
 fn read(data_dir: &Path, id: &str) -> Result<KeyRecord, CatalogError> {
@@ -180,6 +302,40 @@ mod tests {
         remove(dir.path(), "k1").unwrap();
         remove(dir.path(), "k1").unwrap();
         assert!(read_all(dir.path()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_batch_note_reads_as_one_note_per_key_and_removing_its_keys_removes_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let pending = |id: &str| {
+            let mut key = record(id, id);
+            key.state = KeyState::Pending;
+            key
+        };
+        let mut single = record("m", "m");
+        single.state = KeyState::Deleting;
+        write(dir.path(), &single).unwrap();
+        write_batch(dir.path(), "b1", &[pending("z"), pending("a")]).unwrap();
+        let ids: Vec<String> = read_all(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|k| k.id)
+            .collect();
+        assert_eq!(ids, ["a", "m", "z"], "in the order of the ids");
+        remove(dir.path(), "z").unwrap();
+        let ids: Vec<String> = read_all(dir.path())
+            .unwrap()
+            .into_iter()
+            .map(|k| k.id)
+            .collect();
+        assert_eq!(ids, ["a", "m"]);
+        remove(dir.path(), "a").unwrap();
+        assert!(
+            !dir.path().join("inflight/batch-b1.json").exists(),
+            "an empty batch note is removed"
+        );
+        remove_batch(dir.path(), "b1").unwrap();
+        assert_eq!(read_all(dir.path()).unwrap().len(), 1);
     }
 
     #[test]

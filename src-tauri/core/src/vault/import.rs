@@ -3,7 +3,8 @@
 //!
 //! Promises:
 //! - each key is all or nothing, as [`Vault::add`]: its note (`pending`,
-//!   in `inflight/`) is on disk before its secret goes to the keychain, and
+//!   in `inflight/`, one note for the batch) is on disk before its secret
+//!   goes to the keychain, and
 //!   it becomes complete in the catalog only after the keychain took the
 //!   secret; a crash leaves notes that [`Vault::recover`] rolls back. Keys
 //!   are written in batches of [`BATCH`]: one catalog write and one audit
@@ -32,6 +33,7 @@ use crate::journal;
 use crate::keychain::{KeychainError, SecretStore};
 use crate::private_files::{open_read, private_dir, write_atomically};
 use crate::record::{History, KeyRecord, KeyState, Origin};
+use crate::secret::Secret;
 
 /// How many keys are made between two catalog writes.
 pub const BATCH: usize = 100;
@@ -151,7 +153,8 @@ impl<S: SecretStore> Vault<S> {
         Ok(outcome)
     }
 
-    /// One batch: notes, keychain writes, one catalog write, audit.
+    /// One batch: one note for the batch, the keychain writes, one catalog
+    /// write, one audit write.
     fn import_batch(
         &self,
         source: &str,
@@ -159,10 +162,10 @@ impl<S: SecretStore> Vault<S> {
         failed: &mut Vec<(usize, Error)>,
     ) -> Result<Vec<(usize, KeyRecord)>> {
         let dir = self.catalog.dir().to_owned();
-        // Checked once against the catalog and the batch itself; checked
+        // Checked against the catalog and the batch itself here; checked
         // again under the catalog's lock when the batch is added.
-        let mut noted: Vec<(usize, KeyRecord, Claim)> = Vec::with_capacity(batch.len());
         let mut known = self.catalog.load()?;
+        let mut claimed: Vec<(usize, KeyRecord, Secret, Claim)> = Vec::with_capacity(batch.len());
         for Planned {
             row,
             key,
@@ -199,25 +202,40 @@ impl<S: SecretStore> Vault<S> {
                 let claim = self
                     .claim(&record.id)?
                     .ok_or_else(|| Error::Busy(record.name.to_string()))?;
-                journal::write(&dir, &record)?;
-                match self.store.put(&record.id, &secret) {
-                    Ok(()) => {}
-                    // The write may still land: the note stays; recovery removes both.
-                    Err(e @ KeychainError::TimedOut { .. }) => return Err(e.into()),
-                    Err(e) => {
-                        journal::remove(&dir, &record.id)?;
-                        return Err(e.into());
-                    }
-                }
-                self.remember_fingerprint(&record.id, &secret);
                 Ok((record, claim))
             })();
             match result {
                 Ok((record, claim)) => {
                     known.push(record.clone());
-                    noted.push((row, record, claim));
+                    claimed.push((row, record, secret, claim));
                 }
                 Err(e) => failed.push((row, e)),
+            }
+        }
+        if claimed.is_empty() {
+            return Ok(Vec::new());
+        }
+        // One note, flushed once, for the whole batch, before any secret
+        // goes to the keychain.
+        let batch_name = random_hex(8)?;
+        let records: Vec<KeyRecord> = claimed.iter().map(|(_, r, _, _)| r.clone()).collect();
+        journal::write_batch(&dir, &batch_name, &records)?;
+        let mut stored: Vec<(usize, KeyRecord, Claim)> = Vec::with_capacity(claimed.len());
+        // Keys whose secret may be in the keychain without their record:
+        // they stay noted, for recovery to remove.
+        let mut still_pending: Vec<KeyRecord> = Vec::new();
+        for (row, record, secret, claim) in claimed {
+            match self.store.put(&record.id, &secret) {
+                Ok(()) => {
+                    self.remember_fingerprint(&record.id, &secret);
+                    stored.push((row, record, claim));
+                }
+                // The write may still land: recovery removes it.
+                Err(e @ KeychainError::TimedOut { .. }) => {
+                    still_pending.push(record);
+                    failed.push((row, e.into()));
+                }
+                Err(e) => failed.push((row, e.into())),
             }
         }
         faults::point("import:after-keychain");
@@ -226,7 +244,7 @@ impl<S: SecretStore> Vault<S> {
         let mut refused: Vec<(usize, Error)> = Vec::new();
         let added = self.catalog.update(|keys| {
             refused.clear();
-            for (row, record, _) in &noted {
+            for (row, record, _) in &stored {
                 let active = KeyRecord {
                     state: KeyState::Active,
                     ..record.clone()
@@ -238,39 +256,45 @@ impl<S: SecretStore> Vault<S> {
             }
             Ok::<_, Error>(())
         });
-        if let Err(e) = added {
-            // Not added: undo the keychain writes. Should one fail, its
-            // note stays and the next recovery removes the secret.
-            for (_, record, _) in &noted {
-                if self.store.remove(&record.id).is_ok() {
-                    self.forget_fingerprint(&record.id);
-                    let _ = journal::remove(&dir, &record.id);
-                }
-            }
-            return Err(e);
-        }
-        faults::point("import:after-catalog");
         let refused_rows: HashSet<usize> = refused.iter().map(|(row, _)| *row).collect();
-        let mut made = Vec::with_capacity(noted.len());
-        for (row, record, claim) in noted {
-            if refused_rows.contains(&row) {
+        let mut made = Vec::with_capacity(stored.len());
+        for (row, record, claim) in stored {
+            if added.is_err() || refused_rows.contains(&row) {
+                // Not added: undo the keychain write, or leave it noted.
                 if self.store.remove(&record.id).is_ok() {
                     self.forget_fingerprint(&record.id);
-                    let _ = journal::remove(&dir, &record.id);
+                } else {
+                    still_pending.push(record);
                 }
             } else {
-                self.clear_finished_note(&record);
                 made.push((
                     row,
                     KeyRecord {
                         state: KeyState::Active,
                         ..record
                     },
+                    claim,
                 ));
             }
-            drop(claim);
         }
+        faults::point("import:after-catalog");
+        // The batch is done: its note goes, or keeps only what recovery must undo.
+        let tidied = if still_pending.is_empty() {
+            journal::remove_batch(&dir, &batch_name)
+        } else {
+            journal::write_batch(&dir, &batch_name, &still_pending)
+        };
+        if let Err(error) = tidied {
+            crate::note!(
+                "keyward: the keys are imported, but Keyward could not tidy up after them: {error}"
+            );
+        }
+        added?;
         failed.extend(refused);
+        let made: Vec<(usize, KeyRecord)> = made
+            .into_iter()
+            .map(|(row, record, _claim)| (row, record))
+            .collect();
         if let Some(audit) = &self.audit {
             let entries: Vec<_> = made
                 .iter()
