@@ -8,6 +8,10 @@
 //!   hits (through [`super::run_scan`]) and hands on only the hits not
 //!   announced before: a key found in the same place is announced once, as
 //!   long as it stays there (found again after it was gone, it is new).
+//! - Each change (add, remove, a check recorded) reads, changes and writes
+//!   the file under an exclusive lock on `leak-watch.lock` beside it, so the
+//!   window, the command line and the daily check never undo each other's
+//!   change (on Unix; elsewhere changes are not locked).
 //! - The time is passed in; nothing here reads the clock.
 
 use std::io::Read;
@@ -116,6 +120,34 @@ impl WatchFile {
         })
     }
 
+    /// Holds the exclusive lock on the list's changes until dropped.
+    fn lock(&self) -> Result<ChangeLock> {
+        let path = self.path.with_extension("lock");
+        let file = crate::private_files::private_options()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(crate::catalog::CatalogError::io("open", &path))?;
+        #[cfg(unix)]
+        {
+            use std::os::fd::AsRawFd;
+            // The lock is released when the file closes (ChangeLock drops).
+            loop {
+                // SAFETY: flock on a descriptor this function owns and keeps open.
+                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                    break;
+                }
+                let error = std::io::Error::last_os_error();
+                if error.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(crate::catalog::CatalogError::io("lock", &path)(error).into());
+                }
+            }
+        }
+        Ok(ChangeLock(file))
+    }
+
     fn save(&self, list: &WatchList) -> Result<()> {
         // Paths, dates and strings always serialize.
         let text = serde_json::to_vec_pretty(list).expect("watch list serializes");
@@ -132,6 +164,7 @@ impl WatchFile {
         checked: Option<DateTime<Utc>>,
         hits: &[LeakHit],
     ) -> Result<()> {
+        let _lock = self.lock()?;
         let mut list = self.load()?;
         list.folders.retain(|w| w.path != path);
         list.folders.push(Watched {
@@ -145,6 +178,7 @@ impl WatchFile {
 
     /// Stops watching `path`; whether it was watched.
     pub fn unwatch(&self, path: &Path) -> Result<bool> {
+        let _lock = self.lock()?;
         let mut list = self.load()?;
         let before = list.folders.len();
         list.folders.retain(|w| w.path != path);
@@ -158,6 +192,7 @@ impl WatchFile {
     /// Records a check of `path` at `now` with `hits`; returns the hits not
     /// announced before.
     fn checked(&self, path: &Path, now: DateTime<Utc>, hits: &[LeakHit]) -> Result<Vec<LeakHit>> {
+        let _lock = self.lock()?;
         let mut list = self.load()?;
         let Some(entry) = list.folders.iter_mut().find(|w| w.path == path) else {
             return Ok(Vec::new());
@@ -173,6 +208,11 @@ impl WatchFile {
         Ok(new)
     }
 }
+
+/// The lock of [`WatchFile::lock`]: released when dropped (the file closes).
+struct ChangeLock(
+    #[expect(dead_code, reason = "held for its drop, which releases the lock")] std::fs::File,
+);
 
 /// Which watched folders are due at `now`: never checked, or not for a day.
 pub fn due(list: &WatchList, now: DateTime<Utc>) -> Vec<Watched> {
@@ -260,5 +300,28 @@ mod tests {
         assert!(file.unwatch(folder).unwrap());
         assert!(!file.unwatch(folder).unwrap());
         assert!(file.load().unwrap().folders.is_empty());
+    }
+    #[test]
+    fn changes_made_at_the_same_time_all_stay() {
+        let dir = tempfile::tempdir().unwrap();
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let file = WatchFile::in_dir(dir.path());
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        let path = PathBuf::from(format!("/t{t}/f{i}"));
+                        file.watch(&path, Scope::Everywhere, None, &[]).unwrap();
+                        if i % 5 == 0 {
+                            assert!(file.unwatch(&path).unwrap(), "{path:?} was just added");
+                        }
+                    }
+                })
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap();
+        }
+        let list = WatchFile::in_dir(dir.path()).load().unwrap();
+        assert_eq!(list.folders.len(), 4 * 20, "no change undid another");
     }
 }
