@@ -626,3 +626,72 @@ fn a_watched_folder_is_checked_daily_in_the_background_and_a_key_found_there_is_
     assert!(app.ok(&["scan", "--watched"]).contains("No folder"));
     let _ = Command::new("dunstctl").arg("close-all").status();
 }
+
+#[test]
+fn the_window_lists_adds_and_removes_the_folders_checked_every_day() {
+    use crate::ipc::{invoke, window};
+    let app = App::new();
+    let win = window(&app, "main");
+    let none = invoke(&win, "watched_folders", serde_json::json!({})).unwrap();
+    assert_eq!(none, serde_json::json!([]), "nothing watched yet");
+    let dir = plant_dir();
+    let repo = plant_dir();
+    new_repo(&app, repo.path());
+    let add = |path: &Path, scope: &str| {
+        invoke(
+            &win,
+            "watch_folder",
+            serde_json::json!({"path": path_str(path), "scope": scope}),
+        )
+    };
+    add(dir.path(), "everywhere").unwrap();
+    let list = add(repo.path(), "history").unwrap();
+    let paths: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["path"].as_str().unwrap())
+        .collect();
+    let dir_path = dir.path().canonicalize().unwrap();
+    let repo_path = repo.path().canonicalize().unwrap();
+    assert_eq!(
+        paths,
+        [path_str(&dir_path), path_str(&repo_path)],
+        "in the order added, as absolute paths: {list}"
+    );
+    assert_eq!(list[0]["scope"], "everywhere");
+    assert_eq!(list[1]["scope"], "history");
+    assert!(
+        list[0]["last_checked"].is_null(),
+        "added, not checked yet: {list}"
+    );
+    // The command line sees the same list.
+    let said = app.ok(&["scan", "--watched"]);
+    assert!(said.contains(path_str(&repo_path)), "{said}");
+
+    // Bad input is refused in plain words.
+    let missing = add(&dir.path().join("gone"), "everywhere").unwrap_err();
+    assert_eq!(missing["code"], "invalid_input", "{missing}");
+    let not_repo = add(dir.path(), "history").unwrap_err();
+    assert_eq!(not_repo["code"], "invalid_input", "{not_repo}");
+    assert!(
+        not_repo["message"]
+            .as_str()
+            .unwrap()
+            .contains("git repository"),
+        "{not_repo}"
+    );
+    let sideways = add(dir.path(), "sideways").unwrap_err();
+    assert_eq!(sideways["code"], "invalid_input");
+
+    let left = invoke(
+        &win,
+        "unwatch_folder",
+        serde_json::json!({"path": path_str(&dir_path)}),
+    )
+    .unwrap();
+    assert_eq!(left.as_array().unwrap().len(), 1, "{left}");
+    assert_eq!(left[0]["path"], path_str(&repo_path));
+    let again = invoke(&win, "watched_folders", serde_json::json!({})).unwrap();
+    assert_eq!(again, left, "the list is kept");
+}

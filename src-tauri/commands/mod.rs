@@ -289,6 +289,9 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::team_report::TeamDesktop>(&cfg),
         one::<keyward_core::team_report::TeamKey>(&cfg),
         one::<keyward_core::team_report::TeamGroup>(&cfg),
+        one::<scan::WatchRequest>(&cfg),
+        one::<scan::UnwatchRequest>(&cfg),
+        one::<scan::WatchedFolder>(&cfg),
     ]
 }
 

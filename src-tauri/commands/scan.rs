@@ -1,5 +1,6 @@
 //! The window's leak check: choose a folder, start a check, follow its
-//! progress, cancel it, read its report.
+//! progress, cancel it, read its report; list, add and remove the folders
+//! checked every day (the same list as `keyward scan --watched`).
 //!
 //! Promises: one check runs at a time, on a blocking thread of its own;
 //! the window asks for its state (`leak_scan_status`) rather than waiting,
@@ -115,6 +116,122 @@ pub async fn choose_scan_folder<R: Runtime>(
     Ok(Some(path.display().to_string()))
 }
 
+/// What to check, from the window's words.
+fn scope_of(scope: &str) -> Result<Scope, IpcError> {
+    match scope {
+        "committable" => Ok(Scope::Committable),
+        "everywhere" => Ok(Scope::Everywhere),
+        "history" => Ok(Scope::History),
+        other => Err(IpcError::invalid(format!(
+            "Keyward does not know the kind of check \"{other}\"."
+        ))),
+    }
+}
+
+/// A folder to check every day.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+pub struct WatchRequest {
+    /// The folder or git repository.
+    pub path: String,
+    /// What to check there (as in [`LeakScanRequest`]).
+    #[ts(type = "'committable' | 'everywhere' | 'history'")]
+    pub scope: String,
+}
+
+/// A folder no longer to check every day.
+#[derive(Debug, Clone, Deserialize, ts_rs::TS)]
+pub struct UnwatchRequest {
+    /// The folder, as [`WatchedFolder::path`] gives it.
+    pub path: String,
+}
+
+/// One folder checked every day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
+pub struct WatchedFolder {
+    /// The folder or repository (absolute).
+    pub path: String,
+    /// What is checked there.
+    #[ts(type = "'committable' | 'everywhere' | 'history'")]
+    pub scope: &'static str,
+    /// When it was last checked (RFC 3339), if it was.
+    pub last_checked: Option<String>,
+}
+
+/// The folders checked every day, in the order added.
+fn watched_list(dir: &std::path::Path) -> keyward_core::Result<Vec<WatchedFolder>> {
+    Ok(WatchFile::in_dir(dir)
+        .load()?
+        .folders
+        .into_iter()
+        .map(|w| WatchedFolder {
+            path: w.path.display().to_string(),
+            scope: match w.scope {
+                Scope::Committable => "committable",
+                Scope::Everywhere => "everywhere",
+                Scope::History => "history",
+            },
+            last_checked: w.last_checked.map(|at| at.to_rfc3339()),
+        })
+        .collect())
+}
+
+/// The folders checked every day.
+#[tauri::command]
+pub async fn watched_folders(
+    state: State<'_, AppState>,
+    _: Args<NoArgs>,
+) -> CommandResult<Vec<WatchedFolder>> {
+    let dir = state.vault.catalog().dir().to_owned();
+    super::blocking(move || watched_list(&dir)).await
+}
+
+/// Adds a folder to those checked every day (first checked by the
+/// reminder task, which is woken for it); the list after.
+#[tauri::command]
+pub async fn watch_folder(
+    state: State<'_, AppState>,
+    Args(request): Args<WatchRequest>,
+) -> CommandResult<Vec<WatchedFolder>> {
+    let scope = scope_of(&request.scope)?;
+    let given = request.path.trim();
+    if given.is_empty() {
+        return Err(IpcError::invalid(
+            "Choose a folder to check every day first.",
+        ));
+    }
+    let path = std::fs::canonicalize(given).map_err(|e| {
+        IpcError::invalid(format!(
+            "Keyward cannot check {given} every day: {e}. Choose a folder that exists."
+        ))
+    })?;
+    let dir = state.vault.catalog().dir().to_owned();
+    let list = super::blocking(move || {
+        if scope == Scope::History {
+            keyward_core::scan::check_repository(&path)?;
+        }
+        WatchFile::in_dir(&dir).watch(&path, scope, None, &[])?;
+        watched_list(&dir)
+    })
+    .await?;
+    // The reminder task checks folders that are due: this one, now.
+    state.keys_changed();
+    Ok(list)
+}
+
+/// Stops checking a folder every day; the list after.
+#[tauri::command]
+pub async fn unwatch_folder(
+    state: State<'_, AppState>,
+    Args(request): Args<UnwatchRequest>,
+) -> CommandResult<Vec<WatchedFolder>> {
+    let dir = state.vault.catalog().dir().to_owned();
+    super::blocking(move || {
+        WatchFile::in_dir(&dir).unwatch(std::path::Path::new(&request.path))?;
+        watched_list(&dir)
+    })
+    .await
+}
+
 /// Starts a leak check; refused while one runs.
 #[tauri::command]
 pub async fn start_leak_scan(
@@ -126,16 +243,7 @@ pub async fn start_leak_scan(
     if request.path.trim().is_empty() {
         return Err(IpcError::invalid("Choose a folder to check first."));
     }
-    let scope = match request.scope.as_str() {
-        "committable" => Scope::Committable,
-        "everywhere" => Scope::Everywhere,
-        "history" => Scope::History,
-        other => {
-            return Err(IpcError::invalid(format!(
-                "Keyward does not know the kind of check \"{other}\"."
-            )));
-        }
-    };
+    let scope = scope_of(&request.scope)?;
     let path = std::fs::canonicalize(&path).unwrap_or(path);
     let target = scope.target(&path);
     let watch = request.watch;

@@ -1,13 +1,15 @@
 //! The "Check for leaks" screen in the real window: a folder with a key in
 //! an ignored `.env`, the result naming the key and the place (never the
-//! secret), "This key leaked" from the result, and a check cancelled while
-//! it runs.
+//! secret), "This key leaked" from the result, a check cancelled while
+//! it runs, and the folders checked every day listed, added and removed.
 
 use std::io::Write;
 
 use fantoccini::{Client, Locator};
 
-use super::{assert_accessible, click_button, heading, in_window, screenshot, type_into, wait_for};
+use super::{
+    assert_accessible, click_button, focused, heading, in_window, screenshot, type_into, wait_for,
+};
 use crate::util::*;
 
 async fn open_leak_check(client: &Client) {
@@ -50,6 +52,10 @@ fn the_leak_check_screen_finds_a_key_marks_it_leaked_and_cancels_a_running_check
         file.write_all(line.as_bytes()).unwrap();
     }
     drop(file);
+    let extra = plants.path().join("added-from-the-screen");
+    std::fs::create_dir(&extra).unwrap();
+    let extra_path = extra.canonicalize().unwrap().to_str().unwrap().to_owned();
+    let folder_path = folder.canonicalize().unwrap().to_str().unwrap().to_owned();
 
     in_window(&app, async |client| {
         open_leak_check(client).await;
@@ -102,6 +108,78 @@ fn the_leak_check_screen_finds_a_key_marks_it_leaked_and_cancels_a_running_check
         .await;
         wait_for(client, Locator::Css("#leak-start")).await;
         screenshot(client, "leak-check-cancelled").await;
+
+        // The folders checked every day: the one ticked above is listed, checked.
+        let rows = "//ul[@aria-labelledby='watched-title']/li";
+        let first = wait_for(
+            client,
+            Locator::XPath(&format!("{rows}[contains(., '{folder_path}')]")),
+        )
+        .await;
+        let said = first.text().await.unwrap();
+        assert!(
+            said.contains("Every file, hidden and ignored ones too · last checked"),
+            "{said}"
+        );
+        // Another is added from the screen.
+        click_button(client, "Add a folder…").await;
+        type_into(client, "#watch-path", &extra_path).await;
+        assert_accessible(client, "the add-a-folder dialog").await;
+        click_button(client, "Check it every day").await;
+        let added = wait_for(
+            client,
+            Locator::XPath(&format!("{rows}[contains(., '{extra_path}')]")),
+        )
+        .await;
+        assert!(added.text().await.unwrap().contains("Every file"));
+        screenshot(client, "leak-check-watched").await;
+        // And removed, after a plain confirmation, by keyboard.
+        let stop = wait_for(
+            client,
+            Locator::XPath(&format!(
+                "//button[@aria-label='Stop checking {extra_path} every day']"
+            )),
+        )
+        .await;
+        stop.send_keys("\u{E007}").await.unwrap();
+        let question = wait_for(client, Locator::Css("dialog[open] #unwatch-what")).await;
+        let asked = question.text().await.unwrap();
+        assert!(
+            asked.contains(&extra_path) && asked.contains("Nothing in the folder changes"),
+            "{asked}"
+        );
+        assert_accessible(client, "the stop-checking confirmation").await;
+        screenshot(client, "leak-check-unwatch-confirm").await;
+        wait_for(
+            client,
+            Locator::XPath("//dialog//button[normalize-space()='Stop checking']"),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        let started = std::time::Instant::now();
+        while !client
+            .find_all(Locator::XPath(&format!(
+                "{rows}[contains(., '{extra_path}')]"
+            )))
+            .await
+            .unwrap()
+            .is_empty()
+        {
+            assert!(
+                started.elapsed().as_secs() < 10,
+                "the removed folder stays listed"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            focused(client).await,
+            "watched-title",
+            "focus goes to the list's heading once the row is gone"
+        );
+        let left = client.find_all(Locator::XPath(rows)).await.unwrap().len();
+        assert_eq!(left, 1, "only the folder ticked above is left");
         client.clone().close().await.unwrap();
     });
 
@@ -110,6 +188,10 @@ fn the_leak_check_screen_finds_a_key_marks_it_leaked_and_cancels_a_running_check
         watched.contains(folder.canonicalize().unwrap().to_str().unwrap())
             && !watched.contains(big.to_str().unwrap()),
         "the first folder is checked every day: {watched}"
+    );
+    assert!(
+        !watched.contains(&extra_path),
+        "the folder removed in the window is no longer checked: {watched}"
     );
     let key = app
         .list()

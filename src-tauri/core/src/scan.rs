@@ -41,7 +41,7 @@ mod report;
 pub mod watch;
 
 pub use folder::{FolderScan, Mode, Unreadable, scan_folder};
-pub use git::{GitScan, install_hook, scan_history, scan_staged};
+pub use git::{GitScan, check_repository, install_hook, scan_history, scan_staged};
 pub use report::{LeakHit, Progress, ScanReport, Target, UnreadablePath, run_scan};
 
 /// Keys without a known prefix shorter than this are not looked for.

@@ -50,12 +50,15 @@ import type {
   TeamConnection,
   TeamReport,
   TeamStatus,
+  UnwatchRequest,
   VendorRequest,
   VendorRotateRequest,
   VendorView,
   WebhookFormat,
   WebhookStatus,
   WebhookTest,
+  WatchRequest,
+  WatchedFolder,
 } from './types';
 
 /**
@@ -113,6 +116,9 @@ export interface Commands {
   get_audit_stream: { args: NoArgs; answer: StreamStatus };
   set_audit_stream: { args: SetAuditStreamRequest; answer: StreamStatus };
   turn_off_audit_stream: { args: NoArgs; answer: StreamStatus };
+  watched_folders: { args: NoArgs; answer: WatchedFolder[] };
+  watch_folder: { args: WatchRequest; answer: WatchedFolder[] };
+  unwatch_folder: { args: UnwatchRequest; answer: WatchedFolder[] };
 }
 
 /** Event name → its payload. Mirrors what the back end emits. */
@@ -309,6 +315,24 @@ export function cancelImport(): Promise<null> {
 /** Deletes the file just imported (it holds secrets in plain text); refused unless every key of it is in Keyward. */
 export function deleteImportSource(path: string): Promise<null> {
   return call('delete_import_source', { path });
+}
+
+/** The folders checked for leaked keys every day, in the order added. */
+export function watchedFolders(): Promise<WatchedFolder[]> {
+  return call('watched_folders', {});
+}
+
+/**
+ * Adds a folder to those checked every day (the background checks it soon, then daily; a history
+ * check needs a git repository); answers the list after.
+ */
+export function watchFolder(request: WatchRequest): Promise<WatchedFolder[]> {
+  return call('watch_folder', request);
+}
+
+/** Stops checking a folder every day (nothing in the folder changes); answers the list after. */
+export function unwatchFolder(path: string): Promise<WatchedFolder[]> {
+  return call('unwatch_folder', { path });
 }
 
 /** How the keychain answers, and which unfinished changes were cleaned up at start. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hitPlace, hitTitle, isRunning, progressWords } from './leakCheck';
-import type { LeakHit, LeakScanStatus } from './types';
+import { hitPlace, hitTitle, isRunning, progressWords, stopWatchingLabel, watchedWords } from './leakCheck';
+import type { LeakHit, LeakScanStatus, WatchedFolder } from './types';
 
 const HIT: LeakHit = {
   kind: 'stored',
@@ -48,5 +48,21 @@ describe('leak check words', () => {
     expect(progressWords(status({ state: 'cancelled' }), 'committable')).toContain('cancelled');
     expect(isRunning(status({ state: 'scanning' }))).toBe(true);
     expect(isRunning(status({ state: 'done' }))).toBe(false);
+  });
+});
+
+describe('folders checked every day', () => {
+  const repo: WatchedFolder = { path: '/home/ann/shop', scope: 'history', last_checked: '2026-11-26T21:15:00Z' };
+  const fresh: WatchedFolder = { path: '/home/ann/notes', scope: 'everywhere', last_checked: null };
+
+  it('say what is checked and when it last was', () => {
+    expect(watchedWords(repo)).toMatch(/^The whole history of a git repository · last checked 2[67] Nov 2026 at \d\d:\d\d$/);
+    expect(watchedWords(fresh)).toBe('Every file, hidden and ignored ones too · not checked yet: Keyward checks it in the background while it runs');
+    expect(watchedWords({ ...fresh, scope: 'committable' })).toMatch(/^Files git would commit · /);
+  });
+
+  it('name the folder in the remove button, so a screen reader tells the buttons apart', () => {
+    expect(stopWatchingLabel(repo)).toBe('Stop checking /home/ann/shop every day');
+    expect(stopWatchingLabel(fresh)).not.toBe(stopWatchingLabel(repo));
   });
 });

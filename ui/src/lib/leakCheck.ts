@@ -2,11 +2,13 @@
  * The leak check in plain words: what a hit is ("payments-api-… was found"), where ("config/.env,
  * line 3, column 12, in a commit of 26 Aug 2026"), and how far a running check is.
  *
+ * Also the folders checked every day, in words ("Every file · last checked 27 Nov 2026 at 09:48").
+ *
  * Promises: never shows a secret (the back end sends none); every state of a check has words.
  */
-import { formatDate } from './dates';
+import { formatDate, formatDateTime } from './dates';
 import { formatCount } from './numbers';
-import type { LeakHit, LeakScanStatus } from './types';
+import type { LeakHit, LeakScanStatus, WatchedFolder } from './types';
 
 /** What kind of check: what git would commit, every file, or a repository's whole history. */
 export type LeakScope = 'committable' | 'everywhere' | 'history';
@@ -66,4 +68,16 @@ export function progressWords(status: LeakScanStatus, scope: LeakScope): string 
 /** Whether the check is still running. */
 export function isRunning(status: LeakScanStatus): boolean {
   return status.state === 'preparing' || status.state === 'scanning';
+}
+
+/** What is checked in a folder checked every day, and when it last was. */
+export function watchedWords(folder: WatchedFolder): string {
+  const what = SCOPES.find((s) => s.value === folder.scope)?.label ?? folder.scope;
+  const when = folder.last_checked ? `last checked ${formatDateTime(folder.last_checked)}` : 'not checked yet: Keyward checks it in the background while it runs';
+  return `${what} · ${when}`;
+}
+
+/** The accessible name of a folder's remove button: names the folder, as every row has one. */
+export function stopWatchingLabel(folder: WatchedFolder): string {
+  return `Stop checking ${folder.path} every day`;
 }

@@ -193,6 +193,11 @@ fn tally(
     true
 }
 
+/// Fails, in plain words, unless `repo` is a git repository git can open.
+pub fn check_repository(repo: &Path) -> Result<()> {
+    git_output(repo, &["rev-parse", "--git-dir"], "open the repository").map(drop)
+}
+
 /// Scans every blob in the repository at `repo` once, then finds the
 /// commits and paths of the blobs that hold a key.
 pub fn scan_history(
@@ -201,7 +206,7 @@ pub fn scan_history(
     cancel: &AtomicBool,
     progress: impl FnMut(u64, u64),
 ) -> Result<GitScan> {
-    git_output(repo, &["rev-parse", "--git-dir"], "open the repository")?;
+    check_repository(repo)?;
     let mut child = git(repo)
         .args([
             "cat-file",
