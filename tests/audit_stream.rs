@@ -369,3 +369,109 @@ fn the_window_checks_the_log_and_sets_up_and_turns_off_the_stream() {
         "{check}"
     );
 }
+
+/// `keyward --background` for `app`, trusting the certificates in
+/// `ca_file`, or only the system's when `None`.
+fn background_trusting(app: &App, ca_file: Option<&std::path::Path>) -> std::process::Child {
+    let mut command = app.cmd(&["--background"]);
+    match ca_file {
+        Some(file) => command.env("SSL_CERT_FILE", file),
+        None => command
+            .env_remove("SSL_CERT_FILE")
+            .env_remove("SSL_CERT_DIR"),
+    };
+    command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn over_tls_entries_wait_while_the_certificate_is_not_trusted_and_arrive_once_it_is() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls();
+    let set = app.ok(&[
+        "audit",
+        "stream",
+        "set",
+        &format!("localhost:{}", rsyslog.port),
+        "--tls",
+    ]);
+    assert!(set.contains("over TLS"), "{set}");
+    let key = app.generate(&unique("over-tls"));
+    let secret = key["secret"].as_str().unwrap().to_owned();
+    // The server's certificate comes from the test's own CA, which the
+    // system's trusted certificates do not include.
+    let child = background_trusting(&app, None);
+    assert!(
+        poll_until(Duration::from_secs(20), || status(&app)["last_error"]
+            .is_string()),
+        "the refused certificate is said: {}",
+        status(&app)
+    );
+    let refused = status(&app);
+    let why = refused["last_error"].as_str().unwrap();
+    assert!(
+        why.contains("TLS connection to the SIEM")
+            && why.contains("its certificate is not from an authority this computer trusts"),
+        "{why}"
+    );
+    assert_eq!(
+        refused["waiting"], 2,
+        "nothing sent, nothing lost: {refused}"
+    );
+    assert_eq!(
+        rsyslog.received(),
+        "",
+        "nothing reached the server without a trusted certificate"
+    );
+    stop(&app, child);
+
+    let child = background_trusting(&app, Some(&rsyslog.ca_file()));
+    let received = rsyslog.wait_for(Duration::from_secs(20), |r| r.contains("|generated|"));
+    all_delivered(&app);
+    let err = stop(&app, child);
+    assert_eq!(
+        received.lines().count(),
+        2,
+        "set-up and generated, over TLS: {received}\n{err}"
+    );
+    assert!(received.contains("CEF:0|Keyward|Keyward|"), "{received}");
+    assert!(!received.contains(&secret));
+    assert_eq!(status(&app)["last_error"], Value::Null);
+}
+
+#[test]
+fn tls_to_a_server_without_tls_is_said_plainly() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start();
+    app.ok(&[
+        "audit",
+        "stream",
+        "set",
+        &format!("127.0.0.1:{}", rsyslog.port),
+        "--tls",
+    ]);
+    let child = start_in_background(&app);
+    assert!(
+        poll_until(Duration::from_secs(40), || status(&app)["last_error"]
+            .is_string()),
+        "{}",
+        status(&app)
+    );
+    stop(&app, child);
+    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    assert!(
+        why.contains("TLS connection to the SIEM")
+            && why.contains("it may not take TLS on that port"),
+        "{why}"
+    );
+    assert_eq!(status(&app)["waiting"], 1, "the set-up entry still waits");
+}

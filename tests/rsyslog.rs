@@ -2,8 +2,10 @@
 //! a temporary folder (imtcp on 127.0.0.1 at a free port, every message
 //! written by omfile to a file the test reads), in the foreground with its
 //! own pid file (`rsyslogd -n -f CONF -i PIDFILE`), as a user who is not
-//! root (tests run as root drop to `nobody` with setpriv). It fails, never
-//! skips, when rsyslogd is not installed (`.ci/deps` installs it).
+//! root (tests run as root drop to `nobody` with setpriv); with TLS through
+//! rsyslog's gnutls driver and a certificate from a CA made for the test.
+//! It fails, never skips, when rsyslogd is not installed (`.ci/deps`
+//! installs it with rsyslog-gnutls and openssl).
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
@@ -21,6 +23,7 @@ pub struct Rsyslog {
     dir: tempfile::TempDir,
     pub port: u16,
     child: Option<Child>,
+    tls: bool,
 }
 
 /// A port on 127.0.0.1 nothing listens on now.
@@ -57,6 +60,17 @@ impl Rsyslog {
 
     /// rsyslogd listening on `port`.
     pub fn start_on(port: u16) -> Self {
+        Self::start_with(port, false)
+    }
+
+    /// rsyslogd taking only TLS (gnutls driver) on a free port, with a
+    /// certificate for `localhost` and 127.0.0.1 signed by a CA of the
+    /// test's own ([`Rsyslog::ca_file`]), made with the openssl tool.
+    pub fn start_tls() -> Self {
+        Self::start_with(free_port(), true)
+    }
+
+    fn start_with(port: u16, tls: bool) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("keyward-rsyslog-")
             .tempdir()
@@ -65,9 +79,91 @@ impl Rsyslog {
             dir,
             port,
             child: None,
+            tls,
         };
+        if tls {
+            rsyslog.make_certificates();
+        }
         rsyslog.up();
         rsyslog
+    }
+
+    /// The test CA's certificate (PEM): trust it with `SSL_CERT_FILE`.
+    pub fn ca_file(&self) -> PathBuf {
+        self.dir.path().join("ca.pem")
+    }
+
+    fn make_certificates(&self) {
+        let root = self.dir.path();
+        let openssl = |args: &[&str]| {
+            let out = Command::new("openssl")
+                .current_dir(root)
+                .args(args)
+                .output()
+                .expect("the openssl tool (run .ci/deps)");
+            assert!(
+                out.status.success(),
+                "openssl {args:?}: {}",
+                text(&out.stderr)
+            );
+        };
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+        ];
+        let mut ca = vec!["req", "-x509"];
+        ca.extend(ec);
+        ca.extend([
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Keyward test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ]);
+        openssl(&ca);
+        let mut request = vec!["req"];
+        request.extend(ec);
+        request.extend([
+            "-keyout",
+            "key.pem",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=localhost",
+        ]);
+        openssl(&request);
+        std::fs::write(
+            root.join("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nkeyUsage=critical,digitalSignature\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "cert.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "server.ext",
+        ]);
     }
 
     /// The file rsyslog writes every message to.
@@ -80,11 +176,22 @@ impl Rsyslog {
         assert!(self.child.is_none(), "already running");
         let root = self.dir.path();
         let conf = root.join("rsyslog.conf");
+        let (global_tls, module_tls) = if self.tls {
+            (
+                format!(
+                    " DefaultNetstreamDriver=\"gtls\" DefaultNetstreamDriverCAFile=\"{0}/ca.pem\" DefaultNetstreamDriverCertFile=\"{0}/cert.pem\" DefaultNetstreamDriverKeyFile=\"{0}/key.pem\"",
+                    root.display()
+                ),
+                " StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\" StreamDriver.AuthMode=\"anon\"",
+            )
+        } else {
+            (String::new(), "")
+        };
         std::fs::write(
             &conf,
             format!(
-                "global(workDirectory=\"{dir}\")\n\
-                 module(load=\"imtcp\")\n\
+                "global(workDirectory=\"{dir}\"{global_tls})\n\
+                 module(load=\"imtcp\"{module_tls})\n\
                  input(type=\"imtcp\" address=\"127.0.0.1\" port=\"{port}\" ruleset=\"siem\")\n\
                  template(name=\"line\" type=\"string\" string=\"{TEMPLATE}\")\n\
                  ruleset(name=\"siem\") {{ action(type=\"omfile\" file=\"{out}\" template=\"line\") }}\n",
@@ -98,7 +205,10 @@ impl Rsyslog {
             // Not as root: rsyslogd as `nobody`, in a folder it may write to.
             use std::os::unix::fs::PermissionsExt;
             std::fs::set_permissions(root, std::fs::Permissions::from_mode(0o777)).unwrap();
-            std::fs::set_permissions(&conf, std::fs::Permissions::from_mode(0o644)).unwrap();
+            for file in std::fs::read_dir(root).unwrap() {
+                let path = file.unwrap().path();
+                std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            }
             let mut c = Command::new("setpriv");
             c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
                 .arg(rsyslogd());

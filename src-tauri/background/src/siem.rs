@@ -269,12 +269,34 @@ pub async fn send(
         tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp),
     )
     .await
-    .map_err(|_| timed_out())?
+    .map_err(|_| StreamError::Tls {
+        address: address.clone(),
+        detail: format!(
+            "the server did not answer the TLS handshake within {} s: it may not take TLS on that port",
+            policy.timeout.as_secs()
+        ),
+    })?
     .map_err(|e| StreamError::Tls {
         address: address.clone(),
-        detail: e.to_string(),
+        detail: tls_words(&e.to_string()),
     })?;
     finish(tls, bytes, policy, &address).await
+}
+
+/// What rustls said, in words where it is a common case.
+fn tls_words(detail: &str) -> String {
+    let words = if detail.contains("UnknownIssuer") {
+        "its certificate is not from an authority this computer trusts"
+    } else if detail.contains("NotValidForName") {
+        "its certificate is for another name"
+    } else if detail.contains("Expired") {
+        "its certificate has expired"
+    } else if detail.contains("corrupt message") || detail.contains("InvalidContentType") {
+        "the server does not answer in TLS on that port"
+    } else {
+        return detail.to_owned();
+    };
+    format!("{words}: {detail}")
 }
 
 fn tls_config() -> Result<tokio_rustls::rustls::ClientConfig, String> {
@@ -431,6 +453,19 @@ fn watch_log(files: &StreamFiles, changed: Arc<Notify>) -> Option<notify::Recomm
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn common_tls_failures_are_said_in_words() {
+        assert!(
+            tls_words("invalid peer certificate: UnknownIssuer")
+                .starts_with("its certificate is not from an authority")
+        );
+        assert!(
+            tls_words("received corrupt message of type InvalidContentType")
+                .starts_with("the server does not answer in TLS")
+        );
+        assert_eq!(tls_words("something else"), "something else");
+    }
 
     #[test]
     fn retries_back_off_from_one_second_to_five_minutes() {
