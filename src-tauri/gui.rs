@@ -277,10 +277,7 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
                     replan,
                 },
             ));
-            app.manage(keyward_background::siem::StreamTask::start(
-                tauri::async_runtime::handle().inner(),
-                stream_dir,
-            ));
+            app.manage(keyward_background::siem::StreamTask::start(stream_dir));
             app.manage(TrayPresence(has_tray));
             // The team vault's inventory, if this desktop is connected to one.
             if let Ok(config_dir) = keyward_core::config_dir() {

@@ -129,8 +129,7 @@ pub fn run() -> ExitCode {
             settings.clone(),
             Arc::new(tokio::sync::Notify::new()),
         );
-        let _stream =
-            crate::siem::StreamTask::start(&tokio::runtime::Handle::current(), stream_dir);
+        let _stream = crate::siem::StreamTask::start(stream_dir);
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
             std::time::Duration::ZERO,

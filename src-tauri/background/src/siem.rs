@@ -4,10 +4,10 @@
 //! sent, where, and how far it got live in `keyward_core::siem`.
 //!
 //! Promises:
-//! - Never in anyone's way: the [`StreamTask`] runs beside the reminder
-//!   task in whichever Keyward process reminds (the window, or the
-//!   background program when the window is closed); the window and the
-//!   command line only append to the audit log, which is the outbox.
+//! - Never in anyone's way: the [`StreamTask`] runs on a thread of its own
+//!   in whichever Keyward process reminds (the window, or the background
+//!   program when the window is closed); the window and the command line
+//!   only append to the audit log, which is the outbox.
 //! - At least once: a batch counts as delivered when the server has read
 //!   the connection to its end (Keyward closes its side and waits for the
 //!   server to close too); only then does the cursor move past it. When the
@@ -359,23 +359,22 @@ pub struct StreamTask {
 }
 
 impl StreamTask {
-    /// Starts sending the audit log in the data folder `dir` on `runtime`,
-    /// and again whenever the log or the stream's target changes.
-    pub fn start(runtime: &tokio::runtime::Handle, dir: PathBuf) -> Self {
-        Self::start_with(runtime, dir, StreamPolicy::default())
+    /// Starts sending the audit log in the data folder `dir`, and again
+    /// whenever the log or the stream's target changes.
+    pub fn start(dir: PathBuf) -> Self {
+        Self::start_with(dir, StreamPolicy::default())
     }
 
-    /// [`StreamTask::start`] with an explicit policy.
-    pub fn start_with(
-        runtime: &tokio::runtime::Handle,
-        dir: PathBuf,
-        policy: StreamPolicy,
-    ) -> Self {
+    /// [`StreamTask::start`] with an explicit policy. The task runs on a
+    /// thread of its own with its own small runtime, so that no other work
+    /// of the process (the reminders, the tray, the team vault) can hold
+    /// its time limits back, and it holds none of theirs.
+    pub fn start_with(dir: PathBuf, policy: StreamPolicy) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let changed = Arc::new(Notify::new());
         let files = StreamFiles::in_dir(&dir);
         let watcher = watch_log(&files, changed.clone());
-        runtime.spawn(async move {
+        let run = async move {
             let _watcher = watcher;
             let mut failures = 0u32;
             loop {
@@ -409,7 +408,25 @@ impl StreamTask {
                     },
                 }
             }
-        });
+        };
+        let started = std::thread::Builder::new()
+            .name("audit-stream".into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(run),
+                    Err(error) => keyward_core::note!(
+                        "keyward: audit stream: entries are not sent while this Keyward runs ({error})"
+                    ),
+                }
+            });
+        if let Err(error) = started {
+            keyward_core::note!(
+                "keyward: audit stream: entries are not sent while this Keyward runs ({error})"
+            );
+        }
         Self { stop }
     }
 }
