@@ -63,6 +63,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .manage(state)
         .manage(commands::scan::LeakScans::default())
         .manage(commands::import::Imports::default())
+        .manage(commands::backup::Restores::default())
         // Native save dialog for the report, used from Rust only: the window
         // is granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())

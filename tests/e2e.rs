@@ -17,6 +17,8 @@ mod audit_stream;
 /// Importing keys from a file.
 mod import;
 mod leak_check;
+/// Sharing a key and adding it from the shared file.
+mod share;
 /// Settings → Team and the lead's Team screen.
 mod team;
 

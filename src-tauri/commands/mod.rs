@@ -5,6 +5,7 @@
 //! commands are listed once, in [`registry`].
 
 pub mod audit_stream;
+pub mod backup;
 pub mod clipboard;
 pub mod import;
 pub mod keys;
@@ -248,6 +249,15 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keys::EditRequest>(&cfg),
         one::<rotation::VendorRotateRequest>(&cfg),
         one::<scan::LeakScanRequest>(&cfg),
+        one::<backup::ChooseFileRequest>(&cfg),
+        one::<backup::SaveBackupRequest>(&cfg),
+        one::<backup::OpenFileRequest>(&cfg),
+        one::<backup::ShareKeyRequest>(&cfg),
+        one::<backup::Sealed>(&cfg),
+        one::<backup::RestoreStatus>(&cfg),
+        one::<keyward_core::vault::RestoreReport>(&cfg),
+        one::<keyward_core::vault::Conflict>(&cfg),
+        one::<keyward_core::backup::SettingsRestore>(&cfg),
         one::<import::ImportRequest>(&cfg),
         one::<import::ImportSourceRequest>(&cfg),
         one::<import::ImportStatus>(&cfg),

@@ -73,6 +73,13 @@ macro_rules! window_commands {
             audit_stream::get_audit_stream,
             audit_stream::set_audit_stream,
             audit_stream::turn_off_audit_stream,
+            backup::choose_backup_file,
+            backup::save_backup,
+            backup::start_restore,
+            backup::restore_status,
+            backup::cancel_restore,
+            backup::share_key,
+            backup::receive_key,
         }
     };
 }

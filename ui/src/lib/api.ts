@@ -19,6 +19,12 @@ import type {
   AuditLogRequest,
   ChainCheck,
   CheckNameRequest,
+  ChooseFileRequest,
+  OpenFileRequest,
+  RestoreStatus,
+  SaveBackupRequest,
+  Sealed,
+  ShareKeyRequest,
   Copied,
   DeleteRequest,
   EditRequest,
@@ -119,6 +125,13 @@ export interface Commands {
   watched_folders: { args: NoArgs; answer: WatchedFolder[] };
   watch_folder: { args: WatchRequest; answer: WatchedFolder[] };
   unwatch_folder: { args: UnwatchRequest; answer: WatchedFolder[] };
+  choose_backup_file: { args: ChooseFileRequest; answer: string | null };
+  save_backup: { args: SaveBackupRequest; answer: Sealed };
+  start_restore: { args: OpenFileRequest; answer: RestoreStatus };
+  restore_status: { args: NoArgs; answer: RestoreStatus };
+  cancel_restore: { args: NoArgs; answer: null };
+  share_key: { args: ShareKeyRequest; answer: Sealed };
+  receive_key: { args: OpenFileRequest; answer: KeyView };
 }
 
 /** Event name → its payload. Mirrors what the back end emits. */
@@ -487,4 +500,39 @@ export function onEvent<E extends keyof Events>(event: E, handler: (payload: Eve
     stopped = true;
     unlisten?.();
   };
+}
+
+/** Asks for a file to write (`save`) or open, for a backup or a shared key; null when cancelled. */
+export function chooseBackupFile(save: boolean, purpose: 'backup' | 'share'): Promise<string | null> {
+  return call('choose_backup_file', { save, purpose });
+}
+
+/** Saves an encrypted backup of every key; the answer carries the proposed passphrase, to show once. */
+export function saveBackup(path: string): Promise<Sealed> {
+  return call('save_backup', { path });
+}
+
+/** Opens a backup with its passphrase and starts putting it back (follow with `restoreStatus`). */
+export function startRestore(path: string, passphrase: string): Promise<RestoreStatus> {
+  return call('start_restore', { path, passphrase, name: null });
+}
+
+/** Where the restore is. */
+export function restoreStatus(): Promise<RestoreStatus> {
+  return call('restore_status', {});
+}
+
+/** Stops the restore before its next key (keys put back so far stay). */
+export function cancelRestore(): Promise<null> {
+  return call('cancel_restore', {});
+}
+
+/** Writes one key to an encrypted file for a colleague; the answer carries the passphrase, to show once. */
+export function shareKey(id: string, path: string, recipient: string, expiresDays: number): Promise<Sealed> {
+  return call('share_key', { id, path, recipient, expires_days: expiresDays });
+}
+
+/** Adds the key in a colleague's shared file. */
+export function receiveKey(path: string, passphrase: string, name: string | null): Promise<KeyView> {
+  return call('receive_key', { path, passphrase, name });
 }
