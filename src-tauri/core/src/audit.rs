@@ -407,7 +407,9 @@ impl AuditLog {
     }
 
     /// Checks the log's hash chain (see [`crate::audit_chain::verify`]),
-    /// reading it under a shared lock. A missing file is an empty log.
+    /// reading it under a shared lock, and that it still holds the last line
+    /// the audit stream delivered ([`crate::audit_chain::check_delivered`]).
+    /// A missing file is an empty log.
     pub fn verify(&self) -> Result<crate::audit_chain::ChainCheck, CatalogError> {
         let io = |action: &'static str| {
             let path = self.path.clone();
@@ -417,13 +419,21 @@ impl AuditLog {
                 source,
             }
         };
-        let Some(mut file) = open_read(&self.path)? else {
-            return Ok(crate::audit_chain::verify(b""));
-        };
-        file.lock_shared().map_err(io("lock"))?;
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io("read"))?;
-        Ok(crate::audit_chain::verify(&bytes))
+        // A missing file is an empty log (which must still hold what was sent).
+        if let Some(mut file) = open_read(&self.path)? {
+            file.lock_shared().map_err(io("lock"))?;
+            file.read_to_end(&mut bytes).map_err(io("read"))?;
+        }
+        let mut check = crate::audit_chain::verify(&bytes);
+        // What the audit stream delivered must still be there.
+        if let Some(dir) = self.path.parent()
+            && let Ok(cursor) = crate::siem::StreamFiles::in_dir(dir).cursor()
+            && let Some(hash) = &cursor.hash
+        {
+            crate::audit_chain::check_delivered(&mut check, &bytes, cursor.offset, hash);
+        }
+        Ok(check)
     }
 
     /// Readable entries, newest first; only those about key `key_id` when given.

@@ -326,6 +326,42 @@ pub fn verify(bytes: &[u8]) -> ChainCheck {
     }
 }
 
+/// Adds to `check` of the log `bytes` whether the log still holds the last
+/// line the audit stream delivered (`hash`, ending at byte `offset`): lines
+/// cut off the end, or a replaced log, which the chain alone cannot show.
+pub fn check_delivered(check: &mut ChainCheck, bytes: &[u8], offset: u64, hash: &str) {
+    let held = usize::try_from(offset)
+        .ok()
+        .filter(|&at| at > 0 && at <= bytes.len())
+        .and_then(|at| bytes[..at].strip_suffix(b"\n"))
+        .map(|before| {
+            let from = before
+                .iter()
+                .rposition(|b| *b == b'\n')
+                .map_or(0, |i| i + 1);
+            line_hash(&before[from..]) == hash
+        })
+        .unwrap_or(false);
+    if held {
+        return;
+    }
+    let short: String = hash.chars().take(12).collect();
+    check.problems.push(ChainProblem {
+        line: check.lines + 1,
+        kind: ChainProblemKind::Removed,
+        message: format!(
+            "The log no longer holds the last line it sent to the SIEM (SHA-256 {short}…): lines were removed from its end, or the log was replaced. The SIEM's copy has them."
+        ),
+    });
+    check.intact = false;
+    check.summary = summary(
+        check.lines,
+        check.unchained_lines,
+        &check.cut_short,
+        &check.problems,
+    );
+}
+
 fn summary(
     lines: usize,
     unchained: usize,

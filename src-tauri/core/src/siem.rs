@@ -725,4 +725,48 @@ mod tests {
         files.turn_off().unwrap();
         assert_eq!(files.target().unwrap(), None);
     }
+
+    #[test]
+    fn verify_finds_lines_cut_off_the_end_after_they_were_sent_to_the_siem() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = AuditLog::in_dir(dir.path(), fixed);
+        let files = StreamFiles::in_dir(dir.path());
+        files
+            .set_target(
+                &StreamTarget::parse("127.0.0.1:5514", false, false).unwrap(),
+                true,
+            )
+            .unwrap();
+        for i in 0..3 {
+            log.note(AuditAction::Copied, Some((&format!("id{i}"), "k")), None);
+        }
+        let pending = files.pending(1 << 20).unwrap();
+        let (line, end) = pending.lines.last().cloned().unwrap();
+        files
+            .save_cursor(&StreamCursor {
+                offset: end,
+                hash: Some(crate::audit_chain::line_hash(&line)),
+                ..StreamCursor::default()
+            })
+            .unwrap();
+        assert!(log.verify().unwrap().intact, "all sent, all there");
+        // The last two lines are cut off: the chain alone cannot tell.
+        let text = std::fs::read_to_string(log.path()).unwrap();
+        let first: String = text.lines().next().unwrap().to_owned() + "\n";
+        assert!(crate::audit_chain::verify(first.as_bytes()).intact);
+        std::fs::write(log.path(), &first).unwrap();
+        let check = log.verify().unwrap();
+        assert!(!check.intact, "{check:?}");
+        assert_eq!(
+            check.problems[0].kind,
+            crate::audit_chain::ChainProblemKind::Removed
+        );
+        assert!(
+            check.problems[0].message.contains("sent to the SIEM"),
+            "{:?}",
+            check.problems
+        );
+        std::fs::remove_file(log.path()).unwrap();
+        assert!(!log.verify().unwrap().intact, "a removed log too");
+    }
 }
