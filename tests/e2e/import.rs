@@ -144,3 +144,107 @@ fn a_spreadsheet_is_mapped_previewed_imported_and_deleted_in_the_window() {
         "the secret went to the real keychain"
     );
 }
+
+#[test]
+fn an_import_of_ten_thousand_rows_shows_progress_and_stops_when_cancelled() {
+    let app = App::new();
+    let sheet = app.root.path().join("many-keys.csv");
+    let mut rows = String::from("service,credential_id,secret,created\n");
+    for i in 0..10_000 {
+        rows.push_str(&format!(
+            "bulk-{},bulk-e2e-{i:05},bulk-E2E-secret-{i:05}-0123456789,2026-01-{:02}\n",
+            i % 20,
+            1 + i % 28
+        ));
+    }
+    std::fs::write(&sheet, rows).unwrap();
+    let mut stopped_after = 0;
+
+    in_window(&app, async |client| {
+        click_button(client, "Import keys from a file").await;
+        heading(client, "Import keys").await;
+        type_into(client, "#import-path", sheet.to_str().unwrap()).await;
+        wait_for(client, Locator::Css("#import-preview"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        let summary = text_of(client, "#import-summary").await;
+        assert_eq!(
+            summary, "The file has 10,000 rows: 10,000 keys will be imported.",
+            "columns named like the fields need no mapping"
+        );
+        wait_for(client, Locator::Css("#import-confirm"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        // "Reading the file…", then "Imported 100 of 10,000 keys…" after each batch.
+        wait_for(
+            client,
+            Locator::XPath(
+                "//p[@id='import-progress'][starts-with(normalize-space(),'Imported ')]",
+            ),
+        )
+        .await;
+        scroll_to(client, "import-progress").await;
+        screenshot(client, "import-progress").await;
+        wait_for(client, Locator::Css("#import-cancel"))
+            .await
+            .click()
+            .await
+            .unwrap();
+        let result = text_of(client, "#import-result").await;
+        assert!(result.starts_with("Stopped after "), "{result}");
+        assert!(
+            result.contains("Import the same file again to continue"),
+            "{result}"
+        );
+        stopped_after = result["Stopped after ".len()..]
+            .split(' ')
+            .next()
+            .unwrap()
+            .replace(',', "")
+            .parse()
+            .unwrap();
+        assert!(
+            !client
+                .source()
+                .await
+                .unwrap()
+                .contains("import-delete-source"),
+            "a stopped import does not offer to delete the file"
+        );
+        screenshot(client, "import-cancelled").await;
+        client.clone().close().await.unwrap();
+    });
+
+    assert!(
+        stopped_after > 0 && stopped_after < 10_000 && stopped_after % 100 == 0,
+        "stopped after a whole batch: {stopped_after}"
+    );
+    assert_eq!(
+        app.list().len(),
+        stopped_after,
+        "what was made stays, complete"
+    );
+    assert!(sheet.exists());
+    let again = json(&app.ok(&[
+        "import",
+        sheet.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--dry-run",
+        "--json",
+    ]));
+    let earlier = again["refused"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "imported_earlier")
+        .count();
+    assert_eq!(
+        earlier, stopped_after,
+        "a second run continues where it stopped"
+    );
+}
