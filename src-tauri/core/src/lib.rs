@@ -10,7 +10,8 @@
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
 //! - [`journal`]: the note of each key being created or deleted, beside the catalog;
 //! - [`vault`]: the create/delete protocol over catalog and keychain, and recovery;
-//! - [`audit`]: the append-only audit log;
+//! - [`audit`] and [`audit_chain`]: the append-only audit log, each line chained to the one before;
+//! - [`siem`]: the audit stream's target, place and RFC 5424 / CEF messages (no network);
 //! - [`fingerprint`] and [`scan`]: keyed fingerprints of stored secrets, and the leak scan of folders and git history;
 //! - [`settings`] and [`policy`]: the person's settings and the organisation's limits;
 //! - [`report`]: the rotation report (CSV and JSON);
@@ -18,7 +19,10 @@
 //! - [`team_channel`]: the team channel's address and message payloads (no network);
 //! - [`team`] and [`team_report`]: the team vault's settings, the inventory document a desktop
 //!   publishes, and the lead's view of every desktop's document (no network);
-//! - [`backup`]: encrypted backups and shared keys (age), and their passphrases.
+//! - [`backup`]: encrypted backups and shared keys (age), and their passphrases;
+//! - [`import`]: keys read from a spreadsheet, KeePassXC or Bitwarden export, previewed before anything is written;
+//! - [`local_time`], [`reminders`] and [`secret`]: the person's calendar, reminder stages, and the redacting secret type;
+//! - [`memory_store`] (feature `test-support`): an in-memory keychain for tests without a desktop session.
 
 /// Writes a line to standard error like `eprintln!`, but never panics: a
 /// closed standard error (`keyward due 2>&1 | true`) loses the line quietly
