@@ -22,7 +22,7 @@
 //! - [`backup`]: encrypted backups and shared keys (age), and their passphrases;
 //! - [`import`]: keys read from a spreadsheet, KeePassXC or Bitwarden export, previewed before anything is written;
 //! - [`local_time`], [`reminders`] and [`secret`]: the person's calendar, reminder stages, and the redacting secret type;
-//! - [`memory_store`] (feature `test-support`): an in-memory keychain for tests without a desktop session.
+//! - `memory_store` (feature `test-support`): an in-memory keychain for tests without a desktop session.
 
 /// Writes a line to standard error like `eprintln!`, but never panics: a
 /// closed standard error (`keyward due 2>&1 | true`) loses the line quietly
