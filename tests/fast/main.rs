@@ -10,6 +10,7 @@
 //! tier first and then the session tier (`tests/tests.rs`), which checks
 //! the same flows against the real parts.
 
+mod backup;
 mod bindings;
 mod commands;
 mod registry;
