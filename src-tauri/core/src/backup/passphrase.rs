@@ -20,7 +20,7 @@ const MIN_GUESSES_LOG10: f64 = 12.0;
 /// hyphens. Each word is drawn uniformly (rejection sampling, no modulo
 /// bias); a failing random source is an error, never a weaker fallback.
 pub fn propose(words: usize) -> Result<Secret> {
-    let list = eff_wordlist::large::LIST;
+    let list = &diceware_wordlists::EFF_LONG_WORDLIST;
     let n = list.len() as u32; // 7,776
     // The largest multiple of n below 2^16: values at or above it are drawn again.
     let limit = (u32::from(u16::MAX) + 1) / n * n;
@@ -36,7 +36,7 @@ pub fn propose(words: usize) -> Result<Secret> {
         if taken > 0 {
             chosen.push('-');
         }
-        chosen.push_str(list[(value % n) as usize].1);
+        chosen.push_str(list[(value % n) as usize]);
         taken += 1;
     }
     Ok(Secret::new(std::mem::take(&mut *chosen)))
@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn a_proposed_passphrase_has_the_words_asked_for_from_the_eff_list() {
         let words: std::collections::HashSet<&str> =
-            eff_wordlist::large::LIST.iter().map(|(_, w)| *w).collect();
+            diceware_wordlists::EFF_LONG_WORDLIST.iter().copied().collect();
         assert_eq!(words.len(), 7776, "the EFF long list");
         let proposed = propose(BACKUP_WORDS).unwrap();
         let parts: Vec<&str> = proposed.expose().split('-').collect();
