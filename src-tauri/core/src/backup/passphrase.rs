@@ -83,8 +83,10 @@ mod tests {
 
     #[test]
     fn a_proposed_passphrase_has_the_words_asked_for_from_the_eff_list() {
-        let words: std::collections::HashSet<&str> =
-            diceware_wordlists::EFF_LONG_WORDLIST.iter().copied().collect();
+        let words: std::collections::HashSet<&str> = diceware_wordlists::EFF_LONG_WORDLIST
+            .iter()
+            .copied()
+            .collect();
         assert_eq!(words.len(), 7776, "the EFF long list");
         let proposed = propose(BACKUP_WORDS).unwrap();
         let parts: Vec<&str> = proposed.expose().split('-').collect();
