@@ -5,7 +5,6 @@
 use chrono::Utc;
 use keyward_core::Secret;
 use keyward_core::audit::AuditEntry;
-use keyward_core::keychain::SharedStore;
 use keyward_core::settings::{Settings, WebhookFormat};
 use keyward_core::team_channel::Digest;
 use serde::{Deserialize, Serialize};
@@ -123,11 +122,6 @@ pub async fn save_report<R: Runtime>(
     Ok(Some(shown))
 }
 
-/// The app's keychain (the one its keys are in).
-fn keychain(state: &AppState) -> SharedStore {
-    state.vault.store().clone()
-}
-
 /// Whether a team channel is set up (never its address).
 #[tauri::command]
 pub async fn get_webhook(
@@ -167,7 +161,7 @@ pub async fn set_webhook(
 ) -> CommandResult<WebhookStatus> {
     // Read the settings first: a damaged file is reported, never overwritten.
     let mut settings = state.settings.file().load()?;
-    let store = keychain(&state);
+    let store = state.keychain();
     blocking(move || config::set_url(&store, url.expose())).await?;
     settings.webhook_format = format;
     settings.webhook_include_credential_ids = include_credential_ids;
@@ -181,7 +175,7 @@ pub async fn clear_webhook(
     state: State<'_, AppState>,
     _: Args<NoArgs>,
 ) -> CommandResult<WebhookStatus> {
-    let store = keychain(&state);
+    let store = state.keychain();
     blocking(move || config::clear_url(&store)).await?;
     webhook_status(state).await
 }
@@ -196,7 +190,7 @@ pub async fn test_webhook(
     let audit = state.vault.audit().cloned();
     let format = settings.webhook_format;
     let sent = webhook::send_to_team(
-        keychain(&state),
+        state.keychain(),
         &settings,
         &Digest::test_message(),
         audit.as_ref(),

@@ -83,6 +83,13 @@ pub struct AppState {
 }
 
 impl AppState {
+    /// The app's keychain, the one its keys are in: for the secrets Keyward
+    /// keeps for its settings (the team channel's address, the team vault's
+    /// credential), so commands never open a keychain of their own.
+    pub fn keychain(&self) -> SharedStore {
+        self.vault.store().clone()
+    }
+
     /// The settings in force, read afresh (with what went wrong reading
     /// them); the keys' statuses follow their rotation period from now on.
     pub fn settings_in_force(&self) -> keyward_core::settings::Effective {

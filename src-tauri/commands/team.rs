@@ -5,7 +5,6 @@
 
 use chrono::Utc;
 use keyward_core::Secret;
-use keyward_core::keychain::OsKeychain;
 use keyward_core::team::{Login, TeamConfig};
 use keyward_core::team_report::TeamReport;
 use serde::{Deserialize, Serialize};
@@ -13,10 +12,6 @@ use tauri::State;
 
 use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
 use crate::team::{self, TeamError, TeamProblem, TeamStatus};
-
-fn keychain() -> OsKeychain {
-    OsKeychain::new(OsKeychain::timeout_from_env())
-}
 
 impl From<TeamError> for IpcError {
     fn from(error: TeamError) -> Self {
@@ -99,11 +94,14 @@ async fn try_connection(
     .map_err(|e| IpcError::invalid(e.to_string()))?;
     let credential = match request.credential.filter(|c| !c.expose().trim().is_empty()) {
         Some(credential) => credential,
-        None => blocking(|| team::stored_credential(&keychain()))
-            .await?
-            .ok_or_else(|| {
-                IpcError::invalid("Type the token, password or secret ID to log in with.")
-            })?,
+        None => {
+            let store = state.keychain();
+            blocking(move || team::stored_credential(&store))
+                .await?
+                .ok_or_else(|| {
+                    IpcError::invalid("Type the token, password or secret ID to log in with.")
+                })?
+        }
     };
     let vault = state.vault.clone();
     let settings = state.settings_in_force();
@@ -113,12 +111,13 @@ async fn try_connection(
     })
     .await?;
     let (config_dir, data_dir) = folders(state);
+    let store = state.keychain();
     let mut outcome = team::publish(&config, &credential, &document).await;
     if save && let Ok(version) = outcome {
         let (config, document) = (config.clone(), document.clone());
         outcome = blocking(move || -> CommandResult<_> {
             Ok(team::save_connection(
-                &keychain(),
+                &store,
                 &config_dir,
                 &data_dir,
                 &config,
@@ -187,7 +186,8 @@ pub async fn disconnect_team(
     _: Args<NoArgs>,
 ) -> CommandResult<TeamStatus> {
     let (config, data) = folders(&state);
-    blocking(move || team::disconnect(&keychain(), &config, &data).map_err(IpcError::from)).await?;
+    let store = state.keychain();
+    blocking(move || team::disconnect(&store, &config, &data).map_err(IpcError::from)).await?;
     current_status(&state).await
 }
 
@@ -196,9 +196,10 @@ pub async fn disconnect_team(
 pub async fn team_report(state: State<'_, AppState>, _: Args<NoArgs>) -> CommandResult<TeamReport> {
     let lead_days = state.settings_in_force().settings.lead_time_days;
     let (config_dir, _) = folders(&state);
+    let store = state.keychain();
     let (config, credential) = blocking(move || -> CommandResult<_> {
         let config = TeamConfig::load(&config_dir)?.ok_or(TeamError::NotConnected)?;
-        let credential = team::stored_credential(&keychain())?.ok_or(TeamError::NotConnected)?;
+        let credential = team::stored_credential(&store)?.ok_or(TeamError::NotConnected)?;
         Ok((config, credential))
     })
     .await?;
