@@ -153,7 +153,6 @@ fn save<S: SecretStore>(
         }
         None => (backup::propose(backup::BACKUP_WORDS)?, true),
     };
-    super::keys::recover(vault)?;
     let bar = progress_bar("Reading secrets from the keychain");
     let count = backup::save_backup(
         vault,
@@ -188,7 +187,6 @@ fn restore<S: SecretStore>(vault: &Vault<S>, path: &Path, json: bool) -> Result<
     let opened =
         backup::open(path, &Unlock::Passphrase(&passphrase))?.expect(path, Kind::Backup)?;
     drop(passphrase);
-    super::keys::recover(vault)?;
     let bar = progress_bar("Putting keys back into the keychain");
     let file = path.display().to_string();
     let (report, settings) = backup::put_back(
@@ -294,7 +292,6 @@ fn share<S: SecretStore>(
             Lock::Passphrase(&passphrase)
         }
     };
-    super::keys::recover(vault)?;
     let (record, info) = backup::share(vault, request, &lock, path, now)?;
     say!(
         "Wrote \"{}\" to {} for {}; it can be opened until {}.",
@@ -349,7 +346,6 @@ fn receive<S: SecretStore>(
         }
     }
     .expect(path, Kind::Share)?;
-    super::keys::recover(vault)?;
     let file = path.display().to_string();
     let (record, info) = backup::receive(vault, opened, &file, name, now)?;
     if json {

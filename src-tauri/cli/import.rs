@@ -86,9 +86,8 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, args: ImportArgs) -> Result<u8> {
     for spec in &args.map {
         mapping.apply_map(&table, spec)?;
     }
-    super::keys::recover(vault)?;
-    let keys = vault.catalog().load()?;
     let earlier = vault.imported_earlier(&digest)?;
+    let keys = vault.catalog().load()?;
     let mut plan = import::plan(table, &mapping, &keys, &earlier, now, &chrono::Local);
     let file = args.file.display().to_string();
     if args.dry_run {

@@ -26,7 +26,6 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
     match command {
         Command::Generate { key } => {
             let new = key_input(&key, None).into_new_key(false, now)?;
-            recover(vault)?;
             let (record, secret) = vault.generate(new)?;
             output::created(
                 &record.view(&vault.policy(), now, &chrono::Local),
@@ -45,7 +44,6 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             input.vendor = vendor.as_deref();
             let new = input.into_new_key(false, now)?;
             let secret = read_secret()?;
-            recover(vault)?;
             let record = vault.add(new, &credential_id, secret)?;
             output::created(&vault.view(&record, now, &chrono::Local)?, None, key.json);
         }
@@ -78,7 +76,6 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             });
         }
         Command::Reveal { name_or_id } => {
-            recover(vault)?;
             let (_, secret) = vault.reveal(&name_or_id, now)?;
             let mut out = io::stdout().lock();
             writeln!(out, "{}", secret.expose())
@@ -90,7 +87,6 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, settings: &Effective, command: Comm
             yes,
             revoked_at_vendor,
         } => {
-            recover(vault)?;
             let record = vault.find(&name_or_id)?;
             let view = vault.view(&record, now, &chrono::Local)?;
             let vendor = view.vendor_display_name.as_deref().map_or_else(
@@ -290,11 +286,4 @@ fn ask_revoked_at_vendor(vendor: &str) -> Result<bool> {
             "Answer yes or no. Nothing was deleted.".into(),
         )),
     }
-}
-
-/// Finishes or undoes what an interrupted Keyward left, and says so.
-pub(super) fn recover<S: SecretStore>(vault: &Vault<S>) -> Result<()> {
-    let report = vault.recover()?;
-    output::recovery_notes(&report);
-    Ok(())
 }

@@ -269,6 +269,7 @@ const FAILURE: u8 = 1;
 /// Runs one command and returns the process exit status.
 pub fn run(command: Command) -> ExitCode {
     let result = open_vault().and_then(|(vault, settings)| {
+        let vault = vault.on_recovery(output::recovery_notes);
         report_problems(&settings);
         keys::run(&vault, &settings, command)
     });

@@ -135,7 +135,6 @@ pub fn rotate<S: SecretStore>(
             old.name
         ))),
         (Issuer::Keyward, None) => {
-            super::keys::recover(vault)?;
             let (new, secret) = vault.rotate(KeyRef::Id(&old.id), name, now, grace)?;
             let view = vault.view(&new, now, &chrono::Local)?;
             output::created(&view, Some(&secret), args.json);
@@ -174,7 +173,6 @@ pub fn rotate<S: SecretStore>(
         (Issuer::Vendor, Some(credential_id)) => {
             let credential_id = Label::credential_id(credential_id)?;
             let secret = super::keys::read_secret()?;
-            super::keys::recover(vault)?;
             let new = vault.finish_vendor_rotation(
                 KeyRef::Id(&old.id),
                 &credential_id,
@@ -258,7 +256,6 @@ pub fn leaked<S: SecretStore>(
     let view = vault.view(&record, now, &chrono::Local)?;
     match (record.issuer(), record.replaced_by.is_some()) {
         (Issuer::Keyward, false) => {
-            super::keys::recover(vault)?;
             let name = |service: &ServiceName| replacement_name(vault, service, now);
             let (new, secret) =
                 vault.rotate(KeyRef::Id(&record.id), name, now, settings.settings.grace())?;

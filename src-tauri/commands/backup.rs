@@ -365,7 +365,6 @@ pub async fn receive_key(
             .transpose()?;
         let opened = backup::open(&path, &Unlock::Passphrase(&request.passphrase))?
             .expect(&path, Kind::Share)?;
-        vault.recover()?;
         let now = Utc::now();
         let (record, _) = backup::receive(&vault, opened, &path.display().to_string(), name, now)?;
         vault.view(&record, now, &chrono::Local)

@@ -172,9 +172,8 @@ fn planned(
             mapping
         }
     };
-    vault.recover()?;
-    let keys = vault.catalog().load()?;
     let earlier: HashSet<String> = vault.imported_earlier(&digest)?;
+    let keys = vault.catalog().load()?;
     let now = chrono::Utc::now();
     Ok((
         import::plan(table, &mapping, &keys, &earlier, now, &chrono::Local),

@@ -130,7 +130,6 @@ pub async fn generate_key(
             owner: request.owner.as_deref(),
         }
         .into_new_key(true, now)?;
-        vault.recover()?;
         let (record, secret) = vault.generate(key)?;
         Ok(GeneratedKey::new(
             record.view(&vault.policy(), now, &chrono::Local),
@@ -183,7 +182,6 @@ pub async fn add_key(
         }
         .into_new_key(true, now)?;
         let secret = keyward_core::Secret::new(request.secret.expose().trim().to_owned());
-        vault.recover()?;
         let record = vault.add(key, &credential_id, secret)?;
         vault.view(&record, now, &chrono::Local)
     })

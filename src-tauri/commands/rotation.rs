@@ -24,7 +24,6 @@ pub async fn rotate_key(
     let settings = state.settings_in_force().settings;
     let generated = blocking(move || -> keyward_core::Result<_> {
         let now = Utc::now();
-        vault.recover()?;
         let name = |service: &ServiceName| replacement_name(&vault, service, now);
         let (new, secret) = vault.rotate(KeyRef::Id(&id), name, now, settings.grace())?;
         Ok(GeneratedKey::new(
@@ -160,7 +159,6 @@ pub async fn finish_vendor_rotation(
             Some(name) => Ok(name),
             None => replacement_name(&vault, service, now),
         };
-        vault.recover()?;
         let new = vault.finish_vendor_rotation(
             KeyRef::Id(&request.id),
             &credential_id,

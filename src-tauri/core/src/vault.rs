@@ -11,6 +11,10 @@
 //! - if Keyward stops at any point, [`Vault::recover`] finishes or rolls back
 //!   what was left half-done, so a key ends with both its record and its
 //!   secret, or neither. A `pending` key is rolled back: its secret was never shown.
+//! - the vault runs that recovery itself before every operation that makes,
+//!   deletes, reads the secret of, backs up, restores, shares or receives
+//!   keys (and before an import is planned), so no caller has to remember
+//!   it; what it found goes to the reporter given to [`Vault::on_recovery`].
 //! - an operation in progress holds a lock on `inflight/<id>.lock`, so
 //!   recovery in another process never undoes work that is still running.
 //! - listing and looking up never touch the keychain.
@@ -146,7 +150,12 @@ pub struct Vault<S> {
     policy: std::sync::RwLock<RotationPolicy>,
     audit: Option<AuditLog>,
     vendors: Vendors,
+    /// Told what each recovery the vault runs itself found.
+    on_recovery: Option<RecoveryReporter>,
 }
+
+/// Told what a recovery the vault ran itself found (see [`Vault::on_recovery`]).
+type RecoveryReporter = Box<dyn Fn(&Recovery) + Send + Sync>;
 
 /// Keychain accounts starting with this belong to Keyward's settings (for
 /// example the team channel's address), not to a key: never orphans.
@@ -175,7 +184,16 @@ impl<S: SecretStore> Vault<S> {
             policy: std::sync::RwLock::new(policy),
             audit: None,
             vendors,
+            on_recovery: None,
         }
+    }
+
+    /// Tells `report` what each recovery the vault runs itself (before an
+    /// operation) found, when it found anything: the command line says it
+    /// on standard error. Without one, recovery still runs, silently.
+    pub fn on_recovery(mut self, report: impl Fn(&Recovery) + Send + Sync + 'static) -> Self {
+        self.on_recovery = Some(Box::new(report));
+        self
     }
 
     /// Records what happens to keys in `audit` (after each success only).
@@ -218,6 +236,7 @@ impl<S: SecretStore> Vault<S> {
             policy: std::sync::RwLock::new(policy),
             audit: self.audit,
             vendors: self.vendors,
+            on_recovery: self.on_recovery,
         }
     }
 
@@ -372,6 +391,7 @@ impl<S: SecretStore> Vault<S> {
     /// Generates a credential and stores it as a new key. The secret is
     /// returned once, for showing to the person.
     pub fn generate(&self, key: NewKey) -> Result<(KeyRecord, Secret)> {
+        self.settle()?;
         let Credential { id, secret } = generate_credential()?;
         let record = self.create(key, id, &secret, Origin::Generated)?;
         self.note(AuditAction::Generated, &record);
@@ -380,6 +400,7 @@ impl<S: SecretStore> Vault<S> {
 
     /// Records an existing key made elsewhere.
     pub fn add(&self, key: NewKey, credential_id: &Label, secret: Secret) -> Result<KeyRecord> {
+        self.settle()?;
         check_secret(&secret)?;
         check_keyward_token("credential ID", credential_id.as_str())?;
         check_keyward_token("secret", secret.expose())?;
@@ -395,6 +416,7 @@ impl<S: SecretStore> Vault<S> {
         key: impl Into<KeyRef<'q>>,
         now: DateTime<Utc>,
     ) -> Result<(KeyRecord, Secret)> {
+        self.settle()?;
         let record = self.find(key)?;
         let secret = self.store.get(&record.id)?;
         let saved = self.touch(&record.id, |h| h.revealed_at = Some(now));
@@ -409,6 +431,7 @@ impl<S: SecretStore> Vault<S> {
         key: impl Into<KeyRef<'q>>,
         now: DateTime<Utc>,
     ) -> Result<(KeyRecord, Secret)> {
+        self.settle()?;
         let record = self.find(key)?;
         let secret = self.store.get(&record.id)?;
         let saved = self.touch(&record.id, |h| h.copied_at = Some(now));
@@ -448,6 +471,7 @@ impl<S: SecretStore> Vault<S> {
         now: DateTime<Utc>,
         grace: chrono::Duration,
     ) -> Result<(KeyRecord, Secret)> {
+        self.settle()?;
         let old = self.find(key)?;
         if old.issuer() == crate::record::Issuer::Vendor {
             return Err(Error::Invalid(format!(
@@ -547,6 +571,7 @@ impl<S: SecretStore> Vault<S> {
         key: impl Into<KeyRef<'q>>,
         detail: Option<&str>,
     ) -> Result<KeyRecord> {
+        self.settle()?;
         let record = self.find(key)?;
         let _claim = self
             .claim(&record.id)?
@@ -585,8 +610,24 @@ impl<S: SecretStore> Vault<S> {
         Ok(record)
     }
 
+    /// Runs [`Vault::recover`] before an operation that needs every key
+    /// whole, and tells the reporter (see [`Vault::on_recovery`]) what it
+    /// found. A key left half-made by an earlier operation of this process
+    /// (a keychain that did not answer in time) is cleaned up here too.
+    pub(crate) fn settle(&self) -> Result<()> {
+        let report = self.recover()?;
+        if !report.is_empty()
+            && let Some(tell) = &self.on_recovery
+        {
+            tell(&report);
+        }
+        Ok(())
+    }
+
     /// Finishes or rolls back operations that a stopped Keyward left half-done.
-    /// Touches the keychain only for such keys.
+    /// Touches the keychain only for such keys. The vault runs it itself
+    /// before the operations that need it; call it to see the report (at
+    /// start, or for `keyward check`).
     pub fn recover(&self) -> Result<Recovery> {
         let mut report = Recovery::default();
         let unfinished: Vec<String> = self.catalog.read(|keys| {
@@ -1125,6 +1166,66 @@ mod tests {
         assert!(
             vault.recover().unwrap().is_empty(),
             "a second run finds nothing"
+        );
+    }
+
+    #[test]
+    fn an_operation_after_a_crash_recovers_first_without_being_asked() {
+        let (_dir, vault) = vault();
+        let told = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let heard = told.clone();
+        let vault = vault.on_recovery(move |report| {
+            heard
+                .lock()
+                .unwrap()
+                .push((report.rolled_back.clone(), report.finished_deletes.clone()));
+        });
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        let (b, _) = vault.generate(new_key("b")).unwrap();
+        // As a crash leaves them: a create and a delete half-done.
+        vault
+            .set_state(&a.id, KeyState::Active, KeyState::Pending)
+            .unwrap();
+        vault
+            .set_state(&b.id, KeyState::Active, KeyState::Deleting)
+            .unwrap();
+        assert!(told.lock().unwrap().is_empty(), "nothing to recover so far");
+
+        let (c, _) = vault.generate(new_key("c")).unwrap();
+
+        assert_eq!(
+            vault.store.accounts().unwrap(),
+            [c.id],
+            "generating recovered first: the half-made and half-deleted secrets are gone"
+        );
+        let left: Vec<String> = vault
+            .catalog
+            .load()
+            .unwrap()
+            .into_iter()
+            .map(|k| k.name.to_string())
+            .collect();
+        assert_eq!(left, ["c"], "only the new key has a record");
+        assert_eq!(
+            *told.lock().unwrap(),
+            [(vec!["a".to_owned()], vec!["b".to_owned()])],
+            "the reporter heard what recovery did, once"
+        );
+        assert!(vault.recover().unwrap().is_empty(), "nothing is left to do");
+    }
+
+    #[test]
+    fn a_secret_is_read_only_after_recovery_has_run() {
+        let (_dir, vault) = vault();
+        let (a, _) = vault.generate(new_key("a")).unwrap();
+        let (b, _) = vault.generate(new_key("b")).unwrap();
+        vault
+            .set_state(&a.id, KeyState::Active, KeyState::Pending)
+            .unwrap();
+        vault.reveal(KeyRef::Id(&b.id), now()).unwrap();
+        assert!(
+            !vault.store.contains(&a.id),
+            "showing a secret recovered the half-made key first"
         );
     }
 

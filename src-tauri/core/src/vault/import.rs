@@ -79,8 +79,11 @@ impl<S: SecretStore> Vault<S> {
     }
 
     /// The ids of the keys an earlier, unfinished run of the import of the
-    /// file with SHA-256 `digest` made (none when there was none).
+    /// file with SHA-256 `digest` made (none when there was none). Asked
+    /// before an import is planned and when it starts, so recovery runs
+    /// first (see [`Vault::recover`]).
     pub fn imported_earlier(&self, digest: &str) -> Result<HashSet<String>> {
+        self.settle()?;
         let path = self.import_journal_path(digest);
         let Some(mut file) = open_read(&path)? else {
             return Ok(HashSet::new());

@@ -76,6 +76,7 @@ impl<S: SecretStore> Vault<S> {
         mut progress: impl FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<Vec<(KeyRecord, Secret)>> {
+        self.settle()?;
         let keys: Vec<KeyRecord> = self.catalog.read(|keys| {
             keys.iter()
                 .filter(|k| k.state == KeyState::Active)
@@ -103,6 +104,7 @@ impl<S: SecretStore> Vault<S> {
     /// A key and its secret, for writing into a shared file. Nothing is
     /// recorded here; the caller audits the share.
     pub fn secret_for_share(&self, key: KeyRef<'_>) -> Result<(KeyRecord, Secret)> {
+        self.settle()?;
         let record = self.find(key)?;
         let secret = self.store.get(&record.id)?;
         Ok((record, secret))
@@ -118,6 +120,7 @@ impl<S: SecretStore> Vault<S> {
         mut progress: impl FnMut(usize, usize),
         cancel: &AtomicBool,
     ) -> Result<RestoreReport> {
+        self.settle()?;
         let mut report = RestoreReport::default();
         let total = keys.len();
         let mut done = 0;
@@ -275,6 +278,7 @@ impl<S: SecretStore> Vault<S> {
         name: Option<KeyName>,
         file: &str,
     ) -> Result<KeyRecord> {
+        self.settle()?;
         check_secret(&key.secret)?;
         let shared = key.record;
         if let Some(vendor) = &shared.vendor {

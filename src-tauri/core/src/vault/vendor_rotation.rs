@@ -111,6 +111,7 @@ impl<S: SecretStore> Vault<S> {
         now: DateTime<Utc>,
         grace: chrono::Duration,
     ) -> Result<KeyRecord> {
+        self.settle()?;
         let old = self.find(key)?;
         check_vendor_rotation(&old)?;
         check_secret(&secret)?;
