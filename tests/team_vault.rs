@@ -746,3 +746,111 @@ fn a_shared_key_made_on_desktop_a_is_copied_on_desktop_b_and_the_read_is_in_bs_a
     );
     desk_b.ok(&["team", "disconnect"]);
 }
+
+/// §2: each key's last leak check is in the published document and in the
+/// lead's report (JSON and CSV): when a check looked for it and when one
+/// found it; a document from a Keyward that did not say still loads.
+#[test]
+fn the_last_leak_check_of_each_key_reaches_the_leads_report() {
+    let _team = take();
+    let bao = OpenBao::start();
+    let desk = App::new();
+    let leaked = desk.generate(&unique("payments"));
+    let clean = desk.generate(&unique("mail"));
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("app.env"),
+        format!("API_KEY={}\n", leaked["secret"].as_str().unwrap()),
+    )
+    .unwrap();
+    let out = desk.run(&["scan", folder.path().to_str().unwrap(), "--everywhere"]);
+    assert_eq!(
+        out.status.code(),
+        Some(5),
+        "the check finds the leak: {}",
+        text(&out.stdout)
+    );
+    let desktop = unique("ann").replace('-', "_") + "@pc1";
+    let out = connect(&desk, &bao, &bao.root, &desktop);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    bao.write(
+        "keyward/inventory/old@pc0",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "old@pc0", "user": "old", "computer": "pc0",
+            "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "from-before", "service": "mail", "created_at": "2026-11-01T00:00:00Z", "rotate_by": "2099-01-01T00:00:00Z"}]}).to_string()}),
+    );
+
+    let document = bao
+        .inventory(&format!("keyward/inventory/{desktop}"))
+        .expect("the desktop's document is in the vault");
+    let published = |name: &Value| {
+        document["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == *name)
+            .cloned()
+            .unwrap()
+    };
+    assert!(
+        published(&leaked["name"])["leak_checked_at"].is_string(),
+        "{document}"
+    );
+    assert!(
+        published(&leaked["name"])["leak_found_at"].is_string(),
+        "{document}"
+    );
+    assert!(
+        published(&clean["name"])["leak_checked_at"].is_string(),
+        "{document}"
+    );
+    assert!(
+        published(&clean["name"])["leak_found_at"].is_null(),
+        "{document}"
+    );
+
+    let report = json(&desk.ok(&["team", "report", "--format", "json"]));
+    let row = |name: &str| {
+        report["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["name"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} in {report}"))
+    };
+    let checked_at = row(leaked["name"].as_str().unwrap())["leak_checked_at"].clone();
+    let checked: chrono::DateTime<chrono::Utc> = checked_at.as_str().unwrap().parse().unwrap();
+    assert!(
+        (chrono::Utc::now() - checked).num_minutes().abs() < 5,
+        "the check was just now: {checked_at}"
+    );
+    assert!(row(leaked["name"].as_str().unwrap())["leak_found_at"].is_string());
+    assert!(row(clean["name"].as_str().unwrap())["leak_found_at"].is_null());
+    assert!(
+        row("from-before")["leak_checked_at"].is_null(),
+        "an older document loads and says nothing of leak checks: {report}"
+    );
+    let csv = desk.ok(&["team", "report", "--format", "csv"]);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with(",Last leak check,Leak found"),
+        "{csv}"
+    );
+    let leaked_line = csv
+        .lines()
+        .find(|l| l.contains(leaked["name"].as_str().unwrap()))
+        .unwrap();
+    assert!(
+        !leaked_line.ends_with(",,"),
+        "both times are in the CSV: {leaked_line}"
+    );
+    assert_no_secret_in(
+        "the team report",
+        &csv,
+        &[leaked["secret"].as_str().unwrap()],
+    );
+    desk.ok(&["team", "disconnect"]);
+}

@@ -48,6 +48,15 @@ fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_t
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let b_key = json(&text(&out.stdout));
+    // A leak check on desktop A finds its key in a file: the lead sees when.
+    let leaky = tempfile::tempdir().unwrap();
+    std::fs::write(
+        leaky.path().join("app.env"),
+        format!("KEY={}\n", a_key["secret"].as_str().unwrap()),
+    )
+    .unwrap();
+    let out = desk_a.run(&["scan", leaky.path().to_str().unwrap(), "--everywhere"]);
+    assert_eq!(out.status.code(), Some(5), "{}", text(&out.stdout));
     for (app, desktop, policy) in [
         (&desk_a, "ann@pc1", "staff-a"),
         (&desk_b, "bob@pc2", "staff-b"),
@@ -138,6 +147,14 @@ fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_t
             "overdue first: {rows}"
         );
         assert!(rows.contains(a_key["name"].as_str().unwrap()), "{rows}");
+        let a_row = rows
+            .lines()
+            .find(|l| l.contains(a_key["name"].as_str().unwrap()))
+            .unwrap_or_default();
+        assert!(
+            a_row.contains("found "),
+            "the last leak check found desktop A's key: {a_row}"
+        );
         assert!(
             rows.contains("<img src=x"),
             "the hostile name is shown as text: {rows}"

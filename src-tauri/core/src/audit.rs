@@ -277,6 +277,11 @@ impl AuditLog {
         &self.path
     }
 
+    /// The time by the log's clock (the app's, or a test's fixed one).
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+
     /// A new entry for `action`, timed now, naming the user and the computer.
     pub fn entry(&self, action: AuditAction) -> AuditEntry {
         AuditEntry::new(action, (self.clock)()).by(&self.identity)

@@ -35,6 +35,7 @@ use crate::generate::{SECRET_PREFIX, TokenCheck, check_token};
 use crate::vault::ScanKeys;
 
 mod ahead;
+pub mod checks;
 mod folder;
 mod git;
 mod report;

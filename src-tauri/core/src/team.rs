@@ -29,6 +29,7 @@ use sha2::Digest as _;
 use crate::catalog::CatalogError;
 use crate::private_files::{open_read, private_dir, write_atomically};
 use crate::report::ReportRow;
+use crate::scan::checks::LeakChecks;
 
 /// The keychain account holding the team vault's credential (a token, a
 /// userpass password or an AppRole secret ID).
@@ -362,6 +363,13 @@ pub struct InventoryKey {
     /// When it was marked leaked.
     #[serde(default)]
     pub leaked_at: Option<String>,
+    /// When a leak check last looked for it (RFC 3339, UTC); `None` when
+    /// none did, or the document is from a Keyward that did not say.
+    #[serde(default)]
+    pub leak_checked_at: Option<String>,
+    /// When a leak check last found it (RFC 3339, UTC).
+    #[serde(default)]
+    pub leak_found_at: Option<String>,
 }
 
 /// One desktop's published inventory: one KV version 2 document.
@@ -409,10 +417,25 @@ impl InventoryDocument {
                         replaced: row.pending_deletion,
                         leaked: k.leaked,
                         leaked_at: k.leaked_at.clone(),
+                        leak_checked_at: None,
+                        leak_found_at: None,
                     }
                 })
                 .collect(),
         }
+    }
+
+    /// The document made by [`InventoryDocument::new`] from `rows`, with
+    /// each key's last leak check from `checks` (this desktop's record).
+    pub fn with_leak_checks(mut self, rows: &[ReportRow], checks: &LeakChecks) -> Self {
+        let time = |at: DateTime<Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        for (key, row) in self.keys.iter_mut().zip(rows) {
+            if let Some(check) = checks.of(&row.key.id) {
+                key.leak_checked_at = Some(time(check.checked_at));
+                key.leak_found_at = check.found_at.map(time);
+            }
+        }
+        self
     }
 
     /// The document as KV data: `{"format", "desktop", "inventory"}`, the
@@ -649,6 +672,20 @@ mod tests {
         state.shared("a".into(), None, now);
         assert_eq!(state.failures, 0);
         assert_eq!(state.last_error, None);
+    }
+
+    #[test]
+    fn a_document_from_before_leak_checks_were_published_still_loads() {
+        let old = serde_json::json!({"format": 1, "desktop": "bob@pc2", "user": "bob",
+            "computer": "pc2", "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "mail-old", "service": "mail", "issuer": "keyward",
+                "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z",
+                "status": "overdue", "replaced": false, "leaked": false, "leaked_at": null}]});
+        let data =
+            serde_json::json!({"format": 1, "desktop": "bob@pc2", "inventory": old.to_string()});
+        let document = InventoryDocument::from_kv_data(data).expect("an older document loads");
+        assert_eq!(document.keys[0].leak_checked_at, None);
+        assert_eq!(document.keys[0].leak_found_at, None);
     }
 
     #[test]

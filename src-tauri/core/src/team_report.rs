@@ -112,6 +112,10 @@ pub struct TeamKey {
     pub replaced: bool,
     /// Leaked.
     pub leaked: bool,
+    /// When a leak check on its desktop last looked for it (RFC 3339, UTC).
+    pub leak_checked_at: Option<String>,
+    /// When a leak check on its desktop last found it (RFC 3339, UTC).
+    pub leak_found_at: Option<String>,
     /// When its desktop last shared its inventory.
     pub last_shared_at: Option<String>,
     /// Whether its desktop has been silent for more than 7 days.
@@ -378,9 +382,18 @@ fn team_key(
         created_at: created,
         replaced: key.replaced,
         leaked: key.leaked,
+        leak_checked_at: time_opt(&key.leak_checked_at),
+        leak_found_at: time_opt(&key.leak_found_at),
         last_shared_at: desktop.last_shared_at.clone(),
         desktop_silent: desktop.silent,
     })
+}
+
+/// A time from a document, checked and written afresh (anything else is dropped).
+fn time_opt(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .and_then(|t| t.parse::<DateTime<Utc>>().ok())
+        .map(rfc3339)
 }
 
 fn duration_words(d: Duration) -> String {
@@ -557,6 +570,8 @@ pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
         "Leaked",
         "Last shared",
         "Desktop silent over 7 days",
+        "Last leak check",
+        "Leak found",
     ];
     push_row(
         &mut out,
@@ -589,6 +604,8 @@ pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
                 k.leaked.to_string(),
                 local(k.last_shared_at.as_deref().unwrap_or("")),
                 k.desktop_silent.to_string(),
+                local(k.leak_checked_at.as_deref().unwrap_or("")),
+                local(k.leak_found_at.as_deref().unwrap_or("")),
             ]
             .into_iter(),
         );
@@ -701,6 +718,53 @@ mod tests {
         assert!(name.contains("<img"), "HTML is kept as text: {name}");
         let csv = to_csv(&report, &Utc);
         assert!(!csv.contains('\u{1b}'));
+    }
+
+    #[test]
+    fn a_keys_last_leak_check_is_shown_and_a_hostile_one_dropped() {
+        let mut checked = key("checked", "2027-01-01T00:00:00Z");
+        checked["leak_checked_at"] = json!("2026-11-26T08:00:00+01:00");
+        checked["leak_found_at"] = json!("2026-11-20T07:00:00Z");
+        let mut evil = key("evil", "2027-01-01T00:00:00Z");
+        evil["leak_checked_at"] = json!("\u{1b}[2J<b>soon</b>");
+        let old = key("old", "2027-01-01T00:00:00Z");
+        let report = TeamReport::build(
+            vec![read(
+                "ann@pc1",
+                doc(
+                    "ann@pc1",
+                    json!([checked, evil, old]),
+                    "2026-11-27T11:00:00Z",
+                ),
+                "2026-11-27T11:00:00Z",
+            )],
+            now(),
+            14,
+        );
+        let by_name = |n: &str| report.keys.iter().find(|k| k.name == n).unwrap();
+        assert_eq!(
+            by_name("checked").leak_checked_at.as_deref(),
+            Some("2026-11-26T07:00:00Z")
+        );
+        assert_eq!(
+            by_name("checked").leak_found_at.as_deref(),
+            Some("2026-11-20T07:00:00Z")
+        );
+        assert_eq!(by_name("evil").leak_checked_at, None, "not a time: dropped");
+        assert_eq!(
+            by_name("old").leak_checked_at,
+            None,
+            "an older document says nothing"
+        );
+        let csv = to_csv(&report, &Utc);
+        assert!(
+            csv.lines()
+                .next()
+                .unwrap()
+                .ends_with(",Last leak check,Leak found"),
+            "{csv}"
+        );
+        assert!(!csv.contains("soon"), "{csv}");
     }
 
     #[test]

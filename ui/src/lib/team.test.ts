@@ -52,6 +52,8 @@ describe('the Team screen', () => {
     leaked: false,
     last_shared_at: null,
     desktop_silent: false,
+    leak_checked_at: null,
+    leak_found_at: null,
     ...over,
   });
 

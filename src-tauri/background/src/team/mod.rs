@@ -246,7 +246,8 @@ pub fn inventory(
         now,
         &Utc,
     );
-    Ok(InventoryDocument::new(desktop, &rows, now))
+    let checks = keyward_core::scan::checks::LeakChecks::load(catalog.dir());
+    Ok(InventoryDocument::new(desktop, &rows, now).with_leak_checks(&rows, &checks))
 }
 
 /// Logs in and writes `document` as this desktop's inventory: the

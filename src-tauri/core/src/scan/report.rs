@@ -2,6 +2,7 @@
 //! run it: fingerprints made where missing, the scan, one audit entry per
 //! hit, and a report that names keys and places, never a secret.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
@@ -195,6 +196,7 @@ pub fn run_scan<S: SecretStore>(
         keys_not_checked: keys.unreadable.iter().map(|(n, _)| n.clone()).collect(),
         ..Default::default()
     };
+    let looked_for: BTreeSet<String> = keys.keys.iter().map(|(id, _, _)| id.clone()).collect();
     let matcher = Matcher::new(keys);
     let scanned = |count, bytes| progress(Progress::Scanned { count, bytes });
     match target {
@@ -225,8 +227,27 @@ pub fn run_scan<S: SecretStore>(
     }
     if !report.cancelled {
         audit(vault, target, &report.hits);
+        record_checks(vault, &looked_for, &report.hits);
     }
     Ok(report)
+}
+
+/// Records, beside the audit log and by its clock, which keys this check
+/// looked for and found ([`super::checks`]). Best effort: a record that
+/// cannot be written does not fail the check.
+fn record_checks<S: SecretStore>(
+    vault: &Vault<S>,
+    looked_for: &BTreeSet<String>,
+    hits: &[LeakHit],
+) {
+    let Some(log) = vault.audit() else {
+        return;
+    };
+    let found: BTreeSet<String> = hits.iter().filter_map(|h| h.key_id.clone()).collect();
+    let dir = vault.catalog().dir();
+    if let Err(error) = super::checks::LeakChecks::record(dir, looked_for, &found, log.now()) {
+        crate::note!("keyward: the leak check was not recorded for the team inventory: {error}");
+    }
 }
 
 /// One `leak_found` audit entry per hit.

@@ -122,30 +122,7 @@ impl WatchFile {
 
     /// Holds the exclusive lock on the list's changes until dropped.
     fn lock(&self) -> Result<ChangeLock> {
-        let path = self.path.with_extension("lock");
-        let file = crate::private_files::private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(crate::catalog::CatalogError::io("open", &path))?;
-        #[cfg(unix)]
-        {
-            use std::os::fd::AsRawFd;
-            // The lock is released when the file closes (ChangeLock drops).
-            loop {
-                // SAFETY: flock on a descriptor this function owns and keeps open.
-                if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
-                    break;
-                }
-                let error = std::io::Error::last_os_error();
-                if error.kind() != std::io::ErrorKind::Interrupted {
-                    return Err(crate::catalog::CatalogError::io("lock", &path)(error).into());
-                }
-            }
-        }
-        Ok(ChangeLock(file))
+        change_lock(&self.path.with_extension("lock"))
     }
 
     fn save(&self, list: &WatchList) -> Result<()> {
@@ -209,8 +186,37 @@ impl WatchFile {
     }
 }
 
-/// The lock of [`WatchFile::lock`]: released when dropped (the file closes).
-struct ChangeLock(
+/// Holds an exclusive lock on the file `path` (made when missing) until
+/// dropped, so processes that read, change and write a file beside it take
+/// turns (on Unix; elsewhere changes are not locked).
+pub(super) fn change_lock(path: &Path) -> Result<ChangeLock> {
+    let file = crate::private_files::private_options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(crate::catalog::CatalogError::io("open", path))?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // The lock is released when the file closes (ChangeLock drops).
+        loop {
+            // SAFETY: flock on a descriptor this function owns and keeps open.
+            if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } == 0 {
+                break;
+            }
+            let error = std::io::Error::last_os_error();
+            if error.kind() != std::io::ErrorKind::Interrupted {
+                return Err(crate::catalog::CatalogError::io("lock", path)(error).into());
+            }
+        }
+    }
+    Ok(ChangeLock(file))
+}
+
+/// The lock of [`change_lock`]: released when dropped (the file closes).
+pub(super) struct ChangeLock(
     #[expect(dead_code, reason = "held for its drop, which releases the lock")] std::fs::File,
 );
 

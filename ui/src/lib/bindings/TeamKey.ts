@@ -61,6 +61,14 @@ replaced: boolean,
  */
 leaked: boolean, 
 /**
+ * When a leak check on its desktop last looked for it (RFC 3339, UTC).
+ */
+leak_checked_at: string | null, 
+/**
+ * When a leak check on its desktop last found it (RFC 3339, UTC).
+ */
+leak_found_at: string | null, 
+/**
  * When its desktop last shared its inventory.
  */
 last_shared_at: string | null, 
