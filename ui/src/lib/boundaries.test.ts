@@ -41,6 +41,13 @@ describe('the UI source', () => {
     for (const [path, text] of Object.entries(sources)) expect(text, path).not.toMatch(/__TAURI/);
   });
 
+  it('focuses the screen title only through lib/focus.ts', () => {
+    for (const [path, text] of Object.entries(sources)) {
+      if (path === './focus.ts') continue;
+      expect(text, path).not.toMatch(/getElementById\(\s*['"`]screen-title/);
+    }
+  });
+
   it('never renders text as HTML', () => {
     for (const [path, text] of svelteFiles) expect(text, path).not.toContain('{@html');
   });
