@@ -27,3 +27,6 @@ path "secret/metadata/keyward/inventory/DESKTOP_NAME" {
 # path "secret/metadata/keyward/shared" {
 #   capabilities = ["list"]
 # }
+# path "secret/metadata/keyward/shared/payments-api" {
+#   capabilities = ["read"]   # its version, and whether it was deleted (never the secret)
+# }

@@ -37,6 +37,7 @@ mod webhook;
 // The team vault against a real OpenBao.
 mod openbao;
 mod team_ipc;
+mod team_shared;
 mod team_vault;
 // rsyslog as the SIEM for the audit stream.
 mod rsyslog;

@@ -5,7 +5,7 @@
 //! standard input only (hidden on a terminal), kept in the keychain once
 //! the connection works, and never printed.
 
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, BufRead, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -75,14 +75,48 @@ pub enum TeamAction {
     },
     /// List the shared keys this desktop may see in the team vault.
     Shared {
-        /// Print a JSON array of names.
+        /// Print a JSON array of names (with --versions, of objects: name, version, updated_at).
         #[arg(long)]
         json: bool,
+        /// Show each shared key's version and when it was last written.
+        #[arg(long)]
+        versions: bool,
     },
     /// Copy a shared key from the team vault into this Keyward (its secret into the keychain); audited here.
     Copy {
         /// The shared key's name.
         name: String,
+    },
+    /// Rotate a shared key in the team vault: its new secret, read from standard input (hidden on
+    /// a terminal), replaces the old one for everyone the vault's policy lets read it.
+    ///
+    /// Written with check-and-set: when a colleague changed the shared key first (or it is no
+    /// longer at --version), nothing is overwritten and you are told. Revoking the old secret
+    /// happens at the vendor, in its dashboard. Audited here (`team_rotated`).
+    Rotate {
+        /// The shared key's name.
+        name: String,
+        /// Rotate only if the shared key is still at this version (as `team shared --json` shows).
+        #[arg(long)]
+        version: Option<u64>,
+        /// The vendor's new credential ID, when the new secret came with one.
+        #[arg(long, value_name = "ID")]
+        credential_id: Option<String>,
+    },
+    /// Delete a shared key from the team vault, for every colleague.
+    ///
+    /// Nobody's Keyward lists or copies it afterwards; the vault keeps its history for auditors.
+    /// Copies already made stay in colleagues' keychains, and the key keeps working at its
+    /// vendor until it is revoked there, in the vendor's dashboard. Audited here (`team_unshared`).
+    Unshare {
+        /// The shared key's name.
+        name: String,
+        /// Delete only if the shared key is still at this version.
+        #[arg(long)]
+        version: Option<u64>,
+        /// Do not ask for confirmation.
+        #[arg(long)]
+        yes: bool,
     },
     /// For leads: tell the team channel about the whole team's keys that need rotating.
     ///
@@ -270,20 +304,41 @@ pub fn run<S: SecretStore>(
         }
         TeamAction::Digest => return digest(data_dir, settings, &config_dir),
         TeamAction::Share { name_or_id } => share(vault, settings, &config_dir, &name_or_id)?,
-        TeamAction::Shared { json } => {
+        TeamAction::Shared { json, versions } => {
             let (config, credential) = connected(&config_dir)?;
-            let names = runtime()?
-                .block_on(team::list_shared(&config, &credential))
+            let entries = runtime()?
+                .block_on(team::shared::list(&config, &credential))
                 .map_err(team_error)?;
-            if json {
+            if json && versions {
+                say!("{}", super::output::json_text(&entries, false));
+            } else if json {
+                let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
                 say!("{}", super::output::json_text(&names, false));
-            } else if names.is_empty() {
+            } else if entries.is_empty() {
                 say!("No shared keys that this desktop may see.");
             } else {
-                for name in names {
-                    say!("{}", super::output::shown(&name));
+                for entry in entries {
+                    match entry.version.filter(|_| versions) {
+                        Some(version) => say!(
+                            "{}  version {version}{}",
+                            super::output::shown(&entry.name),
+                            entry
+                                .updated_at
+                                .map(|at| format!(", written {}", at.get(..10).unwrap_or(&at)))
+                                .unwrap_or_default()
+                        ),
+                        None => say!("{}", super::output::shown(&entry.name)),
+                    }
                 }
             }
+        }
+        TeamAction::Rotate {
+            name,
+            version,
+            credential_id,
+        } => rotate_shared(vault, &config_dir, &name, version, credential_id.as_deref())?,
+        TeamAction::Unshare { name, version, yes } => {
+            unshare(vault, &config_dir, &name, version, yes)?;
         }
         TeamAction::Copy { name } => copy(vault, &config_dir, &name)?,
         TeamAction::Report { format, output } => {
@@ -425,6 +480,105 @@ fn copy<S: SecretStore>(vault: &Vault<S>, config_dir: &Path, name: &str) -> Resu
         "Copied the shared key \"{}\" from the team vault into Keyward (its secret is in {}).",
         record.name,
         keyward_core::keychain::store_name::YOUR_IN
+    );
+    Ok(())
+}
+
+/// `keyward team rotate NAME`: the new secret from standard input.
+fn rotate_shared<S: SecretStore>(
+    vault: &Vault<S>,
+    config_dir: &Path,
+    name: &str,
+    version: Option<u64>,
+    credential_id: Option<&str>,
+) -> Result<()> {
+    let (config, credential) = connected(config_dir)?;
+    team::shared::check_name(name).map_err(team_error)?;
+    let secret = read_credential("new secret")?;
+    let rotated = runtime()?
+        .block_on(team::shared::rotate(
+            &config,
+            &credential,
+            name,
+            &secret,
+            credential_id,
+            version,
+        ))
+        .map_err(team_error)?;
+    if let Some(audit) = vault.audit() {
+        audit.note(
+            keyward_core::audit::AuditAction::TeamRotated,
+            None,
+            Some(&format!(
+                "shared key \"{name}\" in the team vault at {}/{}, version {} replaced by version {}",
+                config.mount,
+                config.shared_path(name),
+                rotated.from_version,
+                rotated.version
+            )),
+        );
+    }
+    say!(
+        "Rotated the shared key \"{name}\" in the team vault: version {} replaced version {}. Colleagues get the new secret when they copy it (keyward team copy {name}); copies they made before keep the old one. Revoke the old secret at the vendor, in its dashboard.",
+        rotated.version,
+        rotated.from_version
+    );
+    Ok(())
+}
+
+/// `keyward team unshare NAME`.
+fn unshare<S: SecretStore>(
+    vault: &Vault<S>,
+    config_dir: &Path,
+    name: &str,
+    version: Option<u64>,
+    yes: bool,
+) -> Result<()> {
+    let (config, credential) = connected(config_dir)?;
+    team::shared::check_name(name).map_err(team_error)?;
+    if !yes {
+        if !io::stdin().is_terminal() {
+            return Err(Error::Invalid(format!(
+                "Deleting the shared key \"{name}\" from the team vault removes it for every colleague, and there is no terminal to ask you to confirm. Add --yes to delete it."
+            )));
+        }
+        keyward_core::note!(
+            "This deletes the shared key \"{name}\" from the team vault for every colleague (the vault keeps its history for auditors).\n\
+             Copies already made stay where they are, and the key keeps working at its vendor until you revoke it there.\n\
+             Type the shared key's name to confirm:"
+        );
+        let mut answer = String::new();
+        io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
+        if answer.trim() != name {
+            return Err(Error::Invalid(
+                "The name did not match, so nothing was deleted.".into(),
+            ));
+        }
+    }
+    let deleted = runtime()?
+        .block_on(team::shared::delete(&config, &credential, name, version))
+        .map_err(team_error)?;
+    if let Some(audit) = vault.audit() {
+        audit.note(
+            keyward_core::audit::AuditAction::TeamUnshared,
+            None,
+            Some(&format!(
+                "shared key \"{name}\" deleted from the team vault at {}/{}{}",
+                config.mount,
+                config.shared_path(name),
+                if deleted > 0 {
+                    format!(", version {deleted}")
+                } else {
+                    String::new()
+                }
+            )),
+        );
+    }
+    say!(
+        "Deleted the shared key \"{name}\" from the team vault: no colleague can list or copy it any more (the vault keeps its history for auditors). Copies already made stay in colleagues' Keyward, and the key keeps working at its vendor until you revoke it there, in the vendor's dashboard."
     );
     Ok(())
 }

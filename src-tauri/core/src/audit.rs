@@ -109,6 +109,15 @@ pub enum AuditAction {
     /// A shared key was read from the team vault and copied into this
     /// Keyward; the detail says from where and which version.
     TeamCopied,
+    /// A shared key's secret was read from the team vault and copied to the
+    /// clipboard; the detail says from where and which version.
+    TeamSecretCopied,
+    /// A shared key was rotated in the team vault (a new secret for
+    /// everyone); the detail says which version replaced which.
+    TeamRotated,
+    /// A shared key was deleted from the team vault for everyone (the
+    /// vault keeps its history); the detail says which version.
+    TeamUnshared,
 }
 
 /// One line of the audit log. Never holds a secret.

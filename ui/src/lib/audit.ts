@@ -35,6 +35,9 @@ export const AUDIT_WORDS: Record<AuditAction, string> = {
   received: 'Key added from a shared file',
   team_shared: 'Key shared with the team',
   team_copied: 'Shared key copied from the team vault',
+  team_secret_copied: "Shared key's secret copied from the team vault",
+  team_rotated: 'Shared key rotated in the team vault',
+  team_unshared: 'Shared key deleted from the team vault',
 };
 
 /** Is this entry about something that went wrong (shown in the error colour)? */
@@ -77,10 +80,10 @@ export type AuditFilter = 'all' | 'secrets' | 'changes' | 'reminders';
 
 export const AUDIT_FILTERS: Record<AuditFilter, { label: string; actions: readonly AuditAction[] | null }> = {
   all: { label: 'All activity', actions: null },
-  secrets: { label: 'Secrets copied, shown or found by a leak check', actions: ['copied', 'revealed', 'leak_found', 'team_shared', 'team_copied'] },
+  secrets: { label: 'Secrets copied, shown or found by a leak check', actions: ['copied', 'revealed', 'leak_found', 'team_shared', 'team_copied', 'team_secret_copied'] },
   changes: {
     label: 'Keys made, changed, rotated or deleted, and settings',
-    actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed', 'backed_up', 'restored', 'shared', 'received'],
+    actions: ['generated', 'added', 'edited', 'rotated', 'rotation_started', 'rotation_cancelled', 'marked_leaked', 'deleted', 'vendor_saved', 'settings_changed', 'backed_up', 'restored', 'shared', 'received', 'team_rotated', 'team_unshared'],
   },
   reminders: { label: 'Reminders, pauses and team channel messages', actions: ['reminder_sent', 'reminder_failed', 'snoozed', 'webhook_sent', 'webhook_failed'] },
 };

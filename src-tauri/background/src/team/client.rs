@@ -30,6 +30,7 @@ enum Action {
     Read,
     Write,
     List,
+    Delete,
 }
 
 impl Action {
@@ -38,6 +39,7 @@ impl Action {
             Self::Read => "read",
             Self::Write => "write",
             Self::List => "list",
+            Self::Delete => "delete",
         }
     }
 }
@@ -66,6 +68,17 @@ pub struct KvDocument {
     pub created_time: Option<DateTime<Utc>>,
     /// Its version number.
     pub version: Option<u64>,
+}
+
+/// What the vault keeps about a document's versions (no data).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KvMetadata {
+    /// The newest version.
+    pub current_version: u64,
+    /// Whether the newest version was deleted (or destroyed).
+    pub deleted: bool,
+    /// When the newest version was written (the vault's clock, RFC 3339).
+    pub updated_time: Option<String>,
 }
 
 impl VaultClient {
@@ -274,6 +287,49 @@ impl Session {
                 .and_then(|t| t.parse().ok()),
             version: metadata["version"].as_u64(),
         }))
+    }
+
+    /// What the vault keeps about the document at `path`: its newest
+    /// version and whether that was deleted; `None` when there is none.
+    pub async fn metadata(&self, path: &str) -> Result<Option<KvMetadata>, TeamError> {
+        let url = self.client.url(&format!("{}/metadata/{path}", self.mount));
+        let response = self.send(self.client.http.get(url)).await?;
+        let status = response.status().as_u16();
+        if status == 404 {
+            return Ok(None);
+        }
+        if !(200..=299).contains(&status) {
+            return Err(self.refused(status, Action::Read, path));
+        }
+        let answer: Value = response
+            .json()
+            .await
+            .map_err(|e| transport(&self.client.address, e))?;
+        let data = &answer["data"];
+        let current = data["current_version"].as_u64().unwrap_or(0);
+        let newest = &data["versions"][current.to_string()];
+        let deleted = newest["deletion_time"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty())
+            || newest["destroyed"].as_bool().unwrap_or(false);
+        Ok(Some(KvMetadata {
+            current_version: current,
+            deleted,
+            updated_time: newest["created_time"].as_str().map(str::to_owned),
+        }))
+    }
+
+    /// Deletes the newest version of the document at `path` (KV version 2's
+    /// soft delete: readers no longer get it, the vault keeps every version
+    /// for its administrators and auditors).
+    pub async fn delete(&self, path: &str) -> Result<(), TeamError> {
+        let url = self.client.url(&format!("{}/data/{path}", self.mount));
+        let response = self.send(self.client.http.delete(url)).await?;
+        let status = response.status().as_u16();
+        if !(200..=299).contains(&status) {
+            return Err(self.refused(status, Action::Delete, path));
+        }
+        Ok(())
     }
 
     /// The names under the folder `path` (sub-folders end with `/`); none

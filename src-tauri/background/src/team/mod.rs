@@ -19,6 +19,7 @@
 
 pub mod client;
 pub mod publisher;
+pub mod shared;
 
 use std::path::Path;
 
@@ -117,6 +118,16 @@ pub enum TeamError {
         "Someone else changed this in the team vault at the same time. Nothing was overwritten: look again and retry."
     )]
     Conflict,
+    /// A shared key changed since this person read it (check-and-set).
+    #[error(
+        "Someone else changed the shared key \"{name}\" in the team vault after you read it (you had version {had}). Nothing was overwritten and your change was not saved there: look at the shared key again, and repeat your change only if it should still replace theirs."
+    )]
+    SharedChanged {
+        /// The shared key, shown inert.
+        name: String,
+        /// The version this person had read.
+        had: u64,
+    },
     /// A document was larger than Keyward reads.
     #[error("The document is larger than {} MB, so Keyward did not read it.", max_bytes / (1024 * 1024))]
     TooLarge {
@@ -397,19 +408,15 @@ pub async fn share_key(
         .await
 }
 
-/// The names of the shared keys this login may list.
+/// The names of the shared keys this login may list (deleted ones left out).
 pub async fn list_shared(
     config: &TeamConfig,
     credential: &Secret,
 ) -> Result<Vec<String>, TeamError> {
-    let session = VaultClient::new(&config.address)?
-        .login(config, credential)
-        .await?;
-    Ok(session
-        .list(&config.shared_folder())
+    Ok(shared::list(config, credential)
         .await?
         .into_iter()
-        .filter(|n| !n.ends_with('/'))
+        .map(|entry| entry.name)
         .collect())
 }
 

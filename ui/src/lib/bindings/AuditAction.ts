@@ -3,4 +3,4 @@
 /**
  * What happened.
  */
-export type AuditAction = "generated" | "added" | "copied" | "revealed" | "rotated" | "deleted" | "reminder_sent" | "reminder_failed" | "webhook_sent" | "webhook_failed" | "settings_changed" | "snoozed" | "edited" | "marked_leaked" | "rotation_started" | "rotation_cancelled" | "vendor_saved" | "leak_found" | "backed_up" | "restored" | "shared" | "received" | "team_shared" | "team_copied";
+export type AuditAction = "generated" | "added" | "copied" | "revealed" | "rotated" | "deleted" | "reminder_sent" | "reminder_failed" | "webhook_sent" | "webhook_failed" | "settings_changed" | "snoozed" | "edited" | "marked_leaked" | "rotation_started" | "rotation_cancelled" | "vendor_saved" | "leak_found" | "backed_up" | "restored" | "shared" | "received" | "team_shared" | "team_copied" | "team_secret_copied" | "team_rotated" | "team_unshared";

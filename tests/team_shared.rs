@@ -1,0 +1,181 @@
+//! Shared keys acting for everyone, against a real OpenBao and the real
+//! keychain: `keyward team rotate` (check-and-set: a stale rotation is
+//! refused in plain words and overwrites nothing) and `keyward team
+//! unshare` (gone for every colleague, the vault's history kept), each
+//! audited on the actor's side. Two desktops are two `App`s connected one
+//! after the other (the credential's keychain account is one per session).
+
+use serde_json::Value;
+
+use crate::openbao::{OpenBao, staff_policy};
+use crate::util::*;
+
+fn connect(app: &App, bao: &OpenBao, token: &str, desktop: &str) {
+    let out = app.run_with_input(
+        &[
+            "team",
+            "connect",
+            &bao.address(),
+            "--mount",
+            "secret",
+            "--token",
+            "-",
+            "--desktop",
+            desktop,
+        ],
+        token,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+fn share_policy() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/keyward-share.hcl"
+    ))
+    .unwrap()
+}
+
+fn shared_secret(bao: &OpenBao, name: &str) -> Option<String> {
+    bao.read(&format!("keyward/shared/{name}"))
+        .and_then(|d| d["data"]["secret"].as_str().map(str::to_owned))
+}
+
+fn actions(app: &App, action: &str) -> Vec<Value> {
+    crate::audit::entries(app)
+        .into_iter()
+        .filter(|e| e["action"] == action)
+        .collect()
+}
+
+/// A rotates a shared key and B copies the new secret; both rotate from
+/// the same version and the second is refused, nothing overwritten; A
+/// deletes it and B no longer lists or copies it, while the vault keeps its
+/// versions.
+#[test]
+fn a_shared_key_rotated_on_one_desktop_reaches_the_other_and_a_delete_removes_it_for_both() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    bao.policy("share", &share_policy());
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    bao.policy("staff-b", &staff_policy("bob@pc2"));
+    let token_a = bao.token(&["staff-a", "share"], "1h");
+    let token_b = bao.token(&["staff-b", "share"], "1h");
+    let (desk_a, desk_b) = (App::new(), App::new());
+    let made = desk_a.generate(&unique("rotated"));
+    let name = made["name"].as_str().unwrap().to_owned();
+    let first = made["secret"].as_str().unwrap().to_owned();
+
+    connect(&desk_a, &bao, &token_a, "ann@pc1");
+    desk_a.ok(&["team", "share", &name]);
+    let listed = json(&desk_a.ok(&["team", "shared", "--json", "--versions"]));
+    assert_eq!(listed[0]["name"], name.as_str(), "{listed}");
+    assert_eq!(listed[0]["version"], 1, "{listed}");
+    let new_secret = "kw_rotated_by_ann_0123456789abcdef0123456789abcdef";
+    let out = desk_a.run_with_input(&["team", "rotate", &name], new_secret);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    assert!(said.contains("version 2 replaced version 1"), "{said}");
+    assert!(
+        said.contains("vendor"),
+        "says where revoking happens: {said}"
+    );
+    assert!(!said.contains(new_secret) && !said.contains(&first));
+    assert_eq!(shared_secret(&bao, &name).as_deref(), Some(new_secret));
+    let rotated = actions(&desk_a, "team_rotated");
+    assert_eq!(rotated.len(), 1, "A's log records the rotation");
+    assert!(
+        rotated[0]["detail"].as_str().unwrap().contains("version 2"),
+        "{}",
+        rotated[0]
+    );
+    assert!(!rotated[0].to_string().contains(new_secret));
+    desk_a.ok(&["team", "disconnect"]);
+
+    connect(&desk_b, &bao, &token_b, "bob@pc2");
+    desk_b.ok(&["team", "copy", &name]);
+    let copy = desk_b
+        .list()
+        .into_iter()
+        .find(|k| k["name"] == name.as_str())
+        .expect("B holds the copy");
+    assert_eq!(
+        keychain_secret(copy["id"].as_str().unwrap()).as_deref(),
+        Some(new_secret),
+        "B copied the rotated secret, not the first one"
+    );
+    // Both saw version 2; B rotates first.
+    let from_b = "kw_rotated_by_bob_0123456789abcdef0123456789abcdef";
+    let out = desk_b.run_with_input(&["team", "rotate", &name, "--version", "2"], from_b);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    desk_b.ok(&["team", "disconnect"]);
+
+    connect(&desk_a, &bao, &token_a, "ann@pc1");
+    let from_a = "kw_rotated_by_ann_again_0123456789abcdef0123456789ab";
+    let late = desk_a.run_with_input(&["team", "rotate", &name, "--version", "2"], from_a);
+    assert!(!late.status.success(), "a stale rotation must be refused");
+    let err = text(&late.stderr);
+    assert!(
+        err.contains("Someone else changed the shared key") && err.contains("version 2"),
+        "a plain message: {err}"
+    );
+    assert!(!err.contains(from_a));
+    assert_eq!(
+        shared_secret(&bao, &name).as_deref(),
+        Some(from_b),
+        "B's rotation was not overwritten"
+    );
+    assert_eq!(
+        actions(&desk_a, "team_rotated").len(),
+        1,
+        "no entry for a refusal"
+    );
+
+    let refused = desk_a.run(&["team", "unshare", &name]);
+    assert!(!refused.status.success(), "no terminal, no --yes: refused");
+    assert!(shared_secret(&bao, &name).is_some());
+    let said = desk_a.ok(&["team", "unshare", &name, "--yes"]);
+    assert!(said.contains("no colleague can list or copy it"), "{said}");
+    assert!(said.contains("revoke it there"), "{said}");
+    let unshared = actions(&desk_a, "team_unshared");
+    assert_eq!(unshared.len(), 1, "A's log records the delete");
+    assert!(
+        unshared[0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("version 3"),
+        "{}",
+        unshared[0]
+    );
+    desk_a.ok(&["team", "disconnect"]);
+
+    connect(&desk_b, &bao, &token_b, "bob@pc2");
+    let listed = json(&desk_b.ok(&["team", "shared", "--json"]));
+    assert!(
+        !listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n == name.as_str()),
+        "B no longer lists it: {listed}"
+    );
+    let gone = desk_b.run(&["team", "copy", &name]);
+    assert!(!gone.status.success());
+    assert!(
+        text(&gone.stderr).contains("no shared key called"),
+        "{}",
+        text(&gone.stderr)
+    );
+    desk_b.ok(&["team", "disconnect"]);
+    let (_, history) = bao.api(
+        "GET",
+        &format!("secret/metadata/keyward/shared/{name}"),
+        None,
+    );
+    assert_eq!(
+        history["data"]["current_version"], 3,
+        "the vault keeps every version for auditors: {history}"
+    );
+}
