@@ -378,6 +378,35 @@ fn a_key_shared_here_is_received_there_and_both_audit_logs_say_so() {
         made["secret"].as_str(),
         "the secret, read back through the other Secret Service"
     );
+    let me = keyward_core::audit::Identity::of_this_process();
+    let from = format!("{} on {}", me.user, me.computer);
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let listed = there.list();
+    let listed = listed
+        .iter()
+        .find(|k| k["id"] == got["id"])
+        .expect("the received key is listed there");
+    for (shown, how) in [(&got, "receive --json"), (listed, "list --json")] {
+        assert_eq!(shown["received_from"], from.as_str(), "{how}: {shown}");
+        assert_eq!(shown["received_for"], "Bob in Finance", "{how}: {shown}");
+        assert!(
+            shown["received_at"]
+                .as_str()
+                .is_some_and(|at| at.starts_with(&today)),
+            "{how}: the date it was received: {shown}"
+        );
+    }
+    let catalog = std::fs::read_to_string(there.data_dir().join("catalog.json")).unwrap();
+    assert!(
+        catalog.contains("Bob in Finance"),
+        "where it came from is on the key's record, not only in the audit log"
+    );
+    let kept_here = here.list();
+    let original = kept_here.iter().find(|k| k["id"] == made["id"]).unwrap();
+    assert!(
+        original["received_from"].is_null(),
+        "the sender's own key was not received: {original}"
+    );
     let audit = std::fs::read_to_string(there.data_dir().join("audit.log")).unwrap();
     let received = audit
         .lines()

@@ -517,6 +517,9 @@ mod tests {
             leaked_at: None,
             rotation: None,
             replaced_by_name: None,
+            received_from: None,
+            received_for: None,
+            received_at: None,
         }
     }
 

@@ -127,6 +127,9 @@ function seed(kind: string, now: Date): StoredKey[] {
       leaked_at: null,
       rotation: null,
       replaced_by_name: null,
+      received_from: null,
+      received_for: null,
+      received_at: null,
     },
     secret: `kw_sec_${randomText(43)}`,
   });
@@ -308,6 +311,9 @@ export function installFakeBackend(params: URLSearchParams): void {
           leaked_at: null,
           rotation: null,
           replaced_by_name: null,
+          received_from: null,
+          received_for: null,
+          received_at: null,
         },
         secret: `kw_sec_${randomText(43)}`,
       };
@@ -345,6 +351,9 @@ export function installFakeBackend(params: URLSearchParams): void {
           leaked_at: null,
           rotation: null,
           replaced_by_name: null,
+          received_from: null,
+          received_for: null,
+          received_at: null,
         },
         secret: r.secret,
       };
@@ -406,6 +415,9 @@ export function installFakeBackend(params: URLSearchParams): void {
           leaked_at: null,
           rotation: null,
           replaced_by_name: null,
+          received_from: null,
+          received_for: null,
+          received_at: null,
         },
         secret: `kw_sec_${randomText(43)}`,
       };

@@ -42,6 +42,7 @@ fn catalog_with_keys(dir: &std::path::Path) -> Catalog {
                     leaked_at: None,
                     rotation: None,
                     replaces: None,
+                    received: None,
                 });
             }
             Ok::<_, keyward_core::catalog::CatalogError>(())

@@ -171,5 +171,6 @@ fn record(
         leaked_at: None,
         rotation: None,
         replaces: None,
+        received: None,
     })
 }

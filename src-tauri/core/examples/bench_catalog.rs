@@ -46,6 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 leaked_at: None,
                 rotation: None,
                 replaces: None,
+                received: None,
             });
         }
         Ok::<_, CatalogError>(())

@@ -105,6 +105,60 @@ pub struct History {
     pub rotated_at: Option<DateTime<Utc>>,
 }
 
+/// Where a key handed over by a colleague came from, kept on its record
+/// when it is received (`keyward receive`, "Add from a shared file"). The
+/// texts come from the shared file, so they were checked as outside text
+/// (bounded, one line, nothing invisible) before they were kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Received {
+    /// When it was received here.
+    pub at: DateTime<Utc>,
+    /// The sender's account name, as the shared file says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_user: Option<Label>,
+    /// The sender's computer, as the shared file says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_computer: Option<Label>,
+    /// Who the sender said it was for (free text).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_for: Option<Label>,
+}
+
+impl Received {
+    /// The longest sender or recipient text kept.
+    pub const TEXT_MAX: usize = 200;
+
+    /// Where a key came from, read from a shared file's outside text:
+    /// anything too long, multi-line or with invisible characters is left out.
+    pub fn from_file(
+        at: DateTime<Utc>,
+        from_user: Option<&str>,
+        from_computer: Option<&str>,
+        shared_for: Option<&str>,
+    ) -> Self {
+        let clean = |what: &'static str, raw: Option<&str>| {
+            raw.and_then(|r| Label::parse(what, r, Self::TEXT_MAX, false).ok())
+                .filter(|l| !l.as_str().is_empty())
+        };
+        Self {
+            at,
+            from_user: clean("Sender", from_user),
+            from_computer: clean("Sender's computer", from_computer),
+            shared_for: clean("Recipient", shared_for),
+        }
+    }
+
+    /// "sam on laptop-7", "sam", "someone on laptop-7" or "someone".
+    pub fn from_words(&self) -> String {
+        match (&self.from_user, &self.from_computer) {
+            (Some(user), Some(computer)) => format!("{user} on {computer}"),
+            (Some(user), None) => user.to_string(),
+            (None, Some(computer)) => format!("someone on {computer}"),
+            (None, None) => "someone".into(),
+        }
+    }
+}
+
 /// A key's metadata. The secret lives in the keychain under `id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyRecord {
@@ -160,6 +214,10 @@ pub struct KeyRecord {
     /// rotation, so an interrupted rotation can be finished).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replaces: Option<String>,
+    /// Where the key came from when a colleague handed it over; missing
+    /// for every other key and in catalogs from before it was kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub received: Option<Received>,
 }
 
 /// What a key's view needs from outside its record: vendor profiles and
@@ -248,6 +306,13 @@ impl KeyRecord {
                 .replaced_by
                 .as_ref()
                 .and_then(|id| context.names.get(id).cloned()),
+            received_from: self.received.as_ref().map(Received::from_words),
+            received_for: self
+                .received
+                .as_ref()
+                .and_then(|r| r.shared_for.as_ref())
+                .map(std::string::ToString::to_string),
+            received_at: self.received.as_ref().map(|r| rfc3339(r.at)),
         }
     }
 }
@@ -338,6 +403,13 @@ pub struct KeyView {
     pub rotation: Option<RotationStep>,
     /// Name of the key that replaced this one.
     pub replaced_by_name: Option<String>,
+    /// Who handed this key over ("sam on laptop-7"), for a key received
+    /// from a shared file.
+    pub received_from: Option<String>,
+    /// Who the sender said it was for, for a key received from a shared file.
+    pub received_for: Option<String>,
+    /// When it was received from a shared file, RFC 3339 UTC.
+    pub received_at: Option<String>,
 }
 
 #[cfg(test)]
@@ -385,6 +457,50 @@ mod tests {
             (view.leaked, view.rotation, view.vendor, view.owner),
             (false, None, None, None)
         );
+        assert_eq!(record.received, None, "not received from a colleague");
+        assert_eq!(
+            (view.received_from, view.received_for, view.received_at),
+            (None, None, None)
+        );
+    }
+
+    #[test]
+    fn a_received_key_shows_who_sent_it_for_whom_and_when() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+        let record = KeyRecord {
+            received: Some(Received::from_file(
+                at,
+                Some("sam"),
+                Some("laptop-7"),
+                Some("Bob in Finance"),
+            )),
+            ..sample()
+        };
+        let text = serde_json::to_string(&record).unwrap();
+        let back: KeyRecord = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, record, "kept in the catalog as it was");
+        let view = record.view(&RotationPolicy::default(), at, &Utc);
+        assert_eq!(view.received_from.as_deref(), Some("sam on laptop-7"));
+        assert_eq!(view.received_for.as_deref(), Some("Bob in Finance"));
+        assert_eq!(view.received_at.as_deref(), Some("2026-03-02T10:00:00Z"));
+    }
+
+    #[test]
+    fn outside_text_from_a_shared_file_is_left_out_when_it_is_not_one_plain_line() {
+        let at = Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).unwrap();
+        let long = "x".repeat(Received::TEXT_MAX + 1);
+        let received = Received::from_file(at, Some("sam\u{202E}"), Some(&long), Some("a\nb"));
+        assert_eq!(
+            (
+                received.from_user,
+                received.from_computer,
+                received.shared_for
+            ),
+            (None, None, None)
+        );
+        let received = Received::from_file(at, None, Some("laptop-7"), Some("  "));
+        assert_eq!(received.from_words(), "someone on laptop-7");
+        assert_eq!(received.shared_for, None, "blank is nothing");
     }
 
     fn sample() -> KeyRecord {
@@ -430,6 +546,7 @@ pub(crate) mod test_support {
             leaked_at: None,
             rotation: None,
             replaces: None,
+            received: None,
         }
     }
 }

@@ -156,6 +156,9 @@ pub const COLUMNS: &[&str] = &[
     "leaked",
     "leaked_at",
     "rotation",
+    "received_from",
+    "received_for",
+    "received_at",
     "rotation_months",
     "rotation_period_source",
 ];
@@ -195,6 +198,9 @@ pub fn heading(column: &str) -> &str {
         "rotation" => "Rotation in progress",
         "rotation_months" => "Rotation period in months",
         "rotation_period_source" => "Rotation period set by",
+        "received_from" => "Received from",
+        "received_for" => "Received for",
+        "received_at" => "Received",
         other => other,
     }
 }
@@ -217,6 +223,7 @@ pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
             local_opt(&k.delete_after),
             local_opt(&k.snoozed_until),
             local_opt(&k.leaked_at),
+            local_opt(&k.received_at),
         ];
         let cells = [
             Cell::Text(&k.id),
@@ -246,6 +253,9 @@ pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
             Cell::Flag(k.leaked),
             Cell::Text(&dates[6]),
             Cell::Text(k.rotation.map_or("", RotationStep::as_str)),
+            opt(&k.received_from),
+            opt(&k.received_for),
+            Cell::Text(&dates[7]),
             Cell::Number(i64::from(row.rotation_months)),
             Cell::Text(row.rotation_period_source.as_str()),
         ];

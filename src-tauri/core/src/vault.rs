@@ -730,6 +730,7 @@ impl<S: SecretStore> Vault<S> {
             leaked_at: None,
             rotation: None,
             replaces,
+            received: None,
         };
         self.store_new(record, secret, link)
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageInWords, formatDate, formatDateTime, formatShortDate, isoDay, lastShown } from './dates';
+import { ageInWords, formatDate, formatDateTime, formatShortDate, isoDay, lastShown, receivedWords } from './dates';
 import durations from './durations.json?raw';
 import { statusText } from './rotation';
 
@@ -103,5 +103,21 @@ describe('lastShown', () => {
   it('says "Never" for a key added from elsewhere that was never shown', () => {
     expect(lastShown({ ...base, issuer: 'vendor' })).toBe('Never');
     expect(lastShown(base)).toBe('Never');
+  });
+});
+
+describe('receivedWords', () => {
+  const none = { received_from: null, received_for: null, received_at: null };
+
+  it('says who handed a key over, for whom and when', () => {
+    const at = '2026-03-02T10:00:00Z';
+    expect(receivedWords({ received_from: 'sam on laptop-7', received_for: 'Bob in Finance', received_at: at })).toBe(
+      `sam on laptop-7, for Bob in Finance, on ${formatDate(at)}`,
+    );
+    expect(receivedWords({ ...none, received_from: 'someone', received_at: at })).toBe(`someone, on ${formatDate(at)}`);
+  });
+
+  it('says nothing for a key that was not received from a shared file', () => {
+    expect(receivedWords(none)).toBeNull();
   });
 });

@@ -84,3 +84,13 @@ export function lastShown(key: { created_at: string; credential_id: string; last
   const madeHere = key.issuer !== undefined ? key.issuer === 'keyward' : key.credential_id.startsWith('kwid_');
   return madeHere ? `Once, when it was made (${formatDateTime(key.created_at)})` : 'Never';
 }
+
+/**
+ * "Received from" on a key's details, for a key added from a colleague's shared file:
+ * "sam on laptop-7, for Bob in Finance, on 2 Mar 2026"; `null` for any other key.
+ */
+export function receivedWords(key: { received_from: string | null; received_for: string | null; received_at: string | null }): string | null {
+  if (!key.received_from || !key.received_at) return null;
+  const shared = key.received_for ? `, for ${key.received_for}` : '';
+  return `${key.received_from}${shared}, on ${formatDate(key.received_at)}`;
+}

@@ -56,6 +56,9 @@ function key(
     leaked_at: null,
     rotation: null,
     replaced_by_name: null,
+    received_from: null,
+    received_for: null,
+    received_at: null,
   };
 }
 

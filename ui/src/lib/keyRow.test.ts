@@ -30,6 +30,9 @@ const KEY: KeyView = {
   leaked_at: null,
   rotation: null,
   replaced_by_name: null,
+  received_from: null,
+  received_for: null,
+  received_at: null,
 };
 
 describe('keyRowLabel', () => {

@@ -27,6 +27,9 @@ export const MAILCHIMP: KeyView = {
   leaked_at: null,
   rotation: null,
   replaced_by_name: null,
+  received_from: null,
+  received_for: null,
+  received_at: null,
 };
 
 export const OWN: KeyView = {

@@ -229,6 +229,6 @@ pub fn receive<S: SecretStore>(
     {
         vault.merge_vendors(std::slice::from_ref(profile))?;
     }
-    let record = vault.receive(key, &info, name, file)?;
+    let record = vault.receive(key, &info, name, file, now)?;
     Ok((record, info))
 }

@@ -200,6 +200,7 @@ impl<S: SecretStore> Vault<S> {
                     leaked_at: None,
                     rotation: None,
                     replaces: None,
+                    received: None,
                 };
                 free_to_create(&known, &record)?;
                 let claim = self

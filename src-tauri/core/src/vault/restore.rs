@@ -16,9 +16,12 @@
 //! - Cancelling stops before the next key; the keys stored so far stay
 //!   (each is complete), the rest are left out and reported.
 //! - A received key is a new key here (a fresh id) made through the create
-//!   protocol; where it came from goes into the audit log.
+//!   protocol; where it came from (sender, who it was for, when it arrived)
+//!   is kept on its record and goes into the audit log.
 
 use std::sync::atomic::{AtomicBool, Ordering};
+
+use chrono::{DateTime, Utc};
 
 use super::{Claim, KeyRef, Vault, check_secret};
 use crate::audit::{AuditAction, AuditEntry};
@@ -27,7 +30,7 @@ use crate::error::{Error, Result};
 use crate::generate::random_hex;
 use crate::keychain::{KeychainError, SecretStore};
 use crate::naming::KeyName;
-use crate::record::{History, KeyRecord, KeyState, Origin};
+use crate::record::{History, KeyRecord, KeyState, Origin, Received};
 use crate::secret::Secret;
 use crate::vendor::VendorProfile;
 
@@ -270,13 +273,15 @@ impl<S: SecretStore> Vault<S> {
     }
 
     /// Adds a key a colleague shared, as a new key here (a fresh id; named
-    /// `name` or as the sender named it), and audits where it came from.
+    /// `name` or as the sender named it), keeping where it came from on its
+    /// record (received at `now`) and in the audit log.
     pub fn receive(
         &self,
         key: KeyIn,
         share: &ShareInfo,
         name: Option<KeyName>,
         file: &str,
+        now: DateTime<Utc>,
     ) -> Result<KeyRecord> {
         self.settle()?;
         check_secret(&key.secret)?;
@@ -285,6 +290,12 @@ impl<S: SecretStore> Vault<S> {
             self.vendors.ensure(vendor)?;
         }
         let issuer = shared.issuer();
+        let received = Received::from_file(
+            now,
+            share.from_user.as_deref(),
+            share.from_computer.as_deref(),
+            share.recipient.as_deref(),
+        );
         let record = KeyRecord {
             id: random_hex(16)?,
             name: name.unwrap_or(shared.name),
@@ -305,15 +316,14 @@ impl<S: SecretStore> Vault<S> {
             leaked_at: shared.leaked_at,
             rotation: None,
             replaces: None,
+            received: Some(received),
         };
         let record = self.store_new(record, &key.secret, |_| Ok(()))?;
         if let Some(audit) = &self.audit {
-            let from = match (&share.from_user, &share.from_computer) {
-                (Some(user), Some(computer)) => format!("{user} on {computer}"),
-                (Some(user), None) => user.clone(),
-                (None, Some(computer)) => format!("someone on {computer}"),
-                (None, None) => "someone".into(),
-            };
+            let from = record
+                .received
+                .as_ref()
+                .map_or_else(|| "someone".into(), Received::from_words);
             let detail = format!(
                 "received from {from} in the shared file {file}{}",
                 share
@@ -616,8 +626,27 @@ mod tests {
             from_computer: Some("laptop".into()),
         };
         let key = carried(&from).pop().unwrap();
-        let got = to.receive(key, &share, None, "sent.keyward").unwrap();
+        let got = to
+            .receive(key, &share, None, "sent.keyward", now())
+            .unwrap();
         assert_ne!(got.id, sent.id, "a fresh id");
+        let received = got.received.as_ref().expect("its origin is on the record");
+        assert_eq!(
+            (received.from_words(), received.at),
+            ("alice on laptop".to_owned(), now())
+        );
+        assert_eq!(
+            received
+                .shared_for
+                .as_ref()
+                .map(crate::naming::Label::as_str),
+            Some("Bob")
+        );
+        assert_eq!(
+            to.catalog().load().unwrap()[0].received,
+            got.received,
+            "kept in the catalog"
+        );
         assert_eq!(
             (got.name.as_str(), &got.credential_id, got.origin),
             ("sent", &sent.credential_id, Origin::Added)
@@ -635,7 +664,7 @@ mod tests {
             detail.contains("alice on laptop") && detail.contains("Bob"),
             "{detail}"
         );
-        let again = to.receive(carried(&from).pop().unwrap(), &share, None, "f");
+        let again = to.receive(carried(&from).pop().unwrap(), &share, None, "f", now());
         assert_eq!(again.unwrap_err().code(), "credential_id_taken");
     }
 

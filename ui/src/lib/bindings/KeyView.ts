@@ -106,4 +106,17 @@ rotation: RotationStep | null,
 /**
  * Name of the key that replaced this one.
  */
-replaced_by_name: string | null, };
+replaced_by_name: string | null, 
+/**
+ * Who handed this key over ("sam on laptop-7"), for a key received
+ * from a shared file.
+ */
+received_from: string | null, 
+/**
+ * Who the sender said it was for, for a key received from a shared file.
+ */
+received_for: string | null, 
+/**
+ * When it was received from a shared file, RFC 3339 UTC.
+ */
+received_at: string | null, };
