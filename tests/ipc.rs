@@ -5,25 +5,11 @@ use keyward_core::catalog::Catalog;
 use keyward_core::keychain::OsKeychain;
 use keyward_core::rotation::RotationPolicy;
 use keyward_core::vault::Vault;
-use serde_json::{Value, json};
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+use serde_json::json;
+
+pub use crate::mock_window::{Window, invoke};
 
 use crate::util::*;
-
-pub struct Window {
-    _app: tauri::App<MockRuntime>,
-    webview: WebviewWindow<MockRuntime>,
-}
-
-impl Window {
-    /// A window of `app`.
-    pub fn new(app: tauri::App<MockRuntime>, webview: WebviewWindow<MockRuntime>) -> Self {
-        Self { _app: app, webview }
-    }
-}
 
 pub fn window(app_dirs: &App, label: &str) -> Window {
     let catalog = Catalog::open(app_dirs.data_dir()).unwrap();
@@ -40,29 +26,7 @@ pub fn window(app_dirs: &App, label: &str) -> Window {
         &app_dirs.root.path().join("config"),
         keyward_core::policy::PolicyFile::new(app_dirs.policy_path()),
     );
-    let app = keyward::gui::builder(mock_builder(), keyward::gui::app_state(vault, settings))
-        .build(keyward::gui::context())
-        .expect("the app builds on the mock runtime");
-    let webview = WebviewWindowBuilder::new(&app, label, Default::default())
-        .build()
-        .unwrap();
-    Window { _app: app, webview }
-}
-
-pub fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &window.webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
+    Window::open(keyward::gui::app_state(vault, settings), label)
 }
 
 #[test]

@@ -16,6 +16,7 @@ mod import;
 mod ipc;
 mod keychain_faults;
 mod leak_scan;
+mod mock_window;
 mod no_secret_leaks;
 mod readme_cli;
 mod vendor_cli;

@@ -10,8 +10,6 @@ use keyward_core::keychain::OsKeychain;
 use keyward_core::rotation::RotationPolicy;
 use keyward_core::vault::Vault;
 use serde_json::{Value, json};
-use tauri::WebviewWindowBuilder;
-use tauri::test::mock_builder;
 
 use crate::audit::entries;
 use crate::ipc::{Window, invoke};
@@ -43,13 +41,7 @@ fn window(app: &App) -> Window {
     );
     let mut state = keyward::gui::app_state(vault, settings);
     state.open_url = record_open;
-    let built = keyward::gui::builder(mock_builder(), state)
-        .build(keyward::gui::context())
-        .expect("the app builds on the mock runtime");
-    let webview = WebviewWindowBuilder::new(&built, "main", Default::default())
-        .build()
-        .unwrap();
-    Window::new(built, webview)
+    Window::open(state, "main")
 }
 
 /// Adds a vendor key through the window; its view.

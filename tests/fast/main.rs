@@ -13,6 +13,8 @@
 mod backup;
 mod bindings;
 mod commands;
+#[path = "../mock_window.rs"]
+mod mock_window;
 mod registry;
 mod reminders;
 mod support;

@@ -11,10 +11,8 @@ use keyward_core::rotation::RotationPolicy;
 use keyward_core::settings::SettingsSource;
 use keyward_core::vault::Vault;
 use serde_json::Value;
-use tauri::ipc::{CallbackFn, InvokeBody};
-use tauri::test::{INVOKE_KEY, MockRuntime, get_ipc_response, mock_builder};
-use tauri::webview::InvokeRequest;
-use tauri::{WebviewWindow, WebviewWindowBuilder};
+
+pub use crate::mock_window::{Window, invoke};
 
 /// A test's own folders and in-memory keychain.
 pub struct Dirs {
@@ -65,12 +63,6 @@ impl Dirs {
     }
 }
 
-/// The app on Tauri's mock runtime, with one window.
-pub struct Window {
-    _app: tauri::App<MockRuntime>,
-    webview: WebviewWindow<MockRuntime>,
-}
-
 /// The main window of an app over `dirs` (its catalog, settings and
 /// in-memory keychain).
 pub fn window(dirs: &Dirs) -> Window {
@@ -80,31 +72,5 @@ pub fn window(dirs: &Dirs) -> Window {
         RotationPolicy::default(),
     )
     .with_audit(dirs.audit());
-    let app = keyward::gui::builder(
-        mock_builder(),
-        keyward::gui::app_state(vault, dirs.settings()),
-    )
-    .build(keyward::gui::context())
-    .expect("the app builds on the mock runtime");
-    let webview = WebviewWindowBuilder::new(&app, "main", Default::default())
-        .build()
-        .unwrap();
-    Window { _app: app, webview }
-}
-
-/// Calls `cmd` as the page would; the answer, or the error object.
-pub fn invoke(window: &Window, cmd: &str, args: Value) -> Result<Value, Value> {
-    get_ipc_response(
-        &window.webview,
-        InvokeRequest {
-            cmd: cmd.into(),
-            callback: CallbackFn(0),
-            error: CallbackFn(1),
-            url: "tauri://localhost".parse().unwrap(),
-            body: InvokeBody::Json(args),
-            headers: Default::default(),
-            invoke_key: INVOKE_KEY.to_string(),
-        },
-    )
-    .map(|body| body.deserialize::<Value>().unwrap())
+    Window::open(keyward::gui::app_state(vault, dirs.settings()), "main")
 }
