@@ -64,6 +64,7 @@ pub fn builder<R: Runtime>(builder: tauri::Builder<R>, state: AppState) -> tauri
         .manage(commands::scan::LeakScans::default())
         .manage(commands::import::Imports::default())
         .manage(commands::backup::Restores::default())
+        .manage(commands::team::TeamViews::default())
         // Native save dialog for the report, used from Rust only: the window
         // is granted none of the plugin's own commands.
         .plugin(tauri_plugin_dialog::init())

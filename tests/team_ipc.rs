@@ -101,14 +101,45 @@ fn the_team_screen_reads_every_desktop_overdue_first() {
     let token = bao.token(&["lead"], "1h");
     let connected = invoke(&win, "connect_team", request(&bao, Some(&token), "lee@pc9")).unwrap();
     assert_eq!(connected["ok"], true, "{connected}");
-    let report = invoke(&win, "team_report", json!({})).unwrap();
-    let keys = report["keys"].as_array().unwrap();
-    assert_eq!(keys.len(), 2, "{report}");
+    let summary = invoke(&win, "team_report", json!({})).unwrap();
+    assert_eq!(
+        summary["keys"], 2,
+        "the page receives counts, not every key: {summary}"
+    );
+    assert_eq!(summary["overdue"], 1, "{summary}");
+    assert_eq!(summary["people_overdue"], 1, "{summary}");
+    assert_eq!(summary["desktops"].as_array().unwrap().len(), 2);
+    let rows = invoke(
+        &win,
+        "team_keys",
+        json!({"query": "", "offset": 0, "limit": 50}),
+    )
+    .unwrap();
+    assert_eq!(rows["matching"], 2, "{rows}");
+    let keys = rows["keys"].as_array().unwrap();
+    assert_eq!(keys.len(), 2, "{rows}");
     assert_eq!(
         keys[0]["name"], "<b>mail-old</b>",
         "overdue first, HTML kept as text"
     );
     assert_eq!(keys[0]["status"], "overdue");
-    assert_eq!(report["desktops"].as_array().unwrap().len(), 2);
+    let found = invoke(
+        &win,
+        "team_keys",
+        json!({"query": "BOB Mail", "offset": 0, "limit": 50}),
+    )
+    .unwrap();
+    assert_eq!(found["matching"], 1, "every word, case ignored: {found}");
+    assert_eq!(found["query"], "BOB Mail");
+    assert_eq!(found["keys"][0]["desktop"], "bob@pc2");
+    let window = invoke(
+        &win,
+        "team_keys",
+        json!({"query": "", "offset": 1, "limit": 1}),
+    )
+    .unwrap();
+    assert_eq!(window["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(window["offset"], 1);
+    assert_ne!(window["keys"][0]["name"], "<b>mail-old</b>");
     invoke(&win, "disconnect_team", json!({})).unwrap();
 }

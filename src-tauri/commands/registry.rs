@@ -69,6 +69,7 @@ macro_rules! window_commands {
             team::connect_team,
             team::disconnect_team,
             team::team_report,
+            team::team_keys,
             audit_stream::verify_audit_log,
             audit_stream::get_audit_stream,
             audit_stream::set_audit_stream,

@@ -7,6 +7,7 @@ use chrono::Utc;
 use keyward_core::Secret;
 use keyward_core::team::{Login, TeamConfig};
 use keyward_core::team_report::TeamReport;
+use keyward_core::team_view::{TeamRows, TeamRowsRequest, TeamSummary, TeamView};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -191,9 +192,28 @@ pub async fn disconnect_team(
     current_status(&state).await
 }
 
-/// The lead's view: every desktop's keys from the vault, overdue first.
+/// The lead's Team screen, once read from the vault: held here so the page
+/// receives only the summary and the rows it shows (see
+/// [`keyward_core::team_view`]).
+#[derive(Default)]
+pub struct TeamViews(std::sync::Mutex<Option<TeamView>>);
+
+impl TeamViews {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<TeamView>> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// The lead's view: reads every desktop's keys from the vault (overdue
+/// first), keeps them here for [`team_keys`], and answers with the summary.
 #[tauri::command]
-pub async fn team_report(state: State<'_, AppState>, _: Args<NoArgs>) -> CommandResult<TeamReport> {
+pub async fn team_report(
+    state: State<'_, AppState>,
+    views: State<'_, TeamViews>,
+    _: Args<NoArgs>,
+) -> CommandResult<TeamSummary> {
     let lead_days = state.settings_in_force().settings.lead_time_days;
     let (config_dir, _) = folders(&state);
     let store = state.keychain();
@@ -204,6 +224,33 @@ pub async fn team_report(state: State<'_, AppState>, _: Args<NoArgs>) -> Command
     })
     .await?;
     let reads = team::read_team(&config, &credential).await?;
-    blocking(move || -> CommandResult<_> { Ok(TeamReport::build(reads, Utc::now(), lead_days)) })
-        .await
+    let view = blocking(move || -> CommandResult<_> {
+        Ok(TeamView::new(TeamReport::build(
+            reads,
+            Utc::now(),
+            lead_days,
+        )))
+    })
+    .await?;
+    let summary = view.summary().clone();
+    *views.lock() = Some(view);
+    crate::memory::give_back_soon();
+    Ok(summary)
+}
+
+/// A window of the Team screen's keys matching a search, from the report
+/// read last (see [`team_report`]).
+#[tauri::command]
+pub async fn team_keys(
+    views: State<'_, TeamViews>,
+    Args(request): Args<TeamRowsRequest>,
+) -> CommandResult<TeamRows> {
+    let mut held = views.lock();
+    let view = held.as_mut().ok_or_else(|| {
+        IpcError::new(
+            keyward_core::Code::TeamVault,
+            "The team report is not loaded. Open the Team screen again.",
+        )
+    })?;
+    Ok(view.rows(&request))
 }

@@ -20,8 +20,9 @@ What it measures (release build, medians of RUNS runs, in ms):
       Aim: <= 5000 ms;
     - the memory of the window and its WebKit processes (PSS, MB) before opening the Team
       screen (an empty local list) and 3 s after it was painted. Aim: <= local list + 60 MB;
-    - a search keystroke on the Team screen: work for the frame, as window_bench.py measures
-      it for the key list. Aim: <= 16 ms.
+    - a search keystroke on the Team screen: from the input event to the end of the rendering
+      update of the frame showing that query's rows (the search runs in the app, so this
+      includes the request and its answer). Aim: <= 16 ms.
 
 It reports; it does not assert.
 """
@@ -118,7 +119,7 @@ const button = [...document.querySelectorAll('nav button')].find((b) => b.textCo
 const t0 = performance.now();
 button.click();
 const look = () => {
-  const rows = document.querySelectorAll('[data-testid=team-keys] tbody tr').length;
+  const rows = document.querySelectorAll('[data-testid=team-keys] tbody tr.key-row').length;
   if (rows > 0) {
     requestAnimationFrame(() => requestAnimationFrame(() => done({ ms: performance.now() - t0, rows,
       summary: document.querySelector('[data-testid=team-summary]')?.textContent ?? '' })));
@@ -131,17 +132,30 @@ const look = () => {
 look();
 """
 
+# The back end searches (the page holds only the rows it shows): the clock runs from the input
+# event to the end of the rendering update of the frame that shows this query's rows (the table
+# says which query its rows answer in data-query), so it includes the request, the search over
+# every key in the app and the answer's trip back.
 SEARCH = """
 const [text, done] = arguments;
 const input = document.getElementById('team-search');
+const table = document.querySelector('[data-testid=team-keys]');
 requestAnimationFrame(() => {
   const t0 = performance.now();
   input.value = text;
   input.dispatchEvent(new Event('input', { bubbles: true }));
-  const channel = new MessageChannel();
-  channel.port1.onmessage = () => done({ ms: performance.now() - t0,
-    rows: document.querySelectorAll('[data-testid=team-keys] tbody tr').length });
-  channel.port2.postMessage(null);
+  const painted = () => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => done({ ms: performance.now() - t0,
+      rows: document.querySelectorAll('[data-testid=team-keys] tbody tr.key-row').length });
+    channel.port2.postMessage(null);
+  };
+  const look = () => {
+    if (table.dataset.query === text) requestAnimationFrame(painted);
+    else if (performance.now() - t0 > 10000) done({ ms: -1, rows: 0 });
+    else setTimeout(look, 0);
+  };
+  look();
 });
 """
 

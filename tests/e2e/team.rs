@@ -22,6 +22,22 @@ async fn nav(client: &Client, label: &str) {
     .unwrap();
 }
 
+/// The key rows the Team screen holds, one line each, cells joined by " | "
+/// (the list is a window of the rows with one-line cells, so read the
+/// cells' text rather than the rendered lines).
+async fn key_rows(client: &Client) -> String {
+    client
+        .execute(
+            "return [...document.querySelectorAll('[data-testid=team-keys] tr.key-row')].map((r) => [...r.cells].map((c) => c.textContent.trim()).join(' | ')).join('\\n');",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 #[test]
 fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_the_team_screen() {
     let _team = crate::team_vault::TEAM
@@ -136,11 +152,20 @@ fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_t
             "{summary}"
         );
         assert!(summary.contains("3 keys on 4 desktops"), "{summary}");
-        let rows = wait_for(client, Locator::Css("[data-testid=team-keys] tbody"))
-            .await
-            .text()
+        wait_for(
+            client,
+            Locator::Css("[data-testid=team-keys] tbody tr.key-row"),
+        )
+        .await;
+        let rows = key_rows(client).await;
+        client
+            .execute(
+                "document.querySelector('[data-testid=team-keys]').scrollIntoView();",
+                vec![],
+            )
             .await
             .unwrap();
+        screenshot(client, "team-screen-rows").await;
         let first_line = rows.lines().next().unwrap_or_default().to_owned();
         assert!(
             first_line.contains(b_key["name"].as_str().unwrap()),
@@ -166,11 +191,12 @@ fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_t
         assert!(imgs.is_empty(), "no markup from a document is rendered");
         assert_ne!(client.title().await.unwrap(), "owned");
         type_into(client, "#team-search", "bob mail").await;
-        let rows = wait_for(client, Locator::Css("[data-testid=team-keys] tbody"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        wait_for(
+            client,
+            Locator::Css("[data-testid=team-keys][data-query='bob mail']"),
+        )
+        .await;
+        let rows = key_rows(client).await;
         assert!(!rows.contains(a_key["name"].as_str().unwrap()), "{rows}");
         client
             .execute(

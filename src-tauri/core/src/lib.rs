@@ -63,6 +63,7 @@ pub mod siem;
 pub mod team;
 pub mod team_channel;
 pub mod team_report;
+pub mod team_view;
 pub mod vault;
 pub mod vendor;
 

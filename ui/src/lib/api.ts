@@ -54,8 +54,10 @@ import type {
   SuggestNameRequest,
   TeamConnectRequest,
   TeamConnection,
-  TeamReport,
+  TeamRows,
+  TeamRowsRequest,
   TeamStatus,
+  TeamSummary,
   UnwatchRequest,
   VendorRequest,
   VendorRotateRequest,
@@ -117,7 +119,8 @@ export interface Commands {
   test_team_connection: { args: TeamConnectRequest; answer: TeamConnection };
   connect_team: { args: TeamConnectRequest; answer: TeamConnection };
   disconnect_team: { args: NoArgs; answer: TeamStatus };
-  team_report: { args: NoArgs; answer: TeamReport };
+  team_report: { args: NoArgs; answer: TeamSummary };
+  team_keys: { args: TeamRowsRequest; answer: TeamRows };
   verify_audit_log: { args: NoArgs; answer: ChainCheck };
   get_audit_stream: { args: NoArgs; answer: StreamStatus };
   set_audit_stream: { args: SetAuditStreamRequest; answer: StreamStatus };
@@ -471,9 +474,18 @@ export function disconnectTeam(): Promise<TeamStatus> {
   return call('disconnect_team', {});
 }
 
-/** The lead's view: every desktop's keys from the team vault, overdue first. Rejects with `team_vault` in words. */
-export function teamReport(): Promise<TeamReport> {
+/**
+ * The lead's view: reads every desktop's keys from the team vault (kept by the back end) and
+ * answers with the summary; the keys come a window at a time from {@link teamKeys}. Rejects with
+ * `team_vault` in words.
+ */
+export function teamReport(): Promise<TeamSummary> {
   return call('team_report', {});
+}
+
+/** A window of the team's keys matching `query` (every word, case ignored), overdue first. */
+export function teamKeys(request: TeamRowsRequest): Promise<TeamRows> {
+  return call('team_keys', request);
 }
 
 /** Stops listening. */

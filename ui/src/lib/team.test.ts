@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTeamForm, filterTeamKeys, overdueSummary, sharedAgo, teamFormProblem, teamRequest, vaultAddressProblem } from './team';
-import type { TeamKey } from './types';
+import { emptyTeamForm, overdueSummary, sharedAgo, teamFormProblem, teamRequest, vaultAddressProblem, windowToFetch, TEAM_WINDOW } from './team';
 
 describe('the team vault address', () => {
   it('is https, or http to this computer only, like the back end', () => {
@@ -35,33 +34,12 @@ describe('the Settings → Team form', () => {
 });
 
 describe('the Team screen', () => {
-  const key = (over: Partial<TeamKey>): TeamKey => ({
-    desktop: 'ann@pc1',
-    user: 'ann',
-    computer: 'pc1',
-    name: 'payments-01',
-    service: 'payments',
-    application: null,
-    vendor: null,
-    owner: null,
-    status: 'ok',
-    days_overdue: 0,
-    rotate_by: '2027-01-01T00:00:00Z',
-    created_at: '2026-10-01T00:00:00Z',
-    replaced: false,
-    leaked: false,
-    last_shared_at: null,
-    desktop_silent: false,
-    leak_checked_at: null,
-    leak_found_at: null,
-    ...over,
-  });
-
-  it('searches every word across desktop, person, key and service', () => {
-    const keys = [key({}), key({ desktop: 'bob@pc2', user: 'bob', service: 'mail', name: 'mail-01' })];
-    expect(filterTeamKeys(keys, 'bob mail').map((k) => k.name)).toEqual(['mail-01']);
-    expect(filterTeamKeys(keys, '')).toHaveLength(2);
-    expect(filterTeamKeys(keys, 'PAYMENTS')).toHaveLength(1);
+  it('asks the back end for a window around the rows in view, only when they are not held', () => {
+    expect(windowToFetch(0, 20, 0, 0)).toBe(0);
+    expect(windowToFetch(0, 20, 0, TEAM_WINDOW)).toBeNull();
+    expect(windowToFetch(100, 130, 0, TEAM_WINDOW)).toBe(115 - TEAM_WINDOW / 2);
+    expect(windowToFetch(5, 25, 0, 0)).toBe(0);
+    expect(windowToFetch(0, 0, 0, 0)).toBeNull();
   });
 
   it('sums up in words', () => {

@@ -1,13 +1,13 @@
 /**
  * The team vault in the window: the Settings → Team form's checks and request, and the lead's Team
- * screen's search and grouping. No network here; `api.ts` calls the back end.
+ * screen's words and the window of rows it asks the back end for. No network here; `api.ts` calls the back end.
  *
  * Promises: the credential typed in the form goes only into the request (never kept after it is
  * sent); the address rule is the back end's (https, or http to this computer); every text shown on
  * the Team screen is shown as text by Svelte, never as markup (the back end has already removed
  * control and text-direction characters).
  */
-import type { Login, TeamConnectRequest, TeamKey } from './types';
+import type { Login, TeamConnectRequest } from './types';
 
 /** How the person logs in, as the form's radio buttons name it. */
 export type LoginMethod = Login['method'];
@@ -86,21 +86,16 @@ export function teamRequest(form: TeamForm): TeamConnectRequest {
   };
 }
 
-/** What a search looks in for `key`, lower-cased once (desktop, person, owner, key, service, vendor, application). */
-export function teamSearchText(key: TeamKey): string {
-  return [key.desktop, key.user, key.owner ?? '', key.name, key.service, key.vendor ?? '', key.application ?? '']
-    .join(' ')
-    .toLowerCase();
-}
+/** Rows of the Team screen's key list asked of the back end at once (the search is done there). */
+export const TEAM_WINDOW = 120;
 
-/** The keys matching every word of `query` (case ignored). */
-export function filterTeamKeys(keys: TeamKey[], query: string): TeamKey[] {
-  const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  if (words.length === 0) return keys;
-  return keys.filter((key) => {
-    const text = teamSearchText(key);
-    return words.every((word) => text.includes(word));
-  });
+/**
+ * The first row to ask the back end for so that rows `[start, end)` are held (a window of
+ * `size` centred on them), or null when the rows held, `[heldStart, heldEnd)`, cover them.
+ */
+export function windowToFetch(start: number, end: number, heldStart: number, heldEnd: number, size = TEAM_WINDOW): number | null {
+  if (start >= heldStart && end <= heldEnd) return null;
+  return Math.max(0, Math.floor((start + end) / 2) - Math.floor(size / 2));
 }
 
 /** "12 keys overdue across 5 people", "No key is overdue". */
