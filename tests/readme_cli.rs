@@ -7,6 +7,12 @@ use std::process::Command;
 
 /// The README's command table: (command words, options) per row; a row
 /// like `vendor set … / vendor list …` yields one entry per command.
+/// A subcommand's word: lower-case letters, with hyphens inside (`backup-reminder`).
+fn is_command_word(token: &str) -> bool {
+    token.starts_with(|c: char| c.is_ascii_lowercase())
+        && token.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+}
+
 fn readme_rows() -> Vec<(Vec<String>, BTreeSet<String>)> {
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
         .expect("the README");
@@ -21,10 +27,7 @@ fn readme_rows() -> Vec<(Vec<String>, BTreeSet<String>)> {
         for part in cell.split('`').skip(1).step_by(2) {
             let tokens: Vec<&str> = part.split_whitespace().collect();
             let starts_command = tokens.first() == Some(&"keyward")
-                || (!words.is_empty()
-                    && tokens
-                        .first()
-                        .is_some_and(|t| t.chars().all(|c| c.is_ascii_lowercase())));
+                || (!words.is_empty() && tokens.first().is_some_and(|t| is_command_word(t)));
             let tokens = if tokens.first() == Some(&"keyward") {
                 &tokens[1..]
             } else {
@@ -33,7 +36,7 @@ fn readme_rows() -> Vec<(Vec<String>, BTreeSet<String>)> {
             if starts_command && tokens.first().is_some_and(|t| !t.starts_with('-')) {
                 let mut command: Vec<String> = tokens
                     .iter()
-                    .take_while(|t| t.chars().all(|c| c.is_ascii_lowercase()))
+                    .take_while(|t| is_command_word(t))
                     .map(std::string::ToString::to_string)
                     .collect();
                 // A second command in the same cell ("status [--json]") shares the first's parent.

@@ -7,6 +7,7 @@
 mod private_bus;
 mod util;
 
+mod backup_reminder;
 mod backup_share;
 mod cli_flows;
 mod crash_recovery;

@@ -71,6 +71,15 @@ pub enum MoveCommand {
         #[arg(long, value_name = "AGE_PUBKEY")]
         to_age_key: Option<String>,
     },
+    /// Turn on or off the reminder to back up after keys change (off unless turned on).
+    ///
+    /// When on, Keyward's background program shows a desktop notification, at most once a
+    /// day, when keys were added, rotated or deleted since the last backup.
+    BackupReminder {
+        /// on or off.
+        #[arg(value_name = "on|off", value_parser = parse_on_off, action = clap::ArgAction::Set)]
+        state: bool,
+    },
     /// Add a key from a colleague's shared file (the passphrase from standard input).
     Receive {
         /// The shared file.
@@ -115,6 +124,7 @@ pub fn run<S: SecretStore>(
             to_age_key.as_deref(),
             now,
         ),
+        MoveCommand::BackupReminder { state } => backup_reminder(vault, state),
         MoveCommand::Receive {
             file,
             identity,
@@ -129,6 +139,36 @@ pub fn run<S: SecretStore>(
             now,
         ),
     }
+}
+
+/// `on`/`off` (also `yes`/`no`, `true`/`false`).
+fn parse_on_off(raw: &str) -> std::result::Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "on" | "yes" | "true" => Ok(true),
+        "off" | "no" | "false" => Ok(false),
+        _ => Err("say on or off".into()),
+    }
+}
+
+fn backup_reminder<S: SecretStore>(vault: &Vault<S>, on: bool) -> Result<u8> {
+    let source = super::settings_source()?;
+    // Read the settings first: a damaged file is reported, never overwritten.
+    let mut settings = source
+        .file()
+        .load()
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    settings.backup_reminder = on;
+    source
+        .save(&settings, vault.audit())
+        .map_err(|e| Error::Invalid(e.to_string()))?;
+    if on {
+        say!(
+            "Keyward will remind you, at most once a day, when keys changed since your last backup (keyward backup)."
+        );
+    } else {
+        say!("Keyward will not remind you to back up.");
+    }
+    Ok(0)
 }
 
 fn save<S: SecretStore>(

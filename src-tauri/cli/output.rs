@@ -427,6 +427,10 @@ pub fn settings(effective: &Effective, json: bool) {
     };
     say!("Pausing a key's reminders: {pausing}.");
     say!("Keep a replaced key for {} days.", s.grace_days);
+    say!(
+        "Remind me to back up after changes: {}.",
+        if s.backup_reminder { "on" } else { "off" }
+    );
     if p.is_empty() {
         say!("No organisation policy is set on this computer.");
     }

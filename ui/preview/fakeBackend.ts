@@ -38,6 +38,7 @@ const DEFAULT_SETTINGS: Settings = {
   clipboard_clear_seconds: 30,
   webhook_format: 'slack',
   webhook_include_credential_ids: false,
+  backup_reminder: false,
 };
 
 interface StoredKey {

@@ -10,6 +10,7 @@
 
 #[cfg(target_os = "linux")]
 pub mod agent;
+mod backup_reminder;
 #[cfg(target_os = "linux")]
 pub mod handover;
 pub mod notifier;

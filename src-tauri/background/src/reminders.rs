@@ -138,6 +138,7 @@ impl ReminderTask {
         let (stop, mut stopped) = watch::channel(false);
         let said = Arc::new(Said::default());
         let leak_check = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let backup_check = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let watcher = watch_catalog(&deps.catalog, deps.replan.clone());
         runtime.spawn(async move {
             // Kept alive as long as the task runs.
@@ -155,6 +156,9 @@ impl ReminderTask {
                     settle.announced();
                 }
                 recheck_leaks(&deps, &leak_check);
+                if hold.is_none() {
+                    crate::backup_reminder::check(&deps, &backup_check);
+                }
                 let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
                 if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
                     keyward_core::note!(

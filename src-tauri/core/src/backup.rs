@@ -44,6 +44,7 @@ use crate::vendor::VendorProfile;
 
 mod flows;
 mod passphrase;
+pub mod reminder;
 
 /// Reads the text of an [`AgeIdentity`] (`identity.to_string().expose_secret()`).
 pub use age::secrecy::ExposeSecret;

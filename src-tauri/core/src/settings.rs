@@ -63,6 +63,9 @@ pub struct Settings {
     pub webhook_format: WebhookFormat,
     /// Whether team-channel digests may include credential IDs.
     pub webhook_include_credential_ids: bool,
+    /// A desktop notification, at most daily, when keys changed since the
+    /// last backup (Settings → Backup; off by default).
+    pub backup_reminder: bool,
 }
 
 impl Default for Settings {
@@ -77,6 +80,7 @@ impl Default for Settings {
             clipboard_clear_seconds: 30,
             webhook_format: WebhookFormat::Slack,
             webhook_include_credential_ids: false,
+            backup_reminder: false,
         }
     }
 }

@@ -23,6 +23,7 @@ const DEFAULTS: Settings = {
   clipboard_clear_seconds: 30,
   webhook_format: 'slack',
   webhook_include_credential_ids: false,
+  backup_reminder: false,
 };
 
 describe('numberProblem', () => {

@@ -40,4 +40,9 @@ webhook_format: WebhookFormat,
 /**
  * Whether team-channel digests may include credential IDs.
  */
-webhook_include_credential_ids: boolean, };
+webhook_include_credential_ids: boolean, 
+/**
+ * A desktop notification, at most daily, when keys changed since the
+ * last backup (Settings → Backup; off by default).
+ */
+backup_reminder: boolean, };
