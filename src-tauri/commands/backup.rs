@@ -7,8 +7,7 @@
 //! cancelling stops it before the next key (keys put back so far stay whole).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::AtomicBool;
 
 use chrono::Utc;
 use keyward_core::Secret;
@@ -20,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use super::job::{Job, JobStatus};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
 
 /// Which file picker to show: `{ save, purpose }`.
@@ -112,20 +112,14 @@ impl Default for RestoreStatus {
     }
 }
 
-/// The window's one restore, shared with its thread.
-#[derive(Default)]
-pub struct Restores {
-    status: Arc<Mutex<RestoreStatus>>,
-    cancel: Mutex<Arc<AtomicBool>>,
+impl JobStatus for RestoreStatus {
+    fn running(&self) -> bool {
+        self.state == "restoring"
+    }
 }
 
-fn set(status: &Mutex<RestoreStatus>, change: impl FnOnce(&mut RestoreStatus)) {
-    change(
-        &mut status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
-}
+/// The window's one restore.
+pub type Restores = Job<RestoreStatus>;
 
 /// Asks for a file to write or open (the system's file picker).
 #[tauri::command]
@@ -221,14 +215,9 @@ pub async fn start_restore(
     Args(request): Args<OpenFileRequest>,
 ) -> CommandResult<RestoreStatus> {
     let path = path_of(&request.path)?;
-    if restores
-        .status
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .state
-        == "restoring"
-    {
-        return Err(IpcError::invalid("A restore is already running."));
+    let busy = || IpcError::invalid("A restore is already running.");
+    if restores.running() {
+        return Err(busy());
     }
     // Opened first, so a wrong passphrase or a bad file is said at once.
     let passphrase = request.passphrase;
@@ -240,35 +229,26 @@ pub async fn start_restore(
         )
     })
     .await?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    *restores
-        .cancel
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = cancel.clone();
-    let status = restores.status.clone();
-    set(&status, |s| {
-        *s = RestoreStatus {
-            state: "restoring",
-            total: opened.keys.len(),
-            ..RestoreStatus::default()
-        };
-    });
+    let first = RestoreStatus {
+        state: "restoring",
+        total: opened.keys.len(),
+        ..RestoreStatus::default()
+    };
     let vault = state.vault.clone();
     let settings = state.settings.clone();
     let replan = state.replan.clone();
-    let thread_status = status.clone();
-    std::thread::spawn(move || {
+    restores.start("restore", first, busy, move |progress| {
         let file = path.display().to_string();
         let result = backup::put_back(
             &vault,
             &settings,
             opened,
             &file,
-            |done, total| set(&thread_status, |s| (s.done, s.total) = (done, total)),
-            &cancel,
+            |done, total| progress.update(|s| (s.done, s.total) = (done, total)),
+            progress.cancel_flag(),
         );
         replan.notify_one();
-        set(&thread_status, |s| match result {
+        progress.update(|s| match result {
             Ok((report, settings)) => {
                 s.state = "done";
                 s.report = Some(report);
@@ -279,12 +259,7 @@ pub async fn start_restore(
                 s.error = Some(error.into());
             }
         });
-    });
-    let now = status
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    Ok(now)
+    })
 }
 
 /// Where the restore is.
@@ -293,21 +268,13 @@ pub async fn restore_status(
     restores: State<'_, Restores>,
     _: Args<NoArgs>,
 ) -> CommandResult<RestoreStatus> {
-    Ok(restores
-        .status
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone())
+    Ok(restores.status())
 }
 
 /// Stops the restore before its next key.
 #[tauri::command]
 pub async fn cancel_restore(restores: State<'_, Restores>, _: Args<NoArgs>) -> CommandResult<()> {
-    restores
-        .cancel
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .store(true, Ordering::Relaxed);
+    restores.cancel();
     Ok(())
 }
 

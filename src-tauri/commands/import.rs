@@ -12,8 +12,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use keyward_core::Code;
 use keyward_core::import::{self, Field, Format, Mapping, Plan, Preview, Refusal, Table};
@@ -23,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
+use super::job::{Job, JobStatus, Progress};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// A file to preview or import, and how its columns map.
@@ -107,20 +106,14 @@ impl Default for ImportStatus {
     }
 }
 
-/// The window's one import, shared with its thread.
-#[derive(Default)]
-pub struct Imports {
-    status: Arc<Mutex<ImportStatus>>,
-    cancel: Mutex<Arc<AtomicBool>>,
+impl JobStatus for ImportStatus {
+    fn running(&self) -> bool {
+        self.state == "importing"
+    }
 }
 
-fn update(status: &Mutex<ImportStatus>, change: impl FnOnce(&mut ImportStatus)) {
-    change(
-        &mut status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner),
-    );
-}
+/// The window's one import.
+pub type Imports = Job<ImportStatus>;
 
 /// Asks the person for the export file (the system's file picker).
 #[tauri::command]
@@ -199,64 +192,43 @@ pub async fn start_import(
     imports: State<'_, Imports>,
     Args(request): Args<ImportRequest>,
 ) -> CommandResult<ImportStatus> {
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let mut status = imports
-            .status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if status.state == "importing" {
-            return Err(IpcError::new(
-                Code::Busy,
-                "An import is already running. Wait for it or cancel it first.",
-            ));
-        }
-        *status = ImportStatus {
-            state: "importing",
-            path: Some(request.path.clone()),
-            ..Default::default()
-        };
-        *imports
-            .cancel
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = cancel.clone();
-    }
-    let shared = imports.status.clone();
-    let started = shared
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
+    let first = ImportStatus {
+        state: "importing",
+        path: Some(request.path.clone()),
+        ..Default::default()
+    };
+    let busy = || {
+        IpcError::new(
+            Code::Busy,
+            "An import is already running. Wait for it or cancel it first.",
+        )
+    };
     let vault = state.vault.clone();
     let replan = state.replan.clone();
-    std::thread::Builder::new()
-        .name("import".into())
-        .spawn(move || {
-            let result = run_import(&vault, &request, &shared, &cancel);
-            update(&shared, |status| match result {
-                Ok(result) => {
-                    status.state = if result.cancelled {
-                        "cancelled"
-                    } else {
-                        "done"
-                    };
-                    status.result = Some(result);
-                }
-                Err(error) => {
-                    status.state = "failed";
-                    status.error = Some(error);
-                }
-            });
-            replan.notify_one();
-        })
-        .map_err(IpcError::internal)?;
-    Ok(started)
+    imports.start("import", first, busy, move |progress| {
+        let result = run_import(&vault, &request, &progress);
+        progress.update(|status| match result {
+            Ok(result) => {
+                status.state = if result.cancelled {
+                    "cancelled"
+                } else {
+                    "done"
+                };
+                status.result = Some(result);
+            }
+            Err(error) => {
+                status.state = "failed";
+                status.error = Some(error);
+            }
+        });
+        replan.notify_one();
+    })
 }
 
 fn run_import(
     vault: &Vault<SharedStore>,
     request: &ImportRequest,
-    shared: &Mutex<ImportStatus>,
-    cancel: &AtomicBool,
+    progress: &Progress<ImportStatus>,
 ) -> Result<ImportResult, IpcError> {
     let (mut plan, digest) = planned(vault, request)?;
     let source = PathBuf::from(request.path.trim()).file_name().map_or_else(
@@ -264,10 +236,10 @@ fn run_import(
         |n| n.to_string_lossy().into_owned(),
     );
     let ready = std::mem::take(&mut plan.ready);
-    update(shared, |status| status.total = ready.len());
+    progress.update(|status| status.total = ready.len());
     let outcome = vault.import(&digest, &source, ready, |done, _| {
-        update(shared, |status| status.done = done);
-        !cancel.load(Ordering::Relaxed)
+        progress.update(|status| status.done = done);
+        !progress.cancelled()
     })?;
     let source_deletable =
         !outcome.cancelled && outcome.failed.is_empty() && plan.rows_not_kept().is_empty();
@@ -296,21 +268,13 @@ fn run_import(
 /// Where the import is (and its result once over).
 #[tauri::command]
 pub fn import_status(imports: State<'_, Imports>, _: Args<NoArgs>) -> ImportStatus {
-    imports
-        .status
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
+    imports.status()
 }
 
 /// Stops the running import after the batch in progress.
 #[tauri::command]
 pub fn cancel_import(imports: State<'_, Imports>, _: Args<NoArgs>) {
-    imports
-        .cancel
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .store(true, Ordering::Relaxed);
+    imports.cancel();
 }
 
 /// Deletes the file just imported (it holds secrets in plain text); only
@@ -321,10 +285,7 @@ pub async fn delete_import_source(
     Args(request): Args<ImportSourceRequest>,
 ) -> CommandResult<()> {
     let allowed = {
-        let status = imports
-            .status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let status = imports.status();
         status.state == "done"
             && status.path.as_deref() == Some(request.path.as_str())
             && status.result.as_ref().is_some_and(|r| r.source_deletable)

@@ -8,6 +8,7 @@ pub mod audit_stream;
 pub mod backup;
 pub mod clipboard;
 pub mod import;
+pub mod job;
 pub mod keys;
 pub mod lead;
 pub mod registry;

@@ -10,8 +10,6 @@
 //! service the window's result is enough).
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use keyward_core::scan::watch::{Scope, WatchFile};
 use keyward_core::scan::{Progress, ScanReport};
@@ -21,6 +19,7 @@ use tauri_plugin_dialog::DialogExt;
 
 use keyward_core::Code;
 
+use super::job::{Job, JobStatus};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// What to check.
@@ -75,21 +74,14 @@ impl Default for LeakScanStatus {
     }
 }
 
-/// The window's one leak check, shared with its thread.
-#[derive(Default)]
-pub struct LeakScans {
-    status: Arc<Mutex<LeakScanStatus>>,
-    cancel: Mutex<Arc<AtomicBool>>,
-}
-
-impl LeakScans {
-    fn update(status: &Mutex<LeakScanStatus>, change: impl FnOnce(&mut LeakScanStatus)) {
-        let mut guard = status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        change(&mut guard);
+impl JobStatus for LeakScanStatus {
+    fn running(&self) -> bool {
+        matches!(self.state, "preparing" | "scanning")
     }
 }
+
+/// The window's one leak check.
+pub type LeakScans = Job<LeakScanStatus>;
 
 /// Asks the person for a folder to check (the system's folder picker); the
 /// chosen path, or nothing when they cancelled.
@@ -247,39 +239,22 @@ pub async fn start_leak_scan(
     let path = std::fs::canonicalize(&path).unwrap_or(path);
     let target = scope.target(&path);
     let watch = request.watch;
-    let cancel = Arc::new(AtomicBool::new(false));
-    {
-        let mut status = scans
-            .status
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if matches!(status.state, "preparing" | "scanning") {
-            return Err(IpcError::new(
-                Code::Busy,
-                "A leak check is already running. Wait for it or cancel it first.",
-            ));
-        }
-        *status = LeakScanStatus {
-            state: "preparing",
-            path: Some(request.path.clone()),
-            ..Default::default()
-        };
-        *scans
-            .cancel
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = cancel.clone();
-    }
+    let first = LeakScanStatus {
+        state: "preparing",
+        path: Some(request.path.clone()),
+        ..Default::default()
+    };
+    let busy = || {
+        IpcError::new(
+            Code::Busy,
+            "A leak check is already running. Wait for it or cancel it first.",
+        )
+    };
     let vault = state.vault.clone();
-    let shared = scans.status.clone();
-    let started = shared
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone();
-    std::thread::Builder::new()
-        .name("leak-check".into())
-        .spawn(move || {
-            let result = keyward_core::scan::run_scan(&vault, &target, &cancel, |progress| {
-                LeakScans::update(&shared, |status| match progress {
+    scans.start("leak-check", first, busy, move |progress| {
+        let result =
+            keyward_core::scan::run_scan(&vault, &target, progress.cancel_flag(), |step| {
+                progress.update(|status| match step {
                     Progress::Fingerprints { done, total } => {
                         status.keys_done = done as u64;
                         status.keys_total = total as u64;
@@ -291,41 +266,39 @@ pub async fn start_leak_scan(
                     }
                 });
             });
-            let result = result.and_then(|report| {
-                if watch && !report.cancelled {
-                    WatchFile::in_dir(vault.catalog().dir()).watch(
-                        target.path(),
-                        scope,
-                        Some(chrono::Utc::now()),
-                        &report.hits,
-                    )?;
-                }
-                Ok(report)
-            });
-            let found = result.as_ref().map_or(0, |r| r.hits.len());
-            let path = target.path().display().to_string();
-            LeakScans::update(&shared, |status| match result {
-                Ok(report) => {
-                    status.state = if report.cancelled {
-                        "cancelled"
-                    } else {
-                        "done"
-                    };
-                    status.scanned = report.scanned;
-                    status.bytes = report.bytes;
-                    status.report = Some(report);
-                }
-                Err(error) => {
-                    status.state = "failed";
-                    status.error = Some(error.into());
-                }
-            });
-            if found > 0 && !cancel.load(Ordering::Relaxed) {
-                notify_found(found, &path);
+        let result = result.and_then(|report| {
+            if watch && !report.cancelled {
+                WatchFile::in_dir(vault.catalog().dir()).watch(
+                    target.path(),
+                    scope,
+                    Some(chrono::Utc::now()),
+                    &report.hits,
+                )?;
             }
-        })
-        .map_err(IpcError::internal)?;
-    Ok(started)
+            Ok(report)
+        });
+        let found = result.as_ref().map_or(0, |r| r.hits.len());
+        let path = target.path().display().to_string();
+        progress.update(|status| match result {
+            Ok(report) => {
+                status.state = if report.cancelled {
+                    "cancelled"
+                } else {
+                    "done"
+                };
+                status.scanned = report.scanned;
+                status.bytes = report.bytes;
+                status.report = Some(report);
+            }
+            Err(error) => {
+                status.state = "failed";
+                status.error = Some(error.into());
+            }
+        });
+        if found > 0 && !progress.cancelled() {
+            notify_found(found, &path);
+        }
+    })
 }
 
 /// Says on the desktop that a leak check found keys (best effort).
@@ -344,20 +317,12 @@ fn notify_found(found: usize, path: &str) {
 /// Where the leak check is (and its report once done).
 #[tauri::command]
 pub fn leak_scan_status(scans: State<'_, LeakScans>, _: Args<NoArgs>) -> LeakScanStatus {
-    scans
-        .status
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .clone()
+    scans.status()
 }
 
 /// Cancels the running leak check; it stops between chunks of a file and
 /// leaves nothing behind (no audit entry, no partial report kept as done).
 #[tauri::command]
 pub fn cancel_leak_scan(scans: State<'_, LeakScans>, _: Args<NoArgs>) {
-    scans
-        .cancel
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .store(true, Ordering::Relaxed);
+    scans.cancel();
 }
