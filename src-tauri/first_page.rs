@@ -243,6 +243,7 @@ mod tests {
             rotate_by: "2026-11-24T09:48:00Z".into(),
             age_days: 92,
             status: RotationStatus::Overdue,
+            attention: keyward_core::attention::Attention::Rotate,
             days_until_due: -2,
             last_copied_at: None,
             last_revealed_at: None,

@@ -506,6 +506,7 @@ mod tests {
             rotate_by: "2026-04-01T12:00:00Z".into(),
             age_days: 0,
             status,
+            attention: keyward_core::attention::Attention::None,
             days_until_due,
             last_copied_at: None,
             last_revealed_at: None,

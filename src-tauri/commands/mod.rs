@@ -230,6 +230,7 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
     vec![
         one::<keyward_core::record::KeyView>(&cfg),
         one::<keyward_core::rotation::RotationStatus>(&cfg),
+        one::<keyward_core::attention::Attention>(&cfg),
         one::<keys::NameCheck>(&cfg),
         one::<keys::GenerateRequest>(&cfg),
         one::<keys::GeneratedKey>(&cfg),

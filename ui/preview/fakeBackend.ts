@@ -11,6 +11,7 @@
  */
 import type {
   AddRequest,
+  Attention,
   AppStatus,
   AuditAction,
   AuditEntry,
@@ -42,7 +43,7 @@ const DEFAULT_SETTINGS: Settings = {
 };
 
 interface StoredKey {
-  view: Omit<KeyView, 'age_days' | 'status' | 'days_until_due' | 'rotate_by'>;
+  view: Omit<KeyView, 'age_days' | 'status' | 'attention' | 'days_until_due' | 'rotate_by'>;
   secret: string;
 }
 
@@ -65,11 +66,22 @@ function view(stored: StoredKey, now: Date, settings: Settings = DEFAULT_SETTING
   const rotateBy = addMonthsClamped(created, settings.rotation_months);
   const untilDue = Math.floor((rotateBy.getTime() - now.getTime()) / DAY);
   const status: RotationStatus = now >= rotateBy ? 'overdue' : untilDue < settings.lead_time_days ? 'due_soon' : 'ok';
+  // As the back end decides it (src-tauri/core/src/attention.rs), for the preview only.
+  const deleteAfter = stored.view.delete_after === null ? null : Date.parse(stored.view.delete_after);
+  const attention: Attention =
+    stored.view.replaced_by !== null
+      ? deleteAfter === null || now.getTime() >= deleteAfter
+        ? 'delete'
+        : 'none'
+      : status !== 'ok' || stored.view.leaked
+        ? 'rotate'
+        : 'none';
   return {
     ...stored.view,
     rotate_by: rotateBy.toISOString(),
     age_days: Math.max(0, Math.floor((now.getTime() - created.getTime()) / DAY)),
     status,
+    attention,
     days_until_due: status === 'overdue' ? Math.min(untilDue, 0) : untilDue,
   };
 }

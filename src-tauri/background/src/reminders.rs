@@ -26,11 +26,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, Utc};
+use keyward_core::attention::{Attention, AttentionCounts};
 use keyward_core::audit::{AuditAction, AuditLog};
 use keyward_core::catalog::Catalog;
 use keyward_core::record::KeyState;
-use keyward_core::reminders::{Plan, ReminderPolicy, Stage, mark_announced};
-use keyward_core::rotation::RotationStatus;
+use keyward_core::reminders::{Plan, ReminderPolicy, mark_announced};
 use keyward_core::settings::{Settings, SettingsSource};
 use keyward_core::team_channel::Digest;
 use tokio::sync::{Notify, watch};
@@ -368,18 +368,13 @@ fn announce(
     let policy: ReminderPolicy = settings.reminder_policy();
     let records = catalog.load()?;
     let plan = policy.plan(&records, now, &Local);
-    let (mut rotate, mut delete) = (0, 0);
-    for record in records.iter().filter(|r| r.state == KeyState::Active) {
-        match policy.stage(record, now, &Local).0 {
-            Some(Stage::DeleteReplaced) => delete += 1,
-            _ if record.replaced_by.is_some() => {}
-            _ if policy.rotation.status(record.created_at, now, &Local) != RotationStatus::Ok => {
-                rotate += 1;
-            }
-            _ => {}
-        }
-    }
-    sink.attention(rotate, delete);
+    let counts = AttentionCounts::of(
+        records
+            .iter()
+            .filter(|r| r.state == KeyState::Active)
+            .map(|r| Attention::of(r, policy.rotation.status(r.created_at, now, &Local), now)),
+    );
+    sink.attention(counts.rotate, counts.delete);
     if plan.announce.is_empty() || !may_announce {
         return Ok((plan, None));
     }

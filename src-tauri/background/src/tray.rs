@@ -8,24 +8,10 @@
 
 use serde::Serialize;
 
-/// "All keys are up to date", "1 key needs rotating", "3 keys need rotating, 1 can be deleted".
+/// "All keys are up to date", "1 key needs rotating", "3 keys need rotating, 1 can be deleted"
+/// (the core's words: [`keyward_core::attention::AttentionCounts::line`]).
 pub fn attention_words(rotate: usize, delete: usize) -> String {
-    let rotate_words = match rotate {
-        0 => None,
-        1 => Some("1 key needs rotating".to_owned()),
-        n => Some(format!("{n} keys need rotating")),
-    };
-    let delete_words = match delete {
-        0 => None,
-        1 => Some("1 replaced key can be deleted".to_owned()),
-        n => Some(format!("{n} replaced keys can be deleted")),
-    };
-    match (rotate_words, delete_words) {
-        (None, None) => "All keys are up to date".to_owned(),
-        (Some(r), None) => r,
-        (None, Some(d)) => d,
-        (Some(r), Some(_)) => format!("{r}, {delete} can be deleted"),
-    }
+    keyward_core::attention::AttentionCounts { rotate, delete }.line()
 }
 
 /// The app icon (32×32 PNG).

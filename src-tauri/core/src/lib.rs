@@ -5,6 +5,7 @@
 //! - [`generate`]: credential IDs and secrets from the OS random source;
 //! - [`rotation`]: due dates and status, with `now` passed in;
 //! - [`record`]: key metadata and the read model;
+//! - [`attention`]: whether a key needs rotating or deleting now, and how that is said;
 //! - [`catalog`]: the metadata file (atomic writes, cross-process lock);
 //! - [`private_files`]: private folders, atomic writes, files never written through links;
 //! - [`keychain`]: the OS keychain, time-bounded, with plain errors;
@@ -38,6 +39,7 @@ macro_rules! note {
     }};
 }
 
+pub mod attention;
 pub mod audit;
 pub mod audit_chain;
 pub mod backup;

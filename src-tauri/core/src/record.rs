@@ -279,6 +279,7 @@ impl KeyRecord {
             rotate_by: rfc3339(dates.due),
             age_days: age_days(self.created_at, now, tz),
             status: dates.status(now),
+            attention: crate::attention::Attention::of(self, dates.status(now), now),
             days_until_due: dates.days_until_due(now, tz),
             last_copied_at: self.history.copied_at.map(rfc3339),
             last_revealed_at: self.history.revealed_at.map(rfc3339),
@@ -373,6 +374,8 @@ pub struct KeyView {
     pub age_days: i64,
     /// `ok`, `due_soon` or `overdue`.
     pub status: RotationStatus,
+    /// Whether the key needs rotating or deleting now (see [`crate::attention`]).
+    pub attention: crate::attention::Attention,
     /// Whole days until due; negative when overdue.
     pub days_until_due: i64,
     /// Last copy of the secret, RFC 3339 UTC.

@@ -41,6 +41,8 @@ function key(
     rotate_by: created,
     age_days: 0,
     status,
+    // What the back end says of a key that was neither replaced nor leaked.
+    attention: status === 'ok' ? 'none' : 'rotate',
     days_until_due: daysUntilDue,
     last_copied_at: null,
     last_revealed_at: null,
@@ -163,7 +165,7 @@ describe('countByStatus', () => {
 });
 
 describe('replaced keys and the "needs rotating" filter', () => {
-  const withReplaced = [...KEYS, { ...key('e', 'maps-01_01_2026-08_00', 'Maps', null, '2026-01-01T08:00:00Z', 'overdue'), replaced_by: 'b' }];
+  const withReplaced = [...KEYS, { ...key('e', 'maps-01_01_2026-08_00', 'Maps', null, '2026-01-01T08:00:00Z', 'overdue'), replaced_by: 'b', attention: 'delete' as const }];
   const show = (status: KeyQuery['status']) => names(queryKeys(indexKeys(withReplaced), { ...DEFAULT_QUERY, status }));
 
   it('shows keys due soon and overdue, but not replaced ones', () => {
@@ -226,7 +228,7 @@ describe('the search index (sorted once per load, folded once per key)', () => {
     );
     // Credential IDs that a search's words can find: a few short ones, found only whole.
     const credential = i % 29 === 0 ? 'abc' : `kwid_ABCD${(i * 31) % 97}x${i % 13}`;
-    return i % 17 === 0 ? { ...k, credential_id: credential, replaced_by: 'someone' } : { ...k, credential_id: credential };
+    return i % 17 === 0 ? { ...k, credential_id: credential, replaced_by: 'someone', attention: 'delete' as const } : { ...k, credential_id: credential };
   });
   const index = indexKeys(MANY);
 
@@ -311,14 +313,14 @@ describe('the default order (what needs doing first)', () => {
     key('soon', 'soon', 'S', null, at(88), 'due_soon', 2),
     key('older-ok', 'older-ok', 'S', null, at(40), 'ok', 50),
     // Replaced and past its delete-after date: to be deleted, after the overdue keys.
-    { ...key('delete-me', 'delete-me', 'S', null, at(200), 'overdue', -110), replaced_by: 'new', delete_after: at(3) },
+    { ...key('delete-me', 'delete-me', 'S', null, at(200), 'overdue', -110), replaced_by: 'new', delete_after: at(3), attention: 'delete' },
     // Replaced, still within its grace period: nothing to do yet, listed by age.
-    { ...key('grace', 'grace', 'S', null, at(20), 'ok', 70), replaced_by: 'new', delete_after: new Date(NOW.getTime() + 86_400_000).toISOString() },
-    { ...key('leaked', 'leaked', 'S', null, at(2), 'ok', 89), leaked: true } as KeyView,
+    { ...key('grace', 'grace', 'S', null, at(20), 'ok', 70), replaced_by: 'new', delete_after: new Date(NOW.getTime() + 86_400_000).toISOString(), attention: 'none' },
+    { ...key('leaked', 'leaked', 'S', null, at(2), 'ok', 89), leaked: true, attention: 'rotate' } as KeyView,
   ];
 
   it('lists leaked, overdue (most overdue first), to delete, due soon (soonest first), then the rest oldest first', () => {
-    const sorted = queryKeys(indexKeys(KEYS2, NOW), DEFAULT_QUERY);
+    const sorted = queryKeys(indexKeys(KEYS2), DEFAULT_QUERY);
     expect(names(sorted)).toEqual(['leaked', 'very-late', 'late-a-bit', 'delete-me', 'soon', 'soon-later', 'older-ok', 'grace', 'new']);
   });
 });

@@ -103,14 +103,14 @@ export function needsRotatingQuery(current: KeyQuery): KeyQuery {
  * How urgent a key is, for the default order: 0 leaked, 1 overdue, 2 replaced and due to be
  * deleted, 3 due soon, 4 nothing to do yet (including a replaced key within its grace period).
  */
-export function urgency(key: KeyView, now: Date = new Date()): number {
-  if (isReplaced(key)) return deleteIsDue(key, now) ? 2 : 4;
+export function urgency(key: KeyView): number {
+  if (isReplaced(key)) return deleteIsDue(key) ? 2 : 4;
   if (key.leaked) return 0;
   return key.status === 'overdue' ? 1 : key.status === 'due_soon' ? 3 : 4;
 }
 
 /** Prepares keys for {@link queryKeys}. Call once whenever the list of keys changes. */
-export function indexKeys(keys: readonly KeyView[], now: Date = new Date()): IndexedKey[] {
+export function indexKeys(keys: readonly KeyView[]): IndexedKey[] {
   return keys.map((key) => {
     const created = Date.parse(key.created_at);
     return {
@@ -119,7 +119,7 @@ export function indexKeys(keys: readonly KeyView[], now: Date = new Date()): Ind
       haystack: fold([key.name, key.service, key.application ?? ''].join('\u0000')),
       credential: fold(key.credential_id),
       createdMs: Number.isNaN(created) ? 0 : created,
-      urgency: urgency(key, now),
+      urgency: urgency(key),
     };
   });
 }
@@ -147,7 +147,7 @@ export function keyGroup(key: Pick<KeyView, 'status' | 'replaced_by'>): KeyGroup
 }
 
 /** Does the key belong to what the filter shows? */
-export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by'> & Partial<Pick<KeyView, 'leaked'>>, filter: StatusFilter): boolean {
+export function matchesFilter(key: Pick<KeyView, 'status' | 'replaced_by' | 'attention'>, filter: StatusFilter): boolean {
   const group = keyGroup(key);
   switch (filter) {
     case 'all':

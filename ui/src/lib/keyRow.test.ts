@@ -15,6 +15,7 @@ const KEY: KeyView = {
   rotate_by: '2026-09-29T09:30:00Z',
   age_days: 148,
   status: 'overdue',
+  attention: 'rotate',
   days_until_due: -58,
   last_copied_at: null,
   last_revealed_at: null,
@@ -41,7 +42,7 @@ describe('keyRowLabel', () => {
   });
 
   it('names the application, and a replaced key by what to do with it', () => {
-    const replaced = { ...KEY, application: 'Shop website', replaced_by: 'b', delete_after: '2026-11-20T00:00:00Z' };
+    const replaced = { ...KEY, application: 'Shop website', replaced_by: 'b', delete_after: '2026-11-20T00:00:00Z', attention: 'delete' as const };
     expect(keyRowLabel(replaced, NOW)).toBe('maps-01_07_2026-09_30, service Maps, application Shop website, 4 months old, Replaced — delete it now');
   });
 

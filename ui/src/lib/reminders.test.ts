@@ -3,14 +3,21 @@ import { formatDate } from './dates';
 import { matchesFilter } from './keyQuery';
 import { attentionCounts, deleteReminder, rotateReminder } from './reminders';
 import { deleteIsDue, keyStatus, needsRotating, pausedUntil, rotatedAdvice, TONE_SYMBOLS } from './rotation';
-import type { RotationStatus } from './types';
+import type { Attention, RotationStatus } from './types';
+import attentionCases from './attention.json?raw';
 
 const NOW = new Date('2026-11-26T12:00:00Z');
 
 type Fields = Parameters<typeof keyStatus>[0];
 
+/**
+ * A key as the back end sends it. `attention` is the back end's (src-tauri/core/src/attention.rs,
+ * where its rule is tested); by default what it says of a key neither replaced nor leaked.
+ */
 function key(status: RotationStatus, patch: Partial<Fields> = {}): Fields {
+  const attention: Attention = status === 'ok' ? 'none' : 'rotate';
   return {
+    attention,
     issuer: 'vendor',
     vendor: 'mailchimp',
     vendor_display_name: 'Mailchimp',
@@ -36,19 +43,18 @@ describe('keyStatus', () => {
   });
 
   it('shows when to delete a replaced key instead of its rotation status', () => {
-    const replaced = key('overdue', { replaced_by: 'new', delete_after: '2026-12-03T12:00:00Z' });
+    const replaced = key('overdue', { replaced_by: 'new', delete_after: '2026-12-03T12:00:00Z', attention: 'none' });
     expect(keyStatus(replaced, NOW)).toEqual({ tone: 'replaced', text: 'Replaced — delete after 3 Dec 2026', paused: null });
   });
 
-  it('says "delete it now" once the delete-after date has passed', () => {
-    const replaced = key('ok', { replaced_by: 'new', delete_after: '2026-11-26T11:59:00Z' });
+  it('says "delete it now" once the back end says the replaced key can be deleted', () => {
+    const replaced = key('ok', { replaced_by: 'new', delete_after: '2026-11-26T11:59:00Z', attention: 'delete' });
     expect(keyStatus(replaced, NOW)).toEqual({ tone: 'overdue', text: 'Replaced — delete it now', paused: null });
-    expect(keyStatus({ ...replaced, delete_after: '2026-11-26T12:00:00Z' }, NOW).text).toBe('Replaced — delete it now');
+    expect(keyStatus({ ...replaced, attention: 'none' }, NOW).text).toBe(`Replaced — delete after ${formatDate('2026-11-26T11:59:00Z')}`);
   });
 
-  it('treats a replaced key without a readable date as ready to delete', () => {
-    expect(keyStatus(key('ok', { replaced_by: 'new' }), NOW).text).toBe('Replaced — delete it now');
-    expect(keyStatus(key('ok', { replaced_by: 'new', delete_after: 'soon' }), NOW).text).toBe('Replaced — delete it now');
+  it('says "delete it now" for a replaced key without a date when the back end says so', () => {
+    expect(keyStatus(key('ok', { replaced_by: 'new', attention: 'delete' }), NOW).text).toBe('Replaced — delete it now');
   });
 
   it('shows a pause of reminders, without the year when it is this year', () => {
@@ -93,23 +99,26 @@ describe('keyStatus', () => {
 });
 
 describe('needsRotating and deleteIsDue', () => {
-  it('counts keys due soon or overdue, unless they are replaced', () => {
+  it('follow what the back end says the key needs', () => {
     expect(needsRotating(key('overdue'))).toBe(true);
     expect(needsRotating(key('due_soon'))).toBe(true);
     expect(needsRotating(key('ok'))).toBe(false);
-    expect(needsRotating(key('overdue', { replaced_by: 'new' }))).toBe(false);
+    expect(needsRotating(key('overdue', { replaced_by: 'new', attention: 'none' }))).toBe(false);
+    expect(deleteIsDue(key('overdue', { replaced_by: 'new', attention: 'none' }))).toBe(false);
+    expect(deleteIsDue(key('overdue', { replaced_by: 'new', attention: 'delete' }))).toBe(true);
   });
 
-  it('counts a leaked key as needing rotation whatever its age, until it is replaced', () => {
-    expect(needsRotating(key('ok', { leaked: true }))).toBe(true);
-    expect(needsRotating(key('ok', { leaked: true, replaced_by: 'new' }))).toBe(false);
-    expect(attentionCounts([key('ok', { leaked: true })], NOW)).toEqual({ rotate: 1, deletable: 0 });
-    expect(matchesFilter(key('ok', { leaked: true }), 'needs_rotating')).toBe(true);
+  it('take a leaked key the back end says needs rotating into the banner and the filter', () => {
+    const leaked = key('ok', { leaked: true, attention: 'rotate' });
+    expect(needsRotating(leaked)).toBe(true);
+    expect(attentionCounts([leaked])).toEqual({ rotate: 1, deletable: 0 });
+    expect(matchesFilter(leaked, 'needs_rotating')).toBe(true);
     expect(matchesFilter(key('ok'), 'needs_rotating')).toBe(false);
   });
 
-  it('never says to delete a key that has not been replaced', () => {
-    expect(deleteIsDue(key('overdue', { delete_after: '2020-01-01T00:00:00Z' }), NOW)).toBe(false);
+  it('never work out from the dates in the window what a key needs', () => {
+    expect(deleteIsDue(key('overdue', { delete_after: '2020-01-01T00:00:00Z' }))).toBe(false);
+    expect(deleteIsDue(key('ok', { replaced_by: 'new', delete_after: '2020-01-01T00:00:00Z', attention: 'none' }))).toBe(false);
   });
 });
 
@@ -119,20 +128,21 @@ describe('attentionCounts', () => {
     key('due_soon'),
     key('due_soon', { snoozed_until: '2026-12-01T00:00:00Z' }),
     key('ok'),
-    key('overdue', { replaced_by: 'a', delete_after: '2026-11-20T00:00:00Z' }),
-    key('ok', { replaced_by: 'b', delete_after: '2026-12-20T00:00:00Z' }),
+    key('overdue', { replaced_by: 'a', delete_after: '2026-11-20T00:00:00Z', attention: 'delete' }),
+    key('ok', { replaced_by: 'b', delete_after: '2026-12-20T00:00:00Z', attention: 'none' }),
   ];
 
-  it('counts keys to rotate (paused ones too) and replaced keys past their date', () => {
-    expect(attentionCounts(keys, NOW)).toEqual({ rotate: 3, deletable: 1 });
+  it('counts keys to rotate (paused ones too) and replaced keys that can be deleted', () => {
+    expect(attentionCounts(keys)).toEqual({ rotate: 3, deletable: 1 });
   });
 
   it('is zero for an empty list', () => {
-    expect(attentionCounts([], NOW)).toEqual({ rotate: 0, deletable: 0 });
+    expect(attentionCounts([])).toEqual({ rotate: 0, deletable: 0 });
   });
 
-  it('counts a replaced key once its date passes', () => {
-    expect(attentionCounts(keys, new Date('2026-12-21T00:00:00Z'))).toEqual({ rotate: 3, deletable: 2 });
+  it('counts a replaced key once the back end says it can be deleted', () => {
+    const later = keys.map((k) => (k.replaced_by === 'b' ? { ...k, attention: 'delete' as const } : k));
+    expect(attentionCounts(later)).toEqual({ rotate: 3, deletable: 2 });
   });
 });
 
@@ -146,6 +156,15 @@ describe('banner words', () => {
   it('says how many replaced keys can be deleted', () => {
     expect(deleteReminder(1)).toBe('1 replaced key can be deleted');
     expect(deleteReminder(2)).toBe('2 replaced keys can be deleted');
+  });
+
+  it('are the words the tray says (attention.json, which the back end reads in its test too)', () => {
+    const cases: { rotate: number; delete: number; rotate_words: string; delete_words: string }[] = JSON.parse(attentionCases);
+    expect(cases.length).toBeGreaterThan(3);
+    for (const c of cases) {
+      expect(rotateReminder(c.rotate)).toBe(c.rotate_words);
+      expect(deleteReminder(c.delete)).toBe(c.delete_words);
+    }
   });
 });
 

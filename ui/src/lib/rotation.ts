@@ -58,6 +58,7 @@ export const STATUS_SYMBOLS: Record<RotationStatus, string> = {
 type ReminderFields = Pick<
   KeyView,
   | 'status'
+  | 'attention'
   | 'days_until_due'
   | 'rotate_by'
   | 'replaced_by'
@@ -99,18 +100,20 @@ export function isReplaced(key: Pick<KeyView, 'replaced_by'>): boolean {
 }
 
 /**
- * Is it time to delete this replaced key? True once its delete-after date has passed, and for a
- * replaced key without a (readable) date. False for a key that has not been replaced.
+ * Is it time to delete this replaced key? The back end decides, once for every surface
+ * (`attention`, from src-tauri/core/src/attention.rs): from its delete-after date on, or at once
+ * for a replaced key without one; never for a key that has not been replaced.
  */
-export function deleteIsDue(key: Pick<KeyView, 'replaced_by' | 'delete_after'>, now: Date = new Date()): boolean {
-  if (!isReplaced(key)) return false;
-  const after = time(key.delete_after);
-  return after === null || now.getTime() >= after;
+export function deleteIsDue(key: Pick<KeyView, 'attention'>): boolean {
+  return key.attention === 'delete';
 }
 
-/** Does this key need rotating: due soon, overdue or leaked, and not already replaced? */
-export function needsRotating(key: Pick<KeyView, 'status' | 'replaced_by'> & Partial<Pick<KeyView, 'leaked'>>): boolean {
-  return !isReplaced(key) && (key.status !== 'ok' || key.leaked === true);
+/**
+ * Does this key need rotating: due soon, overdue or leaked, and not already replaced? The back
+ * end decides (`attention`), as for the tray.
+ */
+export function needsRotating(key: Pick<KeyView, 'attention'>): boolean {
+  return key.attention === 'rotate';
 }
 
 /** Until when the key's reminders are paused; null when they are not (or no longer) paused. */
@@ -137,7 +140,7 @@ export function keyStatus(key: ReminderFields, now: Date = new Date()): KeyStatu
   if (key.leaked && flow) return { tone: 'leaked', text: flow, paused };
   if (!isReplaced(key) && flow) return { tone: 'in_progress', text: flow, paused };
   if (isReplaced(key)) {
-    if (deleteIsDue(key, now)) return { tone: 'overdue', text: 'Replaced — delete it now', paused };
+    if (deleteIsDue(key)) return { tone: 'overdue', text: 'Replaced — delete it now', paused };
     return { tone: 'replaced', text: `Replaced — delete after ${formatDate(key.delete_after ?? '')}`, paused };
   }
   return { tone: key.status, text: keyStatusText(key), paused };

@@ -13,6 +13,7 @@ export type { GeneratedKey } from './bindings/GeneratedKey';
 export type { KeyView } from './bindings/KeyView';
 export type { NameCheck } from './bindings/NameCheck';
 export type { RotationStatus } from './bindings/RotationStatus';
+export type { Attention } from './bindings/Attention';
 export type { AuditAction } from './bindings/AuditAction';
 export type { AuditEntry } from './bindings/AuditEntry';
 export type { ReportFormat } from './bindings/ReportFormat';

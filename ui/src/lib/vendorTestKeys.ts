@@ -12,6 +12,7 @@ export const MAILCHIMP: KeyView = {
   rotate_by: '2026-11-01T09:30:00Z',
   age_days: 117,
   status: 'overdue',
+  attention: 'rotate',
   days_until_due: -25,
   last_copied_at: null,
   last_revealed_at: null,
