@@ -228,6 +228,7 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
     let (team_catalog, team_settings) = (catalog.clone(), settings.clone());
     let replan = state.replan.clone();
     let audit = state.vault.audit().cloned();
+    let digest_audit = audit.clone();
     let stream_dir = state.vault.catalog().dir().to_owned();
     let keychain = state.vault.store().clone();
     let context = page_with_first_list(context(), state.vault.clone());
@@ -283,6 +284,14 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
             app.manage(TrayPresence(has_tray));
             // The team vault's inventory, if this desktop is connected to one.
             if let Ok(config_dir) = keyward_core::config_dir() {
+                // The lead's team digest, if this desktop sends it.
+                app.manage(crate::team::digest::TeamDigestTask::start(
+                    tauri::async_runtime::handle().inner(),
+                    team_catalog.dir().to_owned(),
+                    config_dir.clone(),
+                    team_settings.clone(),
+                    digest_audit,
+                ));
                 app.manage(crate::team::publisher::TeamPublisher::start(
                     tauri::async_runtime::handle().inner(),
                     team_catalog,

@@ -854,3 +854,86 @@ fn the_last_leak_check_of_each_key_reaches_the_leads_report() {
     );
     desk.ok(&["team", "disconnect"]);
 }
+
+/// §3: with "send the team digest" on, the lead's background program sends
+/// it by itself: after the vault and then the channel were down (each tried
+/// again after a back-off), once, and not again for the same stage after a
+/// restart of the background program.
+#[test]
+fn the_background_program_sends_the_leads_team_digest_once_per_stage_after_outages() {
+    use crate::hook_server::{HookServer, Reply};
+    let _team = take();
+    let _running = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let lead = App::new();
+    let channel = crate::webhook::Channel::take(&lead);
+    let down = Reply::Status(503);
+    let server = HookServer::start(&[down, down, down, Reply::Status(200)]);
+    let mut bao = OpenBao::start();
+    let out = connect(&lead, &bao, &bao.root, "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    channel.set(&server.url("team"), &["--format", "json"]);
+    let said = lead.ok(&["team", "digest", "--automatic", "on"]);
+    assert!(said.contains("by itself"), "{said}");
+
+    // The vault is down when the background program starts.
+    bao.stop();
+    let child = crate::reminders::start_in_background(&lead);
+    assert!(
+        lead.wait_for_process("keyward-background", Duration::from_secs(10))
+            .is_some()
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(
+        server.received().is_empty(),
+        "nothing to send without the vault"
+    );
+    bao.restart();
+    bao.write(
+        "keyward/inventory/bob@pc2",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
+            "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "mail-old", "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}]}).to_string()}),
+    );
+    // Back-off 30 s: the channel answers 503 three times (one delivery's
+    // tries); back-off 60 s: delivered.
+    let delivered = poll_until(Duration::from_secs(150), || server.received().len() >= 4);
+    let err = crate::reminders::stop(&lead, child);
+    assert!(
+        delivered,
+        "delivered after the outages: {:?}; {err}",
+        server.bodies()
+    );
+    let bodies = server.bodies();
+    assert_eq!(bodies.len(), 4, "{bodies:?}");
+    assert!(
+        bodies[3].contains("1 key overdue across 1 person"),
+        "{}",
+        bodies[3]
+    );
+    assert!(
+        bodies[3].contains("mail-old (mail) on bob@pc2"),
+        "{}",
+        bodies[3]
+    );
+    assert!(!bodies[3].contains(&bao.root));
+    let audit = std::fs::read_to_string(lead.data_dir().join("audit.log")).unwrap();
+    assert!(
+        audit.contains("\"webhook_failed\"") && audit.contains("\"webhook_sent\""),
+        "{audit}"
+    );
+
+    // Restarted, it looks again at once: nothing new for this stage.
+    let child = crate::reminders::start_in_background(&lead);
+    assert!(
+        lead.wait_for_process("keyward-background", Duration::from_secs(10))
+            .is_some()
+    );
+    std::thread::sleep(Duration::from_secs(5));
+    let err = crate::reminders::stop(&lead, child);
+    assert_eq!(server.received().len(), 4, "each stage once; {err}");
+    let said = lead.ok(&["team", "digest"]);
+    assert!(said.contains("Nothing new"), "{said}");
+    lead.ok(&["team", "disconnect"]);
+}

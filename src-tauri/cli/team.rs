@@ -121,9 +121,14 @@ pub enum TeamAction {
     /// For leads: tell the team channel about the whole team's keys that need rotating.
     ///
     /// "12 keys overdue across 5 people", then the keys: each key's stage (due soon, overdue)
-    /// once, an overdue key again every repeat period, as for this desktop's reminders. For a
-    /// scheduled job; exit status 1 when the message was not delivered.
-    Digest,
+    /// once, an overdue key again every repeat period, as for this desktop's reminders. Sends it
+    /// now (exit status 1 when the message was not delivered); with `--automatic on`, Keyward
+    /// sends it by itself from then on (in the background, once per stage), `off` stops that.
+    Digest {
+        /// `on`: Keyward sends the team digest by itself; `off`: only when asked.
+        #[arg(long, value_name = "on|off", value_parser = ["on", "off"])]
+        automatic: Option<String>,
+    },
     /// For leads: every desktop's keys, overdue first (needs read access to the inventory).
     Report {
         /// `csv` (for spreadsheets) or `json`.
@@ -302,7 +307,12 @@ pub fn run<S: SecretStore>(
                 );
             }
         }
-        TeamAction::Digest => return digest(data_dir, settings, &config_dir),
+        TeamAction::Digest { automatic: None } => {
+            return digest(data_dir, settings, &config_dir);
+        }
+        TeamAction::Digest {
+            automatic: Some(on),
+        } => automatic_digest(&config_dir, on == "on")?,
         TeamAction::Share { name_or_id } => share(vault, settings, &config_dir, &name_or_id)?,
         TeamAction::Shared { json, versions } => {
             let (config, credential) = connected(&config_dir)?;
@@ -583,9 +593,25 @@ fn unshare<S: SecretStore>(
     Ok(())
 }
 
+/// `keyward team digest --automatic on|off`.
+fn automatic_digest(config_dir: &Path, on: bool) -> Result<()> {
+    let mut config =
+        TeamConfig::load(config_dir)?.ok_or_else(|| team_error(TeamError::NotConnected))?;
+    config.send_digest = on;
+    config.save(config_dir)?;
+    if on {
+        say!(
+            "Keyward will send the team digest to the team channel by itself: each key's stage once, while Keyward runs (in the window or the background). It needs read access to every desktop's inventory and a team channel."
+        );
+    } else {
+        say!("Keyward will send the team digest only when asked (`keyward team digest`).");
+    }
+    Ok(())
+}
+
 /// `keyward team digest`.
 fn digest(data_dir: &Path, settings: &Effective, config_dir: &Path) -> Result<u8> {
-    use keyward_core::team_report::{TeamDigestState, team_digest};
+    use crate::team::digest::{DigestError, DigestOutcome, send_team_digest};
     let config =
         TeamConfig::load(config_dir)?.ok_or_else(|| team_error(TeamError::NotConnected))?;
     let store = keychain();
@@ -595,50 +621,39 @@ fn digest(data_dir: &Path, settings: &Effective, config_dir: &Path) -> Result<u8
         keyward_core::note!("keyward: {}", crate::webhook::WebhookError::NotConfigured);
         return Ok(1);
     };
-    let runtime = runtime()?;
-    let reads = runtime
-        .block_on(team::read_team(&config, &credential))
-        .map_err(team_error)?;
-    let now = Utc::now();
-    let s = &settings.settings;
-    let report = TeamReport::build(reads, now, s.lead_time_days);
-    for warning in &report.warnings {
-        keyward_core::note!("keyward: warning: {}", super::output::shown(warning));
-    }
-    let mut state = TeamDigestState::load(data_dir);
-    let due = state.due(&report, now, s.repeat_days);
-    if due.is_empty() {
-        say!(
-            "Nothing new to tell the team channel: every key that needs rotating was announced at its stage."
-        );
-        return Ok(0);
-    }
-    let message = team_digest(&report, &due, &chrono::Local);
     let audit = keyward_core::audit::AuditLog::in_dir(data_dir, Utc::now);
-    let sent = runtime.block_on(crate::webhook::send_digest(
+    let sent = runtime()?.block_on(send_team_digest(
+        &config,
+        &credential,
         &url,
-        s.webhook_format,
-        false,
-        &message,
+        &settings.settings,
+        data_dir,
         Some(&audit),
     ));
     match sent {
-        Ok(_) => {
-            state.announced(&report, &due, now);
-            state.save(data_dir)?;
+        Ok(DigestOutcome::NothingNew) => {
             say!(
-                "Told the team channel: {} ({} {}).",
-                message.title,
-                due.len(),
-                if due.len() == 1 { "key" } else { "keys" }
+                "Nothing new to tell the team channel: every key that needs rotating was announced at its stage."
             );
             Ok(0)
         }
-        Err(error) => {
-            keyward_core::note!(
-                "keyward: The team digest was not delivered. {}",
-                super::output::shown(&error.to_string())
+        Ok(DigestOutcome::Sent {
+            title,
+            keys,
+            warnings,
+        }) => {
+            for warning in &warnings {
+                keyward_core::note!("keyward: warning: {}", super::output::shown(warning));
+            }
+            say!(
+                "Told the team channel: {title} ({keys} {}).",
+                if keys == 1 { "key" } else { "keys" }
             );
+            Ok(0)
+        }
+        Err(DigestError::Vault(error)) => Err(team_error(error)),
+        Err(error) => {
+            keyward_core::note!("keyward: {}", super::output::shown(&error.to_string()));
             Ok(1)
         }
     }

@@ -129,6 +129,14 @@ pub fn run() -> ExitCode {
             settings.clone(),
             Arc::new(tokio::sync::Notify::new()),
         );
+        // The lead's team digest, if this desktop sends it.
+        let _digest = crate::team::digest::TeamDigestTask::start(
+            &tokio::runtime::Handle::current(),
+            catalog.dir().to_owned(),
+            config.clone(),
+            settings.clone(),
+            Some(audit.clone()),
+        );
         let _stream = crate::siem::StreamTask::start(stream_dir);
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),

@@ -254,6 +254,10 @@ pub struct TeamConfig {
     pub login: Login,
     /// This desktop's name in the vault (`<user>@<computer>` by default).
     pub desktop: String,
+    /// For leads: send the team digest (every desktop's keys that need
+    /// rotating) to the team channel from this desktop, once per stage.
+    #[serde(default)]
+    pub send_digest: bool,
 }
 
 impl TeamConfig {
@@ -275,6 +279,7 @@ impl TeamConfig {
             prefix: check_path("prefix", prefix.unwrap_or(DEFAULT_PREFIX))?,
             login: login.validated()?,
             desktop,
+            send_digest: false,
         })
     }
 

@@ -18,6 +18,7 @@
 //!   the vault keeps earlier versions for auditors.
 
 pub mod client;
+pub mod digest;
 pub mod publisher;
 pub mod shared;
 
