@@ -485,3 +485,117 @@ fn a_key_shared_to_an_age_key_opens_only_with_that_identity() {
         made["secret"].as_str()
     );
 }
+
+/// An encrypted file as Keyward's are, holding `document` (one no Keyward writes).
+fn sealed_file(dir: &Path, name: &str, document: &Value, passphrase: &str) -> PathBuf {
+    let path = dir.join(name);
+    let secret = keyward_core::Secret::new(passphrase.to_owned());
+    let sealed = keyward_core::backup::seal_document_for_tests(document, &secret);
+    std::fs::write(&path, sealed).unwrap();
+    path
+}
+
+/// Whether any item of Keyward's service in the session's keychain holds `secret`
+/// (other tests share this keychain, so items are not counted).
+fn keychain_holds(secret: &str) -> bool {
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", SERVICE])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    text(&out.stdout).contains(secret)
+}
+
+#[test]
+fn an_expired_shared_file_and_a_backup_from_a_newer_keyward_are_refused_in_words_and_change_nothing()
+ {
+    let app = App::new();
+    let kept = app.generate(&unique("kept"));
+    let passphrase = "amber-lantern-quietly-folds-north";
+    let secret = "kw_sk_EXPIRED_share_never_stored_0123456789";
+    let yesterday = chrono::Utc::now() - chrono::Duration::days(1);
+    let expired = sealed_file(
+        app.root.path(),
+        "expired.keyward",
+        &serde_json::json!({
+            "format": 1,
+            "kind": "share",
+            "keyward_version": "0.1.0",
+            "made_at": (yesterday - chrono::Duration::days(7)).to_rfc3339(),
+            "keys": [{
+                "record": {
+                    "id": "0123456789abcdef0123456789abcdef",
+                    "name": "expired-share-01_01_2026-09_00",
+                    "service": "expired-share",
+                    "application": null,
+                    "credential_id": "kwid_expiredshare",
+                    "created_at": "2026-01-01T09:00:00Z",
+                    "origin": "generated",
+                    "notes": "",
+                    "state": "active"
+                },
+                "secret": secret
+            }],
+            "vendors": [],
+            "audit": [],
+            "share": {
+                "expires_at": yesterday.to_rfc3339(),
+                "recipient": "Bob in Finance",
+                "from_user": "alice",
+                "from_computer": "laptop-7"
+            }
+        }),
+        passphrase,
+    );
+    let newer = sealed_file(
+        app.root.path(),
+        "newer.keyward",
+        &serde_json::json!({
+            "format": 2,
+            "kind": "backup",
+            "keyward_version": "9.0.0",
+            "made_at": chrono::Utc::now().to_rfc3339(),
+            "keys": [{"record": {"id": "x", "a shape": "this Keyward does not know"}, "secret": secret}],
+        }),
+        passphrase,
+    );
+    let catalog = std::fs::read(app.catalog_path()).unwrap();
+    assert!(
+        keychain_holds(kept["secret"].as_str().unwrap()),
+        "the check sees secrets"
+    );
+    let cases: [(&[&str], &str); 2] = [
+        (
+            &["receive", expired.to_str().unwrap()],
+            "This shared key expired on",
+        ),
+        (
+            &["restore", newer.to_str().unwrap()],
+            "was made by a newer Keyward (9.0.0, file format 2)",
+        ),
+    ];
+    for (args, says) in cases {
+        let out = app.run_with_input(args, passphrase);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(
+            err.contains(says) && err.contains("Nothing was changed"),
+            "{args:?}: a plain message: {err}"
+        );
+        assert!(!err.contains("panicked") && !err.contains(secret), "{err}");
+        assert_eq!(
+            std::fs::read(app.catalog_path()).unwrap(),
+            catalog,
+            "{args:?}: the catalog is untouched"
+        );
+        assert!(
+            !keychain_holds(secret),
+            "{args:?}: nothing went into the keychain"
+        );
+    }
+    assert_eq!(
+        keychain_secret(kept["id"].as_str().unwrap()).as_deref(),
+        kept["secret"].as_str()
+    );
+    assert_eq!(app.list().len(), 1);
+}

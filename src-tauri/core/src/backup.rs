@@ -326,6 +326,26 @@ pub fn seal(contents: &Contents<'_>, lock: &Lock<'_>) -> Result<Vec<u8>, BackupE
     Ok(sealed)
 }
 
+/// Encrypts any JSON `document` with `passphrase` as Keyward's files are
+/// encrypted, for tests that need a file no Keyward writes (a shared key
+/// past its expiry, a newer format).
+#[cfg(any(test, feature = "test-support"))]
+pub fn seal_document_for_tests(document: &serde_json::Value, passphrase: &Secret) -> Vec<u8> {
+    let recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(
+        passphrase.expose().to_owned(),
+    ));
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .expect("one scrypt recipient is always accepted");
+    let mut sealed = Vec::new();
+    let mut stream = encryptor
+        .wrap_output(&mut sealed)
+        .expect("writing to memory cannot fail");
+    serde_json::to_writer(&mut stream, document).expect("writing to memory cannot fail");
+    stream.finish().expect("writing to memory cannot fail");
+    sealed
+}
+
 /// Whether the file at `path` is locked with a passphrase (else to an age
 /// key). Reads only its header.
 pub fn needs_passphrase(path: &Path) -> Result<bool, BackupError> {
