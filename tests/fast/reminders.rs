@@ -152,3 +152,69 @@ fn a_notification_the_desktop_refused_is_audited_as_failed_with_the_reason() {
     );
     assert!(!log.contains("reminder_sent"), "{log}");
 }
+
+/// A clock stopped long ago: an audit entry that took its time from it,
+/// rather than from the look, is plain to see.
+fn long_ago() -> chrono::DateTime<Utc> {
+    chrono::DateTime::parse_from_rfc3339("2001-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn a_look_reads_the_clock_once_so_the_catalog_and_the_audit_log_say_the_same_time() {
+    let dirs = Dirs::new();
+    add_key(&dirs, "payments-old", 120);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let notifier = Arc::new(Recorder::default());
+    let task = ReminderTask::start(
+        runtime.handle(),
+        Duration::ZERO,
+        ReminderDeps {
+            catalog: dirs.catalog(),
+            settings: dirs.settings(),
+            audit: Some(keyward_core::audit::AuditLog::in_dir(
+                &dirs.data_dir(),
+                long_ago,
+            )),
+            keychain: dirs.store.clone(),
+            notifier: notifier.clone(),
+            sink: Arc::new(Tray::default()),
+            replan: Arc::new(tokio::sync::Notify::new()),
+        },
+    );
+    let start = Instant::now();
+    let sent = || {
+        std::fs::read_to_string(dirs.data_dir().join("audit.log"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+            .find(|entry| entry["action"] == "reminder_sent")
+    };
+    while sent().is_none() && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(task);
+    let entry = sent().expect("the reminder was audited");
+    let audited = chrono::DateTime::parse_from_rfc3339(entry["at"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
+    let announced = dirs.catalog().load().unwrap()[0]
+        .reminder
+        .announced_at
+        .expect("the catalog remembers the announcement");
+    assert_ne!(
+        audited,
+        long_ago(),
+        "the audit entry carries the look's time, not a second reading of a clock"
+    );
+    assert_eq!(
+        audited.timestamp(),
+        announced.timestamp(),
+        "the catalog and the audit log say the same moment"
+    );
+}

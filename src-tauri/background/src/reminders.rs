@@ -185,8 +185,10 @@ impl ReminderTask {
 fn recheck_leaks(deps: &Arc<ReminderDeps>, running: &Arc<std::sync::atomic::AtomicBool>) {
     use keyward_core::scan::watch::{WatchFile, due, recheck_due};
     use std::sync::atomic::Ordering;
+    // One reading of the clock: what is due is checked when it was found due.
+    let now = Utc::now();
     let watched = WatchFile::in_dir(deps.catalog.dir()).load();
-    if !watched.is_ok_and(|list| !due(&list, Utc::now()).is_empty()) {
+    if !watched.is_ok_and(|list| !due(&list, now).is_empty()) {
         return;
     }
     if running.swap(true, Ordering::SeqCst) {
@@ -205,7 +207,7 @@ fn recheck_leaks(deps: &Arc<ReminderDeps>, running: &Arc<std::sync::atomic::Atom
         }
         let result = recheck_due(
             &vault,
-            Utc::now(),
+            now,
             |folder, hits| {
                 let mut names: Vec<&str> = hits
                     .iter()
@@ -343,9 +345,11 @@ async fn look(deps: &Arc<ReminderDeps>, may_announce: bool, said: &Arc<Said>) ->
     sleep_after(plan.next_wake, now)
 }
 
-/// The blocking part of a look: plan, update the tray and, when
-/// `may_announce`, notify and record. Returns the plan and, when there were
-/// reminders, the team-channel digest.
+/// The blocking part of a look at `now`: plan, update the tray and, when
+/// `may_announce`, notify and record. `now` is the look's one reading of the
+/// clock: the plan, the catalog, the audit entries and the digest all say
+/// that time. Returns the plan and, when there were reminders, the
+/// team-channel digest.
 fn announce(
     deps: &ReminderDeps,
     may_announce: bool,
@@ -406,7 +410,7 @@ fn announce(
             .iter()
             .map(|reminder| {
                 audit
-                    .entry(action)
+                    .entry_at(action, now)
                     .for_key(&reminder.id, &reminder.name)
                     .with_detail(&detail)
             })

@@ -293,7 +293,13 @@ impl AuditLog {
 
     /// A new entry for `action`, timed now, naming the user and the computer.
     pub fn entry(&self, action: AuditAction) -> AuditEntry {
-        AuditEntry::new(action, (self.clock)()).by(&self.identity)
+        self.entry_at(action, (self.clock)())
+    }
+
+    /// A new entry for `action` that happened `at` (a caller that read the
+    /// clock once for all it did), naming the user and the computer.
+    pub fn entry_at(&self, action: AuditAction, at: DateTime<Utc>) -> AuditEntry {
+        AuditEntry::new(action, at).by(&self.identity)
     }
 
     /// Appends `entry` as one line, durably.
