@@ -120,6 +120,14 @@ mod tests {
         }
     }
 
+    /// A status that says the work runs, nothing done yet.
+    fn started() -> Count {
+        Count {
+            running: true,
+            done: 0,
+        }
+    }
+
     fn busy() -> IpcError {
         IpcError::invalid("busy")
     }
@@ -138,10 +146,7 @@ mod tests {
     #[test]
     fn a_second_start_is_refused_while_the_first_runs_and_a_cancel_stops_it() {
         let job = Job::<Count>::default();
-        let first = Count {
-            running: true,
-            done: 0,
-        };
+        let first = started();
         let started = job
             .start("count", first.clone(), busy, |progress| {
                 while !progress.cancelled() {
@@ -166,21 +171,13 @@ mod tests {
     fn a_cancel_meant_for_an_earlier_run_does_not_stop_the_next() {
         let job = Job::<Count>::default();
         job.cancel();
-        job.start(
-            "count",
-            Count {
-                running: true,
-                done: 0,
-            },
-            busy,
-            |progress| {
-                let stopped = progress.cancelled();
-                progress.update(|s| {
-                    s.done = u32::from(stopped);
-                    s.running = false;
-                });
-            },
-        )
+        job.start("count", started(), busy, |progress| {
+            let stopped = progress.cancelled();
+            progress.update(|s| {
+                s.done = u32::from(stopped);
+                s.running = false;
+            });
+        })
         .unwrap();
         let after = wait_until(&job, |s| !s.running);
         assert_eq!(after.done, 0, "the new run starts with its own stop flag");
@@ -189,20 +186,12 @@ mod tests {
     #[test]
     fn the_status_is_read_after_the_work_panicked() {
         let job = Job::<Count>::default();
-        job.start(
-            "count",
-            Count {
-                running: true,
-                done: 0,
-            },
-            busy,
-            |progress| {
-                progress.update(|s| {
-                    s.done = 7;
-                    panic!("the work failed halfway");
-                });
-            },
-        )
+        job.start("count", started(), busy, |progress| {
+            progress.update(|s| {
+                s.done = 7;
+                panic!("the work failed halfway");
+            });
+        })
         .unwrap();
         let after = wait_until(&job, |s| s.done == 7);
         assert_eq!(after.done, 7);
