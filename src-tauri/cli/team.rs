@@ -396,28 +396,13 @@ fn share<S: SecretStore>(
 ) -> Result<()> {
     let (config, credential) = connected(config_dir)?;
     let record = vault.find(name_or_id)?;
-    let now = Utc::now();
-    let rows = keyward_core::report::rows(
-        std::slice::from_ref(&record),
-        &settings.settings.policy(),
-        settings.period_source(),
-        now,
-        &Utc,
-    );
-    let document = keyward_core::team::InventoryDocument::new(&config.desktop, &rows, now);
-    let key = document.keys.into_iter().next().ok_or_else(|| {
-        Error::Invalid(format!(
-            "\"{}\" is not an active key, so it cannot be shared.",
-            record.name
-        ))
-    })?;
-    let shared = keyward_core::team::SharedKey {
-        format: keyward_core::team::DOCUMENT_FORMAT,
-        key,
-        credential_id: record.credential_id.clone(),
-        shared_by: config.desktop.clone(),
-        shared_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    };
+    let shared = team::shared::shared_key_of(&record, settings, &config.desktop, Utc::now())
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "\"{}\" is not an active key, so it cannot be shared.",
+                record.name
+            ))
+        })?;
     let secret = keychain().get(&record.id)?;
     let path = config.shared_path(record.name.as_str());
     let version = runtime()?

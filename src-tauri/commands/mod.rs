@@ -17,6 +17,7 @@ pub mod scan;
 pub mod settings;
 pub mod status;
 pub mod team;
+pub mod team_shared;
 pub mod vendors;
 
 use std::sync::{Arc, Mutex};
@@ -311,6 +312,12 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::team_view::TeamSummary>(&cfg),
         one::<keyward_core::team_view::TeamRowsRequest>(&cfg),
         one::<keyward_core::team_view::TeamRows>(&cfg),
+        one::<team_shared::SharedKeyRequest>(&cfg),
+        one::<team_shared::RotateSharedRequest>(&cfg),
+        one::<team_shared::UnshareRequest>(&cfg),
+        one::<team_shared::SharedCopied>(&cfg),
+        one::<crate::team::shared::SharedEntry>(&cfg),
+        one::<crate::team::shared::SharedRotated>(&cfg),
         one::<scan::WatchRequest>(&cfg),
         one::<scan::UnwatchRequest>(&cfg),
         one::<scan::WatchedFolder>(&cfg),

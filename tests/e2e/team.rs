@@ -7,7 +7,10 @@
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-use super::{assert_accessible, click_button, heading, in_window, screenshot, type_into, wait_for};
+use super::{
+    assert_accessible, click_button, clipboard_holds, heading, in_window, screenshot, type_into,
+    wait_for,
+};
 use crate::openbao::{OpenBao, lead_policy, staff_policy};
 use crate::util::*;
 
@@ -226,4 +229,212 @@ fn two_desktops_and_a_lead_the_lead_connects_in_settings_and_sees_every_key_on_t
             && csv.contains(b_key["name"].as_str().unwrap())
     );
     lead.ok(&["team", "disconnect"]);
+}
+
+/// The shared keys in the window: desktop B lists the key desktop A shared,
+/// copies its secret (clipboard, audited), rotates it for everyone, is
+/// refused in plain words when a colleague rotated it first (the typed
+/// secret kept), and deletes it for everyone.
+#[test]
+fn a_colleague_copies_rotates_and_deletes_a_shared_key_on_the_team_screen() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    let share = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/docs/keyward-share.hcl"
+    ))
+    .unwrap();
+    bao.policy("share", &share);
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    bao.policy("staff-b", &staff_policy("bob@pc2"));
+    let (desk_a, desk_b) = (App::new(), App::new());
+    let made = desk_a.generate(&unique("teamshared"));
+    let (name, first) = (
+        made["name"].as_str().unwrap().to_owned(),
+        made["secret"].as_str().unwrap().to_owned(),
+    );
+    let connect = |app: &App, token: &str, desktop: &str| {
+        let out = app.run_with_input(
+            &[
+                "team",
+                "connect",
+                &bao.address(),
+                "--mount",
+                "secret",
+                "--token",
+                "-",
+                "--desktop",
+                desktop,
+            ],
+            token,
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    };
+    connect(&desk_a, &bao.token(&["staff-a", "share"], "1h"), "ann@pc1");
+    desk_a.ok(&["team", "share", &name]);
+    desk_a.ok(&["team", "disconnect"]);
+    connect(&desk_b, &bao.token(&["staff-b", "share"], "1h"), "bob@pc2");
+    let secret_in_vault = || {
+        bao.read(&format!("keyward/shared/{name}"))
+            .and_then(|d| d["data"]["secret"].as_str().map(str::to_owned))
+    };
+    let rotated = "kw_rotated_in_the_window_0123456789abcdef0123456789";
+    let theirs = "kw_a_colleagues_rotation_0123456789abcdef0123456789";
+    let mine = "kw_my_late_rotation_0123456789abcdef0123456789abcd";
+
+    in_window(&desk_b, async |client| {
+        nav(client, "Team").await;
+        heading(client, "Team").await;
+        let row = format!("//*[@data-testid='shared-keys']//tr[td[1][normalize-space()='{name}']]");
+        let listed = wait_for(client, Locator::XPath(&row))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(listed.contains('1'), "version 1: {listed}");
+        wait_for(
+            client,
+            Locator::XPath(&format!(
+                "//button[@aria-label='Copy the secret of {name}']"
+            )),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        clipboard_holds(&first);
+        assert!(
+            !client.source().await.unwrap().contains(&first),
+            "the secret never reaches the page"
+        );
+
+        wait_for(
+            client,
+            Locator::XPath(&format!("//button[@aria-label='Rotate {name}…']")),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        let said = wait_for(client, Locator::Css("#rotate-shared-what"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            said.contains("Keyward cannot revoke the old secret"),
+            "{said}"
+        );
+        type_into(client, "#rotate-shared-secret", rotated).await;
+        click_button(client, "Rotate for everyone").await;
+        wait_for(
+            client,
+            Locator::XPath(&format!("{row}[td[2][normalize-space()='2']]")),
+        )
+        .await;
+        assert_eq!(secret_in_vault().as_deref(), Some(rotated));
+
+        // A colleague rotates it (version 3) while this window still shows version 2.
+        bao.write(
+            &format!("keyward/shared/{name}"),
+            bao.read(&format!("keyward/shared/{name}")).unwrap()["data"]
+                .as_object()
+                .map(|d| {
+                    let mut d = d.clone();
+                    d.insert("secret".into(), json!(theirs));
+                    serde_json::Value::Object(d)
+                })
+                .unwrap(),
+        );
+        wait_for(
+            client,
+            Locator::XPath(&format!("//button[@aria-label='Rotate {name}…']")),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        type_into(client, "#rotate-shared-secret", mine).await;
+        click_button(client, "Rotate for everyone").await;
+        let refused = wait_for(
+            client,
+            Locator::XPath("//dialog//*[contains(., 'Someone else changed the shared key')]"),
+        )
+        .await
+        .text()
+        .await
+        .unwrap();
+        assert!(refused.contains("version 2"), "{refused}");
+        let kept = client
+            .execute(
+                "return document.getElementById('rotate-shared-secret').value;",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            kept.as_str(),
+            Some(mine),
+            "what the person typed is not lost"
+        );
+        assert_eq!(
+            secret_in_vault().as_deref(),
+            Some(theirs),
+            "nothing overwritten"
+        );
+        assert_accessible(client, "the refused rotation").await;
+        screenshot(client, "shared-key-rotation-refused").await;
+        click_button(client, "Cancel").await;
+
+        wait_for(
+            client,
+            Locator::XPath(&format!("//button[@aria-label='Delete {name}…']")),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
+        let said = wait_for(client, Locator::Css("#delete-shared-what"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            said.contains("vendor's dashboard") && said.contains("auditors"),
+            "{said}"
+        );
+        screenshot(client, "shared-key-delete").await;
+        click_button(client, "Delete for everyone").await;
+        wait_for(
+            client,
+            Locator::XPath("//*[@data-testid='shared-keys']//p[contains(., 'no shared keys that you may see')]"),
+        )
+        .await;
+        assert_accessible(client, "the Team screen's shared keys").await;
+        client
+            .execute("document.querySelector('main').scrollTop = 0;", vec![])
+            .await
+            .unwrap();
+        screenshot(client, "team-shared-keys").await;
+    });
+    assert!(secret_in_vault().is_none(), "deleted for everyone");
+    let log = crate::audit::entries(&desk_b);
+    let count = |action: &str| log.iter().filter(|e| e["action"] == action).count();
+    assert_eq!(
+        count("team_secret_copied"),
+        1,
+        "the copy is audited on B's side"
+    );
+    assert_eq!(
+        count("team_rotated"),
+        1,
+        "only the rotation that was written"
+    );
+    assert_eq!(count("team_unshared"), 1);
+    for secret in [&first, rotated, theirs, mine] {
+        assert!(!log.iter().any(|e| e.to_string().contains(secret)));
+    }
+    desk_b.ok(&["team", "disconnect"]);
 }

@@ -166,6 +166,9 @@ codes! {
     /// The team vault could not be used (the message says whether the
     /// address, the certificate, the login or the vault's policy).
     TeamVault = "team_vault",
+    /// A colleague changed a shared key in the team vault first
+    /// (check-and-set): nothing was overwritten.
+    TeamConflict = "team_conflict",
     /// The passphrase (or age identity) does not open the file.
     WrongPassphrase = "wrong_passphrase",
     /// A backup or shared file is damaged, too large, or from a newer Keyward.

@@ -56,6 +56,12 @@ import type {
   TeamConnection,
   TeamRows,
   TeamRowsRequest,
+  SharedEntry,
+  SharedKeyRequest,
+  SharedCopied,
+  SharedRotated,
+  RotateSharedRequest,
+  UnshareRequest,
   TeamStatus,
   TeamSummary,
   UnwatchRequest,
@@ -121,6 +127,11 @@ export interface Commands {
   disconnect_team: { args: NoArgs; answer: TeamStatus };
   team_report: { args: NoArgs; answer: TeamSummary };
   team_keys: { args: TeamRowsRequest; answer: TeamRows };
+  shared_keys: { args: NoArgs; answer: SharedEntry[] };
+  copy_shared_secret: { args: SharedKeyRequest; answer: SharedCopied };
+  rotate_shared_key: { args: RotateSharedRequest; answer: SharedRotated };
+  unshare_key: { args: UnshareRequest; answer: null };
+  share_with_team: { args: KeyRequest; answer: SharedEntry };
   verify_audit_log: { args: NoArgs; answer: ChainCheck };
   get_audit_stream: { args: NoArgs; answer: StreamStatus };
   set_audit_stream: { args: SetAuditStreamRequest; answer: StreamStatus };
@@ -486,6 +497,31 @@ export function teamReport(): Promise<TeamSummary> {
 /** A window of the team's keys matching `query` (every word, case ignored), overdue first. */
 export function teamKeys(request: TeamRowsRequest): Promise<TeamRows> {
   return call('team_keys', request);
+}
+
+/** The shared keys the team vault lets this person see (names and versions, never a secret). */
+export function sharedKeys(): Promise<SharedEntry[]> {
+  return call('shared_keys', {});
+}
+
+/** Copies a shared key's secret from the team vault to the clipboard (cleared after a while); audited. */
+export function copySharedSecret(name: string): Promise<SharedCopied> {
+  return call('copy_shared_secret', { name });
+}
+
+/** Rotates a shared key for everyone; rejects with `team_conflict` when a colleague changed it first. */
+export function rotateSharedKey(request: RotateSharedRequest): Promise<SharedRotated> {
+  return call('rotate_shared_key', request);
+}
+
+/** Deletes a shared key from the team vault for everyone; rejects with `team_conflict` when it changed meanwhile. */
+export function unshareKey(name: string, version: number | null): Promise<null> {
+  return call('unshare_key', { name, version });
+}
+
+/** Shares one of this person's keys with the team (its secret and metadata into the team vault). */
+export function shareWithTeam(id: string): Promise<SharedEntry> {
+  return call('share_with_team', { id });
 }
 
 /** Stops listening. */

@@ -136,6 +136,11 @@ const WORDING: Record<ErrorCode, Wording> = {
     action: 'Check the team vault in Settings → Team.',
     backEnd: true,
   },
+  team_conflict: {
+    message: 'A colleague changed this shared key in the team vault first, so nothing was overwritten.',
+    action: 'Look at the shared keys again, and repeat your change only if it should still replace theirs.',
+    backEnd: true,
+  },
   wrong_passphrase: {
     message: 'This passphrase does not open the file, so nothing was changed.',
     action: 'Check the passphrase word by word (the words are joined by hyphens) and try again.',

@@ -69,6 +69,34 @@ pub fn check_name(name: &str) -> Result<(), TeamError> {
     }
 }
 
+/// What goes into the team vault beside the secret when `record` is
+/// shared from `desktop`: its metadata as an inventory key, its credential
+/// ID and who shared it. `None` when the key is not active (deleted or half
+/// made), so it cannot be shared.
+pub fn shared_key_of(
+    record: &keyward_core::record::KeyRecord,
+    settings: &keyward_core::settings::Effective,
+    desktop: &str,
+    now: DateTime<Utc>,
+) -> Option<SharedKey> {
+    let rows = keyward_core::report::rows(
+        std::slice::from_ref(record),
+        &settings.settings.policy(),
+        settings.period_source(),
+        now,
+        &Utc,
+    );
+    let document = keyward_core::team::InventoryDocument::new(desktop, &rows, now);
+    let key = document.keys.into_iter().next()?;
+    Some(SharedKey {
+        format: keyward_core::team::DOCUMENT_FORMAT,
+        key,
+        credential_id: record.credential_id.clone(),
+        shared_by: desktop.to_owned(),
+        shared_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    })
+}
+
 /// The error for a shared key that is not there (or was deleted).
 pub fn not_there(name: &str) -> TeamError {
     TeamError::Local(format!(
