@@ -475,3 +475,51 @@ fn tls_to_a_server_without_tls_is_said_plainly() {
     );
     assert_eq!(status(&app)["waiting"], 1, "the set-up entry still waits");
 }
+
+/// Regression (`audit_entries_arrive…` failed under load): the background
+/// program asked to stop (SIGTERM, as a logout or the test does) while the
+/// SIEM is still reading a batch finishes that batch and records it before
+/// it exits, instead of dying with the entries delivered but not counted
+/// (and sent a second time on the next start).
+#[test]
+fn regression_a_batch_the_siem_is_reading_when_the_background_program_is_stopped_is_recorded() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let listener = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    stream_to(&app, port);
+    app.generate(&unique("drained"));
+    // A slow SIEM: reads the whole batch, then takes 2 s to close its side.
+    let read_all = Arc::new(AtomicBool::new(false));
+    let server = {
+        let read_all = read_all.clone();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut bytes = Vec::new();
+            let _ = stream.read_to_end(&mut bytes);
+            read_all.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_secs(2));
+            drop(stream);
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let child = start_in_background(&app);
+    assert!(
+        poll_until(Duration::from_secs(20), || read_all.load(Ordering::SeqCst)),
+        "the batch reached the SIEM"
+    );
+    let err = stop(&app, child);
+    let received = server.join().unwrap();
+    assert!(
+        received.contains("cn1=1 ") && received.contains("cn1=2 "),
+        "both entries in one batch: {received}"
+    );
+    let status = status(&app);
+    assert_eq!(
+        (status["waiting"].as_u64(), status["delivered"].as_u64()),
+        (Some(0), Some(2)),
+        "the batch the SIEM read is recorded as delivered: {status}\n{err}"
+    );
+}

@@ -98,6 +98,7 @@ pub fn run() -> ExitCode {
     };
     let (events, mut incoming) = unbounded_channel();
     let taken = events.clone();
+    let asked_to_stop = events.clone();
     let watcher = std::thread::Builder::new()
         .name("handover".into())
         .spawn(move || {
@@ -112,6 +113,13 @@ pub fn run() -> ExitCode {
     let stream_dir = catalog.dir().to_owned();
     let settings = SettingsSource::new(&config, PolicyFile::from_env());
     runtime.block_on(async move {
+        // A logout (SIGTERM) or Ctrl-C ends it as Quit does, so the work in
+        // flight (an audit stream batch) is finished and recorded first.
+        tokio::spawn(async move {
+            if asked_to_stop_by_signal().await {
+                let _ = asked_to_stop.send(Event::Quit);
+            }
+        });
         let chosen = events.clone();
         let tray = start_tray(move |choice| {
             let _ = chosen.send(match choice {
@@ -167,6 +175,22 @@ pub fn run() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// Resolves `true` when the process is asked to stop (SIGTERM or SIGINT);
+/// `false` at once when those signals cannot be watched.
+async fn asked_to_stop_by_signal() -> bool {
+    use tokio::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut interrupt)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        return false;
+    };
+    tokio::select! {
+        _ = term.recv() => true,
+        _ = interrupt.recv() => true,
+    }
 }
 
 /// Shows the tray icon; it appears whenever the desktop has a tray, even

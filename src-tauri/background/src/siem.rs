@@ -353,9 +353,15 @@ async fn finish<S: AsyncRead + AsyncWrite + Unpin>(
     .map_err(dropped)
 }
 
-/// Handle of the running stream task; dropping it stops the task.
+/// Handle of the running stream task; dropping it stops the task, after
+/// the batch being sent (if any) is finished and recorded, waiting at most
+/// the time one batch may take (connect, write, the closing wait).
 pub struct StreamTask {
     stop: watch::Sender<bool>,
+    /// Says when the task's thread has ended.
+    ended: Option<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>,
+    /// The longest wait for it when dropped.
+    drain: Duration,
 }
 
 impl StreamTask {
@@ -371,6 +377,7 @@ impl StreamTask {
     /// its time limits back, and it holds none of theirs.
     pub fn start_with(dir: PathBuf, policy: StreamPolicy) -> Self {
         let (stop, mut stopped) = watch::channel(false);
+        let (ended_tx, ended) = std::sync::mpsc::channel::<()>();
         let changed = Arc::new(Notify::new());
         let files = StreamFiles::in_dir(&dir);
         let watcher = watch_log(&files, changed.clone());
@@ -421,19 +428,38 @@ impl StreamTask {
                         "keyward: audit stream: entries are not sent while this Keyward runs ({error})"
                     ),
                 }
+                let _ = ended_tx.send(());
             });
-        if let Err(error) = started {
-            keyward_core::note!(
-                "keyward: audit stream: entries are not sent while this Keyward runs ({error})"
-            );
+        let ended = match started {
+            Ok(_) => Some(std::sync::Mutex::new(ended)),
+            Err(error) => {
+                keyward_core::note!(
+                    "keyward: audit stream: entries are not sent while this Keyward runs ({error})"
+                );
+                None
+            }
+        };
+        Self {
+            stop,
+            ended,
+            drain: policy.timeout * 3,
         }
-        Self { stop }
     }
 }
 
 impl Drop for StreamTask {
+    /// Stops the task and waits for a batch in flight to be finished and
+    /// recorded: a process that exits (a logout, Quit) while the SIEM reads
+    /// a batch would otherwise leave it delivered but not counted, and send
+    /// it again on its next start.
     fn drop(&mut self) {
         let _ = self.stop.send(true);
+        if let Some(ended) = self.ended.take() {
+            let ended = ended
+                .into_inner()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let _ = ended.recv_timeout(self.drain);
+        }
     }
 }
 
