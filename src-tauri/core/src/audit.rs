@@ -310,14 +310,6 @@ impl AuditLog {
     /// Appends `entries`, one line each, in one write and one flush (see the
     /// module's promises). Nothing is written for an empty slice.
     pub fn append_all(&self, entries: &[AuditEntry]) -> Result<(), CatalogError> {
-        let io = |action: &'static str| {
-            let path = self.path.clone();
-            move |source| CatalogError::Io {
-                action,
-                path,
-                source,
-            }
-        };
         if entries.is_empty() {
             return Ok(());
         }
@@ -325,9 +317,9 @@ impl AuditLog {
             private_dir(dir)?;
         }
         let mut file = open_append(&self.path)?;
-        file.lock().map_err(io("lock"))?;
+        file.lock().map_err(CatalogError::io("lock", &self.path))?;
         // Under the lock, so that writers in other processes keep one chain.
-        let tail = read_tail(&file).map_err(io("read"))?;
+        let tail = read_tail(&file).map_err(CatalogError::io("read", &self.path))?;
         let mut link = next_link(&tail);
         let mut lines = Vec::with_capacity(entries.len() * 260 + 1);
         // A crash may have cut the last line short: start a fresh line so
@@ -343,15 +335,17 @@ impl AuditLog {
                 prev: &link.prev,
             };
             serde_json::to_writer(&mut lines, &chained)
-                .map_err(|e| io("prepare")(io::Error::other(e)))?;
+                .map_err(|e| CatalogError::io("prepare", &self.path)(io::Error::other(e)))?;
             link = Link {
                 seq: link.seq + 1,
                 prev: line_hash(&lines[start..]),
             };
             lines.push(b'\n');
         }
-        file.write_all(&lines).map_err(io("write to"))?;
-        file.sync_data().map_err(io("flush"))?;
+        file.write_all(&lines)
+            .map_err(CatalogError::io("write to", &self.path))?;
+        file.sync_data()
+            .map_err(CatalogError::io("flush", &self.path))?;
         // Closing the file releases the lock.
         Ok(())
     }
@@ -399,20 +393,14 @@ impl AuditLog {
 
     /// Every readable entry, oldest first. A missing file is an empty log.
     pub fn read(&self) -> Result<AuditRead, CatalogError> {
-        let io = |action: &'static str| {
-            let path = self.path.clone();
-            move |source| CatalogError::Io {
-                action,
-                path,
-                source,
-            }
-        };
         let Some(mut file) = open_read(&self.path)? else {
             return Ok(AuditRead::default());
         };
-        file.lock_shared().map_err(io("lock"))?;
+        file.lock_shared()
+            .map_err(CatalogError::io("lock", &self.path))?;
         let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes).map_err(io("read"))?;
+        file.read_to_end(&mut bytes)
+            .map_err(CatalogError::io("read", &self.path))?;
         let mut read = AuditRead::default();
         for line in bytes.split(|b| *b == b'\n') {
             if line.iter().all(u8::is_ascii_whitespace) {
@@ -431,19 +419,13 @@ impl AuditLog {
     /// the audit stream delivered ([`crate::audit_chain::check_delivered`]).
     /// A missing file is an empty log.
     pub fn verify(&self) -> Result<crate::audit_chain::ChainCheck, CatalogError> {
-        let io = |action: &'static str| {
-            let path = self.path.clone();
-            move |source| CatalogError::Io {
-                action,
-                path,
-                source,
-            }
-        };
         let mut bytes = Vec::new();
         // A missing file is an empty log (which must still hold what was sent).
         if let Some(mut file) = open_read(&self.path)? {
-            file.lock_shared().map_err(io("lock"))?;
-            file.read_to_end(&mut bytes).map_err(io("read"))?;
+            file.lock_shared()
+                .map_err(CatalogError::io("lock", &self.path))?;
+            file.read_to_end(&mut bytes)
+                .map_err(CatalogError::io("read", &self.path))?;
         }
         let mut check = crate::audit_chain::verify(&bytes);
         // What the audit stream delivered must still be there.

@@ -37,7 +37,7 @@ use serde::Deserialize;
 
 use crate::journal;
 use crate::keychain::store_name::YOUR_IN;
-use crate::private_files::{private_dir, private_options, write_atomically};
+use crate::private_files::{open_lock_file, private_dir, write_atomically};
 use crate::record::KeyRecord;
 
 const CATALOG_FILE: &str = "catalog.json";
@@ -514,13 +514,7 @@ impl Catalog {
     fn lock(&self) -> Result<LockGuard, CatalogError> {
         private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
-        let file = private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(CatalogError::io("open", &path))?;
+        let file = open_lock_file(&path)?;
         file.lock().map_err(CatalogError::io("lock", &path))?;
         Ok(LockGuard(file))
     }

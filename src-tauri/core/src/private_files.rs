@@ -19,6 +19,8 @@
 //! - [`open_append`] and [`open_read`] never follow a link (`O_NOFOLLOW`):
 //!   a link, a file that is not a regular file, or one of another user is
 //!   refused; a file others can read is made private (0600) before use.
+//! - [`open_lock_file`] is the one way a file locked to take turns with
+//!   other processes is opened: made 0600 when missing, never emptied.
 //! - Refusals are [`CatalogError::Unsafe`]: a sentence naming the file, what
 //!   is wrong and what to do.
 
@@ -246,6 +248,20 @@ fn no_follow_options() -> OpenOptions {
     options
 }
 
+/// Opens the lock file `path` for reading and writing, made private (0600)
+/// when missing and never emptied: the one way Keyward opens the files it
+/// locks to take turns with other processes (the catalog's, the vendor
+/// profiles', the watched folders', a key's claim in `inflight/`).
+pub fn open_lock_file(path: &Path) -> Result<File, CatalogError> {
+    private_options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(CatalogError::io("open", path))
+}
+
 /// Options for a private file (0600 when created).
 pub fn private_options() -> OpenOptions {
     let mut options = OpenOptions::new();
@@ -312,6 +328,21 @@ mod tests {
 
     fn mode(path: &Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_lock_file_is_made_private_and_never_emptied() {
+        let root = tempfile::tempdir().unwrap();
+        let path = root.path().join("x.lock");
+        drop(open_lock_file(&path).unwrap());
+        assert_eq!(mode(&path), 0o600, "a new lock file is the user's only");
+        fs::write(&path, b"kept").unwrap();
+        drop(open_lock_file(&path).unwrap());
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            b"kept",
+            "opening it again empties nothing"
+        );
     }
 
     #[test]

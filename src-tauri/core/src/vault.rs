@@ -38,7 +38,7 @@
 //!   key made by a rotation names the key it replaces (`replaces`), so a
 //!   rotation interrupted between the two is finished by [`Vault::recover`].
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File};
 use std::path::PathBuf;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -819,21 +819,13 @@ impl<S: SecretStore> Vault<S> {
         let dir = self.catalog.dir().join("inflight");
         private_dir(&dir)?;
         let path = dir.join(format!("{id}.lock"));
-        let io_error = |source| crate::catalog::CatalogError::Io {
-            action: "lock",
-            path: path.clone(),
-            source,
-        };
-        let file = OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(io_error)?;
+        let file = crate::private_files::open_lock_file(&path)?;
         match file.try_lock() {
             Ok(()) => Ok(Some(Claim { _file: file, path })),
             Err(fs::TryLockError::WouldBlock) => Ok(None),
-            Err(fs::TryLockError::Error(e)) => Err(io_error(e).into()),
+            Err(fs::TryLockError::Error(e)) => {
+                Err(crate::catalog::CatalogError::io("lock", &path)(e).into())
+            }
         }
     }
 

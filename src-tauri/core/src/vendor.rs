@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::naming::{Label, NameError, service_slug};
-use crate::private_files::{open_read, private_dir, private_options, write_atomically};
+use crate::private_files::{open_read, private_dir, write_atomically};
 
 const FILE: &str = "vendors.json";
 const LOCK_FILE: &str = "vendors.lock";
@@ -329,13 +329,7 @@ impl Vendors {
     fn lock(&self) -> Result<File> {
         private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
-        let file = private_options()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(CatalogError::io("open", &path))?;
+        let file = crate::private_files::open_lock_file(&path)?;
         file.lock().map_err(CatalogError::io("lock", &path))?;
         Ok(file)
     }

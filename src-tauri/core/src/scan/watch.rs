@@ -190,13 +190,7 @@ impl WatchFile {
 /// dropped, so processes that read, change and write a file beside it take
 /// turns (on Unix; elsewhere changes are not locked).
 pub(super) fn change_lock(path: &Path) -> Result<ChangeLock> {
-    let file = crate::private_files::private_options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(crate::catalog::CatalogError::io("open", path))?;
+    let file = crate::private_files::open_lock_file(path)?;
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
