@@ -599,3 +599,96 @@ fn an_expired_shared_file_and_a_backup_from_a_newer_keyward_are_refused_in_words
     );
     assert_eq!(app.list().len(), 1);
 }
+
+#[test]
+fn ctrl_c_stops_a_restore_between_keys_and_the_same_command_puts_back_the_rest() {
+    let here = App::new();
+    let there = There::start();
+    let sheet = here.root.path().join("many.csv");
+    let mut rows = String::from("service,credential_id,secret\n");
+    for i in 0..600 {
+        rows.push_str(&format!(
+            "svc-{},cred-{i:04},restore-secret-{i:04}\n",
+            i % 3
+        ));
+    }
+    std::fs::write(&sheet, rows).unwrap();
+    here.ok(&[
+        "import",
+        sheet.to_str().unwrap(),
+        "--format",
+        "csv",
+        "--json",
+    ]);
+    let file = here.root.path().join("many.keyward");
+    let passphrase = printed_passphrase(&here.ok(&["backup", "--output", file.to_str().unwrap()]));
+
+    let mut child = there
+        .cmd(&["restore", file.to_str().unwrap(), "--json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(passphrase.as_bytes()).unwrap();
+    }
+    let catalog = there.data_dir().join("catalog.json");
+    assert!(
+        poll_until(std::time::Duration::from_secs(120), || {
+            std::fs::read_to_string(&catalog).is_ok_and(|c| c.contains("\"active\""))
+        }),
+        "the restore put its first keys back"
+    );
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "stopped, not killed: {err}");
+    assert!(
+        err.contains("Stopped (Ctrl-C)") && err.contains("run the same command again"),
+        "what was done and how to continue: {err}"
+    );
+    let restored = json(&text(&out.stdout))["restored"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!((1..600).contains(&restored), "stopped part-way: {restored}");
+    let listed = there.list();
+    assert_eq!(listed.len(), restored, "the list holds what was put back");
+    let records: Value = serde_json::from_str(&std::fs::read_to_string(&catalog).unwrap()).unwrap();
+    let records = records["keys"].as_array().cloned().unwrap_or_default();
+    assert_eq!(records.len(), restored);
+    assert!(
+        records.iter().all(|r| r["state"] == "active"),
+        "nothing half-made is left"
+    );
+    let notes: Vec<_> = std::fs::read_dir(there.data_dir().join("inflight"))
+        .into_iter()
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".json"))
+        .collect();
+    assert!(notes.is_empty(), "no journal left over: {notes:?}");
+    for key in listed.iter().step_by(41) {
+        let n = &key["credential_id"].as_str().unwrap()["cred-".len()..];
+        assert_eq!(
+            there.keychain_secret(key["id"].as_str().unwrap()),
+            Some(format!("restore-secret-{n}")),
+            "every key put back has its secret in that keychain"
+        );
+    }
+
+    let out = there.run_with_input(&["restore", file.to_str().unwrap(), "--json"], &passphrase);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let again = json(&text(&out.stdout));
+    assert_eq!(again["restored"].as_array().unwrap().len(), 600 - restored);
+    assert_eq!(again["already_here"].as_array().unwrap().len(), restored);
+    assert_eq!(there.list().len(), 600);
+}

@@ -358,3 +358,74 @@ fn an_import_killed_part_way_continues_where_it_stopped_and_skips_what_it_made()
         "the finished import's journal is gone"
     );
 }
+
+#[test]
+fn ctrl_c_stops_an_import_between_keys_and_the_same_command_continues_it() {
+    let app = App::new();
+    let file = app.root.path().join("interrupted.csv");
+    std::fs::write(&file, sheet(1000)).unwrap();
+    let path = file.to_str().unwrap();
+    let args = ["import", path, "--format", "csv", "--json"];
+    let child = app
+        .cmd(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    assert!(
+        poll_until(std::time::Duration::from_secs(60), || {
+            app.catalog_records().iter().any(|r| r["state"] == "active")
+        }),
+        "the import made its first keys"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "stopped, not killed: {err}");
+    assert!(
+        err.contains("Stopped (Ctrl-C)") && err.contains("run the same command again"),
+        "what was done and how to continue: {err}"
+    );
+    let result = json(&text(&out.stdout));
+    assert_eq!(result["cancelled"], true, "{result}");
+    let imported = result["imported"].as_array().unwrap().len();
+    assert!(
+        (1..1000).contains(&imported),
+        "stopped part-way: {imported}"
+    );
+    let records = app.catalog_records();
+    assert_eq!(records.len(), imported, "the list holds what was imported");
+    assert!(
+        records.iter().all(|r| r["state"] == "active"),
+        "nothing half-made is left"
+    );
+    let inflight = app.data_dir().join("inflight");
+    let notes: Vec<_> = std::fs::read_dir(&inflight)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(
+        notes.iter().all(|n| n.to_string_lossy().ends_with(".lock")),
+        "no journal left over: {notes:?}"
+    );
+    for record in records.iter().step_by(37) {
+        let n = &record["credential_id"].as_str().unwrap()["cred-".len()..];
+        assert_eq!(
+            keychain_secret(record["id"].as_str().unwrap()),
+            Some(format!("import-secret-{n}")),
+            "every key kept has its secret in the keychain"
+        );
+    }
+
+    let result = import_json(&app, &[path, "--format", "csv"]);
+    assert_eq!(
+        result["imported"].as_array().unwrap().len(),
+        1000 - imported,
+        "the rest"
+    );
+    assert_eq!(app.list().len(), 1000);
+}

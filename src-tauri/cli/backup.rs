@@ -229,15 +229,23 @@ fn restore<S: SecretStore>(vault: &Vault<S>, path: &Path, json: bool) -> Result<
     drop(passphrase);
     let bar = progress_bar("Putting keys back into the keychain");
     let file = path.display().to_string();
+    let interrupt = super::interrupt::Interrupt::watch()?;
     let (report, settings) = backup::put_back(
         vault,
         &super::settings_source()?,
         opened,
         &file,
         |done, total| update(&bar, done, total),
-        &AtomicBool::new(false),
+        interrupt.flag(),
     )?;
     bar.finish_and_clear();
+    let stopped = report.cancelled && interrupt.asked();
+    drop(interrupt);
+    if stopped {
+        keyward_core::note!(
+            "keyward: Stopped (Ctrl-C) between keys: every key put back is complete, in the keychain and in the list, and nothing half-made was kept. To put back the rest, run the same command again: the keys already here are left as they are."
+        );
+    }
     if json {
         output::json_line(
             &serde_json::json!({
@@ -301,7 +309,9 @@ fn restore<S: SecretStore>(vault: &Vault<S>, path: &Path, json: bool) -> Result<
             }
         );
     }
-    Ok(if report.conflicts.is_empty() && report.failed.is_empty() {
+    Ok(if stopped {
+        super::interrupt::STOPPED
+    } else if report.conflicts.is_empty() && report.failed.is_empty() {
         0
     } else {
         1

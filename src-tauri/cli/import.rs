@@ -117,12 +117,22 @@ pub fn run<S: SecretStore>(vault: &Vault<S>, args: ImportArgs) -> Result<u8> {
         .map_or_else(|| file.clone(), |n| n.to_string_lossy().into_owned());
     let bar = progress_bar(plan.ready.len() as u64);
     let ready = std::mem::take(&mut plan.ready);
+    let interrupt = super::interrupt::Interrupt::watch()?;
     let outcome = vault.import(&digest, &source, ready, |done, _| {
         bar.set_position(done as u64);
-        true
+        !interrupt.asked()
     })?;
     bar.finish_and_clear();
-    finish(&plan, outcome, &args, &file)
+    let stopped = outcome.cancelled && interrupt.asked();
+    drop(interrupt);
+    let status = finish(&plan, outcome, &args, &file)?;
+    if stopped {
+        keyward_core::note!(
+            "keyward: Stopped (Ctrl-C) between keys: every key imported is complete, in the keychain and in the list, and nothing half-made was kept. To import the rest, run the same command again: the keys already imported are skipped."
+        );
+        return Ok(super::interrupt::STOPPED);
+    }
+    Ok(status)
 }
 
 /// A bar on standard error when it is a terminal; hidden otherwise.

@@ -20,6 +20,7 @@ macro_rules! say {
 mod audit;
 mod backup;
 mod import;
+mod interrupt;
 mod keys;
 mod lead;
 mod output;
