@@ -2,6 +2,7 @@
 //! an overdue key is announced once, and the audit log says whether the
 //! notification was shown.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -19,11 +20,14 @@ use crate::support::Dirs;
 /// A notification shown: its title and the keys it names.
 type Shown = (String, Vec<String>);
 
-/// Records what it was asked to show; answers `refuse` when set.
+/// Records what it was asked to show; answers `refuse` when set, and
+/// refuses the first `fail_first` reminders as if no notification service
+/// were running.
 #[derive(Default)]
 struct Recorder {
     shown: Mutex<Vec<Shown>>,
     refuse: Option<NotShown>,
+    fail_first: AtomicUsize,
 }
 
 impl Notifier for Recorder {
@@ -36,6 +40,13 @@ impl Notifier for Recorder {
         let (title, _) = keyward_core::reminders::message(reminders, period_months);
         let names = reminders.iter().map(|r| r.name.clone()).collect();
         self.shown.lock().unwrap().push((title, names));
+        let failing = self
+            .fail_first
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if failing {
+            return Err(NotShown::NoService);
+        }
         self.refuse.clone().map_or(Ok(()), Err)
     }
 
@@ -151,6 +162,83 @@ fn a_notification_the_desktop_refused_is_audited_as_failed_with_the_reason() {
         "{log}"
     );
     assert!(!log.contains("reminder_sent"), "{log}");
+}
+
+/// Polls `done` every 20 ms for up to `within`; whether it came true.
+fn poll(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while !done() {
+        if start.elapsed() > within {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    true
+}
+
+#[test]
+fn a_failed_notification_leaves_the_stage_unannounced_and_is_tried_again() {
+    let dirs = Dirs::new();
+    add_key(&dirs, "payments-old", 120);
+    let notifier = Arc::new(Recorder {
+        fail_first: AtomicUsize::new(1),
+        ..Recorder::default()
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let replan = Arc::new(tokio::sync::Notify::new());
+    let task = ReminderTask::start(
+        runtime.handle(),
+        Duration::ZERO,
+        ReminderDeps {
+            catalog: dirs.catalog(),
+            settings: dirs.settings(),
+            audit: Some(dirs.audit()),
+            keychain: dirs.store.clone(),
+            notifier: notifier.clone(),
+            sink: Arc::new(Tray::default()),
+            replan: replan.clone(),
+        },
+    );
+    let announced_at = || dirs.catalog().load().unwrap()[0].reminder.announced_at;
+    let audited = |action: &str| {
+        dirs.audit_actions()
+            .iter()
+            .filter(|a| a.as_str() == action)
+            .count()
+    };
+    assert!(
+        poll(Duration::from_secs(10), || audited("reminder_failed") == 1),
+        "the failed notification is audited: {:?}",
+        dirs.audit_actions()
+    );
+    assert_eq!(notifier.shown.lock().unwrap().len(), 1);
+    assert_eq!(
+        announced_at(),
+        None,
+        "a notification nobody saw does not mark the stage announced"
+    );
+    // The next look (here: the keys changed) tries again, and this time the
+    // notification server takes it.
+    replan.notify_one();
+    assert!(
+        poll(Duration::from_secs(30), || announced_at().is_some()),
+        "the stage is announced once a notification was shown: {:?}",
+        notifier.shown.lock().unwrap()
+    );
+    assert!(
+        poll(Duration::from_secs(5), || audited("reminder_sent") == 1),
+        "{:?}",
+        dirs.audit_actions()
+    );
+    drop(task);
+    let shown = notifier.shown.lock().unwrap().clone();
+    assert_eq!(shown.len(), 2, "one failed try, one shown: {shown:?}");
+    assert_eq!(shown[1].1, ["payments-old"]);
+    assert_eq!(audited("reminder_failed"), 1, "{:?}", dirs.audit_actions());
 }
 
 /// A clock stopped long ago: an audit entry that took its time from it,

@@ -10,10 +10,14 @@
 //! when there is a reminder to send there (never a key's secret).
 //!
 //! A look that finds reminders shows one desktop notification first, then
-//! records them (catalog and audit log: `reminder_sent` only when the
-//! notification server accepted it, else `reminder_failed` and why), then
-//! sends one digest to the team channel, if one is set up, on a task of its
-//! own so that nothing waits.
+//! records them (audit log: `reminder_sent` only when the notification
+//! server accepted it, else `reminder_failed` and why), then sends one
+//! digest to the team channel, if one is set up, on a task of its own so
+//! that nothing waits. Reminders never go silent: the catalog marks a stage
+//! announced only once the notification server took the notification (or
+//! the person turned notifications off); a failed notification is said on
+//! standard error and tried again at the next look, and the digest waits
+//! for it.
 //!
 //! Calm: reminders that come due close together are one notification. After
 //! a change to the keys, a look updates the tray at once but announces only
@@ -392,11 +396,26 @@ fn announce(
     } else {
         Err(NotShown::TurnedOff)
     };
-    catalog.update(|keys| {
-        mark_announced(keys, &plan.announce, now);
-        Ok::<_, keyward_core::Error>(())
-    })?;
-    sink.announced();
+    // Only a notification the server took (or one the person turned off)
+    // ends the announcement; a failed one is tried again at the next look.
+    let delivered = matches!(shown, Ok(()) | Err(NotShown::TurnedOff));
+    if delivered {
+        catalog.update(|keys| {
+            mark_announced(keys, &plan.announce, now);
+            Ok::<_, keyward_core::Error>(())
+        })?;
+        sink.announced();
+    } else if let Err(reason) = &shown {
+        keyward_core::note!(
+            "keyward: the notification about {} {} was not shown ({reason}); it is tried again at the next look",
+            plan.announce.len(),
+            if plan.announce.len() == 1 {
+                "key"
+            } else {
+                "keys"
+            }
+        );
+    }
     let (title, _) = keyward_core::reminders::message(&plan.announce, settings.rotation_months);
     // What the audit log says: sent only when the notification server took it.
     let (action, detail) = match shown {
@@ -416,6 +435,10 @@ fn announce(
             })
             .collect();
         audit.note_all(&entries);
+    }
+    if !delivered {
+        // The team hears once, with the announcement, not at every retry.
+        return Ok((plan, None));
     }
     // The digest names the most urgent keys only: rows for those, a count for the rest.
     let ids: std::collections::HashSet<&str> = plan
