@@ -1,4 +1,5 @@
-//! A real OpenBao server (`bao server -dev`) for the team-vault tests: on
+//! A real OpenBao server for the team-vault tests (`bao server -dev`, or
+//! with its data on disk: [`OpenBao::start_with_storage`]): on
 //! 127.0.0.1 at a free port, with a root token of the test's own, a home
 //! folder of its own (the dev server writes its token to `~/.vault-token`),
 //! and helpers that make policies, tokens, userpass users and AppRoles
@@ -20,6 +21,8 @@ pub struct OpenBao {
     pub port: u16,
     pub root: String,
     home: tempfile::TempDir,
+    /// For a server with file storage: its unseal key (`None`: a dev server).
+    unseal_key: Option<String>,
 }
 
 fn bao_program() -> String {
@@ -52,20 +55,118 @@ impl OpenBao {
             port: free_port(),
             root,
             home,
+            unseal_key: None,
         };
         bao.launch();
         bao
     }
 
+    /// Starts a production-style server that keeps its data on disk
+    /// (integrated storage in its own folder, a config file, no dev mode), initialises
+    /// it through the API (one unseal key, a root token of its own), unseals
+    /// it and mounts a KV version 2 engine at `secret/`, as a team's vault
+    /// would be. [`OpenBao::restart`] then keeps the data.
+    pub fn start_with_storage() -> Self {
+        let home = tempfile::Builder::new()
+            .prefix("keyward-bao-")
+            .tempdir()
+            .unwrap();
+        let port = free_port();
+        // OpenBao 2 keeps data in integrated storage (raft); it has no "file" storage.
+        let data = home.path().join("data");
+        std::fs::create_dir_all(&data).unwrap();
+        let cluster = free_port();
+        let config = format!(
+            "storage \"raft\" {{\n  path = \"{}\"\n  node_id = \"node1\"\n}}\nlistener \"tcp\" {{\n  address = \"127.0.0.1:{port}\"\n  cluster_address = \"127.0.0.1:{cluster}\"\n  tls_disable = true\n}}\napi_addr = \"http://127.0.0.1:{port}\"\ncluster_addr = \"http://127.0.0.1:{cluster}\"\n",
+            data.display()
+        );
+        std::fs::write(home.path().join("bao.hcl"), config).unwrap();
+        let mut bao = Self {
+            child: None,
+            port,
+            root: String::new(),
+            home,
+            unseal_key: Some(String::new()),
+        };
+        bao.launch();
+        let (status, answer) = bao
+            .try_api(
+                "PUT",
+                "sys/init",
+                None,
+                Some(&json!({"secret_shares": 1, "secret_threshold": 1})),
+            )
+            .expect("OpenBao answers");
+        assert_eq!(status, 200, "init: {answer}");
+        bao.root = answer["root_token"].as_str().unwrap().to_owned();
+        bao.unseal_key = Some(answer["keys"][0].as_str().unwrap().to_owned());
+        bao.unseal();
+        let (status, answer) = bao.api(
+            "POST",
+            "sys/mounts/secret",
+            Some(json!({"type": "kv", "options": {"version": "2"}})),
+        );
+        assert!(status < 300, "mount: {status} {answer}");
+        bao.wait_for_kv();
+        bao
+    }
+
+    /// Unseals a server with file storage with its key, and waits until it
+    /// answers as active.
+    fn unseal(&self) {
+        let key = self.unseal_key.clone().unwrap_or_default();
+        let (status, answer) = self
+            .try_api("PUT", "sys/unseal", None, Some(&json!({ "key": key })))
+            .expect("OpenBao answers");
+        assert_eq!(status, 200, "unseal: {answer}");
+        let start = Instant::now();
+        while !matches!(self.try_api("GET", "sys/health", None, None), Ok((200, _))) {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "OpenBao was not active 30 s after unsealing"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Waits until the KV engine at `secret/` takes writes (a new KV
+    /// version 2 mount upgrades itself first).
+    fn wait_for_kv(&self) {
+        let start = Instant::now();
+        loop {
+            let (status, _) = self.api("GET", "secret/config", None);
+            if status == 200 {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "the KV engine was not ready within 30 s: {status}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn launch(&mut self) {
-        let log = std::fs::File::create(self.home.path().join("bao.log")).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.home.path().join("bao.log"))
+            .unwrap();
+        let args: Vec<String> = if self.unseal_key.is_some() {
+            vec![
+                "server".into(),
+                format!("-config={}", self.home.path().join("bao.hcl").display()),
+            ]
+        } else {
+            vec![
+                "server".into(),
+                "-dev".into(),
+                format!("-dev-root-token-id={}", self.root),
+                format!("-dev-listen-address=127.0.0.1:{}", self.port),
+            ]
+        };
         let child = Command::new(bao_program())
-            .args([
-                "server",
-                "-dev",
-                &format!("-dev-root-token-id={}", self.root),
-                &format!("-dev-listen-address=127.0.0.1:{}", self.port),
-            ])
+            .args(&args)
             .env("HOME", self.home.path())
             .env_remove("VAULT_ADDR")
             .env_remove("BAO_ADDR")
@@ -77,7 +178,8 @@ impl OpenBao {
         self.child = Some(child);
         let start = Instant::now();
         loop {
-            if let Ok((200, _)) = self.try_api("GET", "sys/health", None, None) {
+            // 200: active; 501: not initialised; 503: sealed (file storage).
+            if let Ok((200 | 501 | 503, _)) = self.try_api("GET", "sys/health", None, None) {
                 break;
             }
             assert!(
@@ -98,10 +200,15 @@ impl OpenBao {
     }
 
     /// Starts it again at the same address with the same root token (a dev
-    /// server starts empty: the KV engine at `secret/` and nothing else).
+    /// server starts empty: the KV engine at `secret/` and nothing else; a
+    /// server with file storage keeps its data and is unsealed again).
     pub fn restart(&mut self) {
         self.stop();
         self.launch();
+        if self.unseal_key.as_deref().is_some_and(|k| !k.is_empty()) {
+            self.unseal();
+            self.wait_for_kv();
+        }
     }
 
     pub fn address(&self) -> String {

@@ -937,3 +937,88 @@ fn the_background_program_sends_the_leads_team_digest_once_per_stage_after_outag
     assert!(said.contains("Nothing new"), "{said}");
     lead.ok(&["team", "disconnect"]);
 }
+
+/// Faults: a production-style OpenBao (data on disk, initialised and
+/// unsealed through its API) stopped while a desktop has a change to share
+/// and restarted with its data kept: the lead's view shows what survived at
+/// once, the desktop shares again with nothing lost locally, and the
+/// vault's history keeps both versions.
+#[test]
+fn a_vault_restarted_with_its_data_kept_shows_what_survived_and_takes_the_next_share() {
+    let _team = take();
+    let mut bao = OpenBao::start_with_storage();
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    bao.policy("lead", &lead_policy("lee@pc9"));
+    let (desk, lead) = (App::new(), App::new());
+    let first = desk.generate(&unique("kept"));
+    let staff = bao.token(&["staff-a"], "1h");
+    let out = connect(&desk, &bao, &staff, "ann@pc1");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    // Stopped mid-sync: a new key waits to be shared.
+    bao.stop();
+    let second = desk.generate(&unique("waiting"));
+    let out = desk.run(&["team", "publish"]);
+    assert!(!out.status.success(), "the vault is down");
+    let names = desk.names();
+    for key in [&first, &second] {
+        assert!(
+            names.contains(&key["name"].as_str().unwrap().to_owned()),
+            "nothing lost locally: {names:?}"
+        );
+    }
+
+    bao.restart();
+    // The session has one keychain, so the desktops take turns holding
+    // their credential (as in the other tests).
+    let shown = |report: &Value| -> Vec<String> {
+        report["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|k| k["name"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let out = connect(&lead, &bao, &bao.token(&["lead"], "1h"), "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = json(&lead.ok(&["team", "report", "--format", "json"]));
+    assert!(
+        shown(&report).contains(&first["name"].as_str().unwrap().to_owned()),
+        "the share made before the restart survived it: {report}"
+    );
+    assert!(
+        !shown(&report).contains(&second["name"].as_str().unwrap().to_owned()),
+        "not shared yet: {report}"
+    );
+    lead.ok(&["team", "disconnect"]);
+
+    // The desktop shares again, with the token made before the restart.
+    let out = connect(&desk, &bao, &staff, "ann@pc1");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = desk.run(&["team", "publish", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(status(&desk)["last_error"].is_null());
+    let document = bao.inventory("keyward/inventory/ann@pc1").unwrap();
+    assert_eq!(document["keys"].as_array().unwrap().len(), 2, "{document}");
+    let (code, history) = bao.api("GET", "secret/metadata/keyward/inventory/ann@pc1", None);
+    assert_eq!(code, 200, "{history}");
+    assert!(
+        history["data"]["current_version"].as_u64() >= Some(2),
+        "a new version of the kept document: {history}"
+    );
+    assert!(
+        history["data"]["versions"]["1"].is_object(),
+        "version 1 is kept for auditors: {history}"
+    );
+    desk.ok(&["team", "disconnect"]);
+    let out = connect(&lead, &bao, &bao.token(&["lead"], "1h"), "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = json(&lead.ok(&["team", "report", "--format", "json"]));
+    for key in [&first, &second] {
+        assert!(
+            shown(&report).contains(&key["name"].as_str().unwrap().to_owned()),
+            "both keys after the next share: {report}"
+        );
+    }
+    lead.ok(&["team", "disconnect"]);
+}
