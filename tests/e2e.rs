@@ -1623,15 +1623,17 @@ fn the_screens_rough_edges_are_smoothed() {
                 .is_err(),
             "the report is no longer on the Activity screen"
         );
-        client
-            .find(Locator::XPath(&format!(
+        // The screen loads its rows after its heading: wait for the row.
+        wait_for(
+            client,
+            Locator::XPath(&format!(
                 "//button[contains(concat(' ',@class,' '),' row ')][contains(., '{gone_name}')]"
-            )))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+            )),
+        )
+        .await
+        .click()
+        .await
+        .unwrap();
         let notice = wait_for(client, Locator::Css("p.gone.shown")).await;
         let said = notice.text().await.unwrap();
         assert!(
