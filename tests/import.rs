@@ -429,3 +429,44 @@ fn ctrl_c_stops_an_import_between_keys_and_the_same_command_continues_it() {
     );
     assert_eq!(app.list().len(), 1000);
 }
+
+#[test]
+fn a_bitwarden_custom_field_is_mapped_with_map_on_the_command_line() {
+    let app = App::new();
+    let file = app.root.path().join("custom.json");
+    std::fs::write(
+        &file,
+        r#"{"encrypted": false, "folders": [], "items": [
+            {"type": 1, "name": "mailgun-eu", "notes": null,
+             "login": {"username": "key-id-custom-7", "password": "mg_FIXTUREcustomField0123456789"},
+             "fields": [{"name": "Environment", "value": "billing-web", "type": 0},
+                        {"name": "Signing value", "value": "HIDDENsigning0123", "type": 1}]}
+        ]}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = app.run(&["import", path, "--format", "bitwarden", "--dry-run"]);
+    let preview = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        preview.contains("Environment") && !preview.contains("HIDDENsigning0123"),
+        "the field is offered, a hidden one masked: {preview}"
+    );
+    let result = import_json(
+        &app,
+        &[
+            path,
+            "--format",
+            "bitwarden",
+            "--map",
+            "Environment=application",
+        ],
+    );
+    assert_eq!(result["imported"].as_array().unwrap().len(), 1, "{result}");
+    let key = &app.list()[0];
+    assert_eq!(key["application"], "billing-web", "{key}");
+    assert_eq!(
+        keychain_secret(key["id"].as_str().unwrap()).as_deref(),
+        Some("mg_FIXTUREcustomField0123456789")
+    );
+}

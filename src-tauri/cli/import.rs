@@ -187,6 +187,19 @@ fn print_preview(plan: &Plan) {
         .filter_map(|(column, field)| field.map(|f| format!("{} → {f}", output::shown(column))))
         .collect();
     say!("Columns: {}.", mapped.join(", "));
+    let unused: Vec<String> = preview
+        .columns
+        .iter()
+        .zip(&preview.mapping)
+        .filter(|(_, field)| field.is_none())
+        .map(|(column, _)| format!("\"{}\"", output::shown(column)))
+        .collect();
+    if !unused.is_empty() {
+        say!(
+            "Not used: {} (use one with --map \"COLUMN=FIELD\").",
+            unused.join(", ")
+        );
+    }
     for key in preview.ready.iter().take(LISTED) {
         say!(
             "  row {}: {} ({}, credential ID {}, created {})",

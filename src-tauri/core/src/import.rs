@@ -329,6 +329,9 @@ pub struct Table {
     pub columns: Vec<String>,
     /// The rows, in file order.
     pub rows: Vec<Row>,
+    /// Columns whose cells the source itself keeps hidden (Bitwarden's
+    /// hidden custom fields): masked in the preview whatever their name.
+    pub hidden: Vec<usize>,
 }
 
 /// One entry of the file.

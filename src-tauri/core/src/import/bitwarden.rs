@@ -10,8 +10,12 @@
 //! the login does not have. An encrypted or password-protected export is
 //! refused with what to do.
 //!
-//! Each item becomes a row with the columns [`COLUMNS`]; every string of
-//! the file is read into a zeroizing [`Cell`].
+//! Each item becomes a row with the columns [`COLUMNS`], then one column
+//! per custom field name found in the export (first seen first, at most
+//! [`MAX_CUSTOM_COLUMNS`]; a name that clashes with a column is headed
+//! `field NAME`), so a field such as "Environment" or "Owner" can be mapped
+//! in the preview or with `--map`; a hidden field's column is masked in the
+//! preview. Every string of the file is read into a zeroizing [`Cell`].
 
 use serde::Deserialize;
 use zeroize::Zeroizing;
@@ -22,6 +26,9 @@ use super::{Cell, Field, Format, Row, Table};
 const COLUMNS: [&str; 9] = [
     "name", "folder", "type", "username", "password", "notes", "uri", "created", "revised",
 ];
+
+/// The most custom field names offered as columns.
+const MAX_CUSTOM_COLUMNS: usize = 40;
 
 /// What the columns become unless the person maps them otherwise.
 pub(super) const DEFAULT_MAPPING: &[(&str, Field)] = &[
@@ -173,6 +180,39 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Table, String> {
             .map(|f| f.name.clone())
             .unwrap_or_default()
     };
+    let mut columns: Vec<String> = COLUMNS.map(str::to_owned).to_vec();
+    // Custom field names, as in the file, and the column each fills.
+    let mut custom: Vec<String> = Vec::new();
+    let mut hidden = Vec::new();
+    for field in items
+        .iter()
+        .filter(|i| matches!(i.kind, 1 | 2))
+        .flat_map(|i| i.fields.iter().flatten())
+    {
+        let name = field.name.0.trim();
+        if name.is_empty() || custom.iter().any(|c| c == name) || custom.len() >= MAX_CUSTOM_COLUMNS
+        {
+            continue;
+        }
+        let taken = |header: &str| {
+            columns
+                .iter()
+                .any(|c| super::normalized(c) == super::normalized(header))
+        };
+        let header = if taken(name) {
+            format!("field {name}")
+        } else {
+            name.to_owned()
+        };
+        if taken(&header) {
+            continue;
+        }
+        if field.kind == 1 {
+            hidden.push(columns.len());
+        }
+        columns.push(header);
+        custom.push(name.to_owned());
+    }
     let mut rows = Vec::new();
     for (at, item) in items.into_iter().enumerate() {
         let kind = match item.kind {
@@ -219,24 +259,37 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Table, String> {
         {
             password = value;
         }
+        let extra: Vec<Cell> = custom
+            .iter()
+            .map(|name| {
+                fields
+                    .iter()
+                    .find(|f| f.name.0.trim() == name)
+                    .map(|f| f.value.0.clone())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut cells = vec![
+            item.name.0,
+            Zeroizing::new(folder_name(&item.folder_id)),
+            Zeroizing::new(kind.to_owned()),
+            username,
+            password,
+            item.notes.0,
+            uri,
+            Zeroizing::new(item.created.unwrap_or_default()),
+            Zeroizing::new(item.revised.unwrap_or_default()),
+        ];
+        cells.extend(extra);
         rows.push(Row {
             number: at + 1,
-            cells: vec![
-                item.name.0,
-                Zeroizing::new(folder_name(&item.folder_id)),
-                Zeroizing::new(kind.to_owned()),
-                username,
-                password,
-                item.notes.0,
-                uri,
-                Zeroizing::new(item.created.unwrap_or_default()),
-                Zeroizing::new(item.revised.unwrap_or_default()),
-            ],
+            cells,
         });
     }
     Ok(Table {
         format: Format::Bitwarden,
-        columns: COLUMNS.map(str::to_owned).to_vec(),
+        columns,
         rows,
+        hidden,
     })
 }

@@ -77,5 +77,6 @@ pub(super) fn parse(format: Format, bytes: &[u8]) -> Result<Table, String> {
         format,
         columns,
         rows,
+        hidden: Vec::new(),
     })
 }

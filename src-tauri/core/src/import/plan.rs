@@ -220,7 +220,11 @@ pub fn plan<Tz: TimeZone>(
     };
     let secret_column = mapping.column_of(Field::Secret);
     let masked: Vec<bool> = (0..table.columns.len())
-        .map(|at| Some(at) == secret_column || looks_secret(&table.columns[at]))
+        .map(|at| {
+            Some(at) == secret_column
+                || looks_secret(&table.columns[at])
+                || table.hidden.contains(&at)
+        })
         .collect();
     let sample = table
         .rows

@@ -345,3 +345,53 @@ fn a_link_a_folder_and_a_missing_file_are_refused_in_words() {
         assert!(refused.contains("is a link"), "{refused}");
     }
 }
+
+#[test]
+fn bitwarden_custom_fields_are_offered_as_columns_to_map_and_hidden_ones_are_masked() {
+    let export = r#"{"encrypted": false, "folders": [], "items": [
+        {"type": 1, "name": "stripe-live", "notes": null,
+         "login": {"username": "rk_live_custom01", "password": "sk_live_CUSTOMfieldSecret0123456789"},
+         "fields": [
+            {"name": "Environment", "value": "production", "type": 0},
+            {"name": "Webhook signing value", "value": "whsec_HIDDENvalue0123", "type": 1},
+            {"name": "Notes", "value": "from a field", "type": 0}
+         ]},
+        {"type": 2, "name": "other", "notes": null, "secureNote": {"type": 0},
+         "fields": [{"name": "Environment", "value": "staging", "type": 0}]}
+    ]}"#;
+    let table = Table::parse(Format::Bitwarden, export.as_bytes()).unwrap();
+    assert_eq!(
+        table.columns[table.columns.len() - 3..],
+        ["Environment", "Webhook signing value", "field Notes"],
+        "each custom field name once, a clash with a column renamed"
+    );
+    let mut mapping = Mapping::default_for(&table);
+    mapping
+        .apply_map(&table, "Environment=application")
+        .unwrap();
+    mapping.apply_map(&table, "field Notes=owner").unwrap();
+    let plan = plan(table, &mapping, &[], &HashSet::new(), now(), &tz());
+    let key = &plan.ready[0].key;
+    assert_eq!(
+        key.application.as_ref().map(Label::as_str),
+        Some("production")
+    );
+    assert_eq!(key.owner.as_ref().map(Label::as_str), Some("from a field"));
+    let preview = plan.preview();
+    let at = preview
+        .columns
+        .iter()
+        .position(|c| c == "Webhook signing value")
+        .unwrap();
+    assert_eq!(
+        preview.sample[0].cells[at],
+        plan::MASK,
+        "a hidden field is masked in the preview"
+    );
+    let environment = preview
+        .columns
+        .iter()
+        .position(|c| c == "Environment")
+        .unwrap();
+    assert_eq!(preview.sample[1].cells[environment], "staging");
+}
