@@ -270,3 +270,83 @@ fn while_keys_need_rotating_the_tray_icon_changes_and_its_line_opens_them() {
     );
     assert!(opened, "the window opened");
 }
+
+#[test]
+fn a_reminder_not_shown_for_want_of_a_notification_server_is_shown_once_one_runs() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let name = add_old_key(&app, &unique("retried"), 120);
+    // A bus where dunst is not running (yet).
+    let (mut bus, address) = bus_without_services(&app);
+    let child = app
+        .cmd(&["--background"])
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let failed = poll_until(Duration::from_secs(20), || {
+        !reminder_entries(&app).is_empty()
+    });
+    // dunst starts on that bus.
+    let mut dunst = Command::new("dunst")
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let dunst_up = poll_until(Duration::from_secs(10), || {
+        Command::new("dbus-send")
+            .args([
+                &format!("--bus={address}"),
+                "--print-reply",
+                "--dest=org.freedesktop.DBus",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.Notifications",
+            ])
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("boolean true"))
+    });
+    // The next look (here: another key was added, from the command line).
+    let started = Instant::now();
+    add_old_key(&app, &unique("retried-new"), 1);
+    let sent = poll_until(Duration::from_secs(60), || {
+        reminder_entries(&app)
+            .iter()
+            .any(|e| e["action"] == "reminder_sent")
+    });
+    let log = stop(&app, child);
+    let _ = Command::new("dunstctl")
+        .arg("close-all")
+        .env("DBUS_SESSION_BUS_ADDRESS", &address)
+        .status();
+    let _ = dunst.kill();
+    let _ = dunst.wait();
+    let _ = bus.kill();
+    let _ = bus.wait();
+    assert!(failed, "nothing in the audit log: {log}");
+    assert!(dunst_up, "dunst did not start on the private bus");
+    let entries = reminder_entries(&app);
+    assert_eq!(
+        entries[0]["action"], "reminder_failed",
+        "no notification server at first: {entries:?}"
+    );
+    assert!(
+        sent,
+        "the reminder was tried again once dunst ran ({:?} later): {entries:?}\n{log}",
+        started.elapsed()
+    );
+    let sent: Vec<_> = entries
+        .iter()
+        .filter(|e| e["action"] == "reminder_sent")
+        .collect();
+    assert_eq!(sent.len(), 1, "{entries:?}");
+    assert_eq!(sent[0]["key_name"], name.as_str());
+    assert!(
+        log.contains("tried again at the next look") && !log.contains("secret-of-"),
+        "the failure is said on standard error, without a secret: {log}"
+    );
+}
