@@ -20,7 +20,8 @@
 //!   a link, a file that is not a regular file, or one of another user is
 //!   refused; a file others can read is made private (0600) before use.
 //! - [`open_lock_file`] is the one way a file locked to take turns with
-//!   other processes is opened: made 0600 when missing, never emptied.
+//!   other processes is opened: made 0600 when missing, never emptied, and,
+//!   like [`open_append`], never through a link nor on another user's file.
 //! - Refusals are [`CatalogError::Unsafe`]: a sentence naming the file, what
 //!   is wrong and what to do.
 
@@ -146,7 +147,7 @@ fn check_regular_and_owned(path: &Path, meta: &fs::Metadata) -> Result<(), Catal
         return Err(unsafe_file(
             path,
             format!(
-                "{shown} is {what}, not a regular file, so Keyward does not write to it (it could send the file somewhere else). Choose another file name."
+                "{shown} is {what}, not a regular file, so Keyward does not write to it (it could send the file somewhere else). Choose another file name, or, if it is one of Keyward's own files and you did not make that {what}, remove it and try again."
             ),
         ));
     }
@@ -251,26 +252,14 @@ fn no_follow_options() -> OpenOptions {
 /// Opens the lock file `path` for reading and writing, made private (0600)
 /// when missing and never emptied: the one way Keyward opens the files it
 /// locks to take turns with other processes (the catalog's, the vendor
-/// profiles', the watched folders', a key's claim in `inflight/`).
+/// profiles', the watched folders', a key's claim in `inflight/`). Like
+/// [`open_append`], it never goes through a link and refuses what is not a
+/// regular file of this user's, so a link planted in the data folder cannot
+/// make Keyward create or hold open a file elsewhere.
 pub fn open_lock_file(path: &Path) -> Result<File, CatalogError> {
-    private_options()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .map_err(CatalogError::io("open", path))
-}
-
-/// Options for a private file (0600 when created).
-pub fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
+    let mut options = no_follow_options();
+    options.read(true).write(true).create(true).truncate(false);
+    open_checked(path, &options)
 }
 
 /// Flushes `dir` itself to disk, so a rename or removal in it survives a crash.
@@ -343,6 +332,23 @@ mod tests {
             b"kept",
             "opening it again empties nothing"
         );
+    }
+
+    #[test]
+    fn a_lock_file_is_never_opened_through_a_link() {
+        let root = tempfile::tempdir().unwrap();
+        let elsewhere = root.path().join("elsewhere");
+        let link = root.path().join("catalog.lock");
+        symlink(&elsewhere, &link).unwrap();
+        let err = open_lock_file(&link).unwrap_err();
+        assert!(err.to_string().contains("is a link"), "{err}");
+        assert!(!elsewhere.exists(), "nothing made where the link points");
+
+        fs::write(&elsewhere, b"precious").unwrap();
+        fs::set_permissions(&elsewhere, fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(open_lock_file(&link).is_err());
+        assert_eq!(fs::read(&elsewhere).unwrap(), b"precious");
+        assert_eq!(mode(&elsewhere), 0o644, "the linked file is left as it was");
     }
 
     #[test]
