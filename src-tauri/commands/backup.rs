@@ -156,15 +156,8 @@ pub async fn choose_backup_file<R: Runtime>(
                 let _ = tx.send(path);
             });
     }
-    let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        IpcError::invalid(format!(
-            "Keyward cannot use that place ({e}). Choose a file on this computer."
-        ))
-    })?;
-    Ok(Some(path.display().to_string()))
+    let path = super::picked_path(rx, "use", "a file").await?;
+    Ok(path.map(|path| path.display().to_string()))
 }
 
 fn path_of(raw: &str) -> Result<PathBuf, IpcError> {

@@ -129,15 +129,8 @@ pub async fn choose_import_file<R: Runtime>(
         .pick_file(move |path| {
             let _ = tx.send(path);
         });
-    let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        IpcError::invalid(format!(
-            "Keyward cannot read that place ({e}). Choose a file on this computer."
-        ))
-    })?;
-    Ok(Some(path.display().to_string()))
+    let path = super::picked_path(rx, "read", "a file").await?;
+    Ok(path.map(|path| path.display().to_string()))
 }
 
 /// Reads and plans the import `request` describes (nothing is written).

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
+use super::{AppState, Args, CommandResult, NoArgs, blocking};
 use crate::webhook::config::{self, WebhookStatus};
 use crate::webhook::{self, WebhookError};
 
@@ -105,14 +105,9 @@ pub async fn save_report<R: Runtime>(
         .save_file(move |path| {
             let _ = tx.send(path);
         });
-    let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
+    let Some(path) = super::picked_path(rx, "save to", "a folder").await? else {
         return Ok(None);
     };
-    let path = chosen.into_path().map_err(|e| {
-        IpcError::invalid(format!(
-            "Keyward cannot save to that place ({e}). Choose a folder on this computer."
-        ))
-    })?;
     let shown = path.display().to_string();
     blocking(move || -> keyward_core::Result<_> {
         keyward_core::private_files::write_atomically(&path, text.as_bytes())?;

@@ -97,15 +97,8 @@ pub async fn choose_scan_folder<R: Runtime>(
         .pick_folder(move |path| {
             let _ = tx.send(path);
         });
-    let Some(chosen) = rx.await.map_err(IpcError::internal)? else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        IpcError::invalid(format!(
-            "Keyward cannot check that place ({e}). Choose a folder on this computer."
-        ))
-    })?;
-    Ok(Some(path.display().to_string()))
+    let path = super::picked_path(rx, "check", "a folder").await?;
+    Ok(path.map(|path| path.display().to_string()))
 }
 
 /// What to check, from the window's words.
