@@ -66,7 +66,7 @@ impl<R: Runtime> Assets<R> for FirstPage<R> {
         let now = Utc::now();
         let served = match self.vault.list(now, &chrono::Local) {
             Ok(keys) => {
-                let locale = date_locale(|name| std::env::var(name).ok());
+                let locale = date_locale(|name| keyward_core::env::process().locale.get(name));
                 with_first_list(page, &keys, now, locale.as_deref())
                     .map(|page| Cow::Owned(page.into_bytes()))
             }

@@ -37,12 +37,15 @@ const SHOW_WINDOW_ANYWAY_AFTER: Duration = Duration::from_secs(2);
 /// machines that render in software. Call first thing in `main`: it changes
 /// the process's environment, which is only safe while no other thread runs.
 ///
+/// Reads the environment (see [`keyward_core::env`]) before it changes it,
+/// so the process's reading says what the person set.
+///
 /// Not under WebDriver (tauri-driver sets `TAURI_WEBVIEW_AUTOMATION`):
 /// there WebKitWebDriver never finishes closing a page drawn this way.
 pub fn choose_rendering() {
     #[cfg(target_os = "linux")]
-    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none()
-        && std::env::var_os("TAURI_WEBVIEW_AUTOMATION").is_none()
+    if !keyward_core::env::process().compositing_chosen
+        && !keyward_core::env::process().under_webdriver
     {
         // SAFETY: called at the start of `main`, before any thread exists,
         // so nothing can read the environment while it changes.

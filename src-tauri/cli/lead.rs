@@ -168,7 +168,7 @@ pub(super) fn write_report_text(text: &str, output: Option<&Path>, what: &str) -
 }
 
 fn keychain() -> OsKeychain {
-    OsKeychain::new(OsKeychain::timeout_from_env())
+    OsKeychain::from_environment(keyward_core::env::process())
 }
 
 fn webhook_command<S: SecretStore>(

@@ -291,7 +291,10 @@ pub use keyward_core::{config_dir, data_dir};
 
 /// The person's settings and the organisation's policy of this computer.
 pub fn settings_source() -> Result<SettingsSource, keyward_core::Error> {
-    Ok(SettingsSource::new(&config_dir()?, PolicyFile::from_env()))
+    Ok(SettingsSource::new(
+        &config_dir()?,
+        PolicyFile::from_environment(keyward_core::env::process()),
+    ))
 }
 
 /// Says on standard error what was wrong with the settings or the policy
@@ -306,7 +309,7 @@ pub fn report_problems(settings: &Effective) {
 /// policy of the settings in force, and those settings.
 pub fn open_vault() -> Result<(Vault<OsKeychain>, Effective), keyward_core::Error> {
     let catalog = Catalog::open(data_dir()?)?;
-    let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
+    let keychain = OsKeychain::from_environment(keyward_core::env::process());
     let settings = settings_source()?.load();
     let audit = keyward_core::audit::AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
     let vault = Vault::new(catalog, keychain, settings.settings.policy()).with_audit(audit);

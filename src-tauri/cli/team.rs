@@ -141,7 +141,7 @@ pub enum TeamAction {
 }
 
 fn keychain() -> OsKeychain {
-    OsKeychain::new(OsKeychain::timeout_from_env())
+    OsKeychain::from_environment(keyward_core::env::process())
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

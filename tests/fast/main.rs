@@ -13,6 +13,7 @@
 mod backup;
 mod bindings;
 mod commands;
+mod environment;
 #[path = "../mock_window.rs"]
 mod mock_window;
 mod registry;

@@ -111,7 +111,10 @@ pub fn run() -> ExitCode {
     }
     let audit = AuditLog::in_dir(catalog.dir(), chrono::Utc::now);
     let stream_dir = catalog.dir().to_owned();
-    let settings = SettingsSource::new(&config, PolicyFile::from_env());
+    let settings = SettingsSource::new(
+        &config,
+        PolicyFile::from_environment(keyward_core::env::process()),
+    );
     runtime.block_on(async move {
         // A logout (SIGTERM) or Ctrl-C ends it as Quit does, so the work in
         // flight (an audit stream batch) is finished and recorded first.
@@ -153,7 +156,7 @@ pub fn run() -> ExitCode {
                 catalog,
                 settings,
                 audit: Some(audit),
-                keychain: Arc::new(OsKeychain::new(OsKeychain::timeout_from_env())),
+                keychain: Arc::new(OsKeychain::from_environment(keyward_core::env::process())),
                 notifier: Arc::new(DesktopNotifier::default()),
                 sink: Arc::new(Sink(events)),
                 replan: Arc::new(tokio::sync::Notify::new()),

@@ -144,6 +144,7 @@ impl ReminderTask {
         let leak_check = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let backup_check = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let watcher = watch_catalog(&deps.catalog, deps.replan.clone());
+        let log_sleep = keyward_core::env::process().log_reminders;
         runtime.spawn(async move {
             // Kept alive as long as the task runs.
             let _watcher = watcher;
@@ -164,7 +165,7 @@ impl ReminderTask {
                     crate::backup_reminder::check(&deps, &backup_check);
                 }
                 let sleep = hold.map_or(until_next, |hold| hold.min(until_next));
-                if std::env::var_os("KEYWARD_LOG_REMINDERS").is_some() {
+                if log_sleep {
                     keyward_core::note!(
                         "keyward: reminder task sleeps for {} s (the look took {} ms)",
                         sleep.as_secs(),

@@ -30,7 +30,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let work = std::path::PathBuf::from(work);
     let count: usize = count.parse()?;
     let raw: usize = args.next().map(|m| m.parse()).transpose()?.unwrap_or(1000);
-    let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
+    let keychain = OsKeychain::from_environment(keyward_core::env::process());
 
     // 1. The keychain alone (gnome-keyring rewrites its keyring file on
     // every write, so the cost grows with the items it holds: measured

@@ -156,15 +156,8 @@ impl Identity {
     /// user id (from the system's account list; else `USER`, `LOGNAME` or
     /// `USERNAME`; else the number), and the computer's host name.
     pub fn of_this_process() -> Self {
-        let from_env = || {
-            ["USER", "LOGNAME", "USERNAME"]
-                .iter()
-                .filter_map(std::env::var_os)
-                .map(|v| v.to_string_lossy().into_owned())
-                .find(|v| !v.trim().is_empty())
-        };
         let user = account_of_this_process()
-            .or_else(from_env)
+            .or_else(|| crate::env::process().user_name.clone())
             .or_else(|| uid_of_this_process().map(|uid| format!("uid {uid}")))
             .unwrap_or_else(|| "unknown".to_owned());
         let computer = gethostname::gethostname().to_string_lossy().into_owned();

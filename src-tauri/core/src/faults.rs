@@ -8,7 +8,7 @@
 #[inline]
 pub(crate) fn point(name: &str) {
     #[cfg(debug_assertions)]
-    if std::env::var("KEYWARD_TEST_ABORT_AT").is_ok_and(|at| at == name) {
+    if crate::env::process().abort_at.as_deref() == Some(name) {
         std::process::abort();
     }
     #[cfg(not(debug_assertions))]

@@ -225,13 +225,10 @@ impl OsKeychain {
         }
     }
 
-    /// Time limit from `KEYWARD_KEYCHAIN_TIMEOUT_SECS`, else [`DEFAULT_TIMEOUT`].
-    pub fn timeout_from_env() -> Duration {
-        std::env::var("KEYWARD_KEYCHAIN_TIMEOUT_SECS")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|s| *s > 0)
-            .map_or(DEFAULT_TIMEOUT, Duration::from_secs)
+    /// The keychain with the time limit of `KEYWARD_KEYCHAIN_TIMEOUT_SECS`
+    /// in `environment`, else [`DEFAULT_TIMEOUT`].
+    pub fn from_environment(environment: &crate::env::Environment) -> Self {
+        Self::new(environment.keychain_timeout.unwrap_or(DEFAULT_TIMEOUT))
     }
 
     /// Runs `call` with the platform store on its own thread; gives up after

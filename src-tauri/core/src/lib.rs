@@ -22,6 +22,7 @@
 //!   publishes, and the lead's view of every desktop's document (no network);
 //! - [`backup`]: encrypted backups and shared keys (age), and their passphrases;
 //! - [`import`]: keys read from a spreadsheet, KeePassXC or Bitwarden export, previewed before anything is written;
+//! - [`env`]: the environment variables Keyward heeds, read once per process;
 //! - [`local_time`], [`reminders`] and [`secret`]: the person's calendar, reminder stages, and the redacting secret type;
 //! - `memory_store` (feature `test-support`): an in-memory keychain for tests without a desktop session.
 
@@ -44,6 +45,7 @@ pub mod audit;
 pub mod audit_chain;
 pub mod backup;
 pub mod catalog;
+pub mod env;
 pub mod error;
 pub mod fingerprint;
 pub mod generate;
@@ -90,29 +92,13 @@ pub fn default_data_dir() -> Option<std::path::PathBuf> {
 }
 
 /// The data folder every Keyward process uses: `KEYWARD_DATA_DIR` if set,
-/// else the platform's.
+/// else the platform's (see [`env`]).
 pub fn data_dir() -> Result<std::path::PathBuf, Error> {
-    if let Some(dir) = std::env::var_os("KEYWARD_DATA_DIR") {
-        return Ok(dir.into());
-    }
-    default_data_dir().ok_or_else(|| {
-        Error::Invalid(
-            "Keyward could not find your home folder to keep its list of keys in. Set HOME and try again."
-                .into(),
-        )
-    })
+    env::process().data_dir()
 }
 
 /// The config folder every Keyward process uses: `KEYWARD_CONFIG_DIR` if
-/// set, else the platform's.
+/// set, else the platform's (see [`env`]).
 pub fn config_dir() -> Result<std::path::PathBuf, Error> {
-    if let Some(dir) = std::env::var_os("KEYWARD_CONFIG_DIR") {
-        return Ok(dir.into());
-    }
-    default_config_dir().ok_or_else(|| {
-        Error::Invalid(
-            "Keyward could not find your home folder to keep its settings in. Set HOME and try again."
-                .into(),
-        )
-    })
+    env::process().config_dir()
 }

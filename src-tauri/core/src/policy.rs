@@ -290,11 +290,11 @@ impl PolicyFile {
     }
 
     /// The policy this computer uses: [`DEFAULT_PATH`], together with the
-    /// file in `KEYWARD_POLICY_FILE` when that is set.
-    pub fn from_env() -> Self {
-        match std::env::var_os(PATH_VARIABLE) {
-            Some(path) if !path.is_empty() && path != DEFAULT_PATH => {
-                Self::alongside(path, DEFAULT_PATH)
+    /// file in `KEYWARD_POLICY_FILE` when `environment` has one.
+    pub fn from_environment(environment: &crate::env::Environment) -> Self {
+        match &environment.policy_file {
+            Some(path) if path.as_os_str() != DEFAULT_PATH => {
+                Self::alongside(path.clone(), DEFAULT_PATH)
             }
             _ => Self::new(DEFAULT_PATH),
         }

@@ -182,7 +182,7 @@ async fn once(
         _ => return Err(Look::Idle),
     };
     let secrets = tokio::task::spawn_blocking(|| {
-        let store = OsKeychain::new(OsKeychain::timeout_from_env());
+        let store = OsKeychain::from_environment(keyward_core::env::process());
         let credential = super::stored_credential(&store)?;
         let url = crate::webhook::config::stored_url(&store)?;
         Ok::<_, keyward_core::keychain::KeychainError>((credential, url))

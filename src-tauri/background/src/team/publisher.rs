@@ -87,7 +87,7 @@ async fn once(
         return (next - now).to_std().unwrap_or(MAX_SLEEP).min(MAX_SLEEP);
     }
     let credential = tokio::task::spawn_blocking(|| {
-        super::stored_credential(&OsKeychain::new(OsKeychain::timeout_from_env()))
+        super::stored_credential(&OsKeychain::from_environment(keyward_core::env::process()))
     })
     .await;
     let credential = match credential {

@@ -16,7 +16,7 @@
 //! // After showing the desktop notification, never before: sending may take
 //! // up to `RetryPolicy::worst_case()` (about 32 s) when the channel is down.
 //! let digest = Digest::for_keys("2 keys need rotating", report_rows, &chrono::Local);
-//! let keychain = OsKeychain::new(OsKeychain::timeout_from_env());
+//! let keychain = OsKeychain::from_environment(keyward_core::env::process());
 //! tokio::spawn(async move {
 //!     // Ok(None): no team channel is set up. Every outcome is already in
 //!     // the audit log (`webhook_sent` / `webhook_failed`).
@@ -77,15 +77,12 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// The default, with the per-attempt limit from `KEYWARD_WEBHOOK_TIMEOUT_SECS` if set.
-    pub fn from_env() -> Self {
+    /// The default, with the per-attempt limit of `KEYWARD_WEBHOOK_TIMEOUT_SECS`
+    /// in `environment` if set.
+    pub fn from_environment(environment: &keyward_core::env::Environment) -> Self {
         let mut policy = Self::default();
-        if let Some(seconds) = std::env::var("KEYWARD_WEBHOOK_TIMEOUT_SECS")
-            .ok()
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .filter(|s| (1..=300).contains(s))
-        {
-            policy.request_timeout = Duration::from_secs(seconds);
+        if let Some(limit) = environment.webhook_timeout {
+            policy.request_timeout = limit;
             policy.connect_timeout = policy.connect_timeout.min(policy.request_timeout);
         }
         policy
@@ -259,7 +256,7 @@ where
 }
 
 /// Sends `digest` to `url` in `format`, with credential IDs only when
-/// `include_ids`, retrying as [`RetryPolicy::from_env`] says. Records the
+/// `include_ids`, retrying as [`RetryPolicy::from_environment`] says. Records the
 /// outcome in `audit` (`webhook_sent` or `webhook_failed`) when given.
 pub async fn send_digest(
     url: &Secret,
@@ -269,7 +266,7 @@ pub async fn send_digest(
     audit: Option<&AuditLog>,
 ) -> Result<Delivery, WebhookError> {
     send_digest_with(
-        &RetryPolicy::from_env(),
+        &RetryPolicy::from_environment(keyward_core::env::process()),
         url,
         format,
         include_ids,
