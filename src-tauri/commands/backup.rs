@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::job::{Job, JobStatus};
+use super::job::{Job, JobState, Status};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
 
 /// Which file picker to show: `{ save, purpose }`.
@@ -79,12 +79,10 @@ pub struct Sealed {
     pub expires_at: Option<String>,
 }
 
-/// Where the window's restore is.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct RestoreStatus {
-    /// `idle`, `restoring`, `done` or `failed`.
-    #[ts(type = "'idle' | 'restoring' | 'done' | 'failed'")]
-    pub state: &'static str,
+/// What the window's restore shows besides its state (`idle`,
+/// `restoring`, `done` or `failed`).
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+pub struct RestoreDetail {
     /// Keys dealt with so far.
     #[ts(type = "number")]
     pub done: usize,
@@ -95,28 +93,10 @@ pub struct RestoreStatus {
     pub report: Option<RestoreReport>,
     /// What happened to the settings, once over.
     pub settings: Option<SettingsRestore>,
-    /// Why it failed.
-    pub error: Option<IpcError>,
 }
 
-impl Default for RestoreStatus {
-    fn default() -> Self {
-        Self {
-            state: "idle",
-            done: 0,
-            total: 0,
-            report: None,
-            settings: None,
-            error: None,
-        }
-    }
-}
-
-impl JobStatus for RestoreStatus {
-    fn running(&self) -> bool {
-        self.state == "restoring"
-    }
-}
+/// Where the window's restore is.
+pub type RestoreStatus = Status<RestoreDetail>;
 
 /// The window's one restore.
 pub type Restores = Job<RestoreStatus>;
@@ -222,11 +202,13 @@ pub async fn start_restore(
         )
     })
     .await?;
-    let first = RestoreStatus {
-        state: "restoring",
-        total: opened.keys.len(),
-        ..RestoreStatus::default()
-    };
+    let first = Status::started(
+        JobState::Restoring,
+        RestoreDetail {
+            total: opened.keys.len(),
+            ..RestoreDetail::default()
+        },
+    );
     let vault = state.vault.clone();
     let settings = state.settings.clone();
     let replan = state.replan.clone();
@@ -237,20 +219,16 @@ pub async fn start_restore(
             &settings,
             opened,
             &file,
-            |done, total| progress.update(|s| (s.done, s.total) = (done, total)),
+            |done, total| progress.update(|s| (s.detail.done, s.detail.total) = (done, total)),
             progress.cancel_flag(),
         );
         replan.notify_one();
-        progress.update(|s| match result {
-            Ok((report, settings)) => {
-                s.state = "done";
-                s.report = Some(report);
-                s.settings = Some(settings);
-            }
-            Err(error) => {
-                s.state = "failed";
-                s.error = Some(error.into());
-            }
+        progress.update(|s| {
+            s.end(result, |detail, (report, settings)| {
+                detail.report = Some(report);
+                detail.settings = Some(settings);
+                JobState::Done
+            });
         });
     })
 }

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
 use tauri_plugin_dialog::DialogExt;
 
-use super::job::{Job, JobStatus, Progress};
+use super::job::{Job, JobState, Progress, Status};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// A file to preview or import, and how its columns map.
@@ -73,12 +73,10 @@ pub struct ImportResult {
     pub source_deletable: bool,
 }
 
-/// Where the window's import is.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct ImportStatus {
-    /// `idle`, `importing`, `done`, `cancelled` or `failed`.
-    #[ts(type = "'idle' | 'importing' | 'done' | 'cancelled' | 'failed'")]
-    pub state: &'static str,
+/// What the window's import shows besides its state (`idle`,
+/// `importing`, `done`, `cancelled` or `failed`).
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+pub struct ImportDetail {
     /// The file (as given).
     pub path: Option<String>,
     /// Keys written so far (in batches), of `total`.
@@ -89,28 +87,10 @@ pub struct ImportStatus {
     pub total: usize,
     /// The result, once over.
     pub result: Option<ImportResult>,
-    /// Why it failed.
-    pub error: Option<IpcError>,
 }
 
-impl Default for ImportStatus {
-    fn default() -> Self {
-        Self {
-            state: "idle",
-            path: None,
-            done: 0,
-            total: 0,
-            result: None,
-            error: None,
-        }
-    }
-}
-
-impl JobStatus for ImportStatus {
-    fn running(&self) -> bool {
-        self.state == "importing"
-    }
-}
+/// Where the window's import is.
+pub type ImportStatus = Status<ImportDetail>;
 
 /// The window's one import.
 pub type Imports = Job<ImportStatus>;
@@ -185,11 +165,13 @@ pub async fn start_import(
     imports: State<'_, Imports>,
     Args(request): Args<ImportRequest>,
 ) -> CommandResult<ImportStatus> {
-    let first = ImportStatus {
-        state: "importing",
-        path: Some(request.path.clone()),
-        ..Default::default()
-    };
+    let first = Status::started(
+        JobState::Importing,
+        ImportDetail {
+            path: Some(request.path.clone()),
+            ..ImportDetail::default()
+        },
+    );
     let busy = || {
         IpcError::new(
             Code::Busy,
@@ -200,19 +182,16 @@ pub async fn start_import(
     let replan = state.replan.clone();
     imports.start("import", first, busy, move |progress| {
         let result = run_import(&vault, &request, &progress);
-        progress.update(|status| match result {
-            Ok(result) => {
-                status.state = if result.cancelled {
-                    "cancelled"
+        progress.update(|status| {
+            status.end(result, |detail, result| {
+                let ended = if result.cancelled {
+                    JobState::Cancelled
                 } else {
-                    "done"
+                    JobState::Done
                 };
-                status.result = Some(result);
-            }
-            Err(error) => {
-                status.state = "failed";
-                status.error = Some(error);
-            }
+                detail.result = Some(result);
+                ended
+            });
         });
         replan.notify_one();
     })
@@ -229,9 +208,9 @@ fn run_import(
         |n| n.to_string_lossy().into_owned(),
     );
     let ready = std::mem::take(&mut plan.ready);
-    progress.update(|status| status.total = ready.len());
+    progress.update(|status| status.detail.total = ready.len());
     let outcome = vault.import(&digest, &source, ready, |done, _| {
-        progress.update(|status| status.done = done);
+        progress.update(|status| status.detail.done = done);
         !progress.cancelled()
     })?;
     let source_deletable =
@@ -279,9 +258,13 @@ pub async fn delete_import_source(
 ) -> CommandResult<()> {
     let allowed = {
         let status = imports.status();
-        status.state == "done"
-            && status.path.as_deref() == Some(request.path.as_str())
-            && status.result.as_ref().is_some_and(|r| r.source_deletable)
+        status.state == JobState::Done
+            && status.detail.path.as_deref() == Some(request.path.as_str())
+            && status
+                .detail
+                .result
+                .as_ref()
+                .is_some_and(|r| r.source_deletable)
     };
     if !allowed {
         return Err(IpcError::invalid(

@@ -7,12 +7,97 @@
 //! Promises: one job of a kind runs at a time (a start while the status
 //! says it runs is refused); each start has a fresh stop flag, so a cancel
 //! meant for an earlier run never stops the next; the status can always be
-//! read, even after the work's thread panicked.
+//! read, even after the work's thread panicked. Every kind's status is a
+//! [`Status`]: the same state words and error, with the kind's own detail.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use serde::Serialize;
+
 use super::IpcError;
+
+/// Where a job is; each kind uses the words that fit its work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[serde(rename_all = "snake_case")]
+pub enum JobState {
+    /// None run yet.
+    #[default]
+    Idle,
+    /// A leak check making its fingerprints.
+    Preparing,
+    /// A leak check reading files.
+    Scanning,
+    /// An import writing keys.
+    Importing,
+    /// A restore putting keys back.
+    Restoring,
+    /// Over, to the end.
+    Done,
+    /// Stopped by the person.
+    Cancelled,
+    /// Over with an error.
+    Failed,
+}
+
+impl JobState {
+    /// The work is under way.
+    pub fn running(self) -> bool {
+        matches!(
+            self,
+            Self::Preparing | Self::Scanning | Self::Importing | Self::Restoring
+        )
+    }
+}
+
+/// The status of one kind of job as the window reads it: its state, what
+/// is particular to the kind (`detail`, sent as fields of their own), and
+/// why it failed.
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+#[ts(rename = "JobStatus")]
+pub struct Status<D> {
+    /// Where the job is.
+    pub state: JobState,
+    /// The kind's own progress and result.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub detail: D,
+    /// Why it failed.
+    pub error: Option<IpcError>,
+}
+
+impl<D> Status<D> {
+    /// A job under way in `state`, with its first `detail`.
+    pub fn started(state: JobState, detail: D) -> Self {
+        Self {
+            state,
+            detail,
+            error: None,
+        }
+    }
+
+    /// Ends the job with `result`: failed with its error, or in the state
+    /// `ended` gives after writing the kind's result into the detail.
+    pub fn end<T, E: Into<IpcError>>(
+        &mut self,
+        result: Result<T, E>,
+        ended: impl FnOnce(&mut D, T) -> JobState,
+    ) {
+        match result {
+            Ok(value) => self.state = ended(&mut self.detail, value),
+            Err(error) => {
+                self.state = JobState::Failed;
+                self.error = Some(error.into());
+            }
+        }
+    }
+}
+
+impl<D: Clone + Default + Send + 'static> JobStatus for Status<D> {
+    fn running(&self) -> bool {
+        self.state.running()
+    }
+}
 
 /// A job's status, as the window reads it.
 pub trait JobStatus: Clone + Default + Send + 'static {

@@ -246,7 +246,7 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
     use ts_rs::{Config, TS};
     fn one<T: TS + 'static + ?Sized>(cfg: &Config) -> (String, String) {
         let text = T::export_to_string(cfg).unwrap_or_else(|e| format!("// export failed: {e}\n"));
-        (format!("{}.ts", T::name(cfg)), text)
+        (format!("{}.ts", T::ident(cfg)), text)
     }
     let cfg = Config::new().with_large_int("number");
     vec![
@@ -285,13 +285,13 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<backup::OpenFileRequest>(&cfg),
         one::<backup::ShareKeyRequest>(&cfg),
         one::<backup::Sealed>(&cfg),
-        one::<backup::RestoreStatus>(&cfg),
+        one::<backup::RestoreDetail>(&cfg),
         one::<keyward_core::vault::RestoreReport>(&cfg),
         one::<keyward_core::vault::Conflict>(&cfg),
         one::<keyward_core::backup::SettingsRestore>(&cfg),
         one::<import::ImportRequest>(&cfg),
         one::<import::ImportSourceRequest>(&cfg),
-        one::<import::ImportStatus>(&cfg),
+        one::<import::ImportDetail>(&cfg),
         one::<import::ImportResult>(&cfg),
         one::<import::ImportFailure>(&cfg),
         one::<keyward_core::import::Preview>(&cfg),
@@ -311,7 +311,9 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<lead::SetWebhookRequest>(&cfg),
         one::<rotation::SnoozeRequest>(&cfg),
         one::<settings::SaveSettingsRequest>(&cfg),
-        one::<scan::LeakScanStatus>(&cfg),
+        one::<scan::LeakScanDetail>(&cfg),
+        one::<job::Status<import::ImportDetail>>(&cfg),
+        one::<job::JobState>(&cfg),
         one::<keyward_core::scan::ScanReport>(&cfg),
         one::<keyward_core::scan::LeakHit>(&cfg),
         one::<keyward_core::scan::UnreadablePath>(&cfg),

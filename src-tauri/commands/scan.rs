@@ -19,7 +19,7 @@ use tauri_plugin_dialog::DialogExt;
 
 use keyward_core::Code;
 
-use super::job::{Job, JobStatus};
+use super::job::{Job, JobState, Status};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// What to check.
@@ -36,13 +36,11 @@ pub struct LeakScanRequest {
     pub watch: bool,
 }
 
-/// Where the window's leak check is.
-#[derive(Debug, Clone, Serialize, ts_rs::TS)]
-pub struct LeakScanStatus {
-    /// `idle` (none yet), `preparing` (making fingerprints), `scanning`,
-    /// `done`, `cancelled` or `failed`.
-    #[ts(type = "'idle' | 'preparing' | 'scanning' | 'done' | 'cancelled' | 'failed'")]
-    pub state: &'static str,
+/// What the window's leak check shows besides its state: `idle` (none
+/// yet), `preparing` (making fingerprints), `scanning`, `done`,
+/// `cancelled` or `failed`.
+#[derive(Debug, Clone, Default, Serialize, ts_rs::TS)]
+pub struct LeakScanDetail {
     /// What is checked (the path as given).
     pub path: Option<String>,
     /// Keys fingerprinted so far, of `keys_total` (while preparing).
@@ -55,30 +53,10 @@ pub struct LeakScanStatus {
     pub bytes: u64,
     /// The result, once done.
     pub report: Option<ScanReport>,
-    /// Why it failed.
-    pub error: Option<IpcError>,
 }
 
-impl Default for LeakScanStatus {
-    fn default() -> Self {
-        Self {
-            state: "idle",
-            path: None,
-            keys_done: 0,
-            keys_total: 0,
-            scanned: 0,
-            bytes: 0,
-            report: None,
-            error: None,
-        }
-    }
-}
-
-impl JobStatus for LeakScanStatus {
-    fn running(&self) -> bool {
-        matches!(self.state, "preparing" | "scanning")
-    }
-}
+/// Where the window's leak check is.
+pub type LeakScanStatus = Status<LeakScanDetail>;
 
 /// The window's one leak check.
 pub type LeakScans = Job<LeakScanStatus>;
@@ -232,11 +210,13 @@ pub async fn start_leak_scan(
     let path = std::fs::canonicalize(&path).unwrap_or(path);
     let target = scope.target(&path);
     let watch = request.watch;
-    let first = LeakScanStatus {
-        state: "preparing",
-        path: Some(request.path.clone()),
-        ..Default::default()
-    };
+    let first = Status::started(
+        JobState::Preparing,
+        LeakScanDetail {
+            path: Some(request.path.clone()),
+            ..LeakScanDetail::default()
+        },
+    );
     let busy = || {
         IpcError::new(
             Code::Busy,
@@ -249,13 +229,13 @@ pub async fn start_leak_scan(
             keyward_core::scan::run_scan(&vault, &target, progress.cancel_flag(), |step| {
                 progress.update(|status| match step {
                     Progress::Fingerprints { done, total } => {
-                        status.keys_done = done as u64;
-                        status.keys_total = total as u64;
+                        status.detail.keys_done = done as u64;
+                        status.detail.keys_total = total as u64;
                     }
                     Progress::Scanned { count, bytes } => {
-                        status.state = "scanning";
-                        status.scanned = count;
-                        status.bytes = bytes;
+                        status.state = JobState::Scanning;
+                        status.detail.scanned = count;
+                        status.detail.bytes = bytes;
                     }
                 });
             });
@@ -272,21 +252,18 @@ pub async fn start_leak_scan(
         });
         let found = result.as_ref().map_or(0, |r| r.hits.len());
         let path = target.path().display().to_string();
-        progress.update(|status| match result {
-            Ok(report) => {
-                status.state = if report.cancelled {
-                    "cancelled"
+        progress.update(|status| {
+            status.end(result, |detail, report| {
+                let ended = if report.cancelled {
+                    JobState::Cancelled
                 } else {
-                    "done"
+                    JobState::Done
                 };
-                status.scanned = report.scanned;
-                status.bytes = report.bytes;
-                status.report = Some(report);
-            }
-            Err(error) => {
-                status.state = "failed";
-                status.error = Some(error.into());
-            }
+                detail.scanned = report.scanned;
+                detail.bytes = report.bytes;
+                detail.report = Some(report);
+                ended
+            });
         });
         if found > 0 && !progress.cancelled() {
             notify_found(found, &path);

@@ -43,6 +43,7 @@ export function progressWords(status: LeakScanStatus, scope: LeakScope): string 
   const things = scope === 'history' ? 'file versions' : 'files';
   switch (status.state) {
     case 'idle':
+    default: // the states only other kinds of job use
       return '';
     case 'preparing':
       return status.keys_total > 0 ? `Getting ready: key ${formatCount(status.keys_done)} of ${formatCount(status.keys_total)}…` : 'Getting ready…';

@@ -31,7 +31,6 @@ export type { VendorRequest } from './bindings/VendorRequest';
 export type { EditRequest } from './bindings/EditRequest';
 export type { VendorRotateRequest } from './bindings/VendorRotateRequest';
 export type { LeakScanRequest } from './bindings/LeakScanRequest';
-export type { LeakScanStatus } from './bindings/LeakScanStatus';
 export type { ScanReport } from './bindings/ScanReport';
 export type { LeakHit } from './bindings/LeakHit';
 export type { UnreadablePath } from './bindings/UnreadablePath';
@@ -68,7 +67,6 @@ export type { RotateSharedRequest } from './bindings/RotateSharedRequest';
 export type { UnshareRequest } from './bindings/UnshareRequest';
 export type { ImportRequest } from './bindings/ImportRequest';
 export type { ImportSourceRequest } from './bindings/ImportSourceRequest';
-export type { ImportStatus } from './bindings/ImportStatus';
 export type { ImportResult } from './bindings/ImportResult';
 export type { ImportFailure } from './bindings/ImportFailure';
 export type { Preview } from './bindings/Preview';
@@ -110,7 +108,19 @@ export type { SaveBackupRequest } from './bindings/SaveBackupRequest';
 export type { OpenFileRequest } from './bindings/OpenFileRequest';
 export type { ShareKeyRequest } from './bindings/ShareKeyRequest';
 export type { Sealed } from './bindings/Sealed';
-export type { RestoreStatus } from './bindings/RestoreStatus';
 export type { RestoreReport } from './bindings/RestoreReport';
 export type { Conflict } from './bindings/Conflict';
 export type { SettingsRestore } from './bindings/SettingsRestore';
+
+import type { JobStatus } from './bindings/JobStatus';
+import type { ImportDetail } from './bindings/ImportDetail';
+import type { LeakScanDetail } from './bindings/LeakScanDetail';
+import type { RestoreDetail } from './bindings/RestoreDetail';
+export type { JobState } from './bindings/JobState';
+export type { JobStatus, ImportDetail, LeakScanDetail, RestoreDetail };
+/** Where the window's leak check is. */
+export type LeakScanStatus = JobStatus<LeakScanDetail>;
+/** Where the window's import is. */
+export type ImportStatus = JobStatus<ImportDetail>;
+/** Where the window's restore is. */
+export type RestoreStatus = JobStatus<RestoreDetail>;
