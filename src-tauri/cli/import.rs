@@ -10,16 +10,16 @@
 //! source file holds secrets in plain text: Keyward says so, and deletes it
 //! with `--delete-source` once every key of it is in Keyward.
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use chrono::Utc;
 use indicatif::{ProgressBar, ProgressStyle};
+use keyward_core::Result;
 use keyward_core::import::{self, Format, Mapping, Plan, Table};
 use keyward_core::keychain::SecretStore;
 use keyward_core::local_time;
 use keyward_core::vault::{ImportOutcome, Vault, source_digest};
-use keyward_core::{Error, Result};
 use serde_json::json;
 
 use super::output;
@@ -155,13 +155,11 @@ fn confirm(count: usize) -> Result<bool> {
         if count == 1 { "" } else { "s" },
         keyward_core::keychain::store_name::YOUR_IN
     );
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
     Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
+        super::prompt::answer()?
+            .trim()
+            .to_ascii_lowercase()
+            .as_str(),
         "yes" | "y"
     ))
 }

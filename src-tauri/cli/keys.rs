@@ -248,38 +248,27 @@ pub(super) fn read_hidden_line() -> Result<String> {
 
 /// Asks on the terminal; refuses when there is none.
 fn confirm_delete(name: &str, words: &str) -> Result<()> {
-    if !io::stdin().is_terminal() {
-        return Err(Error::Invalid(format!(
+    super::prompt::type_name_to_confirm(
+        name,
+        &format!(
+            "{words} This cannot be undone.\n\
+             Check first that no application still uses this key.\n\
+             Type the key's name to confirm:"
+        ),
+        format!(
             "Deleting Keyward's copy of \"{name}\" cannot be undone, and there is no terminal to ask you to confirm. Add --yes to delete it."
-        )));
-    }
-    keyward_core::note!(
-        "{words} This cannot be undone.\n\
-         Check first that no application still uses this key.\n\
-         Type the key's name to confirm:"
-    );
-    let mut answer = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
-    if answer.trim() != name {
-        return Err(Error::Invalid(
-            "The name did not match, so nothing was deleted.".into(),
-        ));
-    }
-    Ok(())
+        ),
+    )
 }
 
 /// Asks whether the person deleted the vendor's key at the vendor too.
 fn ask_revoked_at_vendor(vendor: &str) -> Result<bool> {
     keyward_core::note!("Did you delete or revoke it at {vendor} too? Type yes, or no if not yet:");
-    let mut answer = String::new();
-    io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
-    match answer.trim().to_ascii_lowercase().as_str() {
+    match super::prompt::answer()?
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "yes" | "y" => Ok(true),
         "no" | "n" | "not yet" => Ok(false),
         _ => Err(Error::Invalid(

@@ -24,6 +24,7 @@ mod interrupt;
 mod keys;
 mod lead;
 mod output;
+mod prompt;
 mod scan;
 mod team;
 mod vendor;

@@ -5,7 +5,7 @@
 //! standard input only (hidden on a terminal), kept in the keychain once
 //! the connection works, and never printed.
 
-use std::io::{self, BufRead, IsTerminal, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -532,26 +532,17 @@ fn unshare<S: SecretStore>(
     let (config, credential) = connected(config_dir)?;
     team::shared::check_name(name).map_err(team_error)?;
     if !yes {
-        if !io::stdin().is_terminal() {
-            return Err(Error::Invalid(format!(
+        super::prompt::type_name_to_confirm(
+            name,
+            &format!(
+                "This deletes the shared key \"{name}\" from the team vault for every colleague (the vault keeps its history for auditors).\n\
+                 Copies already made stay where they are, and the key keeps working at its vendor until you revoke it there.\n\
+                 Type the shared key's name to confirm:"
+            ),
+            format!(
                 "Deleting the shared key \"{name}\" from the team vault removes it for every colleague, and there is no terminal to ask you to confirm. Add --yes to delete it."
-            )));
-        }
-        keyward_core::note!(
-            "This deletes the shared key \"{name}\" from the team vault for every colleague (the vault keeps its history for auditors).\n\
-             Copies already made stay where they are, and the key keeps working at its vendor until you revoke it there.\n\
-             Type the shared key's name to confirm:"
-        );
-        let mut answer = String::new();
-        io::stdin()
-            .lock()
-            .read_line(&mut answer)
-            .map_err(|e| Error::Invalid(format!("Could not read your answer: {e}.")))?;
-        if answer.trim() != name {
-            return Err(Error::Invalid(
-                "The name did not match, so nothing was deleted.".into(),
-            ));
-        }
+            ),
+        )?;
     }
     let deleted = runtime()?
         .block_on(team::shared::delete(&config, &credential, name, version))
