@@ -12,13 +12,14 @@ use crate::private_bus::{Keyring, PrivateBus};
 use crate::util::*;
 
 /// Another computer: its own bus and keyring, its own data and config folders.
-struct There {
+pub(crate) struct There {
     bus: PrivateBus,
-    root: tempfile::TempDir,
+    /// Its folders.
+    pub(crate) root: tempfile::TempDir,
 }
 
 impl There {
-    fn start() -> Self {
+    pub(crate) fn start() -> Self {
         let bus = PrivateBus::start();
         bus.start_keyring(Keyring::LoginUnlocked);
         let root = tempfile::Builder::new()
@@ -31,7 +32,7 @@ impl There {
         Self { bus, root }
     }
 
-    fn cmd(&self, args: &[&str]) -> Command {
+    pub(crate) fn cmd(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_keyward"));
         let dir = |d: &str| self.root.path().join(d);
         cmd.args(args)
@@ -48,11 +49,11 @@ impl There {
         cmd
     }
 
-    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+    pub(crate) fn run_with_input(&self, args: &[&str], input: &str) -> Output {
         with_input(self.cmd(args), input)
     }
 
-    fn list(&self) -> Vec<Value> {
+    pub(crate) fn list(&self) -> Vec<Value> {
         let out = self.cmd(&["list", "--json"]).output().unwrap();
         assert!(out.status.success(), "{}", text(&out.stderr));
         json(&text(&out.stdout)).as_array().unwrap().clone()

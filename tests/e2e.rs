@@ -14,6 +14,8 @@ use crate::util::*;
 
 /// The leak check's screen.
 mod audit_stream;
+/// Settings → Backup: a long restore, its progress and Cancel.
+mod backup;
 /// Importing keys from a file.
 mod import;
 mod leak_check;
