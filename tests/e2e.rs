@@ -18,6 +18,8 @@ mod audit_stream;
 mod backup;
 /// Importing keys from a file.
 mod import;
+/// Importing a Bitwarden export with custom fields.
+mod import_bitwarden;
 mod leak_check;
 /// Sharing a key and adding it from the shared file.
 mod share;
