@@ -25,7 +25,19 @@ import type {
   StreamStatus,
   WebhookFormat,
   WebhookStatus,
+  LeakScanStatus,
+  ImportStatus,
+  RestoreStatus,
+  Sealed,
+  SharedEntry,
+  TeamStatus,
+  VendorView,
+  WatchedFolder,
 } from '../src/lib/types';
+import type { CommandName } from '../src/lib/api';
+
+/** A command's answer from its arguments (as the real back end receives them). */
+type Handler = (args: Record<string, unknown>) => unknown;
 
 const DAY = 86_400_000;
 
@@ -287,7 +299,44 @@ export function installFakeBackend(params: URLSearchParams): void {
     return null;
   };
 
-  const commands: Record<string, (args: Record<string, unknown>) => unknown> = {
+  // What the newer screens read: vendors, a leak check, an import, the team vault, backups.
+  const vendors: VendorView[] = [];
+  const watched: WatchedFolder[] = [];
+  const shared: SharedEntry[] = [{ name: 'payments-api-shared', version: 3, updated_at: new Date(now().getTime() - 2 * DAY).toISOString() }];
+  const team: TeamStatus = {
+    connected: false,
+    address: null,
+    mount: null,
+    prefix: null,
+    login: null,
+    desktop: null,
+    inventory_path: null,
+    last_shared_at: null,
+    days_since_shared: null,
+    shared_words: 'not shared yet',
+    last_error: null,
+    next_try_at: null,
+  };
+  let leakScan: LeakScanStatus = { state: 'idle', error: null, path: null, keys_done: 0, keys_total: 0, scanned: 0, bytes: 0, report: null };
+  const importing: ImportStatus = { state: 'idle', error: null, path: null, done: 0, total: 0, result: null };
+  const restoring: RestoreStatus = { state: 'idle', error: null, done: 0, total: 0, report: null, settings: null };
+  const sealed = (path: unknown, keyCount: number, expires: boolean): Sealed => ({
+    path: String(path),
+    passphrase: 'maple-orbit-candle-river-quiet',
+    keys: keyCount,
+    expires_at: expires ? new Date(now().getTime() + 7 * DAY).toISOString() : null,
+  });
+  const changed = (stored: StoredKey, change: (view: StoredKey['view']) => void) => {
+    change(stored.view);
+    keysChanged();
+    return view(stored, now(), settings);
+  };
+  const needTeam = () => {
+    if (!team.connected) fail('team_vault', 'This desktop is not connected to a team vault. Connect it in Settings → Team, or with `keyward team connect`.');
+  };
+  const findShared = (name: unknown) => shared.find((e) => e.name === name) ?? fail('not_found', 'The team vault has no shared key with this name.');
+
+  const commands = {
     list_keys: () => keys.map((k) => view(k, now(), settings)),
     app_status: (): AppStatus => ({ keychain, keychain_message: null, recovered }),
     suggest_name: ({ service }) => conventionalName(String(service), now()),
@@ -524,6 +573,97 @@ export function installFakeBackend(params: URLSearchParams): void {
       auditStream = { ...auditStream, target: null };
       return structuredClone(auditStream);
     },
+    edit_key: ({ id, application, notes, owner, vendor }) =>
+      changed(find(String(id)), (v) => {
+        v.application = (application as string | null) ?? null;
+        v.notes = String(notes ?? '');
+        v.owner = (owner as string | null) ?? null;
+        v.vendor = (vendor as string | null) ?? null;
+      }),
+    list_vendors: () => vendors,
+    save_vendor: ({ name, display_name, dashboard_url, notes }) => {
+      const saved: VendorView = { name: String(name), display_name: String(display_name ?? name), dashboard_url: (dashboard_url as string | null) ?? null, notes: String(notes ?? '') };
+      vendors.splice(0, vendors.length, ...vendors.filter((v) => v.name !== saved.name), saved);
+      return saved;
+    },
+    open_vendor_dashboard: () => null,
+    start_rotation: ({ id }) => changed(find(String(id)), (v) => (v.rotation = 'waiting_for_new_key')),
+    cancel_rotation: ({ id }) => changed(find(String(id)), (v) => (v.rotation = null)),
+    finish_vendor_rotation: ({ id }) => changed(find(String(id)), (v) => (v.rotation = 'waiting_for_old_key_removal')),
+    mark_leaked: ({ id }) =>
+      changed(find(String(id)), (v) => {
+        v.leaked = true;
+        v.leaked_at = now().toISOString();
+      }),
+    choose_scan_folder: () => '/home/sam/projects/shop',
+    start_leak_scan: ({ path }) => {
+      const report = { hits: [], scanned: 412, bytes: 3_145_728, binary_skipped: 3, unreadable: [], problems: [], keys_checked: keys.length, keys_not_checked: [], cancelled: false };
+      leakScan = { state: 'done', error: null, path: String(path), keys_done: keys.length, keys_total: keys.length, scanned: 412, bytes: 3_145_728, report };
+      return leakScan;
+    },
+    leak_scan_status: () => leakScan,
+    cancel_leak_scan: () => null,
+    watched_folders: () => watched,
+    watch_folder: ({ path, scope }) => {
+      watched.push({ path: String(path), scope: scope as WatchedFolder['scope'], last_checked: null });
+      return watched;
+    },
+    unwatch_folder: ({ path }) => {
+      watched.splice(0, watched.length, ...watched.filter((w) => w.path !== path));
+      return watched;
+    },
+    choose_import_file: () => '/home/sam/Downloads/passwords.csv',
+    preview_import: () => fail('invalid_input', 'The preview has no files to read: import works only in the app.'),
+    start_import: () => fail('invalid_input', 'The preview has no files to read: import works only in the app.'),
+    import_status: () => importing,
+    cancel_import: () => null,
+    delete_import_source: () => fail('invalid_input', 'Keyward deletes a file only right after importing every key in it.'),
+    team_status: () => team,
+    test_team_connection: ({ address }) => ({ ok: true, problem: null, message: `Keyward reached the vault at ${String(address)} and may share there.`, status: team }),
+    connect_team: ({ address, desktop }) => {
+      Object.assign(team, { connected: true, address: String(address), mount: 'secret', prefix: 'keyward', login: 'token', desktop: String(desktop ?? 'sam-laptop'), shared_words: 'shared just now', last_shared_at: now().toISOString(), days_since_shared: 0 });
+      return { ok: true, problem: null, message: 'This desktop is connected to the team vault and shared its list.', status: team };
+    },
+    disconnect_team: () => Object.assign(team, { connected: false, address: null, desktop: null, login: null, shared_words: 'not shared yet' }),
+    team_report: () => {
+      needTeam();
+      return { generated_at: now().toISOString(), desktops: [], per_person: [], per_service: [], people: 0, services: 0, warnings: [], keys: 0, overdue: 0, people_overdue: 0 };
+    },
+    team_keys: ({ query }) => ({ query: String(query ?? ''), matching: 0, total: 0, offset: 0, keys: [] }),
+    shared_keys: () => {
+      needTeam();
+      return shared;
+    },
+    copy_shared_secret: ({ name }) => ({ version: findShared(name).version ?? 1, clear_after_seconds: settings.clipboard_clear_seconds }),
+    rotate_shared_key: ({ name }) => {
+      const entry = findShared(name);
+      const from = entry.version ?? 1;
+      entry.version = from + 1;
+      entry.updated_at = now().toISOString();
+      return { name: entry.name, from_version: from, version: entry.version };
+    },
+    unshare_key: ({ name }) => {
+      findShared(name);
+      shared.splice(0, shared.length, ...shared.filter((e) => e.name !== name));
+      return null;
+    },
+    share_with_team: ({ id }) => {
+      needTeam();
+      const entry: SharedEntry = { name: find(String(id)).view.name, version: 1, updated_at: now().toISOString() };
+      if (shared.some((e) => e.name === entry.name)) fail('team_conflict', 'The team vault already has a shared key with this name.');
+      shared.push(entry);
+      return entry;
+    },
+    choose_backup_file: ({ save, purpose }) => (save ? `/home/sam/Documents/${purpose === 'share' ? 'shared-key' : 'keyward-backup'}.keyward` : null),
+    save_backup: ({ path }) => sealed(path, keys.length, false),
+    start_restore: () => fail('wrong_passphrase', 'This passphrase does not open the file.'),
+    restore_status: () => restoring,
+    cancel_restore: () => null,
+    share_key: ({ id, path }) => {
+      find(String(id));
+      return sealed(path, 1, true);
+    },
+    receive_key: () => fail('wrong_passphrase', 'This passphrase does not open the file.'),
     'plugin:event|listen': ({ event, handler }) => {
       const id = nextId++;
       listeners.set(id, { event: String(event), handler: Number(handler) });
@@ -533,13 +673,13 @@ export function installFakeBackend(params: URLSearchParams): void {
       listeners.delete(Number(eventId));
       return null;
     },
-  };
+  } satisfies Record<CommandName, Handler> & Record<`plugin:${string}`, Handler>;
 
   const internals = {
     invoke: async (cmd: string, args: Record<string, unknown> = {}) => {
       await new Promise((resolve) => setTimeout(resolve, latency));
       if (cmd === failCommand) fail(failCode as ErrorCode, `Fake failure of ${cmd}.`);
-      const handler = commands[cmd];
+      const handler = (commands as Record<string, Handler | undefined>)[cmd];
       if (!handler) fail('internal', `command ${cmd} not found`);
       // Answers cross a serialisation boundary in the real app; do the same here.
       return structuredClone(handler(args));
