@@ -279,8 +279,9 @@ pub fn run<S: SecretStore>(
             let credential = team::stored_credential(&keychain())?
                 .ok_or_else(|| team_error(TeamError::NotConnected))?;
             let catalog = keyward_core::catalog::Catalog::open(data_dir)?;
-            let document = team::inventory(&catalog, settings, &config.desktop, Utc::now())
-                .map_err(team_error)?;
+            let now = Utc::now();
+            let document =
+                team::inventory(&catalog, settings, &config.desktop, now).map_err(team_error)?;
             let published = runtime()?
                 .block_on(team::publish_if_due(
                     &config,
@@ -288,6 +289,7 @@ pub fn run<S: SecretStore>(
                     &document,
                     data_dir,
                     true,
+                    now,
                 ))
                 .map_err(team_error)?;
             let (version, keys) = match published {

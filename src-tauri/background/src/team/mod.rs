@@ -358,22 +358,23 @@ pub enum Published {
 /// Publishes this desktop's inventory if it changed or a day has passed
 /// (`force`: in any case), recording the outcome in `team-state.json`.
 /// The credential comes from `credential` (read from the keychain by the
-/// caller, off the async threads).
+/// caller, off the async threads). `now` is the time of this publish, read
+/// once by the caller (the document says it was published then): the
+/// share or the failure is recorded at that time.
 pub async fn publish_if_due(
     config: &TeamConfig,
     credential: &Secret,
     document: &InventoryDocument,
     data_dir: &Path,
     force: bool,
+    now: DateTime<Utc>,
 ) -> Result<Published, TeamError> {
-    let now = Utc::now();
     let mut state = PublishState::load(data_dir);
     let hash = document.content_hash();
     if !force && state.next_publish(&hash, now) > now {
         return Ok(Published::Unchanged);
     }
     let outcome = publish(config, credential, document).await;
-    let now = Utc::now();
     match &outcome {
         Ok(version) => state.shared(hash, Some(*version), now),
         Err(error) => state.failed(error.to_string(), now),
@@ -515,4 +516,123 @@ pub async fn read_team(
         });
     }
     Ok(reads)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A stand-in for the vault on a loopback port: accepts any token and
+    /// every write (as version 7), and hands back the bodies written.
+    async fn fake_vault() -> (
+        String,
+        tokio::sync::mpsc::UnboundedReceiver<serde_json::Value>,
+    ) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = format!("http://{}", listener.local_addr().unwrap());
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                let body = loop {
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    if n == 0 {
+                        break None;
+                    }
+                    request.extend_from_slice(&buf[..n]);
+                    let text = String::from_utf8_lossy(&request).into_owned();
+                    let Some(end) = text.find("\r\n\r\n") else {
+                        continue;
+                    };
+                    let length = text[..end]
+                        .lines()
+                        .find_map(|l| {
+                            let (name, value) = l.split_once(':')?;
+                            name.eq_ignore_ascii_case("content-length")
+                                .then(|| value.trim().parse::<usize>().ok())?
+                        })
+                        .unwrap_or(0);
+                    if request.len() >= end + 4 + length {
+                        break Some(request[end + 4..end + 4 + length].to_vec());
+                    }
+                };
+                let Some(body) = body else { continue };
+                if !body.is_empty() {
+                    let _ = tx.send(serde_json::from_slice(&body).unwrap_or_default());
+                }
+                let answer = r#"{"data":{"version":7}}"#;
+                let reply = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+                    answer.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        (address, rx)
+    }
+
+    #[tokio::test]
+    async fn a_publish_says_and_records_the_time_it_was_given_not_the_clock() {
+        let (address, mut written) = fake_vault().await;
+        let config = TeamConfig::new(
+            &address,
+            "secret",
+            None,
+            keyward_core::team::Login::Token,
+            Some("ann@pc1"),
+        )
+        .unwrap();
+        let data = std::env::temp_dir().join(format!("keyward-publish-{}", std::process::id()));
+        std::fs::create_dir_all(&data).unwrap();
+        let now: DateTime<Utc> = "2021-03-04T05:06:07Z".parse().unwrap();
+        let document = InventoryDocument::new("ann@pc1", &[], now);
+        let published = publish_if_due(
+            &config,
+            &Secret::new("token".into()),
+            &document,
+            &data,
+            false,
+            now,
+        )
+        .await
+        .expect("the stand-in vault takes it");
+        assert_eq!(
+            published,
+            Published::Shared {
+                version: 7,
+                keys: 0
+            }
+        );
+        let body = written.recv().await.expect("one document written");
+        let sent = InventoryDocument::from_kv_data(body["data"].clone()).unwrap();
+        assert_eq!(
+            sent.published_at, "2021-03-04T05:06:07Z",
+            "the document says the time passed in"
+        );
+        let state = PublishState::load(&data);
+        assert_eq!(
+            state.last_shared_at,
+            Some(now),
+            "team-state.json records the same time, not a second reading of the clock"
+        );
+        assert_eq!(state.last_attempt_at, Some(now));
+        assert_eq!(
+            publish_if_due(
+                &config,
+                &Secret::new("token".into()),
+                &document,
+                &data,
+                false,
+                now
+            )
+            .await
+            .unwrap(),
+            Published::Unchanged,
+            "at the same time, nothing more is due"
+        );
+        let _ = std::fs::remove_dir_all(&data);
+    }
 }

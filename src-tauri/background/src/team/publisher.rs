@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use keyward_core::catalog::Catalog;
 use keyward_core::keychain::OsKeychain;
 use keyward_core::settings::SettingsSource;
@@ -52,7 +52,7 @@ impl TeamPublisher {
         let task = runtime.spawn(async move {
             let _watcher = crate::reminders::watch_catalog(&catalog, changed.clone());
             loop {
-                let wait = once(&catalog, &config_dir, &settings).await;
+                let wait = once(&catalog, &config_dir, &settings, Utc::now()).await;
                 tokio::select! {
                     () = tokio::time::sleep(wait) => {}
                     () = changed.notified() => tokio::time::sleep(SETTLE).await,
@@ -63,17 +63,19 @@ impl TeamPublisher {
     }
 }
 
-/// One look: publishes if due; how long to sleep before the next look.
+/// One look at `now` (read once by the caller: the document, the decision
+/// and what `team-state.json` records all say this time): publishes if
+/// due; how long to sleep before the next look.
 async fn once(
     catalog: &Catalog,
     config_dir: &std::path::Path,
     settings: &SettingsSource,
+    now: DateTime<Utc>,
 ) -> Duration {
     let Ok(Some(config)) = TeamConfig::load(config_dir) else {
         return MAX_SLEEP;
     };
     let data_dir = catalog.dir().to_owned();
-    let now = Utc::now();
     let document = match super::inventory(catalog, &settings.load(), &config.desktop, now) {
         Ok(document) => document,
         Err(error) => {
@@ -84,7 +86,7 @@ async fn once(
     let state = PublishState::load(&data_dir);
     let next = state.next_publish(&document.content_hash(), now);
     if next > now {
-        return (next - now).to_std().unwrap_or(MAX_SLEEP).min(MAX_SLEEP);
+        return until(next, now);
     }
     let credential = tokio::task::spawn_blocking(|| {
         super::stored_credential(&OsKeychain::from_environment(keyward_core::env::process()))
@@ -93,11 +95,11 @@ async fn once(
     let credential = match credential {
         Ok(Ok(Some(credential))) => credential,
         Ok(Ok(None)) => {
-            record_failure(&data_dir, TeamError::NotConnected);
+            record_failure(&data_dir, TeamError::NotConnected, now);
             return MAX_SLEEP;
         }
         Ok(Err(error)) => {
-            record_failure(&data_dir, error.into());
+            record_failure(&data_dir, error.into(), now);
             return PublishState::load(&data_dir)
                 .backoff()
                 .to_std()
@@ -105,20 +107,25 @@ async fn once(
         }
         Err(_) => return MAX_SLEEP,
     };
-    let outcome = super::publish_if_due(&config, &credential, &document, &data_dir, false).await;
+    let outcome =
+        super::publish_if_due(&config, &credential, &document, &data_dir, false, now).await;
     if let Err(error) = outcome {
         keyward_core::note!("keyward: the team inventory was not shared: {error}");
     }
     let state = PublishState::load(&data_dir);
-    let next = state.next_publish(&document.content_hash(), Utc::now());
-    (next - Utc::now())
+    until(state.next_publish(&document.content_hash(), now), now)
+}
+
+/// The sleep from `now` to `next`: at least a second, at most [`MAX_SLEEP`].
+fn until(next: DateTime<Utc>, now: DateTime<Utc>) -> Duration {
+    (next - now)
         .to_std()
         .unwrap_or(Duration::from_secs(1))
         .clamp(Duration::from_secs(1), MAX_SLEEP)
 }
 
-fn record_failure(data_dir: &std::path::Path, error: TeamError) {
+fn record_failure(data_dir: &std::path::Path, error: TeamError, now: DateTime<Utc>) {
     let mut state = PublishState::load(data_dir);
-    state.failed(error.to_string(), Utc::now());
+    state.failed(error.to_string(), now);
     let _ = state.save(data_dir);
 }
