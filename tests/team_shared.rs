@@ -179,3 +179,77 @@ fn a_shared_key_rotated_on_one_desktop_reaches_the_other_and_a_delete_removes_it
         "the vault keeps every version for auditors: {history}"
     );
 }
+
+/// Issue 15: a key shared, then deleted (unshared) from the team vault,
+/// could not be shared again under its name: KV version 2 keeps the
+/// deleted version's metadata, so check-and-set 0 refused it. Sharing over
+/// a deleted name now writes on top of the deleted version; a live name is
+/// still refused with nothing overwritten.
+#[test]
+fn a_key_can_be_shared_again_after_its_shared_name_was_deleted_but_never_over_a_live_one() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    bao.policy("share", &share_policy());
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    let token = bao.token(&["staff-a", "share"], "1h");
+    let desk = App::new();
+    let made = desk.generate(&unique("reshared"));
+    let name = made["name"].as_str().unwrap().to_owned();
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    connect(&desk, &bao, &token, "ann@pc1");
+
+    desk.ok(&["team", "share", &name]);
+    desk.ok(&["team", "unshare", &name, "--yes"]);
+    assert_eq!(shared_secret(&bao, &name), None, "deleted for everyone");
+
+    let out = desk.run(&["team", "share", &name]);
+    assert!(
+        out.status.success(),
+        "sharing under a deleted name works: {}",
+        text(&out.stderr)
+    );
+    assert_eq!(shared_secret(&bao, &name).as_deref(), Some(secret.as_str()));
+    let listed = json(&desk.ok(&["team", "shared", "--json", "--versions"]));
+    assert_eq!(listed[0]["name"], name.as_str(), "{listed}");
+    assert_eq!(
+        listed[0]["version"], 2,
+        "a new version on top of the deleted one: {listed}"
+    );
+    let (_, history) = bao.api(
+        "GET",
+        &format!("secret/metadata/keyward/shared/{name}"),
+        None,
+    );
+    assert!(
+        history["data"]["versions"]["1"]["deletion_time"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "the deleted version stays in the vault's history: {history}"
+    );
+
+    // A colleague rotates it: the name is live, so sharing again is refused.
+    let theirs = "kw_a_colleagues_rotation_0123456789abcdef0123456789";
+    let mut data = bao.read(&format!("keyward/shared/{name}")).unwrap()["data"].clone();
+    data["secret"] = Value::String(theirs.into());
+    bao.write(&format!("keyward/shared/{name}"), data);
+    let refused = desk.run(&["team", "share", &name]);
+    assert!(!refused.status.success(), "a live name is refused");
+    let err = text(&refused.stderr);
+    assert!(
+        err.contains("already has a shared key called") && err.contains("nothing was overwritten"),
+        "{err}"
+    );
+    assert_eq!(
+        shared_secret(&bao, &name).as_deref(),
+        Some(theirs),
+        "the colleague's version was not overwritten"
+    );
+    assert_eq!(
+        actions(&desk, "team_shared").len(),
+        2,
+        "the two shares are audited, the refusal is not"
+    );
+    desk.ok(&["team", "disconnect"]);
+}

@@ -389,8 +389,15 @@ pub async fn publish_if_due(
 }
 
 /// Shares a key with the team: its metadata and secret at
-/// `<prefix>/shared/<name>`, written only if nothing is there yet
-/// (check-and-set 0), so nobody overwrites a colleague's shared key. The version.
+/// `<prefix>/shared/<name>`, written only if no shared key has that name
+/// (check-and-set), so nobody overwrites a colleague's shared key. The version.
+///
+/// A name whose shared key was deleted (unshared) is free again: KV version
+/// 2 keeps a deleted key's versions for auditors, so check-and-set 0 would
+/// refuse it; when the newest version is deleted or destroyed, the new one
+/// is written on top of it (check-and-set on that version, so a colleague
+/// sharing the same name meanwhile still wins). A live name is refused
+/// ([`TeamError::Conflict`]).
 pub async fn share_key(
     config: &TeamConfig,
     credential: &Secret,
@@ -405,9 +412,18 @@ pub async fn share_key(
         "metadata": serde_json::to_string(shared).unwrap_or_default(),
         "secret": secret.expose(),
     });
-    session
-        .write(&config.shared_path(&shared.key.name), &data, Some(0))
-        .await
+    let path = config.shared_path(&shared.key.name);
+    match session.write(&path, &data, Some(0)).await {
+        Err(TeamError::Conflict) => match session.metadata(&path).await {
+            Ok(Some(meta)) if meta.deleted => {
+                session
+                    .write(&path, &data, Some(meta.current_version))
+                    .await
+            }
+            _ => Err(TeamError::Conflict),
+        },
+        other => other,
+    }
 }
 
 /// The names of the shared keys this login may list (deleted ones left out).
