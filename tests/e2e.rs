@@ -25,6 +25,8 @@ mod leak_check;
 mod share;
 /// Settings → Team and the lead's Team screen.
 mod team;
+/// A staff member's Team screen.
+mod team_settings;
 
 /// tauri-driver's ports are fixed and the app is single-instance: one
 /// window test at a time.

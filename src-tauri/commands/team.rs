@@ -223,7 +223,15 @@ pub async fn team_report(
         Ok((config, credential))
     })
     .await?;
-    let reads = team::read_team(&config, &credential).await?;
+    let reads = team::read_team(&config, &credential)
+        .await
+        .map_err(|error| match error {
+            TeamError::Permission { .. } => IpcError::new(
+                keyward_core::Code::TeamNotLead,
+                "The team report is for security leads: the team vault's policy does not allow this login to read every desktop's list. Your own keys' list is still shared with your lead.",
+            ),
+            other => other.into(),
+        })?;
     let view = blocking(move || -> CommandResult<_> {
         Ok(TeamView::new(TeamReport::build(
             reads,

@@ -177,6 +177,9 @@ codes! {
     ShareExpired = "share_expired",
     /// The person cancelled a long operation.
     Cancelled = "cancelled",
+    /// The team report is for security leads: this login may not read
+    /// every desktop's inventory (a staff member's, as the policy says).
+    TeamNotLead = "team_not_lead",
 }
 
 impl std::fmt::Display for Code {

@@ -136,6 +136,11 @@ const WORDING: Record<ErrorCode, Wording> = {
     action: 'Check the team vault in Settings → Team.',
     backEnd: true,
   },
+  team_not_lead: {
+    message: 'The team report is for security leads; your keys are shared with the team.',
+    action: 'Nothing needs doing: your security lead sees your keys in the report.',
+    backEnd: true,
+  },
   team_conflict: {
     message: 'A colleague changed this shared key in the team vault first, so nothing was overwritten.',
     action: 'Look at the shared keys again, and repeat your change only if it should still replace theirs.',

@@ -5,4 +5,4 @@
  * and what the window receives in an `IpcError`. Serialized as its
  * snake_case name; the window's TypeScript type is generated from it.
  */
-export type Code = "invalid_input" | "name_taken" | "not_found" | "keychain_locked" | "keychain_unavailable" | "keychain_timeout" | "keychain_denied" | "keychain_error" | "keychain_no_default" | "keychain_cancelled" | "keychain_cannot_ask" | "catalog_unreadable" | "io" | "unsafe_file" | "rng" | "busy" | "credential_id_taken" | "ambiguous_key" | "no_dashboard" | "clipboard" | "internal" | "team_vault" | "team_conflict" | "wrong_passphrase" | "backup_unreadable" | "share_expired" | "cancelled";
+export type Code = "invalid_input" | "name_taken" | "not_found" | "keychain_locked" | "keychain_unavailable" | "keychain_timeout" | "keychain_denied" | "keychain_error" | "keychain_no_default" | "keychain_cancelled" | "keychain_cannot_ask" | "catalog_unreadable" | "io" | "unsafe_file" | "rng" | "busy" | "credential_id_taken" | "ambiguous_key" | "no_dashboard" | "clipboard" | "internal" | "team_vault" | "team_conflict" | "wrong_passphrase" | "backup_unreadable" | "share_expired" | "cancelled" | "team_not_lead";

@@ -1,0 +1,104 @@
+//! A staff member's Team screen, in the real window against a real
+//! OpenBao: a staff login, which may not read the lead's report, sees a
+//! calm line with its own last share and the shared keys it is granted,
+//! not a fault.
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use super::{assert_accessible, heading, in_window, screenshot, wait_for};
+use crate::openbao::{OpenBao, staff_policy};
+use crate::util::*;
+
+async fn nav(client: &Client, label: &str) {
+    wait_for(
+        client,
+        Locator::XPath(&format!("//nav//button[normalize-space()='{label}']")),
+    )
+    .await
+    .click()
+    .await
+    .unwrap();
+}
+
+fn connect(app: &App, bao: &OpenBao, token: &str, desktop: &str) {
+    let out = app.run_with_input(
+        &[
+            "team",
+            "connect",
+            &bao.address(),
+            "--mount",
+            "secret",
+            "--token",
+            "-",
+            "--desktop",
+            desktop,
+        ],
+        token,
+    );
+    assert!(out.status.success(), "{desktop}: {}", text(&out.stderr));
+}
+
+#[test]
+fn a_staff_member_opening_the_team_screen_sees_a_calm_line_and_the_shared_keys_not_an_error() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    // A staff member as docs/keyward-staff.hcl describes, granted one shared key.
+    let granted = format!(
+        "{}\npath \"secret/data/keyward/shared/payments-api\" {{\n  capabilities = [\"read\"]\n}}\npath \"secret/metadata/keyward/shared\" {{\n  capabilities = [\"list\"]\n}}\n",
+        staff_policy("ann@pc1")
+    );
+    bao.policy("staff-a", &granted);
+    bao.write(
+        "keyward/shared/payments-api",
+        json!({"format": 1, "metadata": "{}", "secret": "kw_shared_for_staff_0123456789abcdef"}),
+    );
+    let desk = App::new();
+    desk.generate(&unique("mine"));
+    connect(&desk, &bao, &bao.token(&["staff-a"], "1h"), "ann@pc1");
+
+    in_window(&desk, async |client| {
+        nav(client, "Team").await;
+        heading(client, "Team").await;
+        let line = wait_for(client, Locator::Css("[data-testid=team-not-lead]"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            line.contains("The team report is for security leads")
+                && line.contains("your keys are shared with the team")
+                && line.contains("shared today"),
+            "a calm, truthful line with this desktop's last share: {line}"
+        );
+        wait_for(
+            client,
+            Locator::XPath(
+                "//*[@data-testid='shared-keys']//tr[td[1][normalize-space()='payments-api']]",
+            ),
+        )
+        .await;
+        let alerts = client
+            .execute(
+                "return [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.trim()).filter((t) => t).join(' / ');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            alerts.as_str(),
+            Some(""),
+            "no error shown for what the policy rightly refuses"
+        );
+        let page = client.source().await.unwrap();
+        assert!(
+            !page.contains("does not allow"),
+            "no permission error in the page"
+        );
+        assert_accessible(client, "a staff member's Team screen").await;
+        screenshot(client, "team-screen-staff").await;
+    });
+    desk.ok(&["team", "disconnect"]);
+}
