@@ -25,7 +25,7 @@ mod leak_check;
 mod share;
 /// Settings → Team and the lead's Team screen.
 mod team;
-/// A staff member's Team screen.
+/// Settings → Team's digest box and a staff member's Team screen.
 mod team_settings;
 
 /// tauri-driver's ports are fixed and the app is single-instance: one

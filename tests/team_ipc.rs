@@ -79,9 +79,24 @@ fn settings_team_tests_connects_and_disconnects_and_the_credential_never_comes_b
             .contains("policy does not allow")
     );
 
+    // Settings → Team's "Send the team digest" box: saved in team.json,
+    // where the command line and the background program read it (this
+    // mock window's config folder is `config`; see the window test for
+    // `keyward team status`).
+    assert_eq!(again["status"]["send_digest"], false);
+    let on = invoke(&win, "set_team_digest", json!({"on": true})).unwrap();
+    assert_eq!(on["send_digest"], true, "{on}");
+    let saved = std::fs::read_to_string(dirs.root.path().join("config").join("team.json")).unwrap();
+    assert!(saved.contains("\"send_digest\": true"), "{saved}");
+    let off = invoke(&win, "set_team_digest", json!({"on": false})).unwrap();
+    assert_eq!(off["send_digest"], false, "{off}");
+
     let status = invoke(&win, "disconnect_team", json!({})).unwrap();
     assert_eq!(status["connected"], false);
     assert_eq!(keychain_secret(ACCOUNT), None);
+    let refused = invoke(&win, "set_team_digest", json!({"on": true}))
+        .expect_err("not connected: nothing to turn on");
+    assert_eq!(refused["code"], "team_vault", "{refused}");
 }
 
 #[test]

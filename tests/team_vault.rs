@@ -1022,3 +1022,57 @@ fn a_vault_restarted_with_its_data_kept_shows_what_survived_and_takes_the_next_s
     }
     lead.ok(&["team", "disconnect"]);
 }
+
+/// Issue 15: reconnecting (a new token, the vault's other address) kept
+/// where and how, but turned the lead's automatic team digest off without
+/// a word; the person's choice must survive it.
+#[test]
+fn a_reconnect_with_a_new_token_and_address_keeps_the_leads_automatic_digest() {
+    let _team = take();
+    let bao = OpenBao::start();
+    bao.policy("lead", &lead_policy("lee@pc9"));
+    let lead = App::new();
+    let out = connect(&lead, &bao, &bao.token(&["lead"], "1h"), "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(status(&lead)["send_digest"], false, "off until asked");
+    lead.ok(&["team", "digest", "--automatic", "on"]);
+    assert_eq!(status(&lead)["send_digest"], true);
+
+    let other_address = bao.address().replace("127.0.0.1", "localhost");
+    let out = lead.run_with_input(
+        &[
+            "team",
+            "connect",
+            &other_address,
+            "--mount",
+            "secret",
+            "--token",
+            "-",
+            "--desktop",
+            "lee@pc9",
+        ],
+        &bao.token(&["lead"], "1h"),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let now = status(&lead);
+    assert_eq!(now["address"], other_address.as_str(), "{now}");
+    assert_eq!(
+        now["send_digest"], true,
+        "the reconnect kept the lead's choice: {now}"
+    );
+    let saved = std::fs::read_to_string(
+        lead.root
+            .path()
+            .join("config")
+            .join(SERVICE)
+            .join("team.json"),
+    )
+    .unwrap();
+    assert!(saved.contains("\"send_digest\": true"), "{saved}");
+
+    lead.ok(&["team", "digest", "--automatic", "off"]);
+    let out = connect(&lead, &bao, &bao.token(&["lead"], "1h"), "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(status(&lead)["send_digest"], false, "off stays off too");
+    lead.ok(&["team", "disconnect"]);
+}

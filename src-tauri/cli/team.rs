@@ -203,15 +203,16 @@ pub fn run<S: SecretStore>(
                     .map_err(|e| Error::Invalid(e.to_string()))?;
             let credential = read_credential(what)?;
             let catalog = keyward_core::catalog::Catalog::open(data_dir)?;
-            let document = team::inventory(&catalog, settings, &config.desktop, Utc::now())
-                .map_err(team_error)?;
+            let now = Utc::now();
+            let document =
+                team::inventory(&catalog, settings, &config.desktop, now).map_err(team_error)?;
             let connected = runtime()?.block_on(team::connect(
                 &keychain(),
-                &config_dir,
-                data_dir,
+                (&config_dir, data_dir),
                 &config,
                 &credential,
                 &document,
+                now,
             ));
             match connected {
                 Ok(_) => {

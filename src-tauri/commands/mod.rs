@@ -324,6 +324,7 @@ pub fn typescript_bindings() -> Vec<(String, String)> {
         one::<keyward_core::siem::StreamTarget>(&cfg),
         one::<audit_stream::SetAuditStreamRequest>(&cfg),
         one::<team::TeamConnectRequest>(&cfg),
+        one::<team::TeamDigestRequest>(&cfg),
         one::<team::TeamConnection>(&cfg),
         one::<crate::team::TeamStatus>(&cfg),
         one::<crate::team::TeamProblem>(&cfg),

@@ -70,6 +70,7 @@ macro_rules! window_commands {
             team::disconnect_team,
             team::team_report,
             team::team_keys,
+            team::set_team_digest,
             team_shared::shared_keys,
             team_shared::copy_shared_secret,
             team_shared::rotate_shared_key,

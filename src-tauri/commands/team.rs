@@ -107,8 +107,9 @@ async fn try_connection(
     let vault = state.vault.clone();
     let settings = state.settings_in_force();
     let desktop = config.desktop.clone();
+    let now = Utc::now();
     let document = blocking(move || {
-        team::inventory(vault.catalog(), &settings, &desktop, Utc::now()).map_err(IpcError::from)
+        team::inventory(vault.catalog(), &settings, &desktop, now).map_err(IpcError::from)
     })
     .await?;
     let (config_dir, data_dir) = folders(state);
@@ -119,12 +120,11 @@ async fn try_connection(
         outcome = blocking(move || -> CommandResult<_> {
             Ok(team::save_connection(
                 &store,
-                &config_dir,
-                &data_dir,
+                (&config_dir, &data_dir),
                 &config,
                 &credential,
-                &document,
-                version,
+                (&document, version),
+                now,
             )
             .map(|()| version))
         })
@@ -178,6 +178,31 @@ pub async fn connect_team(
     Args(request): Args<TeamConnectRequest>,
 ) -> CommandResult<TeamConnection> {
     try_connection(&state, request, true).await
+}
+
+/// Whether this desktop sends the lead's team digest by itself, as ticked
+/// in Settings → Team.
+#[derive(Deserialize, ts_rs::TS)]
+pub struct TeamDigestRequest {
+    /// On: Keyward sends the team digest to the team channel by itself
+    /// (each key's stage once), while the window or the background runs.
+    on: bool,
+}
+
+/// Turns the lead's automatic team digest on or off (`keyward team digest
+/// --automatic on|off`); the background program reads it at its next look.
+#[tauri::command]
+pub async fn set_team_digest(
+    state: State<'_, AppState>,
+    Args(TeamDigestRequest { on }): Args<TeamDigestRequest>,
+) -> CommandResult<TeamStatus> {
+    let (config_dir, _) = folders(&state);
+    blocking(move || -> CommandResult<_> {
+        TeamConfig::save_send_digest(&config_dir, on)?.ok_or(TeamError::NotConnected)?;
+        Ok(())
+    })
+    .await?;
+    current_status(&state).await
 }
 
 /// Forgets the team vault (the credential leaves the keychain).

@@ -1,13 +1,14 @@
-//! A staff member's Team screen, in the real window against a real
-//! OpenBao: a staff login, which may not read the lead's report, sees a
-//! calm line with its own last share and the shared keys it is granted,
-//! not a fault.
+//! Settings → Team's "Send the team digest" box and a staff member's Team
+//! screen, in the real window against a real OpenBao: the lead's choice is
+//! saved where the command line and the background program read it; a
+//! staff login, which may not read the lead's report, sees a calm line with
+//! its own last share and the shared keys it is granted, not a fault.
 
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use super::{assert_accessible, heading, in_window, screenshot, wait_for};
-use crate::openbao::{OpenBao, staff_policy};
+use crate::openbao::{OpenBao, lead_policy, staff_policy};
 use crate::util::*;
 
 async fn nav(client: &Client, label: &str) {
@@ -37,6 +38,80 @@ fn connect(app: &App, bao: &OpenBao, token: &str, desktop: &str) {
         token,
     );
     assert!(out.status.success(), "{desktop}: {}", text(&out.stderr));
+}
+
+#[test]
+fn the_lead_turns_on_the_team_digest_in_settings_and_the_command_line_sees_it() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    bao.policy("lead", &lead_policy("lee@pc9"));
+    let lead = App::new();
+    connect(&lead, &bao, &bao.token(&["lead"], "1h"), "lee@pc9");
+    let status = || json(&lead.ok(&["team", "status", "--json"]));
+    assert_eq!(status()["send_digest"], false);
+
+    in_window(&lead, async |client| {
+        nav(client, "Settings").await;
+        heading(client, "Settings").await;
+        let hint = wait_for(client, Locator::Css("#team-send-digest-hint"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            hint.contains("security lead") && hint.contains("one computer only"),
+            "says who turns it on: {hint}"
+        );
+        let box_ = wait_for(client, Locator::Css("#team-send-digest")).await;
+        assert_eq!(
+            box_.prop("checked").await.unwrap().as_deref(),
+            Some("false")
+        );
+        box_.click().await.unwrap();
+        let started = std::time::Instant::now();
+        while !std::fs::read_to_string(
+            lead.root
+                .path()
+                .join("config")
+                .join(SERVICE)
+                .join("team.json"),
+        )
+        .unwrap_or_default()
+        .contains("\"send_digest\": true")
+        {
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(10),
+                "the box was saved"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(
+            wait_for(client, Locator::Css("#team-send-digest"))
+                .await
+                .prop("checked")
+                .await
+                .unwrap()
+                .as_deref(),
+            Some("true")
+        );
+        client
+            .execute(
+                "document.getElementById('team-send-digest').scrollIntoView({block: 'center'});",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_accessible(client, "Settings → Team with the digest box").await;
+        screenshot(client, "settings-team-digest-on").await;
+    });
+    assert_eq!(
+        status()["send_digest"],
+        true,
+        "the command line (and the background program) see the lead's choice"
+    );
+    lead.ok(&["team", "disconnect"]);
 }
 
 #[test]

@@ -316,6 +316,7 @@ export function installFakeBackend(params: URLSearchParams): void {
     shared_words: 'not shared yet',
     last_error: null,
     next_try_at: null,
+    send_digest: false,
   };
   let leakScan: LeakScanStatus = { state: 'idle', error: null, path: null, keys_done: 0, keys_total: 0, scanned: 0, bytes: 0, report: null };
   const importing: ImportStatus = { state: 'idle', error: null, path: null, done: 0, total: 0, result: null };
@@ -628,6 +629,10 @@ export function installFakeBackend(params: URLSearchParams): void {
     team_report: () => {
       needTeam();
       return { generated_at: now().toISOString(), desktops: [], per_person: [], per_service: [], people: 0, services: 0, warnings: [], keys: 0, overdue: 0, people_overdue: 0 };
+    },
+    set_team_digest: ({ on }) => {
+      if (!team.connected) return fail('team_vault', 'This desktop is not connected to a team vault. Connect it in Settings → Team, or with `keyward team connect`.');
+      return Object.assign(team, { send_digest: on === true });
     },
     team_keys: ({ query }) => ({ query: String(query ?? ''), matching: 0, total: 0, offset: 0, keys: [] }),
     shared_keys: () => {

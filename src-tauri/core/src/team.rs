@@ -322,6 +322,29 @@ impl TeamConfig {
         write_atomically(&Self::path_in(config_dir), &text)
     }
 
+    /// This configuration, keeping the person's own choices from the one
+    /// saved before (`previous`): a reconnect (a new token, a new address)
+    /// changes where and how, never whether this desktop sends the team
+    /// digest.
+    #[must_use]
+    pub fn keeping_choices_of(mut self, previous: Option<&Self>) -> Self {
+        if let Some(previous) = previous {
+            self.send_digest = previous.send_digest;
+        }
+        self
+    }
+
+    /// Turns the lead's automatic team digest on or off in the saved
+    /// settings; `None` (nothing saved) when this desktop is not connected.
+    pub fn save_send_digest(config_dir: &Path, on: bool) -> Result<Option<Self>, CatalogError> {
+        let Some(mut config) = Self::load(config_dir)? else {
+            return Ok(None);
+        };
+        config.send_digest = on;
+        config.save(config_dir)?;
+        Ok(Some(config))
+    }
+
     /// Removes the saved configuration; none saved is fine.
     pub fn remove(config_dir: &Path) -> Result<(), CatalogError> {
         let path = Self::path_in(config_dir);
@@ -691,6 +714,25 @@ mod tests {
         let document = InventoryDocument::from_kv_data(data).expect("an older document loads");
         assert_eq!(document.keys[0].leak_checked_at, None);
         assert_eq!(document.keys[0].leak_found_at, None);
+    }
+
+    #[test]
+    fn a_new_connection_keeps_the_persons_digest_choice() {
+        let dir = std::env::temp_dir().join(format!("keyward-team-{}", std::process::id()));
+        let first = TeamConfig::new("https://a", "secret", None, Login::Token, Some("lee@pc9"));
+        first.unwrap().save(&dir).unwrap();
+        let saved = TeamConfig::save_send_digest(&dir, true).unwrap().unwrap();
+        assert!(saved.send_digest);
+        assert!(TeamConfig::load(&dir).unwrap().unwrap().send_digest);
+        let again =
+            TeamConfig::new("https://b", "kv", None, Login::Token, Some("lee@pc9")).unwrap();
+        assert!(!again.send_digest, "a new configuration starts off");
+        let kept = again.keeping_choices_of(TeamConfig::load(&dir).unwrap().as_ref());
+        assert!(kept.send_digest, "the lead's choice survives a reconnect");
+        assert_eq!(kept.address.as_str(), "https://b");
+        TeamConfig::remove(&dir).unwrap();
+        assert_eq!(TeamConfig::save_send_digest(&dir, true).unwrap(), None);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

@@ -54,6 +54,7 @@ import type {
   SuggestNameRequest,
   TeamConnectRequest,
   TeamConnection,
+  TeamDigestRequest,
   TeamRows,
   TeamRowsRequest,
   SharedEntry,
@@ -127,6 +128,7 @@ export interface Commands {
   disconnect_team: { args: NoArgs; answer: TeamStatus };
   team_report: { args: NoArgs; answer: TeamSummary };
   team_keys: { args: TeamRowsRequest; answer: TeamRows };
+  set_team_digest: { args: TeamDigestRequest; answer: TeamStatus };
   shared_keys: { args: NoArgs; answer: SharedEntry[] };
   copy_shared_secret: { args: SharedKeyRequest; answer: SharedCopied };
   rotate_shared_key: { args: RotateSharedRequest; answer: SharedRotated };
@@ -478,6 +480,14 @@ export function testTeamConnection(request: TeamConnectRequest): Promise<TeamCon
 /** Connects this desktop to the team vault: tested first; only then saved (the credential in the keychain). */
 export function connectTeam(request: TeamConnectRequest): Promise<TeamConnection> {
   return call('connect_team', request);
+}
+
+/**
+ * For leads: turns on or off sending the team digest to the team channel from this desktop by
+ * itself (`keyward team digest --automatic on|off`). Rejects with `team_vault` when not connected.
+ */
+export function setTeamDigest(on: boolean): Promise<TeamStatus> {
+  return call('set_team_digest', { on });
 }
 
 /** Forgets the team vault (the credential leaves the keychain; what was shared stays in the vault). */

@@ -49,6 +49,7 @@ export type { SnoozeRequest } from './bindings/SnoozeRequest';
 export type { SaveSettingsRequest } from './bindings/SaveSettingsRequest';
 export type { TeamConnectRequest } from './bindings/TeamConnectRequest';
 export type { TeamConnection } from './bindings/TeamConnection';
+export type { TeamDigestRequest } from './bindings/TeamDigestRequest';
 export type { TeamStatus } from './bindings/TeamStatus';
 export type { TeamProblem } from './bindings/TeamProblem';
 export type { Login } from './bindings/Login';

@@ -209,6 +209,9 @@ pub struct TeamStatus {
     pub last_error: Option<String>,
     /// When the next try is due, after a failure (RFC 3339).
     pub next_try_at: Option<String>,
+    /// For leads: whether this desktop sends the team digest to the team
+    /// channel by itself (`keyward team digest --automatic on|off`).
+    pub send_digest: bool,
 }
 
 /// The status from the saved configuration and publishing state.
@@ -238,6 +241,7 @@ pub fn status(
             .then(|| state.last_attempt_at.map(|at| at + state.backoff()))
             .flatten()
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        send_digest: config.as_ref().is_some_and(|c| c.send_digest),
     })
 }
 
@@ -292,37 +296,40 @@ pub fn stored_credential<S: SecretStore>(store: &S) -> Result<Option<Secret>, Ke
 /// rest in `team.json`). Nothing is saved when it fails.
 pub async fn connect<S: SecretStore>(
     store: &S,
-    config_dir: &Path,
-    data_dir: &Path,
+    folders: (&Path, &Path),
     config: &TeamConfig,
     credential: &Secret,
     document: &InventoryDocument,
+    now: DateTime<Utc>,
 ) -> Result<u64, TeamError> {
     let version = publish(config, credential, document).await?;
-    save_connection(
-        store, config_dir, data_dir, config, credential, document, version,
-    )?;
+    save_connection(store, folders, config, credential, (document, version), now)?;
     Ok(version)
 }
 
 /// Saves a connection that worked: the credential in the keychain, the
-/// settings in `team.json`, and the share just made in `team-state.json`.
+/// settings in `team.json` (in the first of `folders`, the config folder),
+/// and the share just made (`document`, stored as `version` at `now`) in
+/// `team-state.json` (in the second, the data folder). The person's own
+/// choices in a `team.json` saved before (whether this desktop sends the
+/// team digest) are kept: reconnecting changes where and how only.
 /// Blocking (the keychain): call it off the async threads.
 pub fn save_connection<S: SecretStore>(
     store: &S,
-    config_dir: &Path,
-    data_dir: &Path,
+    (config_dir, data_dir): (&Path, &Path),
     config: &TeamConfig,
     credential: &Secret,
-    document: &InventoryDocument,
-    version: u64,
+    (document, version): (&InventoryDocument, u64),
+    now: DateTime<Utc>,
 ) -> Result<(), TeamError> {
+    let previous = TeamConfig::load(config_dir).ok().flatten();
+    let config = config.clone().keeping_choices_of(previous.as_ref());
     store.put(CREDENTIAL_ACCOUNT, credential)?;
     config
         .save(config_dir)
         .map_err(|e| TeamError::Local(e.to_string()))?;
     let mut state = PublishState::default();
-    state.shared(document.content_hash(), Some(version), Utc::now());
+    state.shared(document.content_hash(), Some(version), now);
     state
         .save(data_dir)
         .map_err(|e| TeamError::Local(e.to_string()))

@@ -52,4 +52,9 @@ last_error: string | null,
 /**
  * When the next try is due, after a failure (RFC 3339).
  */
-next_try_at: string | null, };
+next_try_at: string | null, 
+/**
+ * For leads: whether this desktop sends the team digest to the team
+ * channel by itself (`keyward team digest --automatic on|off`).
+ */
+send_digest: boolean, };
