@@ -88,6 +88,11 @@ fn settings_team_tests_connects_and_disconnects_and_the_credential_never_comes_b
     assert_eq!(on["send_digest"], true, "{on}");
     let saved = std::fs::read_to_string(dirs.root.path().join("config").join("team.json")).unwrap();
     assert!(saved.contains("\"send_digest\": true"), "{saved}");
+    let reconnected = invoke(&win, "connect_team", request(&bao, Some(&token), "win@pc1")).unwrap();
+    assert_eq!(
+        reconnected["status"]["send_digest"], true,
+        "connecting again in the window keeps the choice: {reconnected}"
+    );
     let off = invoke(&win, "set_team_digest", json!({"on": false})).unwrap();
     assert_eq!(off["send_digest"], false, "{off}");
 
