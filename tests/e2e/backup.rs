@@ -223,16 +223,18 @@ fn a_restore_of_hundreds_of_keys_shows_progress_and_cancel_stops_it_between_keys
 
         // Restoring again continues: the rest is put back, the rest left.
         start_restore(client, &path).await;
-        let again = wait_for(
-            client,
-            Locator::XPath(
+        // Hundreds of keychain writes: on a loaded machine well over wait_for's 20 s.
+        let again = client
+            .wait()
+            .at_most(std::time::Duration::from_secs(300))
+            .for_element(Locator::XPath(
                 "//*[@id='backup-restore-result'][starts-with(normalize-space(),'Put back ')]",
-            ),
-        )
-        .await
-        .text()
-        .await
-        .unwrap();
+            ))
+            .await
+            .expect("the second restore finished")
+            .text()
+            .await
+            .unwrap();
         assert_eq!(
             again,
             format!(
