@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 use clap::{Subcommand, ValueEnum};
-use keyward_core::catalog::CatalogError;
 use keyward_core::keychain::{OsKeychain, SecretStore};
+use keyward_core::private_files::FileError;
 use keyward_core::report;
 use keyward_core::settings::{Effective, WebhookFormat};
 use keyward_core::team_channel::Digest;
@@ -155,7 +155,7 @@ pub(super) fn write_report_text(text: &str, output: Option<&Path>, what: &str) -
             })?;
             keyward_core::private_files::write_atomically(&path, text.as_bytes()).map_err(
                 |error| match error {
-                    CatalogError::Unsafe { reason, .. } => Error::Invalid(format!(
+                    FileError::Unsafe { reason, .. } => Error::Invalid(format!(
                         "{reason} To print the report on standard output instead, use --output -."
                     )),
                     other => other.into(),

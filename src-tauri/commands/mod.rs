@@ -158,6 +158,12 @@ impl From<keyward_core::catalog::CatalogError> for IpcError {
     }
 }
 
+impl From<keyward_core::private_files::FileError> for IpcError {
+    fn from(error: keyward_core::private_files::FileError) -> Self {
+        keyward_core::Error::from(error).into()
+    }
+}
+
 impl From<keyward_core::keychain::KeychainError> for IpcError {
     fn from(error: keyward_core::keychain::KeychainError) -> Self {
         keyward_core::Error::from(error).into()

@@ -31,6 +31,7 @@ use std::time::Duration;
 use chrono::{SecondsFormat, Utc};
 use keyward_core::audit_chain::line_hash;
 use keyward_core::catalog::CatalogError;
+use keyward_core::private_files::FileError;
 use keyward_core::siem::{StreamCursor, StreamFiles, StreamTarget, frame};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -118,6 +119,14 @@ pub enum StreamError {
     Files(#[from] CatalogError),
 }
 
+/// A file problem of the stream's own files (its lock) is a problem of
+/// Keyward's files.
+impl From<FileError> for StreamError {
+    fn from(error: FileError) -> Self {
+        Self::Files(error.into())
+    }
+}
+
 /// What one round delivered.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Delivered {
@@ -198,18 +207,14 @@ pub async fn deliver_pending(
 
 /// Holds the stream's lock file while a round sends; `None` when another
 /// process holds it.
-fn take_lock(files: &StreamFiles) -> Result<Option<std::fs::File>, CatalogError> {
+fn take_lock(files: &StreamFiles) -> Result<Option<std::fs::File>, FileError> {
     let path = files.lock_path();
     keyward_core::private_files::private_dir(files.dir())?;
     let file = keyward_core::private_files::open_append(&path)?;
     match file.try_lock() {
         Ok(()) => Ok(Some(file)),
         Err(std::fs::TryLockError::WouldBlock) => Ok(None),
-        Err(std::fs::TryLockError::Error(source)) => Err(CatalogError::Io {
-            action: "lock",
-            path,
-            source,
-        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(FileError::io("lock", &path)(source)),
     }
 }
 
@@ -221,11 +226,13 @@ where
 {
     match tokio::task::spawn_blocking(work).await {
         Ok(result) => result.map_err(StreamError::from),
-        Err(e) => Err(StreamError::Files(CatalogError::Io {
-            action: "read",
-            path: keyward_core::siem::CURSOR_FILE.into(),
-            source: std::io::Error::other(e),
-        })),
+        Err(e) => Err(StreamError::Files(
+            FileError::io(
+                "read",
+                std::path::Path::new(keyward_core::siem::CURSOR_FILE),
+            )(std::io::Error::other(e))
+            .into(),
+        )),
     }
 }
 

@@ -21,10 +21,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         keys.clear();
         for i in 0..count {
             let service = format!("service-{}", i % 250);
-            let parse = |e: keyward_core::naming::NameError| CatalogError::Io {
-                action: "make",
-                path: "bench".into(),
-                source: std::io::Error::other(e),
+            let parse = |e: keyward_core::naming::NameError| {
+                CatalogError::from(keyward_core::private_files::FileError::Io {
+                    action: "make",
+                    path: "bench".into(),
+                    source: std::io::Error::other(e),
+                })
             };
             keys.push(KeyRecord {
                 id: format!("{i:032x}"),

@@ -310,9 +310,11 @@ impl AuditLog {
             private_dir(dir)?;
         }
         let mut file = open_append(&self.path)?;
-        file.lock().map_err(CatalogError::io("lock", &self.path))?;
+        file.lock()
+            .map_err(crate::private_files::FileError::io("lock", &self.path))?;
         // Under the lock, so that writers in other processes keep one chain.
-        let tail = read_tail(&file).map_err(CatalogError::io("read", &self.path))?;
+        let tail =
+            read_tail(&file).map_err(crate::private_files::FileError::io("read", &self.path))?;
         let mut link = next_link(&tail);
         let mut lines = Vec::with_capacity(entries.len() * 260 + 1);
         // A crash may have cut the last line short: start a fresh line so
@@ -327,8 +329,9 @@ impl AuditLog {
                 seq: link.seq,
                 prev: &link.prev,
             };
-            serde_json::to_writer(&mut lines, &chained)
-                .map_err(|e| CatalogError::io("prepare", &self.path)(io::Error::other(e)))?;
+            serde_json::to_writer(&mut lines, &chained).map_err(|e| {
+                crate::private_files::FileError::io("prepare", &self.path)(io::Error::other(e))
+            })?;
             link = Link {
                 seq: link.seq + 1,
                 prev: line_hash(&lines[start..]),
@@ -336,9 +339,9 @@ impl AuditLog {
             lines.push(b'\n');
         }
         file.write_all(&lines)
-            .map_err(CatalogError::io("write to", &self.path))?;
+            .map_err(crate::private_files::FileError::io("write to", &self.path))?;
         file.sync_data()
-            .map_err(CatalogError::io("flush", &self.path))?;
+            .map_err(crate::private_files::FileError::io("flush", &self.path))?;
         // Closing the file releases the lock.
         Ok(())
     }
@@ -390,10 +393,10 @@ impl AuditLog {
             return Ok(AuditRead::default());
         };
         file.lock_shared()
-            .map_err(CatalogError::io("lock", &self.path))?;
+            .map_err(crate::private_files::FileError::io("lock", &self.path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
-            .map_err(CatalogError::io("read", &self.path))?;
+            .map_err(crate::private_files::FileError::io("read", &self.path))?;
         let mut read = AuditRead::default();
         for line in bytes.split(|b| *b == b'\n') {
             if line.iter().all(u8::is_ascii_whitespace) {
@@ -416,9 +419,9 @@ impl AuditLog {
         // A missing file is an empty log (which must still hold what was sent).
         if let Some(mut file) = open_read(&self.path)? {
             file.lock_shared()
-                .map_err(CatalogError::io("lock", &self.path))?;
+                .map_err(crate::private_files::FileError::io("lock", &self.path))?;
             file.read_to_end(&mut bytes)
-                .map_err(CatalogError::io("read", &self.path))?;
+                .map_err(crate::private_files::FileError::io("read", &self.path))?;
         }
         let mut check = crate::audit_chain::verify(&bytes);
         // What the audit stream delivered must still be there.

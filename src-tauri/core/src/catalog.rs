@@ -37,7 +37,7 @@ use serde::Deserialize;
 
 use crate::journal;
 use crate::keychain::store_name::YOUR_IN;
-use crate::private_files::{open_lock_file, private_dir, write_atomically};
+use crate::private_files::{FileError, open_lock_file, private_dir, write_atomically};
 use crate::record::KeyRecord;
 
 const CATALOG_FILE: &str = "catalog.json";
@@ -87,52 +87,10 @@ pub enum CatalogError {
         /// The catalog file.
         path: PathBuf,
     },
-    /// The disk refused a read or write.
-    #[error("Keyward could not {action} {path}: {source}. {}", advice(source))]
-    Io {
-        /// What Keyward was doing ("read", "write", ...).
-        action: &'static str,
-        /// The file or folder.
-        path: PathBuf,
-        /// The operating system's error.
-        source: io::Error,
-    },
-    /// A file or folder is not safe to use as it is (a link, another user's,
-    /// open to others); it was left as it is. The sentence says what to do.
-    #[error("{reason}")]
-    Unsafe {
-        /// The file or folder.
-        path: PathBuf,
-        /// What is wrong and what to do, as a sentence.
-        reason: String,
-    },
-}
-
-impl CatalogError {
-    pub(crate) fn io<'a>(
-        action: &'static str,
-        path: &'a Path,
-    ) -> impl FnOnce(io::Error) -> Self + 'a {
-        move |source| Self::Io {
-            action,
-            path: path.to_owned(),
-            source,
-        }
-    }
-}
-
-/// What to check after the disk refused a read or write, by what it said.
-fn advice(error: &io::Error) -> &'static str {
-    match error.kind() {
-        io::ErrorKind::NotFound => "Check that the folder exists.",
-        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
-            "Check that you may write there."
-        }
-        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
-            "Free some space on the disk and try again."
-        }
-        _ => "Check that the disk is not full and that you may write there.",
-    }
+    /// A file or folder could not be used: the disk refused, or it is not
+    /// safe to use as it is (see [`crate::private_files`]).
+    #[error(transparent)]
+    File(#[from] FileError),
 }
 
 #[derive(Debug, Deserialize)]
@@ -263,15 +221,15 @@ impl Drop for LockGuard {
 impl Catalog {
     /// Uses (and creates if needed) the data folder `dir`. A folder that is
     /// not safe to use ([`private_dir`]) opens, but every read and change
-    /// then fails with [`CatalogError::Unsafe`], so the window can say why.
+    /// then fails with [`FileError::Unsafe`], so the window can say why.
     pub fn open(dir: impl Into<PathBuf>) -> Result<Self, CatalogError> {
         let dir = dir.into();
         match private_dir(&dir) {
-            Ok(()) | Err(CatalogError::Unsafe { .. }) => Ok(Self {
+            Ok(()) | Err(FileError::Unsafe { .. }) => Ok(Self {
                 dir,
                 memo: Arc::default(),
             }),
-            Err(other) => Err(other),
+            Err(other) => Err(other.into()),
         }
     }
 
@@ -405,7 +363,7 @@ impl Catalog {
         serde_json::to_writer(&mut text.bytes, record).map_err(|e| self.unprepared(e))?;
         text.records.push(start..text.bytes.len());
         text.bytes.extend_from_slice(TAIL);
-        write_atomically(&self.path(), &text.bytes)?;
+        write_atomically(&self.path(), &text.bytes).map_err(CatalogError::from)?;
         keys.push(record.clone());
         self.remember_written(keys, text);
         Ok(())
@@ -436,7 +394,7 @@ impl Catalog {
             later.start -= cut_len;
             later.end -= cut_len;
         }
-        write_atomically(&self.path(), &text.bytes)?;
+        write_atomically(&self.path(), &text.bytes).map_err(CatalogError::from)?;
         keys.remove(at);
         self.remember_written(keys, text);
         Ok(())
@@ -452,7 +410,7 @@ impl Catalog {
     }
 
     fn unprepared(&self, error: serde_json::Error) -> CatalogError {
-        CatalogError::io("prepare", &self.path())(io::Error::other(error))
+        FileError::io("prepare", &self.path())(io::Error::other(error)).into()
     }
 
     /// Remembers `keys` and `text` as just written, under the lock.
@@ -478,9 +436,9 @@ impl Catalog {
         let mut file = match File::open(&path) {
             Ok(file) => file,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), None, None)),
-            Err(e) => return Err(CatalogError::io("read", &path)(e)),
+            Err(e) => return Err(FileError::io("read", &path)(e).into()),
         };
-        let metadata = file.metadata().map_err(CatalogError::io("read", &path))?;
+        let metadata = file.metadata().map_err(FileError::io("read", &path))?;
         let stamp = Stamp::of(&metadata);
         if let (Some(stamp), Some(held)) = (&stamp, held)
             && held.stamp == *stamp
@@ -489,7 +447,7 @@ impl Catalog {
         }
         let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
         file.read_to_end(&mut bytes)
-            .map_err(CatalogError::io("read", &path))?;
+            .map_err(FileError::io("read", &path))?;
         let (keys, records) = parse(&path, &bytes)?;
         let text = records.map(|records| Text { bytes, records });
         Ok((keys, stamp, text))
@@ -515,7 +473,7 @@ impl Catalog {
         private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
         let file = open_lock_file(&path)?;
-        file.lock().map_err(CatalogError::io("lock", &path))?;
+        file.lock().map_err(FileError::io("lock", &path))?;
         Ok(LockGuard(file))
     }
 
@@ -523,7 +481,7 @@ impl Catalog {
     /// `before` shows unchanged, and returns the text written.
     fn save(&self, keys: &[KeyRecord], before: Option<&Before>) -> Result<Text, CatalogError> {
         let text = compose(keys, before).map_err(|e| self.unprepared(e))?;
-        write_atomically(&self.path(), &text.bytes)?;
+        write_atomically(&self.path(), &text.bytes).map_err(CatalogError::from)?;
         Ok(text)
     }
 }
@@ -705,13 +663,19 @@ mod tests {
         add(&catalog, "a");
         fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
         let catalog = Catalog::open(dir.path()).expect("opens, so the window can say why");
-        assert!(matches!(catalog.load(), Err(CatalogError::Unsafe { .. })));
+        assert!(matches!(
+            catalog.load(),
+            Err(CatalogError::File(FileError::Unsafe { .. }))
+        ));
         let before = fs::read(catalog.path()).unwrap();
         let changed = catalog.update(|keys| {
             keys.clear();
             Ok::<_, CatalogError>(())
         });
-        assert!(matches!(changed, Err(CatalogError::Unsafe { .. })));
+        assert!(matches!(
+            changed,
+            Err(CatalogError::File(FileError::Unsafe { .. }))
+        ));
         assert_eq!(fs::read(catalog.path()).unwrap(), before);
     }
 

@@ -30,6 +30,9 @@ pub enum Error {
     /// The catalog file could not be used.
     #[error(transparent)]
     Catalog(#[from] CatalogError),
+    /// A file or folder could not be used (see [`crate::private_files`]).
+    #[error(transparent)]
+    File(#[from] crate::private_files::FileError),
     /// The random source failed.
     #[error(transparent)]
     Random(#[from] RandomSourceFailed),
@@ -79,8 +82,7 @@ impl Error {
             Self::NameTaken(_) => Code::NameTaken,
             Self::NotFound(_) => Code::NotFound,
             Self::Keychain(e) => e.code(),
-            Self::Catalog(CatalogError::Io { .. }) => Code::Io,
-            Self::Catalog(CatalogError::Unsafe { .. }) => Code::UnsafeFile,
+            Self::File(e) | Self::Catalog(CatalogError::File(e)) => e.code(),
             Self::Catalog(_) => Code::CatalogUnreadable,
             Self::Random(_) => Code::Rng,
             Self::Busy(_) => Code::Busy,
@@ -212,6 +214,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 mod tests {
     use super::*;
     use crate::keychain::KeychainError;
+    use crate::private_files::FileError;
 
     #[test]
     fn every_code_crosses_as_its_wire_name() {
@@ -268,15 +271,30 @@ mod tests {
                 "catalog_unreadable",
             ),
             (
-                Error::Catalog(CatalogError::Io {
+                Error::Catalog(CatalogError::File(FileError::Io {
                     action: "read",
+                    path: "x".into(),
+                    source: std::io::Error::other("x"),
+                })),
+                "io",
+            ),
+            (
+                Error::Catalog(CatalogError::File(FileError::Unsafe {
+                    path: "x".into(),
+                    reason: "x".into(),
+                })),
+                "unsafe_file",
+            ),
+            (
+                Error::File(FileError::Io {
+                    action: "write",
                     path: "x".into(),
                     source: std::io::Error::other("x"),
                 }),
                 "io",
             ),
             (
-                Error::Catalog(CatalogError::Unsafe {
+                Error::File(FileError::Unsafe {
                     path: "x".into(),
                     reason: "x".into(),
                 }),

@@ -245,7 +245,7 @@ impl FingerprintFile {
         };
         let mut text = String::new();
         file.read_to_string(&mut text)
-            .map_err(CatalogError::io("read", &self.path))?;
+            .map_err(crate::private_files::FileError::io("read", &self.path))?;
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
 
@@ -253,7 +253,7 @@ impl FingerprintFile {
     pub fn save(&self, set: &FingerprintSet) -> Result<(), CatalogError> {
         // A map of strings and numbers always serializes.
         let text = serde_json::to_vec(set).expect("fingerprints serialize");
-        write_atomically(&self.path, &text)
+        write_atomically(&self.path, &text).map_err(CatalogError::from)
     }
 
     /// Adds `fingerprint` for key `id` (made with the key whose check value

@@ -29,6 +29,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
+use crate::private_files::FileError;
+
 mod bitwarden;
 mod csv_table;
 mod plan;
@@ -174,14 +176,9 @@ pub enum ImportError {
         "{0} is larger than 64 MB, too large to be an export of keys. Check that you chose the right file."
     )]
     TooLarge(String),
-    /// It could not be read.
-    #[error("Keyward could not read {path}: {detail}.")]
-    Unreadable {
-        /// The path as given.
-        path: String,
-        /// What the system said.
-        detail: String,
-    },
+    /// The disk refused to read, overwrite or remove it.
+    #[error(transparent)]
+    File(#[from] FileError),
     /// It is not the format that was chosen, or it is damaged.
     #[error("This file is not {} Keyward can read: {detail}. Nothing was imported.", format.described())]
     Damaged {
@@ -202,7 +199,7 @@ impl ImportError {
         match self {
             Self::Missing(_) => Code::NotFound,
             Self::NotAFile { .. } => Code::UnsafeFile,
-            Self::Unreadable { .. } => Code::Io,
+            Self::File(e) => e.code(),
             Self::TooLarge(_) | Self::Damaged { .. } | Self::BadMapping(_) => Code::InvalidInput,
         }
     }
@@ -216,13 +213,9 @@ impl ImportError {
 pub fn delete_source(path: &Path) -> Result<(), ImportError> {
     use std::io::{Seek, Write};
     let shown = path.display().to_string();
-    let unreadable = |e: std::io::Error| ImportError::Unreadable {
-        path: shown.clone(),
-        detail: e.to_string(),
-    };
     let meta = std::fs::symlink_metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ImportError::Missing(shown.clone()),
-        _ => unreadable(e),
+        _ => FileError::io("check", path)(e).into(),
     })?;
     if !meta.file_type().is_file() {
         return Err(ImportError::NotAFile {
@@ -241,19 +234,22 @@ pub fn delete_source(path: &Path) -> Result<(), ImportError> {
         use std::os::unix::fs::OpenOptionsExt;
         options.custom_flags(libc::O_NOFOLLOW);
     }
-    let mut file = options.open(path).map_err(unreadable)?;
-    let len = file.metadata().map_err(unreadable)?.len();
-    let zeros = vec![0u8; 64 * 1024];
-    let mut left = len;
-    file.seek(std::io::SeekFrom::Start(0)).map_err(unreadable)?;
-    while left > 0 {
-        let n = left.min(zeros.len() as u64) as usize;
-        file.write_all(&zeros[..n]).map_err(unreadable)?;
-        left -= n as u64;
-    }
-    file.sync_all().map_err(unreadable)?;
-    drop(file);
-    std::fs::remove_file(path).map_err(unreadable)
+    let wiped = (|| {
+        let mut file = options.open(path)?;
+        let len = file.metadata()?.len();
+        let zeros = vec![0u8; 64 * 1024];
+        let mut left = len;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            file.write_all(&zeros[..n])?;
+            left -= n as u64;
+        }
+        file.sync_all()
+    })();
+    wiped.map_err(FileError::io("overwrite", path))?;
+    std::fs::remove_file(path).map_err(FileError::io("remove", path))?;
+    Ok(())
 }
 
 /// A file's bytes, wiped when dropped.
@@ -268,12 +264,7 @@ pub fn read_source(path: &Path) -> Result<SourceBytes, ImportError> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Err(ImportError::Missing(shown));
         }
-        Err(e) => {
-            return Err(ImportError::Unreadable {
-                path: shown,
-                detail: e.to_string(),
-            });
-        }
+        Err(e) => return Err(FileError::io("check", path)(e).into()),
     };
     let kind = meta.file_type();
     let not_a_file = |what| ImportError::NotAFile {
@@ -300,12 +291,8 @@ pub fn read_source(path: &Path) -> Result<SourceBytes, ImportError> {
         // Never through a link planted between the check and the open.
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
-    let unreadable = |e: std::io::Error| ImportError::Unreadable {
-        path: shown.clone(),
-        detail: e.to_string(),
-    };
-    let file = options.open(path).map_err(unreadable)?;
-    let opened = file.metadata().map_err(unreadable)?;
+    let file = options.open(path).map_err(FileError::io("read", path))?;
+    let opened = file.metadata().map_err(FileError::io("read", path))?;
     if !opened.is_file() {
         return Err(not_a_file("is not a regular file (a device or a pipe)"));
     }
@@ -313,7 +300,7 @@ pub fn read_source(path: &Path) -> Result<SourceBytes, ImportError> {
     let mut bytes = Zeroizing::new(Vec::with_capacity(opened.len() as usize + 1));
     file.take(SOURCE_MAX + 1)
         .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
+        .map_err(FileError::io("read", path))?;
     if bytes.len() as u64 > SOURCE_MAX {
         return Err(ImportError::TooLarge(shown));
     }

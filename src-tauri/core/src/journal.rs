@@ -90,8 +90,8 @@ pub fn write(data_dir: &Path, record: &KeyRecord) -> Result<(), CatalogError> {
         format: FORMAT,
         key: record,
     })
-    .map_err(|e| CatalogError::io("prepare", &path)(io::Error::other(e)))?;
-    write_atomically(&path, &bytes)
+    .map_err(|e| crate::private_files::FileError::io("prepare", &path)(io::Error::other(e)))?;
+    write_atomically(&path, &bytes).map_err(CatalogError::from)
 }
 
 fn batch_path(data_dir: &Path, name: &str) -> PathBuf {
@@ -112,8 +112,8 @@ pub fn write_batch(data_dir: &Path, name: &str, records: &[KeyRecord]) -> Result
         format: FORMAT,
         keys: records,
     })
-    .map_err(|e| CatalogError::io("prepare", &path)(io::Error::other(e)))?;
-    write_atomically(&path, &bytes)
+    .map_err(|e| crate::private_files::FileError::io("prepare", &path)(io::Error::other(e)))?;
+    write_atomically(&path, &bytes).map_err(CatalogError::from)
 }
 
 /// Removes the note of batch `name` (none is fine), flushing the folder.
@@ -125,10 +125,12 @@ fn remove_file(data_dir: &Path, path: &Path) -> Result<(), CatalogError> {
     match fs::remove_file(path) {
         Ok(()) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(CatalogError::io("remove", path)(e)),
+        Err(e) => return Err(crate::private_files::FileError::io("remove", path)(e).into()),
     }
     let dir = folder(data_dir);
-    crate::private_files::sync_dir(&dir).map_err(CatalogError::io("flush", &dir))
+    crate::private_files::sync_dir(&dir)
+        .map_err(crate::private_files::FileError::io("flush", &dir))
+        .map_err(CatalogError::from)
 }
 
 /// Removes the note of key `id` (none is fine) and flushes the folder, so
@@ -157,11 +159,11 @@ fn batch_names(data_dir: &Path) -> Result<Vec<String>, CatalogError> {
     let entries = match fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(CatalogError::io("read", &dir)(e)),
+        Err(e) => return Err(crate::private_files::FileError::io("read", &dir)(e).into()),
     };
     let mut names = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(CatalogError::io("read", &dir))?;
+        let entry = entry.map_err(crate::private_files::FileError::io("read", &dir))?;
         if let Some(name) = entry
             .file_name()
             .to_str()
@@ -186,7 +188,7 @@ fn read_batch(data_dir: &Path, name: &str) -> Result<Vec<KeyRecord>, CatalogErro
     };
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
-        .map_err(CatalogError::io("read", &path))?;
+        .map_err(crate::private_files::FileError::io("read", &path))?;
     let batch: Batch = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
     if batch.format > FORMAT {
         return Err(damaged(
@@ -205,11 +207,11 @@ pub fn read_all(data_dir: &Path) -> Result<Vec<KeyRecord>, CatalogError> {
     let entries = match fs::read_dir(&dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(CatalogError::io("read", &dir)(e)),
+        Err(e) => return Err(crate::private_files::FileError::io("read", &dir)(e).into()),
     };
     let mut ids = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(CatalogError::io("read", &dir))?;
+        let entry = entry.map_err(crate::private_files::FileError::io("read", &dir))?;
         let name = entry.file_name();
         // Temporary files of a write in progress start with a dot.
         if let Some(id) = name.to_str().and_then(|n| n.strip_suffix(SUFFIX))
@@ -244,7 +246,7 @@ fn read(data_dir: &Path, id: &str) -> Result<KeyRecord, CatalogError> {
     let mut file = open_read(&path)?.ok_or_else(|| damaged("it disappeared while read".into()))?;
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
-        .map_err(CatalogError::io("read", &path))?;
+        .map_err(crate::private_files::FileError::io("read", &path))?;
     let note: Note = serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
     if note.format > FORMAT {
         return Err(damaged(

@@ -22,24 +22,98 @@
 //! - [`open_lock_file`] is the one way a file locked to take turns with
 //!   other processes is opened: made 0600 when missing, never emptied, and,
 //!   like [`open_append`], never through a link nor on another user's file.
-//! - Refusals are [`CatalogError::Unsafe`]: a sentence naming the file, what
-//!   is wrong and what to do.
+//! - Every failure is a [`FileError`]: the disk's refusal with the file and
+//!   what Keyward was doing ([`FileError::Io`]), or a refusal of a file
+//!   that is not safe to use ([`FileError::Unsafe`]), each a sentence naming
+//!   the file, what is wrong and what to do. It is the one file error of
+//!   the core: the catalog's, the audit log's, an import's and the audit
+//!   stream's file problems are this type, and it becomes an error code in
+//!   one place ([`FileError::code`]).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::catalog::CatalogError;
+/// A file or folder Keyward could not use, said as a sentence that names it.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    /// The disk refused a read or write.
+    #[error("Keyward could not {action} {path}: {source}. {}", advice(source))]
+    Io {
+        /// What Keyward was doing ("read", "write", ...).
+        action: &'static str,
+        /// The file or folder.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+    /// A file or folder is not safe to use as it is (a link, another user's,
+    /// open to others); it was left as it is. The sentence says what to do.
+    #[error("{reason}")]
+    Unsafe {
+        /// The file or folder.
+        path: PathBuf,
+        /// What is wrong and what to do, as a sentence.
+        reason: String,
+    },
+}
+
+impl FileError {
+    /// Turns the operating system's error while doing `action` ("read",
+    /// "write", ...) to `path` into a [`FileError::Io`]; for `map_err`.
+    pub fn io<'a>(action: &'static str, path: &'a Path) -> impl FnOnce(io::Error) -> Self + 'a {
+        move |source| Self::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+
+    /// The code scripts and the window act on: `io` for the disk's refusal,
+    /// `unsafe_file` for a file Keyward would not use.
+    pub fn code(&self) -> crate::Code {
+        match self {
+            Self::Io { .. } => crate::Code::Io,
+            Self::Unsafe { .. } => crate::Code::UnsafeFile,
+        }
+    }
+
+    /// The file or folder concerned.
+    pub fn path(&self) -> &Path {
+        match self {
+            Self::Io { path, .. } | Self::Unsafe { path, .. } => path,
+        }
+    }
+
+    /// Whether the disk said there is no such file.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == io::ErrorKind::NotFound)
+    }
+}
+
+/// What to check after the disk refused a read or write, by what it said.
+fn advice(error: &io::Error) -> &'static str {
+    match error.kind() {
+        io::ErrorKind::NotFound => "Check that the folder exists.",
+        io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+            "Check that you may write there."
+        }
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "Free some space on the disk and try again."
+        }
+        _ => "Check that the disk is not full and that you may write there.",
+    }
+}
 
 /// Creates `dir` (and its parents) readable only by the user, or checks an
 /// existing one: refused when it belongs to another user or others can
 /// write to it; made private when others can only read it.
-pub fn private_dir(dir: &Path) -> Result<(), CatalogError> {
-    create_dir_all(dir).map_err(CatalogError::io("create the folder", dir))?;
+pub fn private_dir(dir: &Path) -> Result<(), FileError> {
+    create_dir_all(dir).map_err(FileError::io("create the folder", dir))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::{MetadataExt, PermissionsExt};
-        let meta = fs::metadata(dir).map_err(CatalogError::io("check the folder", dir))?;
+        let meta = fs::metadata(dir).map_err(FileError::io("check the folder", dir))?;
         let shown = dir.display();
         if !meta.is_dir() {
             return Err(unsafe_file(
@@ -66,7 +140,7 @@ pub fn private_dir(dir: &Path) -> Result<(), CatalogError> {
         }
         if mode & 0o077 != 0 {
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))
-                .map_err(CatalogError::io("make private", dir))?;
+                .map_err(FileError::io("make private", dir))?;
             crate::note!(
                 "keyward: other people could read Keyward's folder {shown} (permissions {mode:03o}); Keyward made it private (700)."
             );
@@ -92,7 +166,7 @@ fn create_dir_all(dir: &Path) -> io::Result<()> {
 
 /// Writes `bytes` to `path` so that a crash leaves the old or the new
 /// content, never writing through what is there (see the module's promises).
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
     check_target(path)?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
@@ -103,37 +177,37 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CatalogError> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".into());
     // Said of the folder, not of the hidden temporary file made in it.
-    fs::metadata(dir).map_err(CatalogError::io("find the folder", dir))?;
+    fs::metadata(dir).map_err(FileError::io("find the folder", dir))?;
     // Exclusive create, mode 0600, random name: nothing planted can catch it.
     let mut temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(CatalogError::io("create a file in", dir))?;
+        .map_err(FileError::io("create a file in", dir))?;
     let temp_path = temp.path().to_owned();
     temp.write_all(bytes)
-        .map_err(CatalogError::io("write", &temp_path))?;
+        .map_err(FileError::io("write", &temp_path))?;
     temp.as_file()
         .sync_all()
-        .map_err(CatalogError::io("flush", &temp_path))?;
+        .map_err(FileError::io("flush", &temp_path))?;
     faults::before_rename()?;
     // On failure the temporary file is removed when `temp` is dropped.
     temp.persist(path)
-        .map_err(|e| CatalogError::io("replace", path)(e.error))?;
-    sync_dir(dir).map_err(CatalogError::io("flush", dir))
+        .map_err(|e| FileError::io("replace", path)(e.error))?;
+    sync_dir(dir).map_err(FileError::io("flush", dir))
 }
 
 /// Refuses an existing `path` that is not a regular file of the user.
-fn check_target(path: &Path) -> Result<(), CatalogError> {
+fn check_target(path: &Path) -> Result<(), FileError> {
     let meta = match fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(CatalogError::io("check", path)(e)),
+        Err(e) => return Err(FileError::io("check", path)(e)),
     };
     check_regular_and_owned(path, &meta)
 }
 
-fn check_regular_and_owned(path: &Path, meta: &fs::Metadata) -> Result<(), CatalogError> {
+fn check_regular_and_owned(path: &Path, meta: &fs::Metadata) -> Result<(), FileError> {
     let shown = path.display();
     let file_type = meta.file_type();
     if !file_type.is_file() {
@@ -168,7 +242,7 @@ fn check_regular_and_owned(path: &Path, meta: &fs::Metadata) -> Result<(), Catal
 
 /// Opens `path` for appending (created 0600 if missing), never through a
 /// link; a file others can read is made private first.
-pub fn open_append(path: &Path) -> Result<File, CatalogError> {
+pub fn open_append(path: &Path) -> Result<File, FileError> {
     let mut options = no_follow_options();
     options.read(true).append(true).create(true);
     let file = open_checked(path, &options)?;
@@ -177,31 +251,29 @@ pub fn open_append(path: &Path) -> Result<File, CatalogError> {
 }
 
 /// Opens `path` for reading, never through a link; `None` when it does not exist.
-pub fn open_read(path: &Path) -> Result<Option<File>, CatalogError> {
+pub fn open_read(path: &Path) -> Result<Option<File>, FileError> {
     let mut options = no_follow_options();
     options.read(true);
     match open_checked(path, &options) {
         Ok(file) => Ok(Some(file)),
-        Err(CatalogError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
-            Ok(None)
-        }
+        Err(error) if error.is_not_found() => Ok(None),
         Err(e) => Err(e),
     }
 }
 
-fn open_checked(path: &Path, options: &OpenOptions) -> Result<File, CatalogError> {
+fn open_checked(path: &Path, options: &OpenOptions) -> Result<File, FileError> {
     let file = match options.open(path) {
         Ok(file) => file,
         // O_NOFOLLOW on a link fails with ELOOP: say what it is.
         Err(e) if is_link_refusal(&e) => {
-            let meta = fs::symlink_metadata(path).map_err(CatalogError::io("open", path))?;
+            let meta = fs::symlink_metadata(path).map_err(FileError::io("open", path))?;
             return Err(check_regular_and_owned(path, &meta)
                 .err()
-                .unwrap_or_else(|| CatalogError::io("open", path)(e)));
+                .unwrap_or_else(|| FileError::io("open", path)(e)));
         }
-        Err(e) => return Err(CatalogError::io("open", path)(e)),
+        Err(e) => return Err(FileError::io("open", path)(e)),
     };
-    let meta = file.metadata().map_err(CatalogError::io("check", path))?;
+    let meta = file.metadata().map_err(FileError::io("check", path))?;
     check_regular_and_owned(path, &meta)?;
     Ok(file)
 }
@@ -218,15 +290,15 @@ fn is_link_refusal(error: &io::Error) -> bool {
     }
 }
 
-fn make_private(path: &Path, file: &File) -> Result<(), CatalogError> {
+fn make_private(path: &Path, file: &File) -> Result<(), FileError> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let meta = file.metadata().map_err(CatalogError::io("check", path))?;
+        let meta = file.metadata().map_err(FileError::io("check", path))?;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
             file.set_permissions(fs::Permissions::from_mode(0o600))
-                .map_err(CatalogError::io("make private", path))?;
+                .map_err(FileError::io("make private", path))?;
             crate::note!(
                 "keyward: other people could read {} (permissions {mode:03o}); Keyward made it private (600).",
                 path.display()
@@ -256,7 +328,7 @@ fn no_follow_options() -> OpenOptions {
 /// [`open_append`], it never goes through a link and refuses what is not a
 /// regular file of this user's, so a link planted in the data folder cannot
 /// make Keyward create or hold open a file elsewhere.
-pub fn open_lock_file(path: &Path) -> Result<File, CatalogError> {
+pub fn open_lock_file(path: &Path) -> Result<File, FileError> {
     let mut options = no_follow_options();
     options.read(true).write(true).create(true).truncate(false);
     open_checked(path, &options)
@@ -281,8 +353,8 @@ fn effective_uid() -> u32 {
     unsafe { libc::geteuid() }
 }
 
-fn unsafe_file(path: &Path, reason: String) -> CatalogError {
-    CatalogError::Unsafe {
+fn unsafe_file(path: &Path, reason: String) -> FileError {
+    FileError::Unsafe {
         path: path.to_owned(),
         reason,
     }
@@ -290,17 +362,17 @@ fn unsafe_file(path: &Path, reason: String) -> CatalogError {
 
 /// Test-only switch that makes the next atomic write fail just before the rename.
 pub(crate) mod faults {
-    use super::CatalogError;
+    use super::FileError;
 
     #[cfg(test)]
     thread_local! {
         pub static FAIL_BEFORE_RENAME: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
 
-    pub fn before_rename() -> Result<(), CatalogError> {
+    pub fn before_rename() -> Result<(), FileError> {
         #[cfg(test)]
         if FAIL_BEFORE_RENAME.with(|f| f.replace(false)) {
-            return Err(CatalogError::Io {
+            return Err(FileError::Io {
                 action: "replace",
                 path: "test".into(),
                 source: std::io::Error::other("injected fault"),
@@ -387,7 +459,7 @@ mod tests {
         for loose in [0o777, 0o770, 0o702, 0o1777] {
             fs::set_permissions(root.path(), fs::Permissions::from_mode(loose)).unwrap();
             let err = private_dir(root.path()).unwrap_err();
-            assert!(matches!(err, CatalogError::Unsafe { .. }), "{loose:o}");
+            assert!(matches!(err, FileError::Unsafe { .. }), "{loose:o}");
             assert!(err.to_string().contains("chmod 700"), "{err}");
             assert_eq!(
                 fs::metadata(root.path()).unwrap().permissions().mode() & 0o7777,
@@ -456,5 +528,27 @@ mod tests {
         drop(open_append(&link).unwrap());
         assert_eq!(mode(&link), 0o600, "made private");
         assert!(open_read(&root.path().join("missing")).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_file_error_says_what_was_done_to_which_file_and_what_to_check() {
+        let error = FileError::io("write", Path::new("/d/catalog.json"))(io::Error::from(
+            io::ErrorKind::PermissionDenied,
+        ));
+        let said = error.to_string();
+        assert!(
+            said.starts_with("Keyward could not write /d/catalog.json: ")
+                && said.ends_with("Check that you may write there."),
+            "one plain sentence: {said}"
+        );
+        assert_eq!(error.code(), crate::Code::Io);
+        assert_eq!(error.path(), Path::new("/d/catalog.json"));
+        assert!(!error.is_not_found());
+        assert!(
+            FileError::io("read", Path::new("x"))(io::ErrorKind::NotFound.into()).is_not_found()
+        );
+        let refused = unsafe_file(Path::new("x"), "x is a link.".into());
+        assert_eq!(refused.code(), crate::Code::UnsafeFile);
+        assert_eq!(refused.to_string(), "x is a link.");
     }
 }

@@ -20,9 +20,9 @@ use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditAction, AuditLog};
-use crate::catalog::CatalogError;
+
 use crate::policy::{OrgPolicy, PolicyFile};
-use crate::private_files::{private_dir, write_atomically};
+use crate::private_files::{FileError, private_dir, write_atomically};
 use crate::reminders::ReminderPolicy;
 use crate::rotation::RotationPolicy;
 
@@ -108,7 +108,7 @@ pub enum SettingsError {
     NotAllowed(String),
     /// Reading or writing failed.
     #[error(transparent)]
-    Io(#[from] CatalogError),
+    Io(#[from] FileError),
 }
 
 impl Settings {

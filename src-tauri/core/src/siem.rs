@@ -235,7 +235,7 @@ impl StreamFiles {
                 ..StreamCursor::default()
             })?;
         }
-        write_atomically(&self.target_path(), &to_json(target)?)
+        write_atomically(&self.target_path(), &to_json(target)?).map_err(CatalogError::from)
     }
 
     /// Turns the stream off (nothing more is sent).
@@ -244,7 +244,9 @@ impl StreamFiles {
             match std::fs::remove_file(&path) {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(CatalogError::io("remove", &path)(e)),
+                Err(e) => {
+                    return Err(crate::private_files::FileError::io("remove", &path)(e).into());
+                }
             }
         }
         Ok(())
@@ -274,7 +276,7 @@ impl StreamFiles {
 
     /// Saves the cursor.
     pub fn save_cursor(&self, cursor: &StreamCursor) -> Result<(), CatalogError> {
-        write_atomically(&self.cursor_path(), &to_json(cursor)?)
+        write_atomically(&self.cursor_path(), &to_json(cursor)?).map_err(CatalogError::from)
     }
 
     /// The audit log's length in bytes (0 when there is none).
@@ -282,7 +284,7 @@ impl StreamFiles {
         match std::fs::metadata(self.log_path()) {
             Ok(meta) => Ok(meta.len()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
-            Err(e) => Err(CatalogError::io("check", &self.log_path())(e)),
+            Err(e) => Err(crate::private_files::FileError::io("check", &self.log_path())(e).into()),
         }
     }
 
@@ -296,10 +298,10 @@ impl StreamFiles {
             return Ok(Pending::default());
         };
         file.lock_shared()
-            .map_err(CatalogError::io("lock", &path))?;
+            .map_err(crate::private_files::FileError::io("lock", &path))?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes)
-            .map_err(CatalogError::io("read", &path))?;
+            .map_err(crate::private_files::FileError::io("read", &path))?;
         drop(file);
         let start = resume_at(&bytes, &cursor);
         Ok(Pending::from_log(&bytes, start, max_bytes))
@@ -570,15 +572,17 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>, C
     };
     let mut text = String::new();
     file.read_to_string(&mut text)
-        .map_err(CatalogError::io("read", path))?;
-    serde_json::from_str(&text)
-        .map(Some)
-        .map_err(|e| CatalogError::io("read", path)(std::io::Error::other(e)))
+        .map_err(crate::private_files::FileError::io("read", path))?;
+    serde_json::from_str(&text).map(Some).map_err(|e| {
+        crate::private_files::FileError::io("read", path)(std::io::Error::other(e)).into()
+    })
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>, CatalogError> {
     let mut bytes = serde_json::to_vec_pretty(value).map_err(|e| {
-        CatalogError::io("prepare", Path::new(TARGET_FILE))(std::io::Error::other(e))
+        crate::private_files::FileError::io("prepare", Path::new(TARGET_FILE))(
+            std::io::Error::other(e),
+        )
     })?;
     bytes.push(b'\n');
     Ok(bytes)

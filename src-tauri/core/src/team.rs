@@ -306,7 +306,7 @@ impl TeamConfig {
         };
         let mut text = String::new();
         std::io::Read::read_to_string(&mut file, &mut text)
-            .map_err(CatalogError::io("read", &path))?;
+            .map_err(crate::private_files::FileError::io("read", &path))?;
         serde_json::from_str(&text)
             .map(Some)
             .map_err(|e| CatalogError::Unreadable {
@@ -319,7 +319,7 @@ impl TeamConfig {
     pub fn save(&self, config_dir: &Path) -> Result<(), CatalogError> {
         private_dir(config_dir)?;
         let text = serde_json::to_vec_pretty(self).unwrap_or_default();
-        write_atomically(&Self::path_in(config_dir), &text)
+        write_atomically(&Self::path_in(config_dir), &text).map_err(CatalogError::from)
     }
 
     /// This configuration, keeping the person's own choices from the one
@@ -351,7 +351,7 @@ impl TeamConfig {
         match std::fs::remove_file(&path) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(CatalogError::io("remove", &path)(e)),
+            Err(e) => Err(crate::private_files::FileError::io("remove", &path)(e).into()),
         }
     }
 }
@@ -568,7 +568,7 @@ impl PublishState {
     /// Saves it (private, atomic).
     pub fn save(&self, data_dir: &Path) -> Result<(), CatalogError> {
         let text = serde_json::to_vec_pretty(self).unwrap_or_default();
-        write_atomically(&Self::path_in(data_dir), &text)
+        write_atomically(&Self::path_in(data_dir), &text).map_err(CatalogError::from)
     }
 
     /// Records a success.

@@ -431,6 +431,7 @@ impl TeamDigestState {
     pub fn save(&self, data_dir: &std::path::Path) -> Result<(), crate::catalog::CatalogError> {
         let text = serde_json::to_vec(self).unwrap_or_default();
         crate::private_files::write_atomically(&data_dir.join(Self::FILE), &text)
+            .map_err(crate::catalog::CatalogError::from)
     }
 
     fn id(key: &TeamKey) -> String {

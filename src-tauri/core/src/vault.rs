@@ -824,7 +824,7 @@ impl<S: SecretStore> Vault<S> {
             Ok(()) => Ok(Some(Claim { _file: file, path })),
             Err(fs::TryLockError::WouldBlock) => Ok(None),
             Err(fs::TryLockError::Error(e)) => {
-                Err(crate::catalog::CatalogError::io("lock", &path)(e).into())
+                Err(crate::private_files::FileError::io("lock", &path)(e).into())
             }
         }
     }

@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::CatalogError;
 use crate::error::{Error, Result};
 use crate::naming::{Label, NameError, service_slug};
-use crate::private_files::{open_read, private_dir, write_atomically};
+use crate::private_files::{FileError, open_read, private_dir, write_atomically};
 
 const FILE: &str = "vendors.json";
 const LOCK_FILE: &str = "vendors.lock";
@@ -267,9 +267,9 @@ impl Vendors {
         };
         let mut text = String::new();
         file.read_to_string(&mut text)
-            .map_err(CatalogError::io("read", &path))?;
+            .map_err(FileError::io("read", &path))?;
         let parsed: VendorsFile =
-            serde_json::from_str(&text).map_err(|e| CatalogError::Unsafe {
+            serde_json::from_str(&text).map_err(|e| FileError::Unsafe {
                 reason: format!(
                     "Keyward's list of vendors at {} is damaged and could not be read ({e}). It has been left as it was; your keys and their secrets are not affected. Restore it from a backup, or move it aside to start a new list of vendors.",
                     path.display()
@@ -330,7 +330,7 @@ impl Vendors {
         private_dir(&self.dir)?;
         let path = self.dir.join(LOCK_FILE);
         let file = crate::private_files::open_lock_file(&path)?;
-        file.lock().map_err(CatalogError::io("lock", &path))?;
+        file.lock().map_err(FileError::io("lock", &path))?;
         Ok(file)
     }
 }

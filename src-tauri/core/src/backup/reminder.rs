@@ -134,7 +134,7 @@ impl ReminderFile {
             reminded_at: Some(now),
         };
         let bytes = serde_json::to_vec(&saved).unwrap_or_default();
-        crate::private_files::write_atomically(&self.path, &bytes)
+        crate::private_files::write_atomically(&self.path, &bytes).map_err(CatalogError::from)
     }
 }
 

@@ -395,3 +395,28 @@ fn bitwarden_custom_fields_are_offered_as_columns_to_map_and_hidden_ones_are_mas
         .unwrap();
     assert_eq!(preview.sample[1].cells[environment], "staging");
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_source_the_disk_cannot_read_is_the_cores_file_error_with_its_code() {
+    // A regular file by its metadata that fails when read (EIO), even for root.
+    let error = read_source(Path::new("/proc/self/mem")).unwrap_err();
+    assert!(
+        matches!(
+            &error,
+            ImportError::File(FileError::Io { action: "read", path, .. })
+                if path == Path::new("/proc/self/mem")
+        ),
+        "the disk's refusal is the one file error, naming the file and what was done: {error:?}"
+    );
+    assert_eq!(
+        error.code(),
+        crate::Code::Io,
+        "a disk refusal crosses as `io`"
+    );
+    assert_eq!(
+        crate::Error::from(error).code(),
+        crate::Code::Io,
+        "and stays `io` once it is the core's error"
+    );
+}

@@ -515,7 +515,8 @@ pub fn install_hook(repo: &Path, program: &Path, force: bool) -> Result<PathBuf>
         "find the repository's hooks folder",
     )?;
     let hooks = PathBuf::from(hooks.trim());
-    std::fs::create_dir_all(&hooks).map_err(crate::catalog::CatalogError::io("create", &hooks))?;
+    std::fs::create_dir_all(&hooks)
+        .map_err(crate::private_files::FileError::io("create", &hooks))?;
     let path = hooks.join("pre-commit");
     if !force && std::fs::symlink_metadata(&path).is_ok() {
         return Err(Error::Invalid(format!(
@@ -532,8 +533,8 @@ pub fn install_hook(repo: &Path, program: &Path, force: bool) -> Result<PathBuf>
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o755);
     let mut file = options
         .open(&path)
-        .map_err(crate::catalog::CatalogError::io("create", &path))?;
+        .map_err(crate::private_files::FileError::io("create", &path))?;
     file.write_all(hook_text(program).as_bytes())
-        .map_err(crate::catalog::CatalogError::io("write", &path))?;
+        .map_err(crate::private_files::FileError::io("write", &path))?;
     Ok(path)
 }

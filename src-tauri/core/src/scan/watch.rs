@@ -111,7 +111,7 @@ impl WatchFile {
         };
         let mut text = String::new();
         file.read_to_string(&mut text)
-            .map_err(crate::catalog::CatalogError::io("read", &self.path))?;
+            .map_err(crate::private_files::FileError::io("read", &self.path))?;
         serde_json::from_str(&text).map_err(|e| {
             crate::Error::Invalid(format!(
                 "{} is damaged ({e}), so the folders checked every day are not known. Remove it and choose the folders again.",
@@ -202,7 +202,7 @@ pub(super) fn change_lock(path: &Path) -> Result<ChangeLock> {
             }
             let error = std::io::Error::last_os_error();
             if error.kind() != std::io::ErrorKind::Interrupted {
-                return Err(crate::catalog::CatalogError::io("lock", path)(error).into());
+                return Err(crate::private_files::FileError::io("lock", path)(error).into());
             }
         }
     }

@@ -90,7 +90,7 @@ impl<S: SecretStore> Vault<S> {
         };
         let mut text = Vec::new();
         std::io::Read::read_to_end(&mut file, &mut text)
-            .map_err(CatalogError::io("read", &path))?;
+            .map_err(crate::private_files::FileError::io("read", &path))?;
         let journal: ImportJournal = serde_json::from_slice(&text).map_err(|e| {
             Error::Catalog(CatalogError::JournalUnreadable {
                 path: path.clone(),
@@ -110,7 +110,9 @@ impl<S: SecretStore> Vault<S> {
             source: source.to_owned(),
             key_ids: ids.to_vec(),
         })
-        .map_err(|e| CatalogError::io("prepare", &path)(std::io::Error::other(e)))?;
+        .map_err(|e| {
+            crate::private_files::FileError::io("prepare", &path)(std::io::Error::other(e))
+        })?;
         Ok(write_atomically(&path, &bytes)?)
     }
 
