@@ -416,12 +416,9 @@ impl<S: SecretStore> Vault<S> {
         key: impl Into<KeyRef<'q>>,
         now: DateTime<Utc>,
     ) -> Result<(KeyRecord, Secret)> {
-        self.settle()?;
-        let record = self.find(key)?;
-        let secret = self.store.get(&record.id)?;
-        let saved = self.touch(&record.id, |h| h.revealed_at = Some(now));
-        self.note_use(AuditAction::Revealed, &record, "shown", saved);
-        Ok((record, secret))
+        self.read_secret(key, AuditAction::Revealed, "shown", |h| {
+            h.revealed_at = Some(now);
+        })
     }
 
     /// Reads a key's secret for copying and remembers that it was copied
@@ -431,11 +428,26 @@ impl<S: SecretStore> Vault<S> {
         key: impl Into<KeyRef<'q>>,
         now: DateTime<Utc>,
     ) -> Result<(KeyRecord, Secret)> {
+        self.read_secret(key, AuditAction::Copied, "copied", |h| {
+            h.copied_at = Some(now);
+        })
+    }
+
+    /// Reads a key's secret for a person, marks its history with `mark`
+    /// and audits it as `action` (the secret is returned even when the
+    /// mark cannot be saved; the audit entry says so).
+    fn read_secret<'q>(
+        &self,
+        key: impl Into<KeyRef<'q>>,
+        action: AuditAction,
+        what: &str,
+        mark: impl FnOnce(&mut History),
+    ) -> Result<(KeyRecord, Secret)> {
         self.settle()?;
         let record = self.find(key)?;
         let secret = self.store.get(&record.id)?;
-        let saved = self.touch(&record.id, |h| h.copied_at = Some(now));
-        self.note_use(AuditAction::Copied, &record, "copied", saved);
+        let saved = self.touch(&record.id, mark);
+        self.note_use(action, &record, what, saved);
         Ok((record, secret))
     }
 
