@@ -447,10 +447,10 @@ fn read_passphrase(prompt: &str, confirm: bool) -> Result<Secret> {
     let stdin = io::stdin();
     if stdin.is_terminal() {
         eprint!("{prompt} (it will not be shown): ");
-        let first = Zeroizing::new(super::keys::read_hidden_line()?);
+        let first = Zeroizing::new(super::prompt::read_hidden_line()?);
         if confirm {
             eprint!("Type it again: ");
-            let again = Zeroizing::new(super::keys::read_hidden_line()?);
+            let again = Zeroizing::new(super::prompt::read_hidden_line()?);
             if *again != *first {
                 return Err(Error::Invalid(
                     "The two passphrases differ. Nothing was written.".into(),

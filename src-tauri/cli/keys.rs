@@ -1,7 +1,7 @@
 //! The handlers behind each command. Each validates its raw input once,
 //! then calls the core.
 
-use std::io::{self, BufRead, IsTerminal, Read, Write};
+use std::io::{self, Write};
 
 use chrono::Utc;
 use keyward_core::keychain::SecretStore;
@@ -202,48 +202,13 @@ fn sorted(mut keys: Vec<keyward_core::record::KeyView>) -> Vec<keyward_core::rec
 
 /// Reads the secret of `keyward add` from standard input (never the command line).
 pub(super) fn read_secret() -> Result<Secret> {
-    let stdin = io::stdin();
-    let text = if stdin.is_terminal() {
-        eprint!("Paste the credential secret and press Enter (it will not be shown): ");
-        read_hidden_line()?
-    } else {
-        let mut text = String::new();
-        stdin
-            .lock()
-            .take(64 * 1024)
-            .read_to_string(&mut text)
-            .map_err(|e| {
-                Error::Invalid(format!(
-                    "Could not read the secret from standard input: {e}."
-                ))
-            })?;
-        text
-    };
-    let mut secret = zeroize::Zeroizing::new(text);
+    let mut secret =
+        super::prompt::hidden_or_piped("Paste the credential secret", "secret", 64 * 1024)?;
     // Drop one trailing line break, as `echo` or a pasted line adds.
     while secret.ends_with(['\n', '\r']) {
         secret.pop();
     }
     Ok(Secret::new(std::mem::take(&mut *secret)))
-}
-
-/// Reads a line from the terminal with echo turned off.
-pub(super) fn read_hidden_line() -> Result<String> {
-    let echo = |on: bool| {
-        std::process::Command::new("stty")
-            .arg(if on { "echo" } else { "-echo" })
-            .stdin(std::process::Stdio::inherit())
-            .status()
-    };
-    let hidden = echo(false).is_ok_and(|s| s.success());
-    let mut line = String::new();
-    let result = io::stdin().lock().read_line(&mut line);
-    if hidden {
-        let _ = echo(true);
-        keyward_core::note!();
-    }
-    result.map_err(|e| Error::Invalid(format!("Could not read the secret: {e}.")))?;
-    Ok(line)
 }
 
 /// Asks on the terminal; refuses when there is none.

@@ -3,7 +3,6 @@
 //! The webhook address is a secret: it is read from the command line or
 //! standard input, checked, stored in the keychain, and never printed.
 
-use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -295,22 +294,7 @@ fn webhook_error(error: WebhookError) -> Error {
 
 /// Reads the webhook address from standard input (hidden on a terminal).
 fn read_url() -> Result<Zeroizing<String>> {
-    let stdin = io::stdin();
-    let text = if stdin.is_terminal() {
-        eprint!("Paste the webhook address and press Enter (it will not be shown): ");
-        Zeroizing::new(super::keys::read_hidden_line()?)
-    } else {
-        let mut text = Zeroizing::new(String::new());
-        stdin
-            .lock()
-            .take(16 * 1024)
-            .read_to_string(&mut text)
-            .map_err(|e| {
-                Error::Invalid(format!(
-                    "Could not read the webhook address from standard input: {e}."
-                ))
-            })?;
-        text
-    };
+    let text =
+        super::prompt::hidden_or_piped("Paste the webhook address", "webhook address", 16 * 1024)?;
     Ok(Zeroizing::new(text.trim().to_owned()))
 }

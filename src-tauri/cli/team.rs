@@ -5,7 +5,6 @@
 //! standard input only (hidden on a terminal), kept in the keychain once
 //! the connection works, and never printed.
 
-use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use chrono::Utc;
@@ -16,7 +15,6 @@ use keyward_core::team::{Login, TeamConfig};
 use keyward_core::team_report::{self, TeamReport};
 use keyward_core::vault::Vault;
 use keyward_core::{Error, Result, Secret};
-use zeroize::Zeroizing;
 
 use super::lead::ReportFormatArg;
 use crate::team::{self, Published, TeamError};
@@ -640,23 +638,8 @@ fn digest(data_dir: &Path, settings: &Effective, config_dir: &Path) -> Result<u8
 
 /// Reads the credential from standard input (hidden on a terminal).
 fn read_credential(what: &str) -> Result<Secret> {
-    let stdin = io::stdin();
-    let text = if stdin.is_terminal() {
-        eprint!("Type or paste the {what} and press Enter (it will not be shown): ");
-        Zeroizing::new(super::keys::read_hidden_line()?)
-    } else {
-        let mut text = Zeroizing::new(String::new());
-        stdin
-            .lock()
-            .take(16 * 1024)
-            .read_to_string(&mut text)
-            .map_err(|e| {
-                Error::Invalid(format!(
-                    "Could not read the {what} from standard input: {e}."
-                ))
-            })?;
-        text
-    };
+    let text =
+        super::prompt::hidden_or_piped(&format!("Type or paste the {what}"), what, 16 * 1024)?;
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(Error::Invalid(format!(
