@@ -240,6 +240,61 @@ fn delete_without_yes_and_without_a_terminal_refuses_and_keeps_the_key() {
     assert!(keychain_secret(key["id"].as_str().unwrap()).is_some());
 }
 
+/// `keyward ARGS` on a real terminal (`script` gives it one), with
+/// `typed` as what the person types; all it printed, prompts included.
+fn on_a_terminal(app: &App, args: &[&str], typed: &str) -> (Option<i32>, String) {
+    use std::io::Write as _;
+    let inner = app.cmd(args);
+    let line = std::iter::once(env!("CARGO_BIN_EXE_keyward"))
+        .chain(args.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut cmd = std::process::Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"]);
+    for (name, value) in inner.get_envs() {
+        match value {
+            Some(value) => cmd.env(name, value),
+            None => cmd.env_remove(name),
+        };
+    }
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script (util-linux) runs");
+    // Typed once the question is up: the terminal hands it to the prompt.
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{typed}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    (out.status.code(), text(&out.stdout))
+}
+
+#[test]
+fn delete_on_a_terminal_asks_for_the_name_and_only_the_exact_name_deletes() {
+    let app = App::new();
+    let key = app.generate(&unique("typed"));
+    let name = key["name"].as_str().unwrap();
+    let (status, said) = on_a_terminal(&app, &["delete", name], "not-the-name");
+    assert!(
+        said.contains("Type the key's name to confirm:"),
+        "the question is asked on the terminal: {said}"
+    );
+    assert!(
+        said.contains("The name did not match, so nothing was deleted."),
+        "{said}"
+    );
+    assert_eq!(status, Some(1), "{said}");
+    assert_eq!(app.list().len(), 1, "a wrong name keeps the key");
+
+    let (status, said) = on_a_terminal(&app, &["delete", name], name);
+    assert_eq!(status, Some(0), "the exact name confirms: {said}");
+    assert!(app.list().is_empty(), "the key is deleted: {said}");
+    assert!(keychain_secret(key["id"].as_str().unwrap()).is_none());
+}
+
 #[test]
 fn hostile_input_is_refused_in_plain_words_and_changes_nothing() {
     let app = App::new();
