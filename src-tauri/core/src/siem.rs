@@ -23,6 +23,13 @@
 //!   text, so nothing in a key's name or a detail can start a new field,
 //!   a new message or colour a terminal.
 //! - The files here are private (0600) and written atomically.
+//! - Certificates for a SIEM with its own authority or one that wants
+//!   client certificates ([`StreamTarget::ca`], [`StreamTarget::client_cert`])
+//!   are kept as a path, a subject, an expiry and a fingerprint
+//!   ([`CertificateFile`]); the client certificate's private key lives only
+//!   in the keychain ([`CLIENT_KEY_ACCOUNT`]). Reading and checking those
+//!   files is `keyward_background::siem_tls`'s work.
+//! - Every [`AuditAction`] has a CEF event name of its own (no catch-all).
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
@@ -70,11 +77,50 @@ pub struct StreamTarget {
     /// TCP port.
     pub port: u16,
     /// Whether the connection is TLS (the server's certificate checked
-    /// against the system's trusted certificates).
+    /// against the system's trusted certificates, or only against [`Self::ca`]).
     pub tls: bool,
     /// Whether plain TCP to another computer was explicitly allowed.
     #[serde(default)]
     pub allow_plain_tcp: bool,
+    /// The certificate authority the server's certificate is checked
+    /// against: when set, the only one trusted for the stream.
+    #[serde(default)]
+    pub ca: Option<CertificateFile>,
+    /// The client certificate Keyward shows the server; its private key is
+    /// in the keychain under [`CLIENT_KEY_ACCOUNT`], never in a file.
+    #[serde(default)]
+    pub client_cert: Option<CertificateFile>,
+}
+
+/// The keychain account holding the private key (PEM) of the audit
+/// stream's client certificate. Read once from the file the person chose,
+/// never written to a file, a log or a screen again.
+pub const CLIENT_KEY_ACCOUNT: &str = "setting:audit-stream-client-key";
+
+/// A certificate file chosen for the stream, as settings keep it: where it
+/// is and what it says (never a key). The file is read again at each
+/// connection and must still hold the certificate with this fingerprint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
+pub struct CertificateFile {
+    /// The file (PEM), as chosen.
+    pub path: String,
+    /// The (first) certificate's subject, e.g. `CN=SIEM CA,O=Example`.
+    pub subject: String,
+    /// SHA-256 of the (first) certificate's DER bytes, lowercase hex.
+    pub sha256: String,
+    /// When the certificate expires (RFC 3339, UTC).
+    pub not_after: String,
+}
+
+impl CertificateFile {
+    /// The SHA-256 fingerprint of a certificate's DER bytes, lowercase hex.
+    pub fn fingerprint(der: &[u8]) -> String {
+        use sha2::Digest as _;
+        sha2::Sha256::digest(der)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
 }
 
 impl StreamTarget {
@@ -105,6 +151,8 @@ impl StreamTarget {
             port,
             tls,
             allow_plain_tcp: allow_plain_tcp && !tls,
+            ca: None,
+            client_cert: None,
         };
         if !tls && !allow_plain_tcp && !target.is_loopback() {
             return Err(TargetError::NotEncrypted);
@@ -523,7 +571,9 @@ pub fn action_name(action: AuditAction) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// The event's name in words.
+/// The event's name in words (the CEF header's Name). The match has no
+/// catch-all: an action added to [`AuditAction`] does not compile until it
+/// has a name here, and a test checks that no two share one.
 fn event_name(action: AuditAction) -> &'static str {
     match action {
         AuditAction::Generated => "Key generated",
@@ -544,11 +594,15 @@ fn event_name(action: AuditAction) -> &'static str {
         AuditAction::RotationCancelled => "Vendor key rotation cancelled",
         AuditAction::VendorSaved => "Vendor profile saved",
         AuditAction::LeakFound => "Key found in a file",
-        #[allow(
-            unreachable_patterns,
-            reason = "AuditAction is non-exhaustive for other crates; words for actions added later"
-        )]
-        _ => "Keyward event",
+        AuditAction::BackedUp => "Keys backed up",
+        AuditAction::Restored => "Key restored from a backup",
+        AuditAction::Shared => "Key shared in an encrypted file",
+        AuditAction::Received => "Key received from a shared file",
+        AuditAction::TeamShared => "Key shared with the team vault",
+        AuditAction::TeamCopied => "Shared key copied from the team vault",
+        AuditAction::TeamSecretCopied => "Shared key secret copied",
+        AuditAction::TeamRotated => "Shared key rotated",
+        AuditAction::TeamUnshared => "Shared key deleted from the team vault",
     }
 }
 
@@ -556,7 +610,12 @@ fn event_name(action: AuditAction) -> &'static str {
 fn severity(action: AuditAction) -> (u8, u8) {
     match action {
         AuditAction::MarkedLeaked | AuditAction::LeakFound => (2, 9),
-        AuditAction::Deleted | AuditAction::Revealed | AuditAction::Copied => (5, 5),
+        AuditAction::Deleted
+        | AuditAction::Revealed
+        | AuditAction::Copied
+        | AuditAction::Shared
+        | AuditAction::TeamSecretCopied
+        | AuditAction::TeamUnshared => (5, 5),
         AuditAction::SettingsChanged | AuditAction::WebhookFailed | AuditAction::ReminderFailed => {
             (4, 4)
         }
@@ -596,6 +655,38 @@ mod tests {
 
     fn fixed() -> chrono::DateTime<Utc> {
         Utc.with_ymd_and_hms(2026, 3, 25, 9, 0, 0).unwrap()
+    }
+
+    /// Every action the audit log can hold, read from its own TypeScript
+    /// binding (`"generated" | "added" | …`), so that an action added later
+    /// is in this list without anyone remembering to add it.
+    fn every_action() -> Vec<AuditAction> {
+        let union = <AuditAction as ts_rs::TS>::inline(&ts_rs::Config::default());
+        union
+            .split('|')
+            .map(|name| {
+                let name = name.trim().trim_matches('"');
+                serde_json::from_value(serde_json::Value::String(name.to_owned()))
+                    .unwrap_or_else(|e| panic!("{name} is an action: {e}"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_audit_action_has_a_cef_name_of_its_own() {
+        let actions = every_action();
+        assert!(actions.len() >= 20, "{actions:?}");
+        let mut seen = std::collections::BTreeMap::new();
+        for action in actions {
+            let name = event_name(action);
+            assert_ne!(
+                name, "Keyward event",
+                "{action:?} has no CEF name: give it one in siem::event_name"
+            );
+            if let Some(other) = seen.insert(name, action) {
+                panic!("{action:?} and {other:?} are both called {name:?} in the SIEM");
+            }
+        }
     }
 
     #[test]
