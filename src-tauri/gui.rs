@@ -234,6 +234,7 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
     let digest_audit = audit.clone();
     let stream_dir = state.vault.catalog().dir().to_owned();
     let keychain = state.vault.store().clone();
+    let stream_keychain = keychain.clone();
     let context = page_with_first_list(context(), state.vault.clone());
     let app = builder(tauri::Builder::default(), state)
         // A second launch focuses the first window instead of opening another.
@@ -283,7 +284,10 @@ pub fn run(background: bool, open: Option<OpenRequest>) -> ExitCode {
                     replan,
                 },
             ));
-            app.manage(keyward_background::siem::StreamTask::start(stream_dir));
+            app.manage(keyward_background::siem::StreamTask::start(
+                stream_dir,
+                stream_keychain,
+            ));
             app.manage(TrayPresence(has_tray));
             // The team vault's inventory, if this desktop is connected to one.
             if let Ok(config_dir) = keyward_core::config_dir() {

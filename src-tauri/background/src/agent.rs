@@ -148,7 +148,9 @@ pub fn run() -> ExitCode {
             settings.clone(),
             Some(audit.clone()),
         );
-        let _stream = crate::siem::StreamTask::start(stream_dir);
+        let keychain: keyward_core::keychain::SharedStore =
+            Arc::new(OsKeychain::from_environment(keyward_core::env::process()));
+        let _stream = crate::siem::StreamTask::start(stream_dir, keychain.clone());
         let _task = ReminderTask::start(
             &tokio::runtime::Handle::current(),
             std::time::Duration::ZERO,
@@ -156,7 +158,7 @@ pub fn run() -> ExitCode {
                 catalog,
                 settings,
                 audit: Some(audit),
-                keychain: Arc::new(OsKeychain::from_environment(keyward_core::env::process())),
+                keychain,
                 notifier: Arc::new(DesktopNotifier::default()),
                 sink: Arc::new(Sink(events)),
                 replan: Arc::new(tokio::sync::Notify::new()),

@@ -1,7 +1,7 @@
 //! What Keyward does while no window is open, shared by the window process
 //! and the light background process: the reminder task ([`reminders`]),
 //! desktop notifications ([`notifier`]), the team channel ([`webhook`]), the
-//! audit stream to a SIEM ([`siem`]) and the tray's wording ([`tray`]).
+//! audit stream to a SIEM ([`siem`], its certificates in [`siem_tls`]) and the tray's wording ([`tray`]).
 //!
 //! On Linux, closing the window hands reminders over to a small process
 //! (`keyward-background`, see [`agent`]) that links neither GTK nor WebKit,
@@ -16,6 +16,7 @@ pub mod handover;
 pub mod notifier;
 pub mod reminders;
 pub mod siem;
+pub mod siem_tls;
 pub mod team;
 pub mod tray;
 pub mod webhook;

@@ -22,15 +22,23 @@
 //!   stream status` and Settings), never written to the audit log, which
 //!   would then grow with every failed try.
 //! - TLS certificates are checked against the platform's trusted
-//!   certificates (rustls and the platform verifier, as the team channel).
+//!   certificates (rustls and the platform verifier, as the team channel),
+//!   or only against the certificate authority chosen for the stream; a
+//!   client certificate is shown when one was chosen, its key read from the
+//!   keychain for each connection ([`crate::siem_tls`]).
+//! - A refusal is said in words: a certificate not trusted, a server that
+//!   wants a client certificate or refused Keyward's, a key that does not
+//!   match.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::siem_tls::StreamTls;
 use chrono::{SecondsFormat, Utc};
 use keyward_core::audit_chain::line_hash;
 use keyward_core::catalog::CatalogError;
+use keyward_core::keychain::SharedStore;
 use keyward_core::private_files::FileError;
 use keyward_core::siem::{StreamCursor, StreamFiles, StreamTarget, frame};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -104,6 +112,17 @@ pub enum StreamError {
         /// What rustls said.
         detail: String,
     },
+    /// The stream's certificate authority or client certificate could not
+    /// be used (a file changed, the key left the keychain).
+    #[error(
+        "Keyward could not use the audit stream's certificates for {address}: {detail} The entries wait in the audit log."
+    )]
+    Certificates {
+        /// host:port.
+        address: String,
+        /// What is wrong, a sentence.
+        detail: String,
+    },
     /// The connection broke before the server had read everything.
     #[error(
         "The SIEM at {address} closed the connection before it had read every entry ({detail}). They are sent again."
@@ -140,6 +159,7 @@ pub struct Delivered {
 /// Nothing to do (no target, nothing waiting) is `Ok` with 0 lines.
 pub async fn deliver_pending(
     files: &StreamFiles,
+    store: &SharedStore,
     policy: &StreamPolicy,
 ) -> Result<Delivered, StreamError> {
     let lock_files = files.clone();
@@ -174,7 +194,10 @@ pub async fn deliver_pending(
                 bytes.extend_from_slice(&framed);
             }
         }
-        let sent = send(&target, &bytes, policy).await;
+        let sent = match tls_for(&target, store).await {
+            Ok(tls) => send(&target, tls, &bytes, policy).await,
+            Err(error) => Err(error),
+        };
         let files = files.clone();
         let count = pending.lines.len();
         let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
@@ -236,10 +259,61 @@ where
     }
 }
 
-/// Sends `bytes` over one connection to `target` and waits until the
-/// server has read them all (it closes its side after ours).
+/// The TLS configuration for `target`: `None` in plain TCP. Built off the
+/// async threads (it reads the chosen files and the keychain).
+pub async fn tls_for(
+    target: &StreamTarget,
+    store: &SharedStore,
+) -> Result<Option<StreamTls>, StreamError> {
+    use crate::siem_tls::ConfigError;
+    if !target.tls {
+        return Ok(None);
+    }
+    let address = target.address();
+    let (target, store) = (target.clone(), store.clone());
+    match tokio::task::spawn_blocking(move || crate::siem_tls::client_config(&target, &*store))
+        .await
+    {
+        Ok(Ok(tls)) => Ok(Some(tls)),
+        Ok(Err(ConfigError::Certificate(e))) => Err(StreamError::Certificates {
+            address,
+            detail: e.to_string(),
+        }),
+        Ok(Err(ConfigError::Tls(detail))) => Err(StreamError::Tls { address, detail }),
+        Err(e) => Err(StreamError::Tls {
+            address,
+            detail: e.to_string(),
+        }),
+    }
+}
+
+/// Tries the connection to `target` as the stream makes it (TLS with its
+/// certificates), sending nothing: Settings' "Test". `Ok` when the server
+/// took the connection and closed it when Keyward did.
+pub async fn test_connection(
+    target: &StreamTarget,
+    store: &SharedStore,
+    policy: &StreamPolicy,
+) -> Result<(), StreamError> {
+    let tls = tls_for(target, store).await?;
+    send(target, tls.clone(), b"", policy).await?;
+    // A server that requires a certificate may close an empty connection
+    // as politely as one that took it.
+    match tls {
+        Some(tls) if tls.client.asked() && !tls.client.has_certificate() => Err(StreamError::Tls {
+            address: target.address(),
+            detail: "the server asks for a client certificate and Keyward has none: if the SIEM requires one, choose it and its key in Settings → Audit stream, or with --client-cert and --client-key".into(),
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Sends `bytes` over one connection to `target` (TLS with `tls`, plain
+/// TCP without) and waits until the server has read them all (it closes
+/// its side after ours).
 pub async fn send(
     target: &StreamTarget,
+    tls: Option<StreamTls>,
     bytes: &[u8],
     policy: &StreamPolicy,
 ) -> Result<(), StreamError> {
@@ -258,13 +332,13 @@ pub async fn send(
         address: address.clone(),
         detail: e.to_string(),
     })?;
-    if !target.tls {
+    let Some(StreamTls { config, client }) = tls else {
         return finish(tcp, bytes, policy, &address).await;
-    }
-    let config = tls_config().map_err(|detail| StreamError::Tls {
-        address: address.clone(),
-        detail,
-    })?;
+    };
+    let words = Words {
+        own_ca: target.ca.is_some(),
+        client_cert: target.client_cert.is_some(),
+    };
     let name = tokio_rustls::rustls::pki_types::ServerName::try_from(target.host.clone()).map_err(
         |e| StreamError::Tls {
             address: address.clone(),
@@ -273,7 +347,7 @@ pub async fn send(
     )?;
     let tls = tokio::time::timeout(
         policy.timeout,
-        tokio_rustls::TlsConnector::from(Arc::new(config)).connect(name, tcp),
+        tokio_rustls::TlsConnector::from(config).connect(name, tcp),
     )
     .await
     .map_err(|_| StreamError::Tls {
@@ -285,38 +359,85 @@ pub async fn send(
     })?
     .map_err(|e| StreamError::Tls {
         address: address.clone(),
-        detail: tls_words(&e.to_string()),
+        detail: words.say(&e.to_string()),
     })?;
-    finish(tls, bytes, policy, &address).await
+    // In TLS 1.3 a server refuses a client certificate (or its absence)
+    // after the handshake: its alert comes with the first read or write,
+    // or (rsyslog) it just drops the connection after asking for one.
+    finish(tls, bytes, policy, &address)
+        .await
+        .map_err(|e| match e {
+            StreamError::Dropped { address, detail } if detail.contains("alert") => {
+                StreamError::Tls {
+                    address,
+                    detail: words.say(&detail),
+                }
+            }
+            StreamError::Dropped { address, detail } if client.asked() => StreamError::Tls {
+                address,
+                detail: words.dropped_after_asking(&detail),
+            },
+            e => e,
+        })
 }
 
-/// What rustls said, in words where it is a common case.
-fn tls_words(detail: &str) -> String {
-    let words = if detail.contains("UnknownIssuer") {
-        "its certificate is not from an authority this computer trusts"
-    } else if detail.contains("NotValidForName") {
-        "its certificate is for another name"
-    } else if detail.contains("Expired") {
-        "its certificate has expired"
-    } else if detail.contains("corrupt message") || detail.contains("InvalidContentType") {
-        "the server does not answer in TLS on that port"
-    } else {
-        return detail.to_owned();
-    };
-    format!("{words}: {detail}")
+/// What the stream's TLS set-up is, to say what a failure means.
+#[derive(Debug, Clone, Copy)]
+struct Words {
+    /// A certificate authority of its own was chosen.
+    own_ca: bool,
+    /// A client certificate was chosen.
+    client_cert: bool,
 }
 
-fn tls_config() -> Result<tokio_rustls::rustls::ClientConfig, String> {
-    use rustls_platform_verifier::BuilderVerifierExt;
-    use tokio_rustls::rustls::{ClientConfig, crypto::aws_lc_rs};
-    Ok(
-        ClientConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_platform_verifier()
-            .map_err(|e| e.to_string())?
-            .with_no_client_auth(),
-    )
+impl Words {
+    /// The server dropped the connection after it asked for a client
+    /// certificate.
+    fn dropped_after_asking(self, detail: &str) -> String {
+        if self.client_cert {
+            format!(
+                "the server asked for Keyward's client certificate and then closed the connection: it probably does not accept it (not signed by an authority it trusts, expired, or revoked) ({detail})"
+            )
+        } else {
+            format!(
+                "the server wants a client certificate: choose one and its key in Settings → Audit stream, or with --client-cert and --client-key (it asked for one and closed the connection: {detail})"
+            )
+        }
+    }
+
+    /// What rustls said, in words where it is a common case.
+    fn say(self, detail: &str) -> String {
+        const REFUSED: [&str; 6] = [
+            "BadCertificate",
+            "UnknownCA",
+            "CertificateUnknown",
+            "AccessDenied",
+            "HandshakeFailure",
+            "DecryptError",
+        ];
+        let words = if detail.contains("UnknownIssuer") {
+            if self.own_ca {
+                "its certificate is not trusted: it is not signed by the certificate authority chosen for the audit stream"
+            } else {
+                "its certificate is not from an authority this computer trusts"
+            }
+        } else if detail.contains("NotValidForName") {
+            "its certificate is for another name"
+        } else if detail.contains("Expired") {
+            "its certificate has expired"
+        } else if detail.contains("CertificateRequired")
+            || (!self.client_cert && detail.contains("HandshakeFailure"))
+        {
+            "the server wants a client certificate: choose one and its key in Settings → Audit stream, or with --client-cert and --client-key"
+        } else if self.client_cert && REFUSED.iter().any(|alert| detail.contains(alert)) {
+            "the server did not accept Keyward's client certificate (not signed by an authority it trusts, expired, or revoked)"
+        } else if detail.contains("corrupt message") || detail.contains("InvalidContentType") {
+            "the server does not answer in TLS on that port"
+        } else {
+            return detail.to_owned();
+        };
+        format!("{words}: {detail}")
+    }
 }
 
 /// Writes `bytes`, closes this side, and waits for the server to close its
@@ -373,16 +494,17 @@ pub struct StreamTask {
 
 impl StreamTask {
     /// Starts sending the audit log in the data folder `dir`, and again
-    /// whenever the log or the stream's target changes.
-    pub fn start(dir: PathBuf) -> Self {
-        Self::start_with(dir, StreamPolicy::default())
+    /// whenever the log or the stream's target changes; `store` is the
+    /// keychain that holds the client certificate's key, if there is one.
+    pub fn start(dir: PathBuf, store: SharedStore) -> Self {
+        Self::start_with(dir, store, StreamPolicy::default())
     }
 
     /// [`StreamTask::start`] with an explicit policy. The task runs on a
     /// thread of its own with its own small runtime, so that no other work
     /// of the process (the reminders, the tray, the team vault) can hold
     /// its time limits back, and it holds none of theirs.
-    pub fn start_with(dir: PathBuf, policy: StreamPolicy) -> Self {
+    pub fn start_with(dir: PathBuf, store: SharedStore, policy: StreamPolicy) -> Self {
         let (stop, mut stopped) = watch::channel(false);
         let (ended_tx, ended) = std::sync::mpsc::channel::<()>();
         let changed = Arc::new(Notify::new());
@@ -392,7 +514,7 @@ impl StreamTask {
             let _watcher = watcher;
             let mut failures = 0u32;
             loop {
-                let wait = match deliver_pending(&files, &policy).await {
+                let wait = match deliver_pending(&files, &store, &policy).await {
                     Ok(delivered) if delivered.busy => {
                         failures = 0;
                         Some(policy.first_backoff * 5)
@@ -506,15 +628,38 @@ mod tests {
 
     #[test]
     fn common_tls_failures_are_said_in_words() {
+        let system = Words {
+            own_ca: false,
+            client_cert: false,
+        };
         assert!(
-            tls_words("invalid peer certificate: UnknownIssuer")
+            system
+                .say("invalid peer certificate: UnknownIssuer")
                 .starts_with("its certificate is not from an authority")
         );
         assert!(
-            tls_words("received corrupt message of type InvalidContentType")
+            system
+                .say("received corrupt message of type InvalidContentType")
                 .starts_with("the server does not answer in TLS")
         );
-        assert_eq!(tls_words("something else"), "something else");
+        assert_eq!(system.say("something else"), "something else");
+        assert!(
+            system
+                .say("received fatal alert: CertificateRequired")
+                .starts_with("the server wants a client certificate")
+        );
+        let own = Words {
+            own_ca: true,
+            client_cert: true,
+        };
+        assert!(
+            own.say("invalid peer certificate: UnknownIssuer")
+                .starts_with("its certificate is not trusted: it is not signed by the certificate authority chosen")
+        );
+        assert!(
+            own.say("received fatal alert: UnknownCA")
+                .starts_with("the server did not accept Keyward's client certificate")
+        );
     }
 
     #[test]
