@@ -523,3 +523,268 @@ fn regression_a_batch_the_siem_is_reading_when_the_background_program_is_stopped
         "the batch the SIEM read is recorded as delivered: {status}\n{err}"
     );
 }
+
+/// The lines of the client key's text inside its PEM armour, to look for
+/// it anywhere.
+fn key_lines(path: &std::path::Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("-----") && l.len() > 16)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `keyward audit stream set localhost:PORT` with `extra`, as a SIEM's
+/// own CA and client certificate are given.
+fn stream_with_certificates(app: &App, rsyslog: &Rsyslog, extra: &[&str]) -> String {
+    let address = format!("localhost:{}", rsyslog.port);
+    let mut args = vec!["audit", "stream", "set", address.as_str()];
+    args.extend(extra);
+    app.ok(&args)
+}
+
+#[test]
+fn with_its_own_ca_and_a_client_certificate_entries_reach_a_siem_that_requires_one_and_the_key_is_only_in_the_keychain()
+ {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls_requiring_client_certs();
+    // The person's copies, deleted after `set`: the key must come from the keychain.
+    let mine = tempfile::tempdir().unwrap();
+    let (cert, key) = (mine.path().join("desk.pem"), mine.path().join("desk.key"));
+    std::fs::copy(rsyslog.client_cert_file(), &cert).unwrap();
+    std::fs::copy(rsyslog.client_key_file(), &key).unwrap();
+    let pem = std::fs::read_to_string(&key).unwrap();
+    let lines = key_lines(&key);
+    assert!(!lines.is_empty());
+    let set = stream_with_certificates(
+        &app,
+        &rsyslog,
+        &[
+            "--ca",
+            rsyslog.ca_file().to_str().unwrap(),
+            "--client-cert",
+            cert.to_str().unwrap(),
+            "--client-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        set.contains("over TLS")
+            && set.contains("CN=Keyward test CA")
+            && set.contains("CN=keyward-desktop-7"),
+        "--ca and --client-cert imply TLS; subjects said: {set}"
+    );
+    assert_eq!(
+        keychain_secret(keyward_core::siem::CLIENT_KEY_ACCOUNT).map(|k| k.trim_end().to_owned()),
+        Some(pem.trim_end().to_owned()),
+        "the client key is in the real keychain"
+    );
+    std::fs::remove_file(&key).unwrap();
+    let status_text = app.ok(&["audit", "stream", "status"]);
+    assert!(
+        status_text.contains("CN=keyward-desktop-7") && status_text.contains("valid until"),
+        "{status_text}"
+    );
+    let status_json = app.ok(&["audit", "stream", "status", "--json"]);
+    let key_id = app.generate(&unique("client-cert"));
+    // No SSL_CERT_FILE: only the CA chosen for the stream is trusted.
+    let child = background_trusting(&app, None);
+    let received = rsyslog.wait_for(Duration::from_secs(30), |r| r.contains("|generated|"));
+    all_delivered(&app);
+    let err = stop(&app, child);
+    assert_eq!(
+        received.lines().count(),
+        2,
+        "set-up and generated arrive with the client certificate: {received}\n{err}\n{}",
+        status(&app)
+    );
+    assert!(!received.contains(key_id["secret"].as_str().unwrap()));
+    assert_eq!(status(&app)["last_error"], Value::Null);
+    // The key is nowhere but the keychain: not in Keyward's files, not in
+    // what the commands or the background program said.
+    let mut files = Vec::new();
+    let root = app
+        .data_dir()
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .to_owned();
+    files_under(&root, &mut files);
+    assert!(files.len() > 3, "{files:?}");
+    for path in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap_or_default()).into_owned();
+        assert!(
+            !lines.iter().any(|line| text.contains(line.as_str())) && !text.contains("PRIVATE KEY"),
+            "the client key is in {}",
+            path.display()
+        );
+    }
+    for said in [&set, &status_text, &status_json, &err, &received] {
+        assert!(
+            !lines.iter().any(|line| said.contains(line.as_str())) && !said.contains("PRIVATE KEY"),
+            "{said}"
+        );
+    }
+    // Off: the key leaves the keychain.
+    app.ok(&["audit", "stream", "off"]);
+    assert_eq!(
+        keychain_secret(keyward_core::siem::CLIENT_KEY_ACCOUNT),
+        None,
+        "turning the stream off removes the client key"
+    );
+}
+
+#[test]
+fn a_siem_that_requires_a_client_certificate_refuses_keyward_without_one_and_the_person_is_told() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls_requiring_client_certs();
+    stream_with_certificates(
+        &app,
+        &rsyslog,
+        &["--ca", rsyslog.ca_file().to_str().unwrap()],
+    );
+    let child = background_trusting(&app, None);
+    assert!(
+        poll_until(Duration::from_secs(30), || status(&app)["last_error"]
+            .is_string()),
+        "{}",
+        status(&app)
+    );
+    stop(&app, child);
+    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    assert!(
+        why.contains("the server wants a client certificate"),
+        "said in words: {why}"
+    );
+    assert_eq!(rsyslog.received(), "", "nothing arrived");
+    assert_eq!(status(&app)["waiting"], 1, "the set-up entry waits");
+}
+
+#[test]
+fn with_the_wrong_ca_the_person_is_told_the_siems_certificate_is_not_trusted() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls_requiring_client_certs();
+    stream_with_certificates(
+        &app,
+        &rsyslog,
+        &[
+            "--ca",
+            rsyslog.other_ca_file().to_str().unwrap(),
+            "--client-cert",
+            rsyslog.client_cert_file().to_str().unwrap(),
+            "--client-key",
+            rsyslog.client_key_file().to_str().unwrap(),
+        ],
+    );
+    // The system trusts the test CA here: only the chosen one counts.
+    let child = background_trusting(&app, Some(&rsyslog.ca_file()));
+    assert!(
+        poll_until(Duration::from_secs(30), || status(&app)["last_error"]
+            .is_string()),
+        "{}",
+        status(&app)
+    );
+    stop(&app, child);
+    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    assert!(
+        why.contains("its certificate is not trusted")
+            && why.contains("certificate authority chosen for the audit stream"),
+        "{why}"
+    );
+    assert_eq!(rsyslog.received(), "", "nothing arrived");
+    app.ok(&["audit", "stream", "off"]);
+}
+
+#[test]
+fn bad_certificate_files_are_refused_in_a_sentence_and_change_nothing() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls_requiring_client_certs();
+    stream_with_certificates(
+        &app,
+        &rsyslog,
+        &["--ca", rsyslog.ca_file().to_str().unwrap()],
+    );
+    let before = status(&app);
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "not a certificate\n").unwrap();
+    let link = dir.path().join("ca-link.pem");
+    std::os::unix::fs::symlink(rsyslog.ca_file(), &link).unwrap();
+    let address = format!("localhost:{}", rsyslog.port);
+    let (ca, cert, key, other_key) = (
+        rsyslog.ca_file(),
+        rsyslog.client_cert_file(),
+        rsyslog.client_key_file(),
+        rsyslog.dir_file("other-ca.key"),
+    );
+    let s = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    let mut key_text = key_lines(&key);
+    key_text.extend(key_lines(&other_key));
+    for (args, words) in [
+        (vec!["--ca".into(), s(&notes)], "is not a certificate"),
+        (
+            vec!["--ca".into(), s(&key)],
+            "holds a private key, not a certificate authority",
+        ),
+        (
+            vec!["--ca".into(), s(&dir.path().join("gone.pem"))],
+            "There is no file",
+        ),
+        (vec!["--ca".into(), s(&link)], "is a link"),
+        (
+            vec![
+                "--client-cert".into(),
+                s(&cert),
+                "--client-key".into(),
+                s(&other_key),
+            ],
+            "does not belong to the certificate",
+        ),
+        (
+            vec![
+                "--client-cert".into(),
+                s(&ca),
+                "--client-key".into(),
+                s(&notes),
+            ],
+            "is not a private key",
+        ),
+    ] {
+        let mut all = vec![
+            "audit".to_owned(),
+            "stream".into(),
+            "set".into(),
+            address.clone(),
+        ];
+        all.extend(args);
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        let out = app.run(&all);
+        let err = text(&out.stderr);
+        assert!(!out.status.success(), "{all:?} refused");
+        assert!(err.contains(words), "{all:?}: {err}");
+        assert!(
+            !key_text.iter().any(|line| err.contains(line.as_str())),
+            "no key text: {err}"
+        );
+        assert_eq!(status(&app), before, "{all:?} changed nothing");
+    }
+    assert_eq!(
+        keychain_secret(keyward_core::siem::CLIENT_KEY_ACCOUNT),
+        None
+    );
+    app.ok(&["audit", "stream", "off"]);
+}

@@ -3,7 +3,10 @@
 //! written by omfile to a file the test reads), in the foreground with its
 //! own pid file (`rsyslogd -n -f CONF -i PIDFILE`), as a user who is not
 //! root (tests run as root drop to `nobody` with setpriv); with TLS through
-//! rsyslog's gnutls driver and a certificate from a CA made for the test.
+//! rsyslog's gnutls driver and a certificate from a CA made for the test,
+//! optionally requiring a client certificate signed by that CA
+//! (`StreamDriver.AuthMode="x509/certvalid"`), with a client certificate and
+//! a second, unrelated CA made for the test too.
 //! It fails, never skips, when rsyslogd is not installed (`.ci/deps`
 //! installs it with rsyslog-gnutls and openssl).
 
@@ -24,6 +27,8 @@ pub struct Rsyslog {
     pub port: u16,
     child: Option<Child>,
     tls: bool,
+    /// Whether clients must show a certificate signed by the test's CA.
+    client_certs: bool,
 }
 
 /// A port on 127.0.0.1 nothing listens on now.
@@ -70,22 +75,57 @@ impl Rsyslog {
         Self::start_with(free_port(), true)
     }
 
+    /// [`Rsyslog::start_tls`], and clients must show a certificate signed
+    /// by the test's CA ([`Rsyslog::client_cert_file`]).
+    pub fn start_tls_requiring_client_certs() -> Self {
+        let mut rsyslog = Self::prepare(free_port(), true);
+        rsyslog.client_certs = true;
+        rsyslog.up();
+        rsyslog
+    }
+
     fn start_with(port: u16, tls: bool) -> Self {
+        let mut rsyslog = Self::prepare(port, tls);
+        rsyslog.up();
+        rsyslog
+    }
+
+    fn prepare(port: u16, tls: bool) -> Self {
         let dir = tempfile::Builder::new()
             .prefix("keyward-rsyslog-")
             .tempdir()
             .unwrap();
-        let mut rsyslog = Self {
+        let rsyslog = Self {
             dir,
             port,
             child: None,
             tls,
+            client_certs: false,
         };
         if tls {
             rsyslog.make_certificates();
         }
-        rsyslog.up();
         rsyslog
+    }
+
+    /// A client certificate (PEM) signed by the test's CA, for Keyward.
+    pub fn client_cert_file(&self) -> PathBuf {
+        self.dir.path().join("client.pem")
+    }
+
+    /// The client certificate's private key (PEM).
+    pub fn client_key_file(&self) -> PathBuf {
+        self.dir.path().join("client.key")
+    }
+
+    /// A file the test made in rsyslog's folder (e.g. `other-ca.key`).
+    pub fn dir_file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// Another CA's certificate (PEM), which signed nothing rsyslog uses.
+    pub fn other_ca_file(&self) -> PathBuf {
+        self.dir.path().join("other-ca.pem")
     }
 
     /// The test CA's certificate (PEM): trust it with `SSL_CERT_FILE`.
@@ -131,6 +171,52 @@ impl Rsyslog {
             "keyUsage=critical,keyCertSign,cRLSign",
         ]);
         openssl(&ca);
+        let mut other = vec!["req", "-x509"];
+        other.extend(ec);
+        other.extend([
+            "-keyout",
+            "other-ca.key",
+            "-out",
+            "other-ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Some other CA",
+        ]);
+        openssl(&other);
+        let mut client = vec!["req"];
+        client.extend(ec);
+        client.extend([
+            "-keyout",
+            "client.key",
+            "-out",
+            "client.csr",
+            "-subj",
+            "/CN=keyward-desktop-7/O=Keyward test",
+        ]);
+        openssl(&client);
+        std::fs::write(
+            root.join("client.ext"),
+            "basicConstraints=CA:FALSE\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n",
+        )
+        .unwrap();
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "client.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "client.ext",
+        ]);
         let mut request = vec!["req"];
         request.extend(ec);
         request.extend([
@@ -182,7 +268,11 @@ impl Rsyslog {
                     " DefaultNetstreamDriver=\"gtls\" DefaultNetstreamDriverCAFile=\"{0}/ca.pem\" DefaultNetstreamDriverCertFile=\"{0}/cert.pem\" DefaultNetstreamDriverKeyFile=\"{0}/key.pem\"",
                     root.display()
                 ),
-                " StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\" StreamDriver.AuthMode=\"anon\"",
+                if self.client_certs {
+                    " StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\" StreamDriver.AuthMode=\"x509/certvalid\""
+                } else {
+                    " StreamDriver.Name=\"gtls\" StreamDriver.Mode=\"1\" StreamDriver.AuthMode=\"anon\""
+                },
             )
         } else {
             (String::new(), "")

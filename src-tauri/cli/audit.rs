@@ -5,7 +5,12 @@
 //! when a line was changed, removed, put in or moved (each named with its
 //! line), 1 when the log cannot be read. `audit stream set` only writes the
 //! stream's target: sending is done by Keyward's window or background
-//! program, so no command waits on the network.
+//! program, so no command waits on the network. Certificates given to
+//! `set` are read and checked first (`keyward_background::siem_tls`); any
+//! refusal changes nothing. Those not named are kept; `--no-ca` and
+//! `--no-client-cert` remove them, `off` removes everything (the client
+//! key leaves the keychain). `status` shows subjects and expiry dates, never
+//! the key.
 
 use chrono::Local;
 use clap::Subcommand;
@@ -46,12 +51,29 @@ pub enum StreamAction {
         /// The SIEM's syslog receiver, e.g. siem.example.com:6514.
         #[arg(value_name = "HOST:PORT")]
         address: String,
-        /// Use TLS (the server's certificate must be trusted by this computer).
+        /// Use TLS (the server's certificate must be trusted by this computer, or by --ca).
         #[arg(long)]
         tls: bool,
         /// Allow plain TCP to another computer (anyone on the network could read the entries).
-        #[arg(long, conflicts_with = "tls")]
+        #[arg(long, conflicts_with_all = ["tls", "ca", "client_cert"])]
         allow_plain_tcp: bool,
+        /// Trust only this certificate authority (PEM) for the SIEM's certificate; implies --tls.
+        /// Kept for later `set` commands until --no-ca.
+        #[arg(long, value_name = "FILE")]
+        ca: Option<std::path::PathBuf>,
+        /// Trust the system's certificates again instead of the --ca chosen before.
+        #[arg(long, conflicts_with = "ca")]
+        no_ca: bool,
+        /// Show the SIEM this client certificate (PEM); implies --tls. Needs --client-key.
+        #[arg(long, value_name = "FILE", requires = "client_key")]
+        client_cert: Option<std::path::PathBuf>,
+        /// The client certificate's private key (PEM, not encrypted). Read once into the
+        /// keychain; Keyward never keeps it in a file. You may delete the file afterwards.
+        #[arg(long, value_name = "FILE", requires = "client_cert")]
+        client_key: Option<std::path::PathBuf>,
+        /// Stop showing a client certificate (its key leaves the keychain).
+        #[arg(long, conflicts_with = "client_cert")]
+        no_client_cert: bool,
         /// Also send the entries already in the audit log (default: from now on).
         #[arg(long)]
         from_start: bool,
@@ -101,14 +123,42 @@ fn stream<S: SecretStore>(
             address,
             tls,
             allow_plain_tcp,
+            ca,
+            no_ca,
+            client_cert,
+            client_key,
+            no_client_cert,
             from_start,
         } => {
+            use keyward_background::siem_tls::{Choice, set_up};
+            let tls = tls || ca.is_some() || client_cert.is_some();
             let target = StreamTarget::parse(&address, tls, allow_plain_tcp)
                 .map_err(|e| Error::Invalid(e.to_string()))?;
-            let before = files.target()?;
-            files.set_target(&target, from_start)?;
+            let ca = match (ca, no_ca) {
+                (Some(path), _) => Choice::Set(path),
+                (None, true) => Choice::Remove,
+                (None, false) => Choice::Keep,
+            };
+            let client = match (client_cert, client_key, no_client_cert) {
+                (Some(cert), Some(key), _) => Choice::Set((cert, key)),
+                (_, _, true) => Choice::Remove,
+                _ => Choice::Keep,
+            };
+            let setup = set_up(
+                &files,
+                vault.store(),
+                target,
+                ca,
+                client,
+                from_start,
+                chrono::Utc::now(),
+            )
+            .map_err(setup_error)?;
+            let target = setup.target;
             if let Some(audit) = vault.audit() {
-                let was = before.map_or_else(|| "off".to_owned(), |t| t.describe());
+                let was = setup
+                    .before
+                    .map_or_else(|| "off".to_owned(), |t| t.describe());
                 audit.note(
                     AuditAction::SettingsChanged,
                     None,
@@ -124,6 +174,10 @@ fn stream<S: SecretStore>(
                     ", from now on"
                 }
             );
+            say_certificates(&target);
+            for warning in &setup.warnings {
+                say!("{}", output::shown(warning));
+            }
             if !target.tls && !target.is_loopback() {
                 say!(
                     "Warning: in plain TCP anyone on the network between here and the SIEM can read the entries."
@@ -142,8 +196,8 @@ fn stream<S: SecretStore>(
             }
         }
         StreamAction::Off => {
-            let before = files.target()?;
-            files.turn_off()?;
+            let before = keyward_background::siem_tls::turn_off(&files, vault.store())
+                .map_err(setup_error)?;
             match before {
                 Some(target) => {
                     if let Some(audit) = vault.audit() {
@@ -162,6 +216,46 @@ fn stream<S: SecretStore>(
     Ok(0)
 }
 
+/// A refusal from setting up the stream, as the CLI's error.
+fn setup_error(error: keyward_background::siem_tls::SetupError) -> Error {
+    use keyward_background::siem_tls::{CertificateError, SetupError};
+    match error {
+        SetupError::Files(e) => Error::Catalog(e),
+        SetupError::Certificate(CertificateError::Keychain(e)) => Error::Keychain(e),
+        e => Error::Invalid(e.to_string()),
+    }
+}
+
+/// The stream's certificate authority and client certificate: subjects and
+/// expiry dates (never the key).
+fn say_certificates(target: &StreamTarget) {
+    let until = |at: &str| {
+        chrono::DateTime::parse_from_rfc3339(at)
+            .map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|_| at.to_owned())
+    };
+    if let Some(ca) = &target.ca {
+        say!(
+            "The SIEM's certificate must be signed by {} (valid until {}, from {}); no other authority is trusted for the stream.",
+            output::shown(&ca.subject),
+            until(&ca.not_after),
+            output::shown(&ca.path)
+        );
+    }
+    if let Some(cert) = &target.client_cert {
+        let expired = chrono::DateTime::parse_from_rfc3339(&cert.not_after)
+            .is_ok_and(|t| t < chrono::Utc::now());
+        say!(
+            "Keyward shows the client certificate {} ({} {}, from {}); its private key is in {}.",
+            output::shown(&cert.subject),
+            if expired { "EXPIRED on" } else { "valid until" },
+            until(&cert.not_after),
+            output::shown(&cert.path),
+            keyward_core::keychain::store_name::YOUR_IN
+        );
+    }
+}
+
 fn say_status(status: &StreamStatus) {
     let Some(target) = &status.target else {
         say!("The audit stream is off. Turn it on with: keyward audit stream set HOST:PORT --tls");
@@ -173,6 +267,7 @@ fn say_status(status: &StreamStatus) {
             .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
     };
     say!("Audit entries go to {}.", target.describe());
+    say_certificates(target);
     let entries = |n: u64| {
         if n == 1 {
             "1 entry".to_owned()

@@ -80,6 +80,8 @@ macro_rules! window_commands {
             audit_stream::get_audit_stream,
             audit_stream::set_audit_stream,
             audit_stream::turn_off_audit_stream,
+            audit_stream::test_audit_stream,
+            audit_stream::choose_certificate_file,
             backup::choose_backup_file,
             backup::save_backup,
             backup::start_restore,

@@ -567,13 +567,18 @@ export function installFakeBackend(params: URLSearchParams): void {
     set_audit_stream: ({ address, tls, allow_plain_tcp }) => {
       const [host, port] = String(address).split(':');
       if (!host || !Number(port)) fail('invalid_input', 'Give the SIEM’s address as HOST:PORT, for example siem.example.com:6514.');
-      auditStream = { ...auditStream, target: { host, port: Number(port), tls: Boolean(tls), allow_plain_tcp: Boolean(allow_plain_tcp) } };
+      auditStream = {
+        ...auditStream,
+        target: { host, port: Number(port), tls: Boolean(tls), allow_plain_tcp: Boolean(allow_plain_tcp), ca: null, client_cert: null },
+      };
       return structuredClone(auditStream);
     },
     turn_off_audit_stream: () => {
       auditStream = { ...auditStream, target: null };
       return structuredClone(auditStream);
     },
+    test_audit_stream: () => ({ ok: true, message: 'Keyward reached the SIEM (preview).' }),
+    choose_certificate_file: () => null,
     edit_key: ({ id, application, notes, owner, vendor }) =>
       changed(find(String(id)), (v) => {
         v.application = (application as string | null) ?? null;

@@ -45,6 +45,9 @@ import type {
   SaveReportRequest,
   SaveSettingsRequest,
   SetAuditStreamRequest,
+  AuditStreamTest,
+  PickCertificateRequest,
+  CertificatePick,
   SetWebhookRequest,
   Settings,
   SettingsStatus,
@@ -138,6 +141,8 @@ export interface Commands {
   get_audit_stream: { args: NoArgs; answer: StreamStatus };
   set_audit_stream: { args: SetAuditStreamRequest; answer: StreamStatus };
   turn_off_audit_stream: { args: NoArgs; answer: StreamStatus };
+  test_audit_stream: { args: NoArgs; answer: AuditStreamTest };
+  choose_certificate_file: { args: PickCertificateRequest; answer: string | null };
   watched_folders: { args: NoArgs; answer: WatchedFolder[] };
   watch_folder: { args: WatchRequest; answer: WatchedFolder[] };
   unwatch_folder: { args: UnwatchRequest; answer: WatchedFolder[] };
@@ -430,12 +435,51 @@ export function getAuditStream(): Promise<StreamStatus> {
   return call('get_audit_stream', {});
 }
 
+/** The stream's certificates to change: a path sets one, `remove*` removes it, neither keeps what is set. */
+export interface StreamCertificates {
+  /** A certificate authority file (PEM) to trust alone for the SIEM's certificate. */
+  ca?: string;
+  removeCa?: boolean;
+  /** A client certificate file and its private key file (PEM), both or neither. */
+  clientCert?: string;
+  clientKey?: string;
+  removeClientCert?: boolean;
+}
+
 /**
  * Sends every new audit entry to the SIEM at `address` (HOST:PORT). Plain TCP only to this computer
- * unless `allowPlainTcp`. Rejects with `invalid_input` and a sentence when the address is refused.
+ * unless `allowPlainTcp`. Certificates not named in `certificates` are kept. Rejects with
+ * `invalid_input` and a sentence when the address, a certificate or the key is refused (then
+ * nothing changed). The private key goes into the keychain; it never comes back to the window.
  */
-export function setAuditStream(address: string, tls: boolean, allowPlainTcp: boolean, fromStart: boolean): Promise<StreamStatus> {
-  return call('set_audit_stream', { address, tls, allow_plain_tcp: allowPlainTcp, from_start: fromStart });
+export function setAuditStream(
+  address: string,
+  tls: boolean,
+  allowPlainTcp: boolean,
+  fromStart: boolean,
+  certificates: StreamCertificates = {},
+): Promise<StreamStatus> {
+  return call('set_audit_stream', {
+    address,
+    tls,
+    allow_plain_tcp: allowPlainTcp,
+    from_start: fromStart,
+    ca: certificates.ca ?? null,
+    remove_ca: certificates.removeCa ?? false,
+    client_cert: certificates.clientCert ?? null,
+    client_key: certificates.clientKey ?? null,
+    remove_client_cert: certificates.removeClientCert ?? false,
+  });
+}
+
+/** Tries the stream's connection (TLS with its certificates) without sending anything; says what is wrong in words. */
+export function testAuditStream(): Promise<AuditStreamTest> {
+  return call('test_audit_stream', {});
+}
+
+/** Opens the system's picker for a certificate or key file; the path, or null when cancelled. */
+export function chooseCertificateFile(pick: CertificatePick): Promise<string | null> {
+  return call('choose_certificate_file', { pick });
 }
 
 /** Stops the audit stream. */

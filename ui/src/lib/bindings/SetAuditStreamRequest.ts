@@ -19,4 +19,25 @@ allow_plain_tcp: boolean,
 /**
  * Whether to send the entries already in the log too.
  */
-from_start: boolean, };
+from_start: boolean, 
+/**
+ * A certificate authority file (PEM) to trust alone for the SIEM's
+ * certificate; `null` keeps the one set (if any).
+ */
+ca: string | null, 
+/**
+ * Trust the system's certificates again (the CA set is removed).
+ */
+remove_ca: boolean, 
+/**
+ * A client certificate file (PEM) with `client_key`; `null` keeps the one set.
+ */
+client_cert: string | null, 
+/**
+ * The client certificate's private key file (PEM): read once into the keychain.
+ */
+client_key: string | null, 
+/**
+ * Stop showing a client certificate (its key leaves the keychain).
+ */
+remove_client_cert: boolean, };
