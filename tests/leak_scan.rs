@@ -695,3 +695,47 @@ fn the_window_lists_adds_and_removes_the_folders_checked_every_day() {
     let again = invoke(&win, "watched_folders", serde_json::json!({})).unwrap();
     assert_eq!(again, left, "the list is kept");
 }
+
+#[test]
+fn a_leaking_commits_date_is_said_as_the_calendar_date_where_the_person_is() {
+    let app = App::new();
+    let secret = app.generate(&unique("source"))["secret"].as_str().unwrap()[5..].to_owned();
+    let name = add_key(&app, &secret);
+    let dir = plant_dir();
+    let repo = dir.path();
+    new_repo(&app, repo);
+    std::fs::write(repo.join("token.txt"), format!("token = \"{secret}\"\n")).unwrap();
+    git_ok(&app, repo, &["add", "."]);
+    // Late on the 28th in Berlin: the 29th in Kiritimati, the 28th in Los Angeles.
+    let mut commit = with_app_env(&app, Command::new("git"));
+    commit
+        .env("GIT_AUTHOR_DATE", "2026-05-28T23:30:00+02:00")
+        .arg("-C")
+        .arg(repo)
+        .args(["commit", "-q", "-m", "add the token"]);
+    let out = commit.output().expect("git runs");
+    assert!(out.status.success(), "git commit: {}", text(&out.stderr));
+
+    for (zone, date) in [
+        ("Pacific/Kiritimati", "2026-05-29"),
+        ("America/Los_Angeles", "2026-05-28"),
+    ] {
+        let out = app
+            .cmd(&["scan", path_str(repo), "--history"])
+            .env("TZ", zone)
+            .output()
+            .unwrap();
+        let said = text(&out.stdout);
+        assert_eq!(out.status.code(), Some(5), "{said} {}", text(&out.stderr));
+        assert!(
+            said.contains(&name) && said.contains(&format!(" of {date}")),
+            "in {zone} the commit's date is that zone's calendar date, {date}: {said}"
+        );
+        let (_, report, _) = scan_json(&app, &[path_str(repo), "--history"]);
+        assert_eq!(
+            hits(&report)[0]["author_date"],
+            "2026-05-28T21:30:00Z",
+            "the JSON instant is RFC 3339 UTC: {report}"
+        );
+    }
+}

@@ -208,7 +208,7 @@ fn print(report: &ScanReport, json: bool, what: &str) {
         return;
     }
     for hit in &report.hits {
-        let place = output::shown(&hit.place()).into_owned();
+        let place = output::shown(&hit.place_in(&chrono::Local)).into_owned();
         match &hit.key_name {
             Some(name) => say!("LEAKED  {}  {place}", output::shown(name)),
             None => say!(

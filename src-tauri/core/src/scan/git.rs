@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::AtomicBool;
 
+use chrono::{DateTime, Utc};
+
 use crate::error::{Error, Result};
 
 use super::ahead::{Coalesce, read_ahead};
@@ -44,8 +46,8 @@ pub struct GitHit {
     pub blob: String,
     /// A commit that added it at `path`, if any.
     pub commit: Option<String>,
-    /// That commit's author date (RFC 3339).
-    pub author_date: Option<String>,
+    /// That commit's author date.
+    pub author_date: Option<DateTime<Utc>>,
     /// The path the blob had there (or is staged at).
     pub path: Option<String>,
     /// The key and where in the blob.
@@ -288,7 +290,7 @@ pub fn scan_history(
                         scan.hits.push(GitHit {
                             blob: blob.clone(),
                             commit: Some(commit.clone()),
-                            author_date: Some(date.clone()),
+                            author_date: *date,
                             path: Some(path.clone()),
                             hit: hit.clone(),
                         });
@@ -308,7 +310,7 @@ pub fn scan_history(
 }
 
 /// By blob: (commit, author date, path) of each commit that added it.
-type Places = HashMap<String, Vec<(String, String, String)>>;
+type Places = HashMap<String, Vec<(String, Option<DateTime<Utc>>, String)>>;
 
 /// Makes git's standard output pipe as large as the system allows for
 /// anyone (1 MiB by default on Linux), so git can write ahead while the
@@ -389,7 +391,7 @@ impl LogRun {
 /// added it and at which path, from `git log --raw` output.
 fn where_added(mut log: impl BufRead, wanted: &HashSet<&str>) -> io::Result<Places> {
     let mut places = Places::new();
-    let mut current: Option<(String, String)> = None;
+    let mut current: Option<(String, Option<DateTime<Utc>>)> = None;
     let mut bytes = Vec::new();
     loop {
         bytes.clear();
@@ -400,9 +402,12 @@ fn where_added(mut log: impl BufRead, wanted: &HashSet<&str>) -> io::Result<Plac
         let line = text.strip_suffix('\n').unwrap_or(&text);
         if let Some(rest) = line.strip_prefix("commit ") {
             let mut parts = rest.splitn(2, ' ');
+            // git's strict ISO 8601 (`%aI`) is RFC 3339: kept as an instant.
             current = Some((
                 parts.next().unwrap_or_default().to_owned(),
-                parts.next().unwrap_or_default().to_owned(),
+                DateTime::parse_from_rfc3339(parts.next().unwrap_or_default())
+                    .ok()
+                    .map(|date| date.with_timezone(&Utc)),
             ));
         } else if let Some(raw) = line.strip_prefix(':') {
             // ":old_mode new_mode old_id new_id status\tpath"
@@ -415,7 +420,7 @@ fn where_added(mut log: impl BufRead, wanted: &HashSet<&str>) -> io::Result<Plac
             if let (true, Some((commit, date))) = (wanted.contains(new_id), &current) {
                 places.entry(new_id.to_owned()).or_default().push((
                     commit.clone(),
-                    date.clone(),
+                    *date,
                     path.to_owned(),
                 ));
             }

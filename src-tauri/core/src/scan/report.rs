@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
+use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{Found, GitScan, Matcher, Mode, Position, scan_folder, scan_history, scan_staged};
@@ -77,8 +78,9 @@ pub struct LeakHit {
     pub column: u64,
     /// The commit that added it (history).
     pub commit: Option<String>,
-    /// That commit's author date, RFC 3339 (history).
-    pub author_date: Option<String>,
+    /// That commit's author date (history); RFC 3339 UTC in JSON.
+    #[ts(type = "string | null")]
+    pub author_date: Option<DateTime<Utc>>,
     /// The git object that holds it (history, staged).
     pub blob: Option<String>,
 }
@@ -102,18 +104,18 @@ impl LeakHit {
         }
     }
 
-    /// Where it is, in words: `path:line:column`, and the commit.
-    pub fn place(&self) -> String {
+    /// Where it is, in words: `path:line:column`, and the commit with its
+    /// author date as a calendar date in `tz` (the person's).
+    pub fn place_in<Tz: TimeZone>(&self, tz: &Tz) -> String {
         match (&self.path, &self.commit) {
             (Some(path), Some(commit)) => format!(
                 "{path}:{}:{} in commit {} of {}",
                 self.line,
                 self.column,
                 &commit[..commit.len().min(12)],
-                self.author_date
-                    .as_deref()
-                    .and_then(|d| d.get(..10))
-                    .unwrap_or("")
+                self.author_date.map_or_else(String::new, |date| {
+                    date.with_timezone(tz).date_naive().to_string()
+                })
             ),
             (Some(path), None) => format!("{path}:{}:{}", self.line, self.column),
             (None, _) => format!(
@@ -256,7 +258,7 @@ fn audit<S: SecretStore>(vault: &Vault<S>, target: &Target, hits: &[LeakHit]) {
         return;
     };
     for hit in hits {
-        let mut detail = format!("found in {}", hit.place());
+        let mut detail = format!("found in {}", hit.place_in(&chrono::Local));
         if target.reads_blobs() {
             detail.push_str(&format!(" (repository {})", target.path().display()));
         }
@@ -265,5 +267,68 @@ fn audit<S: SecretStore>(vault: &Vault<S>, target: &Target, hits: &[LeakHit]) {
         }
         let key = hit.key_id.as_deref().zip(hit.key_name.as_deref());
         log.note(AuditAction::LeakFound, key, Some(&detail));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+    use chrono_tz::{America, Pacific};
+
+    use super::LeakHit;
+
+    fn in_history(author_date: &str) -> LeakHit {
+        LeakHit {
+            kind: "stored_key",
+            key_id: None,
+            key_name: None,
+            path: Some("config/settings.yml".into()),
+            line: 3,
+            column: 11,
+            commit: Some("0123456789abcdef0123".into()),
+            author_date: Some(
+                chrono::DateTime::parse_from_rfc3339(author_date)
+                    .unwrap()
+                    .with_timezone(&Utc),
+            ),
+            blob: Some("b".into()),
+        }
+    }
+
+    #[test]
+    fn a_commits_date_is_said_as_the_calendar_date_where_the_person_is() {
+        // Written on the 28th in Berlin at 23:30: already the 29th in Kiritimati
+        // (UTC+14), still the 28th in Los Angeles, and the 28th in UTC (21:30).
+        let hit = in_history("2026-05-28T23:30:00+02:00");
+        assert_eq!(
+            hit.place_in(&Pacific::Kiritimati),
+            "config/settings.yml:3:11 in commit 0123456789ab of 2026-05-29",
+            "not the author's own calendar date cut from the text"
+        );
+        assert_eq!(
+            hit.place_in(&America::Los_Angeles),
+            "config/settings.yml:3:11 in commit 0123456789ab of 2026-05-28"
+        );
+        let early = in_history("2026-05-29T01:30:00+02:00");
+        assert_eq!(
+            early.place_in(&America::Los_Angeles),
+            "config/settings.yml:3:11 in commit 0123456789ab of 2026-05-28",
+            "the 29th in Berlin at 01:30 is still the 28th in Los Angeles"
+        );
+        assert_eq!(
+            early.place_in(&Utc),
+            "config/settings.yml:3:11 in commit 0123456789ab of 2026-05-28"
+        );
+    }
+
+    #[test]
+    fn a_commits_date_crosses_as_rfc3339_utc() {
+        let hit = in_history("2026-05-28T23:30:00+02:00");
+        let json = serde_json::to_value(&hit).unwrap();
+        assert_eq!(json["author_date"], "2026-05-28T21:30:00Z");
+        assert_eq!(
+            Utc.with_ymd_and_hms(2026, 5, 28, 21, 30, 0).unwrap(),
+            hit.author_date.unwrap()
+        );
     }
 }

@@ -34,7 +34,7 @@ column: number,
  */
 commit: string | null, 
 /**
- * That commit's author date, RFC 3339 (history).
+ * That commit's author date (history); RFC 3339 UTC in JSON.
  */
 author_date: string | null, 
 /**
