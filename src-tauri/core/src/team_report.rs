@@ -21,9 +21,10 @@
 //!   that disagrees with the vault's by more than [`SKEW_WARNING`] is named.
 //! - A desktop not heard from for more than [`SILENT_AFTER`] is flagged.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, TimeZone, Utc};
 use serde::Serialize;
 
 use crate::team::{InventoryDocument, InventoryKey};
@@ -64,9 +65,18 @@ fn hidden(c: char) -> bool {
             | '\u{2060}'..='\u{2069}' | '\u{FEFF}')
 }
 
-fn inert_opt(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .map(|t| inert(t, TEXT_MAX))
+/// [`inert`], borrowing `text` when it is already inert.
+pub fn inert_cow(text: &str, max: usize) -> Cow<'_, str> {
+    for (count, c) in text.chars().enumerate() {
+        if hidden(c) || count == max {
+            return Cow::Owned(inert(text, max));
+        }
+    }
+    Cow::Borrowed(text)
+}
+
+fn inert_opt(text: Option<&str>) -> Option<Cow<'_, str>> {
+    text.map(|t| inert_cow(t, TEXT_MAX))
         .filter(|t| !t.is_empty())
 }
 
@@ -177,6 +187,216 @@ fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// A key's state by the lead's clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum KeyStatus {
+    /// Past its rotate-by date.
+    Overdue,
+    /// Due within the lead's warning time.
+    DueSoon,
+    /// Neither.
+    Ok,
+}
+
+impl KeyStatus {
+    /// `overdue`, `due_soon` or `ok`, as [`TeamKey::status`] says it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Overdue => "overdue",
+            Self::DueSoon => "due_soon",
+            Self::Ok => "ok",
+        }
+    }
+}
+
+/// One key of a document as the report shows it (texts already inert),
+/// borrowing from the document where its texts needed no change: what
+/// [`TeamReport::build`] turns into a [`TeamKey`] and the Team screen's
+/// view keeps in its own compact form.
+#[derive(Debug)]
+pub struct KeySeen<'a> {
+    /// The key's name.
+    pub name: Cow<'a, str>,
+    /// Its service.
+    pub service: Cow<'a, str>,
+    /// The application that uses it.
+    pub application: Option<Cow<'a, str>>,
+    /// The vendor that issued it.
+    pub vendor: Option<Cow<'a, str>>,
+    /// Who looks after it.
+    pub owner: Option<Cow<'a, str>>,
+    /// Its state by the lead's clock.
+    pub status: KeyStatus,
+    /// Days past its rotate-by date (0 when not overdue).
+    pub days_overdue: i64,
+    /// When it must be rotated.
+    pub rotate_by: DateTime<Utc>,
+    /// When it was made, when the document says so readably.
+    pub created_at: Option<DateTime<Utc>>,
+    /// Replaced and waiting to be deleted.
+    pub replaced: bool,
+    /// Leaked.
+    pub leaked: bool,
+    /// When a leak check on its desktop last looked for it.
+    pub leak_checked_at: Option<DateTime<Utc>>,
+    /// When a leak check on its desktop last found it.
+    pub leak_found_at: Option<DateTime<Utc>>,
+}
+
+impl KeySeen<'_> {
+    /// The key as the report holds it, on `desktop`.
+    pub fn to_team_key(&self, desktop: &TeamDesktop) -> TeamKey {
+        TeamKey {
+            desktop: desktop.desktop.clone(),
+            user: desktop.user.clone(),
+            computer: desktop.computer.clone(),
+            name: self.name.clone().into_owned(),
+            service: self.service.clone().into_owned(),
+            application: self.application.clone().map(Cow::into_owned),
+            vendor: self.vendor.clone().map(Cow::into_owned),
+            owner: self.owner.clone().map(Cow::into_owned),
+            status: self.status.as_str().to_owned(),
+            days_overdue: self.days_overdue,
+            rotate_by: rfc3339(self.rotate_by),
+            created_at: self.created_at.map(rfc3339).unwrap_or_default(),
+            replaced: self.replaced,
+            leaked: self.leaked,
+            leak_checked_at: self.leak_checked_at.map(rfc3339),
+            leak_found_at: self.leak_found_at.map(rfc3339),
+            last_shared_at: desktop.last_shared_at.clone(),
+            desktop_silent: desktop.silent,
+        }
+    }
+}
+
+/// One document read: its desktop's row (with its counts), its warnings,
+/// and each of its keys handed to `each` with the desktop (as it stands
+/// before the counts). The document is dropped when this returns.
+pub fn read_document(
+    read: DocumentRead,
+    now: DateTime<Utc>,
+    lead_days: u32,
+    mut each: impl FnMut(&TeamDesktop, KeySeen<'_>),
+) -> (TeamDesktop, Vec<String>) {
+    let mut warnings = Vec::new();
+    let name = inert(&read.desktop, TEXT_MAX);
+    let shared = read.stored_at.map(|at| at.min(now));
+    let days = shared.map(|at| (now - at).num_days().max(0));
+    let silent = shared.is_none_or(|at| now - at > SILENT_AFTER);
+    let mut desktop = TeamDesktop {
+        desktop: name.clone(),
+        user: String::new(),
+        computer: String::new(),
+        last_shared_at: shared.map(rfc3339),
+        days_since_shared: days,
+        silent,
+        keys: 0,
+        overdue: 0,
+        problem: None,
+    };
+    let document = read.data.and_then(|data| {
+        InventoryDocument::from_kv_data(data)
+            .map_err(|e| format!("its document is not an inventory Keyward can read ({e})"))
+    });
+    let mut document = match document {
+        Ok(document) => document,
+        Err(problem) => {
+            let problem = inert(&problem, 400);
+            warnings.push(format!("Desktop {name}: {problem}; it is not shown."));
+            desktop.problem = Some(problem);
+            return (desktop, warnings);
+        }
+    };
+    desktop.user = inert(&document.user, TEXT_MAX);
+    desktop.computer = inert(&document.computer, TEXT_MAX);
+    if inert(&document.desktop, TEXT_MAX) != name {
+        warnings.push(format!(
+            "Desktop {name}: its document says it is \"{}\"; it is shown under the name of its place in the vault.",
+            inert(&document.desktop, TEXT_MAX)
+        ));
+    }
+    if let (Some(stored), Ok(published)) = (
+        read.stored_at,
+        document.published_at.parse::<DateTime<Utc>>(),
+    ) {
+        let skew = published - stored;
+        if skew.abs() > SKEW_WARNING {
+            let (amount, way) = if skew > Duration::zero() {
+                (skew, "ahead of")
+            } else {
+                (-skew, "behind")
+            };
+            warnings.push(format!(
+                "Desktop {name}: its clock is about {} {way} the vault's; its keys are shown by your clock.",
+                duration_words(amount)
+            ));
+        }
+    }
+    if document.keys.len() > DOCUMENT_MAX_KEYS {
+        warnings.push(format!(
+            "Desktop {name}: its document lists {} keys; only the first {DOCUMENT_MAX_KEYS} are shown.",
+            document.keys.len()
+        ));
+        document.keys.truncate(DOCUMENT_MAX_KEYS);
+    }
+    let mut unreadable = 0usize;
+    let (mut shown, mut overdue) = (0, 0);
+    for key in &document.keys {
+        match key_seen(key, now, lead_days) {
+            Some(seen) => {
+                shown += 1;
+                if seen.status == KeyStatus::Overdue {
+                    overdue += 1;
+                }
+                each(&desktop, seen);
+            }
+            None => unreadable += 1,
+        }
+    }
+    desktop.keys = shown;
+    desktop.overdue = overdue;
+    if unreadable > 0 {
+        warnings.push(format!(
+            "Desktop {name}: {unreadable} of its keys have no readable rotate-by date and are not shown."
+        ));
+    }
+    (desktop, warnings)
+}
+
+/// Sorts desktops as the report shows them: troubled, then silent, then
+/// the most overdue first, then by name.
+pub fn sort_desktops(desktops: &mut [TeamDesktop]) {
+    desktops.sort_by(|a, b| {
+        (
+            a.problem.is_none(),
+            !a.silent,
+            std::cmp::Reverse(a.overdue),
+            &a.desktop,
+        )
+            .cmp(&(
+                b.problem.is_none(),
+                !b.silent,
+                std::cmp::Reverse(b.overdue),
+                &b.desktop,
+            ))
+    });
+}
+
+/// The person a key is counted for: its owner, else the person its
+/// desktop's place in the vault names (`<user>@<computer>`; a document's
+/// own `user` is only its claim).
+pub fn person_of<'a>(owner: Option<&'a str>, desktop: &'a str) -> &'a str {
+    owner.unwrap_or_else(|| desktop.split_once('@').map_or(desktop, |(user, _)| user))
+}
+
+/// Groups from `(name, keys, overdue)`, names once each: the most overdue
+/// first, then by name.
+pub fn sorted_groups(groups: impl IntoIterator<Item = TeamGroup>) -> Vec<TeamGroup> {
+    let mut out: Vec<TeamGroup> = groups.into_iter().collect();
+    out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.name.cmp(&b.name)));
+    out
+}
+
 impl TeamReport {
     /// The report from every document read, at the lead's `now`; keys due
     /// within `lead_days` are `due_soon`.
@@ -185,85 +405,10 @@ impl TeamReport {
         let mut keys = Vec::new();
         let mut warnings = Vec::new();
         for read in reads {
-            let name = inert(&read.desktop, TEXT_MAX);
-            let shared = read.stored_at.map(|at| at.min(now));
-            let days = shared.map(|at| (now - at).num_days().max(0));
-            let silent = shared.is_none_or(|at| now - at > SILENT_AFTER);
-            let mut desktop = TeamDesktop {
-                desktop: name.clone(),
-                user: String::new(),
-                computer: String::new(),
-                last_shared_at: shared.map(rfc3339),
-                days_since_shared: days,
-                silent,
-                keys: 0,
-                overdue: 0,
-                problem: None,
-            };
-            let document = read.data.and_then(|data| {
-                InventoryDocument::from_kv_data(data)
-                    .map_err(|e| format!("its document is not an inventory Keyward can read ({e})"))
+            let (desktop, said) = read_document(read, now, lead_days, |desktop, key| {
+                keys.push(key.to_team_key(desktop));
             });
-            let mut document = match document {
-                Ok(document) => document,
-                Err(problem) => {
-                    let problem = inert(&problem, 400);
-                    warnings.push(format!("Desktop {name}: {problem}; it is not shown."));
-                    desktop.problem = Some(problem);
-                    desktops.push(desktop);
-                    continue;
-                }
-            };
-            desktop.user = inert(&document.user, TEXT_MAX);
-            desktop.computer = inert(&document.computer, TEXT_MAX);
-            if inert(&document.desktop, TEXT_MAX) != name {
-                warnings.push(format!(
-                    "Desktop {name}: its document says it is \"{}\"; it is shown under the name of its place in the vault.",
-                    inert(&document.desktop, TEXT_MAX)
-                ));
-            }
-            if let (Some(stored), Ok(published)) = (
-                read.stored_at,
-                document.published_at.parse::<DateTime<Utc>>(),
-            ) {
-                let skew = published - stored;
-                if skew.abs() > SKEW_WARNING {
-                    let (amount, way) = if skew > Duration::zero() {
-                        (skew, "ahead of")
-                    } else {
-                        (-skew, "behind")
-                    };
-                    warnings.push(format!(
-                        "Desktop {name}: its clock is about {} {way} the vault's; its keys are shown by your clock.",
-                        duration_words(amount)
-                    ));
-                }
-            }
-            if document.keys.len() > DOCUMENT_MAX_KEYS {
-                warnings.push(format!(
-                    "Desktop {name}: its document lists {} keys; only the first {DOCUMENT_MAX_KEYS} are shown.",
-                    document.keys.len()
-                ));
-                document.keys.truncate(DOCUMENT_MAX_KEYS);
-            }
-            let mut unreadable = 0usize;
-            for key in &document.keys {
-                match team_key(key, &desktop, now, lead_days) {
-                    Some(row) => {
-                        desktop.keys += 1;
-                        if row.status == "overdue" {
-                            desktop.overdue += 1;
-                        }
-                        keys.push(row);
-                    }
-                    None => unreadable += 1,
-                }
-            }
-            if unreadable > 0 {
-                warnings.push(format!(
-                    "Desktop {name}: {unreadable} of its keys have no readable rotate-by date and are not shown."
-                ));
-            }
+            warnings.extend(said);
             desktops.push(desktop);
         }
         keys.sort_by(|a, b| {
@@ -273,28 +418,9 @@ impl TeamReport {
                 .then_with(|| a.desktop.cmp(&b.desktop))
                 .then_with(|| a.name.cmp(&b.name))
         });
-        desktops.sort_by(|a, b| {
-            (
-                a.problem.is_none(),
-                !a.silent,
-                std::cmp::Reverse(a.overdue),
-                &a.desktop,
-            )
-                .cmp(&(
-                    b.problem.is_none(),
-                    !b.silent,
-                    std::cmp::Reverse(b.overdue),
-                    &b.desktop,
-                ))
-        });
-        // The key's owner, else the person the desktop's place in the vault
-        // names (`<user>@<computer>`): a document's own `user` is only its claim.
+        sort_desktops(&mut desktops);
         let per_person = groups(&keys, |k| {
-            k.owner.clone().unwrap_or_else(|| {
-                k.desktop
-                    .split_once('@')
-                    .map_or_else(|| k.desktop.clone(), |(user, _)| user.to_owned())
-            })
+            person_of(k.owner.as_deref(), &k.desktop).to_owned()
         });
         let per_service = groups(&keys, |k| k.service.clone());
         Self {
@@ -335,65 +461,45 @@ fn groups(keys: &[TeamKey], by: impl Fn(&TeamKey) -> String) -> Vec<TeamGroup> {
             entry.1 += 1;
         }
     }
-    let mut out: Vec<TeamGroup> = map
-        .into_iter()
-        .map(|(name, (keys, overdue))| TeamGroup {
-            name,
-            keys,
-            overdue,
-        })
-        .collect();
-    out.sort_by(|a, b| b.overdue.cmp(&a.overdue).then_with(|| a.name.cmp(&b.name)));
-    out
+    sorted_groups(map.into_iter().map(|(name, (keys, overdue))| TeamGroup {
+        name,
+        keys,
+        overdue,
+    }))
 }
 
-fn team_key(
-    key: &InventoryKey,
-    desktop: &TeamDesktop,
-    now: DateTime<Utc>,
-    lead_days: u32,
-) -> Option<TeamKey> {
-    let rotate_by: DateTime<Utc> = key.rotate_by.parse().ok()?;
+/// A date from a document, only within the years 0 to 9999 (so that its
+/// RFC 3339 text and its time sort alike).
+fn document_time(text: &str) -> Option<DateTime<Utc>> {
+    let at: DateTime<Utc> = text.parse().ok()?;
+    (0..=9999).contains(&at.year()).then_some(at)
+}
+
+fn key_seen(key: &InventoryKey, now: DateTime<Utc>, lead_days: u32) -> Option<KeySeen<'_>> {
+    let rotate_by = document_time(&key.rotate_by)?;
     let until = rotate_by - now;
     let (status, days_overdue) = if until <= Duration::zero() {
-        ("overdue", (-until).num_days())
+        (KeyStatus::Overdue, (-until).num_days())
     } else if until <= Duration::days(i64::from(lead_days)) {
-        ("due_soon", 0)
+        (KeyStatus::DueSoon, 0)
     } else {
-        ("ok", 0)
+        (KeyStatus::Ok, 0)
     };
-    let created = key
-        .created_at
-        .parse::<DateTime<Utc>>()
-        .map(rfc3339)
-        .unwrap_or_default();
-    Some(TeamKey {
-        desktop: desktop.desktop.clone(),
-        user: desktop.user.clone(),
-        computer: desktop.computer.clone(),
-        name: inert(&key.name, TEXT_MAX),
-        service: inert(&key.service, TEXT_MAX),
-        application: inert_opt(&key.application),
-        vendor: inert_opt(&key.vendor),
-        owner: inert_opt(&key.owner),
-        status: status.to_owned(),
+    Some(KeySeen {
+        name: inert_cow(&key.name, TEXT_MAX),
+        service: inert_cow(&key.service, TEXT_MAX),
+        application: inert_opt(key.application.as_deref()),
+        vendor: inert_opt(key.vendor.as_deref()),
+        owner: inert_opt(key.owner.as_deref()),
+        status,
         days_overdue,
-        rotate_by: rfc3339(rotate_by),
-        created_at: created,
+        rotate_by,
+        created_at: document_time(&key.created_at),
         replaced: key.replaced,
         leaked: key.leaked,
-        leak_checked_at: time_opt(&key.leak_checked_at),
-        leak_found_at: time_opt(&key.leak_found_at),
-        last_shared_at: desktop.last_shared_at.clone(),
-        desktop_silent: desktop.silent,
+        leak_checked_at: key.leak_checked_at.as_deref().and_then(document_time),
+        leak_found_at: key.leak_found_at.as_deref().and_then(document_time),
     })
-}
-
-/// A time from a document, checked and written afresh (anything else is dropped).
-fn time_opt(text: &Option<String>) -> Option<String> {
-    text.as_deref()
-        .and_then(|t| t.parse::<DateTime<Utc>>().ok())
-        .map(rfc3339)
 }
 
 fn duration_words(d: Duration) -> String {
