@@ -6,8 +6,7 @@
 use chrono::Utc;
 use keyward_core::Secret;
 use keyward_core::team::{Login, TeamConfig};
-use keyward_core::team_report::TeamReport;
-use keyward_core::team_view::{TeamRows, TeamRowsRequest, TeamSummary, TeamView};
+use keyward_core::team_view::{TeamRows, TeamRowsRequest, TeamSummary, TeamView, TeamViewBuilder};
 use serde::{Deserialize, Serialize};
 use tauri::State;
 
@@ -248,23 +247,26 @@ pub async fn team_report(
         Ok((config, credential))
     })
     .await?;
-    let reads = team::read_team(&config, &credential)
-        .await
-        .map_err(|error| match error {
-            TeamError::Permission { .. } => IpcError::new(
-                keyward_core::Code::TeamNotLead,
-                "The team report is for security leads: the team vault's policy does not allow this login to read every desktop's list. Your own keys' list is still shared with your lead.",
-            ),
-            other => other.into(),
-        })?;
-    let view = blocking(move || -> CommandResult<_> {
-        Ok(TeamView::new(TeamReport::build(
-            reads,
-            Utc::now(),
-            lead_days,
-        )))
-    })
-    .await?;
+    // Each document is taken apart as it arrives and dropped (see
+    // TeamViewBuilder): the whole team is never held as documents.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(team::READ_AT_ONCE);
+    let mut builder = TeamViewBuilder::new(Utc::now(), lead_days);
+    let build = tauri::async_runtime::spawn_blocking(move || {
+        while let Some((place, read)) = receiver.blocking_recv() {
+            builder.add(place, read);
+        }
+        builder
+    });
+    let read = team::read_team_into(&config, &credential, sender).await;
+    let builder = build.await?;
+    read.map_err(|error| match error {
+        TeamError::Permission { .. } => IpcError::new(
+            keyward_core::Code::TeamNotLead,
+            "The team report is for security leads: the team vault's policy does not allow this login to read every desktop's list. Your own keys' list is still shared with your lead.",
+        ),
+        other => other.into(),
+    })?;
+    let view = blocking(move || Ok::<_, IpcError>(builder.finish())).await?;
     let summary = view.summary().clone();
     *views.lock() = Some(view);
     crate::memory::give_back_soon();

@@ -36,7 +36,7 @@ use keyward_core::team::{
 use keyward_core::team_report::{DOCUMENT_MAX_BYTES, DocumentRead};
 use serde::Serialize;
 
-use client::VaultClient;
+use client::{KvDocument, VaultClient};
 
 /// Why talking to the team vault failed. `Display` is a sentence for
 /// people: it says whether the address, the certificate, the login or the
@@ -489,6 +489,29 @@ pub async fn read_team(
     config: &TeamConfig,
     credential: &Secret,
 ) -> Result<Vec<DocumentRead>, TeamError> {
+    let (sender, mut receiver) = tokio::sync::mpsc::channel(READ_AT_ONCE);
+    let (read, mut reads) = tokio::join!(read_team_into(config, credential, sender), async {
+        let mut reads = Vec::new();
+        while let Some(read) = receiver.recv().await {
+            reads.push(read);
+        }
+        reads
+    });
+    read?;
+    reads.sort_by_key(|(place, _)| *place);
+    Ok(reads.into_iter().map(|(_, read)| read).collect())
+}
+
+/// As [`read_team`], but each document goes to `sender` as soon as it is
+/// read, with its place in the vault's list, so that whoever receives it
+/// can take what it needs and drop it: no more than [`READ_AT_ONCE`]
+/// documents are being read, and as many waiting, at any time. Returns
+/// when every document was sent (or the receiver is gone).
+pub async fn read_team_into(
+    config: &TeamConfig,
+    credential: &Secret,
+    sender: tokio::sync::mpsc::Sender<(usize, DocumentRead)>,
+) -> Result<(), TeamError> {
     let session = VaultClient::new(&config.address)?
         .login(config, credential)
         .await?;
@@ -501,44 +524,55 @@ pub async fn read_team(
         .collect();
     let semaphore = std::sync::Arc::new(tokio::sync::Semaphore::new(READ_AT_ONCE));
     let mut tasks = Vec::with_capacity(names.len());
-    for name in names {
+    for (place, name) in names.into_iter().enumerate() {
         let session = session.clone();
         let path = format!("{folder}/{name}");
         let semaphore = semaphore.clone();
+        let sender = sender.clone();
         tasks.push(tokio::spawn(async move {
+            // Held until the document is handed on, so reads wait for the receiver.
             let _permit = semaphore.acquire().await;
             let read = session.read(&path, DOCUMENT_MAX_BYTES).await;
-            (name, read)
+            if let Some(read) = document_read(name, read) {
+                let _ = sender.send((place, read)).await;
+            }
         }));
     }
-    let mut reads = Vec::with_capacity(tasks.len());
+    drop(sender);
     for task in tasks {
-        let (desktop, read) = task.await.map_err(|e| TeamError::Internal {
+        task.await.map_err(|e| TeamError::Internal {
             detail: e.to_string(),
         })?;
-        reads.push(match read {
-            Ok(Some(document)) => DocumentRead {
-                desktop,
-                data: Ok(document.data),
-                stored_at: document.created_time,
-            },
-            Ok(None) => continue,
-            Err(TeamError::TooLarge { .. }) => DocumentRead {
-                desktop,
-                data: Err(format!(
-                    "its document is larger than {} MB, so it was not read",
-                    DOCUMENT_MAX_BYTES / (1024 * 1024)
-                )),
-                stored_at: None,
-            },
-            Err(error) => DocumentRead {
-                desktop,
-                data: Err(error.to_string()),
-                stored_at: None,
-            },
-        });
     }
-    Ok(reads)
+    Ok(())
+}
+
+/// What the lead is shown of one read: nothing for a document gone meanwhile.
+fn document_read(
+    desktop: String,
+    read: Result<Option<KvDocument>, TeamError>,
+) -> Option<DocumentRead> {
+    Some(match read {
+        Ok(Some(document)) => DocumentRead {
+            desktop,
+            data: Ok(document.data),
+            stored_at: document.created_time,
+        },
+        Ok(None) => return None,
+        Err(TeamError::TooLarge { .. }) => DocumentRead {
+            desktop,
+            data: Err(format!(
+                "its document is larger than {} MB, so it was not read",
+                DOCUMENT_MAX_BYTES / (1024 * 1024)
+            )),
+            stored_at: None,
+        },
+        Err(error) => DocumentRead {
+            desktop,
+            data: Err(error.to_string()),
+            stored_at: None,
+        },
+    })
 }
 
 #[cfg(test)]
