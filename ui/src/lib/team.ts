@@ -86,8 +86,12 @@ export function teamRequest(form: TeamForm): TeamConnectRequest {
   };
 }
 
-/** Rows of the Team screen's key list asked of the back end at once (the search is done there). */
-export const TEAM_WINDOW = 120;
+/**
+ * Rows of the Team screen's key list asked of the back end at once (the search is done there): the
+ * rows in view (about 16) and a screen's worth on each side, so that each keystroke's answer is
+ * small and scrolling asks again only every dozen rows or so.
+ */
+export const TEAM_WINDOW = 48;
 
 /**
  * The first row to ask the back end for so that rows `[start, end)` are held (a window of
