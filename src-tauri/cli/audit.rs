@@ -229,11 +229,7 @@ fn setup_error(error: keyward_background::siem_tls::SetupError) -> Error {
 /// The stream's certificate authority and client certificate: subjects and
 /// expiry dates (never the key).
 fn say_certificates(target: &StreamTarget) {
-    let until = |at: &str| {
-        chrono::DateTime::parse_from_rfc3339(at)
-            .map(|t| t.with_timezone(&Local).format("%Y-%m-%d").to_string())
-            .unwrap_or_else(|_| at.to_owned())
-    };
+    let until = |at: &str| keyward_core::local_time::local_text(at, &Local, false);
     if let Some(ca) = &target.ca {
         say!(
             "The SIEM's certificate must be signed by {} (valid until {}, from {}); no other authority is trusted for the stream.",
