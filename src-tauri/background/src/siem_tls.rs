@@ -523,9 +523,7 @@ pub fn client_config<S: SecretStore + ?Sized>(
         .map_err(|e| ConfigError::Tls(e.to_string()))?;
     let builder = match &target.ca {
         Some(chosen) => {
-            let path = PathBuf::from(&chosen.path);
-            let certs = certificates(&path, &read_chosen(&path)?)?;
-            same(&path, chosen, &certs[0])?;
+            let (path, certs) = still_chosen(chosen)?;
             builder.with_root_certificates(roots(&path, &certs)?)
         }
         None => {
@@ -548,9 +546,7 @@ pub fn client_config<S: SecretStore + ?Sized>(
     let Some(chosen) = &target.client_cert else {
         return Ok(with(None));
     };
-    let path = PathBuf::from(&chosen.path);
-    let chain = certificates(&path, &read_chosen(&path)?)?;
-    same(&path, chosen, &chain[0])?;
+    let (path, chain) = still_chosen(chosen)?;
     let key = match store.get(CLIENT_KEY_ACCOUNT) {
         Ok(key) => key,
         Err(KeychainError::NotFound) => return Err(CertificateError::KeyNotInKeychain.into()),
@@ -568,6 +564,17 @@ pub fn client_config<S: SecretStore + ?Sized>(
             .into(),
             e => ConfigError::Tls(e.to_string()),
         })
+}
+
+/// The certificates in the file `chosen` names, read again, whose first is
+/// still the one chosen (same fingerprint).
+fn still_chosen(
+    chosen: &CertificateFile,
+) -> Result<(PathBuf, Vec<CertificateDer<'static>>), CertificateError> {
+    let path = PathBuf::from(&chosen.path);
+    let certs = certificates(&path, &read_chosen(&path)?)?;
+    same(&path, chosen, &certs[0])?;
+    Ok((path, certs))
 }
 
 /// `certs[0]` is the certificate chosen.
