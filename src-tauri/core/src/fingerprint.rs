@@ -256,13 +256,13 @@ impl FingerprintFile {
         write_atomically(&self.path, &text).map_err(CatalogError::from)
     }
 
-    /// Adds `fingerprint` for key `id` (made with the key whose check value
-    /// is `key_check`); fingerprints made with another key are dropped.
-    pub fn remember(
+    /// Adds each `(id, fingerprint)` (made with the key whose check value is
+    /// `key_check`) in one write; fingerprints made with another key are
+    /// dropped.
+    pub fn remember_all<'a>(
         &self,
         key_check: &str,
-        id: &str,
-        fingerprint: Fingerprint,
+        fingerprints: impl IntoIterator<Item = (&'a str, Fingerprint)>,
     ) -> Result<(), CatalogError> {
         let mut set = self.load()?;
         if set.key_check != key_check {
@@ -271,7 +271,9 @@ impl FingerprintFile {
                 keys: BTreeMap::new(),
             };
         }
-        set.keys.insert(id.to_owned(), fingerprint);
+        for (id, fingerprint) in fingerprints {
+            set.keys.insert(id.to_owned(), fingerprint);
+        }
         self.save(&set)
     }
 
@@ -323,8 +325,10 @@ mod tests {
         assert_eq!(file.load().unwrap(), FingerprintSet::default());
         let hasher = FingerprintKey::generate().unwrap().hasher();
         let fp = hasher.fingerprint(&Secret::new("secret-one".into()));
-        file.remember(&hasher.key_check(), "a", fp.clone()).unwrap();
-        file.remember(&hasher.key_check(), "b", fp.clone()).unwrap();
+        file.remember_all(&hasher.key_check(), [("a", fp.clone())])
+            .unwrap();
+        file.remember_all(&hasher.key_check(), [("b", fp.clone())])
+            .unwrap();
         assert_eq!(file.load().unwrap().keys.len(), 2);
         #[cfg(unix)]
         {
@@ -335,7 +339,7 @@ mod tests {
         file.forget("a").unwrap();
         assert_eq!(file.load().unwrap().keys.len(), 1);
         let other = FingerprintKey::generate().unwrap().hasher();
-        file.remember(&other.key_check(), "c", fp).unwrap();
+        file.remember_all(&other.key_check(), [("c", fp)]).unwrap();
         let set = file.load().unwrap();
         assert_eq!(set.keys.keys().collect::<Vec<_>>(), ["c"]);
         std::fs::write(file.path(), "not json").unwrap();

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::keychain::{KeychainError, SecretStore};
 use crate::secret::Secret;
@@ -14,6 +15,7 @@ pub struct MemoryStore {
     items: Mutex<BTreeMap<String, Secret>>,
     /// While set, every call fails with this error.
     pub fail_with: Mutex<Option<KeychainError>>,
+    reads: AtomicUsize,
 }
 
 impl MemoryStore {
@@ -30,6 +32,12 @@ impl MemoryStore {
             .lock()
             .unwrap()
             .insert(account.into(), Secret::new(secret.into()));
+    }
+
+    /// How many reads ([`SecretStore::get`]) were asked of it so far, the
+    /// failed ones included: each is a Secret Service round trip on a desktop.
+    pub fn reads(&self) -> usize {
+        self.reads.load(Ordering::Relaxed)
     }
 
     /// Whether `account` has a secret.
@@ -49,6 +57,7 @@ impl SecretStore for MemoryStore {
     }
 
     fn get(&self, account: &str) -> Result<Secret, KeychainError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
         self.check()?;
         self.items
             .lock()

@@ -62,13 +62,31 @@ impl<S: SecretStore> Vault<S> {
     /// Remembers the fingerprint of the key `id` just stored with `secret`,
     /// when scans are in use. Never fails the operation.
     pub(super) fn remember_fingerprint(&self, id: &str, secret: &Secret) {
+        self.remember_fingerprints([(id, secret)]);
+    }
+
+    /// Remembers the fingerprints of keys just stored, when scans are in
+    /// use: one keychain read of the fingerprint key and one file write for
+    /// all of them (an import or restore calls it once per batch). Never
+    /// fails the operation.
+    pub(super) fn remember_fingerprints<'a>(
+        &self,
+        stored: impl IntoIterator<Item = (&'a str, &'a Secret)>,
+    ) {
         let file = self.fingerprint_file();
         if !file.path().exists() {
             return;
         }
+        let mut stored = stored.into_iter().peekable();
+        if stored.peek().is_none() {
+            return;
+        }
         if let Ok(Some(key)) = self.fingerprint_key(false) {
             let hasher = key.hasher();
-            let _ = file.remember(&hasher.key_check(), id, hasher.fingerprint(secret));
+            let _ = file.remember_all(
+                &hasher.key_check(),
+                stored.map(|(id, secret)| (id, hasher.fingerprint(secret))),
+            );
         }
     }
 

@@ -230,10 +230,11 @@ impl<S: SecretStore> Vault<S> {
         // Keys whose secret may be in the keychain without their record:
         // they stay noted, for recovery to remove.
         let mut still_pending: Vec<KeyRecord> = Vec::new();
+        let mut secrets: Vec<(String, Secret)> = Vec::with_capacity(claimed.len());
         for (row, record, secret, claim) in claimed {
             match self.store.put(&record.id, &secret) {
                 Ok(()) => {
-                    self.remember_fingerprint(&record.id, &secret);
+                    secrets.push((record.id.clone(), secret));
                     stored.push((row, record, claim));
                 }
                 // The write may still land: recovery removes it.
@@ -244,6 +245,8 @@ impl<S: SecretStore> Vault<S> {
                 Err(e) => failed.push((row, e.into())),
             }
         }
+        self.remember_fingerprints(secrets.iter().map(|(id, secret)| (id.as_str(), secret)));
+        drop(secrets);
         faults::point("import:after-keychain");
         // One write makes the whole batch complete; a key another process
         // took the name or credential ID of meanwhile is undone alone.
@@ -345,6 +348,38 @@ mod tests {
             .imported_earlier(&super::source_digest(text.as_bytes()))
             .unwrap();
         plan(table, &mapping, &keys, &earlier, now(), &chrono::Utc)
+    }
+
+    #[test]
+    fn once_scans_are_in_use_an_import_fingerprints_its_keys_with_one_keychain_read_per_batch() {
+        let (_dir, vault) = audited();
+        vault.scan_fingerprints(|_, _| {}).unwrap();
+        let text = rows(250);
+        let plan = planned(&vault, &text);
+        let reads = vault.store_for_tests().reads();
+        let outcome = vault
+            .import("d2", "keys.csv", plan.ready, |_, _| true)
+            .unwrap();
+        assert_eq!(outcome.imported.len(), 250);
+        assert_eq!(
+            vault.store_for_tests().reads() - reads,
+            250_usize.div_ceil(super::BATCH),
+            "the fingerprint key is read once per batch, not once per key"
+        );
+        let mut later = 0;
+        let scan = vault.scan_fingerprints(|_, _| later += 1).unwrap();
+        assert_eq!(
+            later, 0,
+            "every imported key was fingerprinted as it was stored"
+        );
+        assert_eq!(scan.keys.len(), 250);
+        for (id, _, fingerprint) in &scan.keys {
+            let secret = vault.store_for_tests().get(id).unwrap();
+            assert_eq!(
+                crate::fingerprint::unhex(&fingerprint.mac),
+                Some(scan.hasher.mac(secret.expose().as_bytes()))
+            );
+        }
     }
 
     #[test]

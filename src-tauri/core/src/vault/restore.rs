@@ -265,10 +265,10 @@ impl<S: SecretStore> Vault<S> {
                 return Err(e);
             }
         };
-        for &i in &stored {
+        self.remember_fingerprints(stored.iter().map(|&i| {
             let (key, _) = &claimed[i];
-            self.remember_fingerprint(&key.record.id, &key.secret);
-        }
+            (key.record.id.as_str(), &key.secret)
+        }));
         Ok(finished)
     }
 
@@ -445,6 +445,45 @@ mod tests {
             .into_iter()
             .map(|(record, secret)| KeyIn { record, secret })
             .collect()
+    }
+
+    #[test]
+    fn once_scans_are_in_use_a_restore_fingerprints_its_keys_with_one_keychain_read_per_batch() {
+        let (_a, from) = vault();
+        for i in 0..(BATCH + 50) {
+            from.generate(new_key(&format!("k{i}"))).unwrap();
+        }
+        let (_b, to) = audited();
+        to.scan_fingerprints(|_, _| {}).unwrap();
+        let reads = to.store_for_tests().reads();
+        let report = to
+            .restore_keys(
+                carried(&from),
+                "keys.keyward",
+                |_, _| {},
+                &AtomicBool::new(false),
+            )
+            .unwrap();
+        assert_eq!(report.restored.len(), BATCH + 50);
+        assert_eq!(
+            to.store_for_tests().reads() - reads,
+            2,
+            "the fingerprint key is read once per batch, not once per key"
+        );
+        let mut later = 0;
+        let scan = to.scan_fingerprints(|_, _| later += 1).unwrap();
+        assert_eq!(
+            later, 0,
+            "every restored key was fingerprinted as it was stored"
+        );
+        assert_eq!(scan.keys.len(), BATCH + 50);
+        for (id, _, fingerprint) in &scan.keys {
+            let secret = to.store_for_tests().get(id).unwrap();
+            assert_eq!(
+                crate::fingerprint::unhex(&fingerprint.mac),
+                Some(scan.hasher.mac(secret.expose().as_bytes()))
+            );
+        }
     }
 
     #[test]
