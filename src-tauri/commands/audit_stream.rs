@@ -200,7 +200,7 @@ pub async fn choose_certificate_file<R: tauri::Runtime>(
     app: tauri::AppHandle<R>,
     Args(request): Args<PickCertificateRequest>,
 ) -> CommandResult<Option<String>> {
-    use tauri_plugin_dialog::DialogExt;
+    use super::pick::{Picker, pick};
     let (title, filter, extensions): (&str, &str, &[&str]) = match request.pick {
         CertificatePick::Ca => (
             "Choose the certificate authority of your SIEM",
@@ -218,15 +218,10 @@ pub async fn choose_certificate_file<R: tauri::Runtime>(
             &["key", "pem"],
         ),
     };
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title(title)
-        .add_filter(filter, extensions)
-        .pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let path = super::picked_path(rx, "read", "a file").await?;
+    let picker = Picker::open_file(title)
+        .filter(filter, extensions)
+        .refused_as("read", "a file");
+    let path = pick(&app, picker).await?;
     Ok(path.map(|path| path.display().to_string()))
 }
 

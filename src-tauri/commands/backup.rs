@@ -17,9 +17,9 @@ use keyward_core::record::KeyView;
 use keyward_core::vault::{KeyRef, RestoreReport};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 use super::job::{Job, JobState, Status};
+use super::pick::{Picker, pick};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs, blocking};
 
 /// Which file picker to show: `{ save, purpose }`.
@@ -107,36 +107,17 @@ pub async fn choose_backup_file<R: Runtime>(
     app: AppHandle<R>,
     Args(request): Args<ChooseFileRequest>,
 ) -> CommandResult<Option<String>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
     let share = request.purpose == "share";
-    let dialog = app
-        .dialog()
-        .file()
-        .add_filter("Keyward files", &["keyward", "age"]);
-    if request.save {
-        let (title, name) = if share {
-            ("Save the shared key as", "shared-key.keyward")
-        } else {
-            ("Save the backup as", "keyward-backup.keyward")
-        };
-        dialog
-            .set_title(title)
-            .set_file_name(name)
-            .save_file(move |path| {
-                let _ = tx.send(path);
-            });
-    } else {
-        dialog
-            .set_title(if share {
-                "Choose the shared file"
-            } else {
-                "Choose the backup"
-            })
-            .pick_file(move |path| {
-                let _ = tx.send(path);
-            });
+    let picker = match (request.save, share) {
+        (true, true) => Picker::save_file("Save the shared key as").file_name("shared-key.keyward"),
+        (true, false) => {
+            Picker::save_file("Save the backup as").file_name("keyward-backup.keyward")
+        }
+        (false, true) => Picker::open_file("Choose the shared file"),
+        (false, false) => Picker::open_file("Choose the backup"),
     }
-    let path = super::picked_path(rx, "use", "a file").await?;
+    .filter("Keyward files", &["keyward", "age"]);
+    let path = pick(&app, picker).await?;
     Ok(path.map(|path| path.display().to_string()))
 }
 

@@ -19,9 +19,9 @@ use keyward_core::keychain::SharedStore;
 use keyward_core::vault::{Vault, source_digest};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 use super::job::{Job, JobState, Progress, Status};
+use super::pick::{Picker, pick};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// A file to preview or import, and how its columns map.
@@ -101,15 +101,10 @@ pub async fn choose_import_file<R: Runtime>(
     app: AppHandle<R>,
     _: Args<NoArgs>,
 ) -> CommandResult<Option<String>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Choose the file to import keys from")
-        .add_filter("Exports (CSV, JSON)", &["csv", "json", "txt"])
-        .pick_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let path = super::picked_path(rx, "read", "a file").await?;
+    let picker = Picker::open_file("Choose the file to import keys from")
+        .filter("Exports (CSV, JSON)", &["csv", "json", "txt"])
+        .refused_as("read", "a file");
+    let path = pick(&app, picker).await?;
     Ok(path.map(|path| path.display().to_string()))
 }
 

@@ -9,8 +9,8 @@ use keyward_core::settings::{Settings, WebhookFormat};
 use keyward_core::team_channel::Digest;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
+use super::pick::{Picker, pick};
 use super::{AppState, Args, CommandResult, NoArgs, blocking};
 use crate::webhook::config::{self, WebhookStatus};
 use crate::webhook::{self, WebhookError};
@@ -93,19 +93,15 @@ pub async fn save_report<R: Runtime>(
         ReportFormat::Csv => ("CSV spreadsheet", "csv"),
         ReportFormat::Json => ("JSON", "json"),
     };
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Save the rotation report")
-        .add_filter(name, &[extension])
-        .set_file_name(format!(
+    let extensions = [extension];
+    let picker = Picker::save_file("Save the rotation report")
+        .filter(name, &extensions)
+        .file_name(format!(
             "keyward-report-{}.{extension}",
             chrono::Local::now().format("%Y-%m-%d")
         ))
-        .save_file(move |path| {
-            let _ = tx.send(path);
-        });
-    let Some(path) = super::picked_path(rx, "save to", "a folder").await? else {
+        .refused_as("save to", "a folder");
+    let Some(path) = pick(&app, picker).await? else {
         return Ok(None);
     };
     let shown = path.display().to_string();

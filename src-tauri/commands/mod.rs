@@ -11,6 +11,7 @@ pub mod import;
 pub mod job;
 pub mod keys;
 pub mod lead;
+pub mod pick;
 pub mod registry;
 pub mod rotation;
 pub mod scan;
@@ -209,27 +210,6 @@ impl From<tauri::Error> for IpcError {
 
 /// Result of a command.
 pub type CommandResult<T> = Result<T, IpcError>;
-
-/// Waits for the answer of the system's file picker (opened with its
-/// callback sending into `answer`) and turns it into a path on this computer:
-/// `None` when the person cancelled. A place that is not a local path is
-/// refused with "Keyward cannot {cannot} that place (…). Choose {choose} on
-/// this computer." Every command that opens a picker goes through here.
-pub async fn picked_path(
-    answer: tokio::sync::oneshot::Receiver<Option<tauri_plugin_dialog::FilePath>>,
-    cannot: &str,
-    choose: &str,
-) -> CommandResult<Option<std::path::PathBuf>> {
-    let Some(chosen) = answer.await.map_err(IpcError::internal)? else {
-        return Ok(None);
-    };
-    let path = chosen.into_path().map_err(|e| {
-        IpcError::invalid(format!(
-            "Keyward cannot {cannot} that place ({e}). Choose {choose} on this computer."
-        ))
-    })?;
-    Ok(Some(path))
-}
 
 /// Runs blocking work (the catalog, the keychain, files) on the blocking
 /// thread pool, never on the async threads, and turns its error into an

@@ -15,11 +15,11 @@ use keyward_core::scan::watch::{Scope, WatchFile};
 use keyward_core::scan::{Progress, ScanReport};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
 
 use keyward_core::Code;
 
 use super::job::{Job, JobState, Status};
+use super::pick::{Picker, pick};
 use super::{AppState, Args, CommandResult, IpcError, NoArgs};
 
 /// What to check.
@@ -68,14 +68,9 @@ pub async fn choose_scan_folder<R: Runtime>(
     app: AppHandle<R>,
     _: Args<NoArgs>,
 ) -> CommandResult<Option<String>> {
-    let (tx, rx) = tokio::sync::oneshot::channel();
-    app.dialog()
-        .file()
-        .set_title("Choose a folder to check for leaked keys")
-        .pick_folder(move |path| {
-            let _ = tx.send(path);
-        });
-    let path = super::picked_path(rx, "check", "a folder").await?;
+    let picker =
+        Picker::folder("Choose a folder to check for leaked keys").refused_as("check", "a folder");
+    let path = pick(&app, picker).await?;
     Ok(path.map(|path| path.display().to_string()))
 }
 
