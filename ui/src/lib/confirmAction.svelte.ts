@@ -4,7 +4,7 @@
  * Promises: while a run is under way `busy` is true and a second run is ignored; a run clears the
  * last problem first; a failure becomes the plain-words problem in `error` and leaves the dialog
  * open; `finished` turns true before `done` is told, so a dialog that closes because it is done
- * does not also report a cancel.
+ * does not also report a cancel (`closer` says it once for every dialog).
  */
 import type { ErrorExplanation } from './errors';
 
@@ -21,6 +21,16 @@ export class ConfirmAction {
   /** `explain` turns a failure into words (the dialog's `onerror`). */
   constructor(explain: (reason: unknown) => ErrorExplanation) {
     this.#explain = explain;
+  }
+
+  /**
+   * What the dialog does when it closes (Escape, Cancel, or going away): `oncancel`, unless the
+   * work is done, for a dialog that closes because it is done was not cancelled.
+   */
+  closer(oncancel: () => void): () => void {
+    return () => {
+      if (!this.finished) oncancel();
+    };
   }
 
   /** Runs `work`, then hands its result to `done`; does nothing while a run is under way. */

@@ -55,3 +55,24 @@ describe('a dialog’s confirm action', () => {
     expect(action.error, 'a successful retry leaves no stale problem').toBeNull();
   });
 });
+
+describe('closing a dialog', () => {
+  it('is a cancel while the work is not done, even after a failed try', async () => {
+    const action = new ConfirmAction(explain);
+    let cancels = 0;
+    const closed = action.closer(() => (cancels += 1));
+    closed();
+    expect(cancels, 'Escape before confirming cancels').toBe(1);
+    await action.run(() => Promise.reject('locked'), () => {});
+    closed();
+    expect(cancels, 'Escape after a failure still cancels').toBe(2);
+  });
+
+  it('is not a cancel once the work is done', async () => {
+    const action = new ConfirmAction(explain);
+    let cancels = 0;
+    const closed = action.closer(() => (cancels += 1));
+    await action.run(async () => 1, () => closed());
+    expect(cancels, 'the dialog that closes because it is done was not cancelled').toBe(0);
+  });
+});
