@@ -151,7 +151,7 @@ fn stream<S: SecretStore>(
                 ca,
                 client,
                 from_start,
-                chrono::Utc::now(),
+                &chrono::Local::now(),
             )
             .map_err(setup_error)?;
             let target = setup.target;

@@ -116,7 +116,7 @@ pub async fn set_audit_stream(
             ca,
             client,
             request.from_start,
-            chrono::Utc::now(),
+            &chrono::Local::now(),
         )
         .map_err(setup_error)?;
         if let Some(audit) = audit {

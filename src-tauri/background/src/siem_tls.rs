@@ -32,7 +32,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use keyward_core::catalog::CatalogError;
 use keyward_core::keychain::{KeychainError, SecretStore};
 use keyward_core::secret::Secret;
@@ -237,15 +237,22 @@ fn describe(
     ))
 }
 
-fn day(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d").to_string()
+/// The calendar day of `at` in `tz` (the person's), as `keyward audit
+/// stream status` says it.
+fn day<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String {
+    keyward_core::local_time::local_text(
+        &at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        tz,
+        false,
+    )
 }
 
 /// Reads and checks a certificate authority file: PEM certificates that
-/// rustls takes as trust anchors. Returns what settings keep, and warnings.
-pub fn read_ca(
+/// rustls takes as trust anchors. Returns what settings keep, and warnings
+/// (dates in them on the calendar of `now`'s time zone, the person's).
+pub fn read_ca<Tz: TimeZone>(
     path: &Path,
-    now: DateTime<Utc>,
+    now: &DateTime<Tz>,
 ) -> Result<(CertificateFile, Vec<String>), CertificateError> {
     let bytes = read_chosen(path)?;
     if PrivateKeyDer::from_pem_slice(&bytes).is_ok() {
@@ -255,11 +262,11 @@ pub fn read_ca(
     roots(path, &certs)?;
     let (file, _, not_after) = describe(path, &certs[0])?;
     let mut warnings = Vec::new();
-    if not_after < now {
+    if not_after < *now {
         warnings.push(format!(
             "The certificate authority {} expired on {}: servers whose certificates it signed are not trusted until it is renewed.",
             file.subject,
-            day(not_after)
+            day(not_after, &now.timezone())
         ));
     }
     Ok((file, warnings))
@@ -283,11 +290,12 @@ fn roots(
 
 /// Reads and checks a client certificate and its private key: the
 /// certificate file holds a certificate (and maybe its chain), the key
-/// file a private key that matches it.
-pub fn read_client(
+/// file a private key that matches it. Dates in warnings are on the
+/// calendar of `now`'s time zone (the person's).
+pub fn read_client<Tz: TimeZone>(
     certificate: &Path,
     key: &Path,
-    now: DateTime<Utc>,
+    now: &DateTime<Tz>,
 ) -> Result<ClientCertificate, CertificateError> {
     let cert_bytes = read_chosen(certificate)?;
     let chain = certificates(certificate, &cert_bytes)?;
@@ -297,17 +305,17 @@ pub fn read_client(
     certified(certificate, key, chain.clone(), key_der)?;
     let (file, not_before, not_after) = describe(certificate, &chain[0])?;
     let mut warnings = Vec::new();
-    if not_after < now {
+    if not_after < *now {
         warnings.push(format!(
             "Warning: the client certificate {} expired on {}. The SIEM will probably refuse it; ask for a renewed one.",
             file.subject,
-            day(not_after)
+            day(not_after, &now.timezone())
         ));
-    } else if now < not_before {
+    } else if *now < not_before {
         warnings.push(format!(
             "Warning: the client certificate {} is valid only from {}.",
             file.subject,
-            day(not_before)
+            day(not_before, &now.timezone())
         ));
     }
     // The key goes on as text, only to the keychain.
@@ -394,15 +402,16 @@ pub struct Setup {
 /// Sets the stream's target with its certificates. Every file is read and
 /// checked before anything changes; a new client key goes into the
 /// keychain, then the settings are written; a removed one leaves the
-/// keychain after. `Keep` keeps what was set before.
-pub fn set_up<S: SecretStore + ?Sized>(
+/// keychain after. `Keep` keeps what was set before. `now` is the person's
+/// time (`chrono::Local::now()`): warnings give dates on their calendar.
+pub fn set_up<S: SecretStore + ?Sized, Tz: TimeZone>(
     files: &StreamFiles,
     store: &S,
     mut target: StreamTarget,
     ca: Choice<PathBuf>,
     client: Choice<(PathBuf, PathBuf)>,
     from_start: bool,
-    now: DateTime<Utc>,
+    now: &DateTime<Tz>,
 ) -> Result<Setup, SetupError> {
     let before = files.target()?;
     let mut warnings = Vec::new();
@@ -707,70 +716,132 @@ mod tests {
     #[test]
     fn a_ca_file_is_read_for_its_subject_expiry_and_fingerprint() {
         let pki = Pki::new();
-        let (file, warnings) = read_ca(&pki.path("ca.pem"), now()).unwrap();
+        let (file, warnings) = read_ca(&pki.path("ca.pem"), &now()).unwrap();
         assert!(file.subject.contains("CN=Test SIEM CA"), "{file:?}");
         assert_eq!(file.sha256.len(), 64);
         assert!(DateTime::parse_from_rfc3339(&file.not_after).unwrap() > now());
         assert!(warnings.is_empty());
         let later = now() + chrono::Duration::days(30);
-        let (_, warnings) = read_ca(&pki.path("ca.pem"), later).unwrap();
+        let (_, warnings) = read_ca(&pki.path("ca.pem"), &later).unwrap();
         assert!(warnings[0].contains("expired"), "{warnings:?}");
+    }
+
+    #[test]
+    fn expiry_dates_in_warnings_are_on_the_persons_calendar_not_utcs() {
+        use chrono::Timelike as _;
+        let pki = Pki::new();
+        let (file, _) = read_ca(&pki.path("ca.pem"), &now()).unwrap();
+        let not_after = DateTime::parse_from_rfc3339(&file.not_after)
+            .unwrap()
+            .with_timezone(&Utc);
+        // Kiritimati is UTC+14, Pago Pago UTC−11: at any hour one of them
+        // is on another calendar day than UTC.
+        let zone = if not_after.hour() >= 10 {
+            chrono_tz::Pacific::Kiritimati
+        } else {
+            chrono_tz::Pacific::Pago_Pago
+        };
+        let (local, utc) = (
+            not_after
+                .with_timezone(&zone)
+                .format("%Y-%m-%d")
+                .to_string(),
+            not_after.format("%Y-%m-%d").to_string(),
+        );
+        assert_ne!(local, utc, "the zone was chosen so that the days differ");
+        let later = (now() + chrono::Duration::days(30)).with_timezone(&zone);
+        let (_, ca) = read_ca(&pki.path("ca.pem"), &later).unwrap();
+        let client = read_client(&pki.path("client.pem"), &pki.path("client.key"), &later)
+            .unwrap()
+            .warnings;
+        let client_not_after = DateTime::parse_from_rfc3339(
+            &read_client(&pki.path("client.pem"), &pki.path("client.key"), &now())
+                .unwrap()
+                .file
+                .not_after,
+        )
+        .unwrap()
+        .with_timezone(&zone);
+        // openssl's `-days 2`: valid from two days before its expiry.
+        let client_not_before = (client_not_after - chrono::Duration::days(2))
+            .format("%Y-%m-%d")
+            .to_string();
+        let client_not_after = client_not_after.format("%Y-%m-%d").to_string();
+        assert!(
+            ca[0].contains(&format!("expired on {local}")),
+            "the CA's expiry in {zone}: {ca:?}"
+        );
+        assert!(
+            client[0].contains(&format!("expired on {client_not_after}")),
+            "the client certificate's expiry in {zone}: {client:?}"
+        );
+        let earlier = (now() - chrono::Duration::days(1)).with_timezone(&zone);
+        let not_yet = read_client(&pki.path("client.pem"), &pki.path("client.key"), &earlier)
+            .unwrap()
+            .warnings;
+        assert!(
+            not_yet[0].contains(&format!("valid only from {client_not_before}")),
+            "the client certificate's start in {zone}: {not_yet:?}"
+        );
     }
 
     #[test]
     fn what_is_not_a_ca_certificate_is_refused_in_words() {
         let pki = Pki::new();
         std::fs::write(pki.path("notes.txt"), "hello\n").unwrap();
-        let err = read_ca(&pki.path("notes.txt"), now()).unwrap_err();
+        let err = read_ca(&pki.path("notes.txt"), &now()).unwrap_err();
         assert!(err.to_string().contains("is not a certificate"), "{err}");
-        let err = read_ca(&pki.path("ca.key"), now()).unwrap_err();
+        let err = read_ca(&pki.path("ca.key"), &now()).unwrap_err();
         assert_eq!(err, CertificateError::KeyAsCertificate(pki.path("ca.key")));
         assert!(
             !err.to_string().contains("BEGIN PRIVATE"),
             "no key text: {err}"
         );
-        let err = read_ca(&pki.path("missing.pem"), now()).unwrap_err();
+        let err = read_ca(&pki.path("missing.pem"), &now()).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!("There is no file {}.", pki.path("missing.pem").display())
         );
         std::os::unix::fs::symlink(pki.path("ca.pem"), pki.path("link.pem")).unwrap();
-        let err = read_ca(&pki.path("link.pem"), now()).unwrap_err();
+        let err = read_ca(&pki.path("link.pem"), &now()).unwrap_err();
         assert!(err.to_string().contains("is a link"), "{err}");
-        let err = read_ca(pki.dir.path(), now()).unwrap_err();
+        let err = read_ca(pki.dir.path(), &now()).unwrap_err();
         assert!(err.to_string().contains("is not a file"), "{err}");
         let mut broken = std::fs::read_to_string(pki.path("ca.pem")).unwrap();
         broken.replace_range(40..44, "!!!!");
         std::fs::write(pki.path("broken.pem"), broken).unwrap();
-        let err = read_ca(&pki.path("broken.pem"), now()).unwrap_err();
+        let err = read_ca(&pki.path("broken.pem"), &now()).unwrap_err();
         assert!(err.to_string().contains("is not a certificate"), "{err}");
     }
 
     #[test]
     fn a_client_key_must_be_the_certificates_own() {
         let pki = Pki::new();
-        let ok = read_client(&pki.path("client.pem"), &pki.path("client.key"), now()).unwrap();
+        let ok = read_client(&pki.path("client.pem"), &pki.path("client.key"), &now()).unwrap();
         assert!(ok.file.subject.contains("CN=keyward-client"), "{ok:?}");
         assert!(ok.warnings.is_empty());
         assert!(
             !format!("{ok:?}").contains("PRIVATE KEY"),
             "the key is never printed"
         );
-        let err = read_client(&pki.path("client.pem"), &pki.path("other.key"), now()).unwrap_err();
+        let err = read_client(&pki.path("client.pem"), &pki.path("other.key"), &now()).unwrap_err();
         assert!(matches!(err, CertificateError::KeyMismatch { .. }), "{err}");
         assert!(
             err.to_string()
                 .contains("does not belong to the certificate"),
             "{err}"
         );
-        let err = read_client(&pki.path("client.pem"), &pki.path("client.pem"), now()).unwrap_err();
+        let err =
+            read_client(&pki.path("client.pem"), &pki.path("client.pem"), &now()).unwrap_err();
         assert_eq!(err, CertificateError::NotAKey(pki.path("client.pem")));
-        let err = read_client(&pki.path("client.key"), &pki.path("client.key"), now()).unwrap_err();
+        let err =
+            read_client(&pki.path("client.key"), &pki.path("client.key"), &now()).unwrap_err();
         assert!(err.to_string().contains("is not a certificate"), "{err}");
-        let err = read_client(&pki.path("old.pem"), &pki.path("old.key"), now()).unwrap_err();
+        let err = read_client(&pki.path("old.pem"), &pki.path("old.key"), &now()).unwrap_err();
         assert!(err.to_string().contains("is not a certificate"), "{err}");
         let later = now() + chrono::Duration::days(30);
-        let expired = read_client(&pki.path("client.pem"), &pki.path("client.key"), later).unwrap();
+        let expired =
+            read_client(&pki.path("client.pem"), &pki.path("client.key"), &later).unwrap();
         assert!(
             expired.warnings[0].contains("expired"),
             "taken with a warning"
@@ -791,7 +862,7 @@ mod tests {
             Choice::Set(pki.path("ca.pem")),
             Choice::Set((pki.path("client.pem"), pki.path("client.key"))),
             false,
-            now(),
+            &now(),
         )
         .unwrap();
         assert!(setup.target.ca.is_some() && setup.target.client_cert.is_some());
@@ -812,7 +883,7 @@ mod tests {
             Choice::Keep,
             Choice::Set((pki.path("client.pem"), pki.path("other.key"))),
             false,
-            now(),
+            &now(),
         )
         .unwrap_err();
         assert!(err.to_string().contains("does not belong"), "{err}");
@@ -827,7 +898,7 @@ mod tests {
             Choice::Keep,
             Choice::Keep,
             false,
-            now(),
+            &now(),
         )
         .unwrap();
         assert!(kept.target.ca.is_some() && kept.target.client_cert.is_some());
@@ -839,7 +910,7 @@ mod tests {
             Choice::Keep,
             Choice::Keep,
             false,
-            now(),
+            &now(),
         )
         .unwrap_err();
         assert!(matches!(err, SetupError::CertificatesNeedTls), "{err}");
@@ -850,7 +921,7 @@ mod tests {
             Choice::Remove,
             Choice::Remove,
             false,
-            now(),
+            &now(),
         )
         .unwrap();
         assert_eq!(store.get(CLIENT_KEY_ACCOUNT), Err(KeychainError::NotFound));
@@ -870,7 +941,7 @@ mod tests {
             Choice::Set(pki.path("chosen.pem")),
             Choice::Keep,
             false,
-            now(),
+            &now(),
         )
         .unwrap();
         std::fs::copy(pki.path("client.pem"), pki.path("chosen.pem")).unwrap();
