@@ -10,7 +10,8 @@
 //!   key checks, and x509-cert for a certificate's subject and expiry: no
 //!   hand-written parsing.
 //! - A chosen file is opened without following a link, must be a regular
-//!   file of at most 1 MiB, and must hold what it is chosen for: a CA file
+//!   file of at most 1 MiB (a larger one is refused by its size, unread),
+//!   and must hold what it is chosen for: a CA file
 //!   holds certificates (a key is refused), a client certificate file
 //!   holds a certificate, the key file a private key that matches it. Any
 //!   problem is one plain sentence, and nothing is changed: not the
@@ -152,10 +153,11 @@ impl std::fmt::Debug for ClientCertificate {
 
 /// Reads a file chosen by the person with the import's reader (never
 /// through a link, only a regular file, into a buffer wiped when dropped),
-/// at most [`MAX_FILE_BYTES`].
+/// at most [`MAX_FILE_BYTES`]: a larger file is refused by its size before
+/// it is opened, and one that grows meanwhile is read no further than that.
 fn read_chosen(path: &Path) -> Result<keyward_core::import::SourceBytes, CertificateError> {
     use keyward_core::import::ImportError;
-    let bytes = keyward_core::import::read_source(path).map_err(|e| match e {
+    keyward_core::import::read_source_within(path, MAX_FILE_BYTES).map_err(|e| match e {
         ImportError::Missing(_) => CertificateError::Missing(path.to_owned()),
         ImportError::NotAFile { what, .. } if what.contains("link") => {
             CertificateError::Link(path.to_owned())
@@ -172,11 +174,7 @@ fn read_chosen(path: &Path) -> Result<keyward_core::import::SourceBytes, Certifi
             path: path.to_owned(),
             detail: other.to_string(),
         },
-    })?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(CertificateError::TooLarge(path.to_owned()));
-    }
-    Ok(bytes)
+    })
 }
 
 /// Every PEM certificate in `bytes` (none is `NotACertificate`).
@@ -812,6 +810,73 @@ mod tests {
         std::fs::write(pki.path("broken.pem"), broken).unwrap();
         let err = read_ca(&pki.path("broken.pem"), &now()).unwrap_err();
         assert!(err.to_string().contains("is not a certificate"), "{err}");
+    }
+
+    /// Whether `work` opens `path`, seen by inotify (through `notify`):
+    /// a control file opened after it marks the end of what `work` did.
+    fn opens(path: &Path, work: impl FnOnce()) -> bool {
+        use notify::Watcher as _;
+        use notify::event::{AccessKind, EventKind};
+        let dir = path.parent().expect("in a folder");
+        let control = dir.join("control.txt");
+        std::fs::write(&control, "control\n").unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx).unwrap();
+        watcher
+            .watch(dir, notify::RecursiveMode::NonRecursive)
+            .unwrap();
+        work();
+        std::fs::read(&control).unwrap();
+        let mut opened = false;
+        loop {
+            let event = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("inotify reports the control file's open")
+                .unwrap();
+            if !matches!(event.kind, EventKind::Access(AccessKind::Open(_))) {
+                continue;
+            }
+            if event.paths.iter().any(|p| p == &control) {
+                return opened;
+            }
+            opened |= event.paths.iter().any(|p| p == path);
+        }
+    }
+
+    #[test]
+    fn a_file_over_one_mib_is_refused_before_it_is_read() {
+        let pki = Pki::new();
+        // 2 MiB, sparse: within the import's limit, over the stream's.
+        let large = pki.path("large.pem");
+        std::fs::File::create(&large)
+            .unwrap()
+            .set_len(2 * 1024 * 1024)
+            .unwrap();
+        let mut refused = None;
+        let opened = opens(&large, || {
+            refused = Some(read_ca(&large, &now()).unwrap_err());
+        });
+        assert_eq!(refused, Some(CertificateError::TooLarge(large.clone())));
+        assert_eq!(
+            refused.unwrap().to_string(),
+            format!(
+                "{} is too large (over 1 MiB) to be a certificate or a key.",
+                large.display()
+            ),
+            "the sentence is unchanged"
+        );
+        assert!(
+            !opened,
+            "its size alone refuses it: the file is never opened"
+        );
+        let opened = opens(&large, || {
+            read_client(&pki.path("client.pem"), &large, &now()).unwrap_err();
+        });
+        assert!(!opened, "a key file too");
+        // The control: a file read is seen.
+        assert!(opens(&pki.path("ca.pem"), || {
+            read_ca(&pki.path("ca.pem"), &now()).unwrap();
+        }));
     }
 
     #[test]

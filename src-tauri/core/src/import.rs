@@ -258,6 +258,15 @@ pub type SourceBytes = Zeroizing<Vec<u8>>;
 /// Reads the export at `path` into a zeroizing buffer: never through a
 /// link, only a regular file, at most [`SOURCE_MAX`] bytes.
 pub fn read_source(path: &Path) -> Result<SourceBytes, ImportError> {
+    read_source_within(path, SOURCE_MAX)
+}
+
+/// [`read_source`] with a smaller limit than the import's (the audit
+/// stream's certificate files): a file over `limit` by its size is refused
+/// before it is opened, and one that grows while it is read is cut at
+/// `limit + 1` bytes and refused. `TooLarge`'s sentence names the import's
+/// limit: a caller with another limit says its own.
+pub fn read_source_within(path: &Path, limit: u64) -> Result<SourceBytes, ImportError> {
     let shown = path.display().to_string();
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
@@ -280,7 +289,7 @@ pub fn read_source(path: &Path) -> Result<SourceBytes, ImportError> {
     if !kind.is_file() {
         return Err(not_a_file("is not a regular file (a device or a pipe)"));
     }
-    if meta.len() > SOURCE_MAX {
+    if meta.len() > limit {
         return Err(ImportError::TooLarge(shown));
     }
     let mut options = std::fs::OpenOptions::new();
@@ -296,12 +305,13 @@ pub fn read_source(path: &Path) -> Result<SourceBytes, ImportError> {
     if !opened.is_file() {
         return Err(not_a_file("is not a regular file (a device or a pipe)"));
     }
-    // Sized up front so the buffer never moves (a move would leave a copy).
-    let mut bytes = Zeroizing::new(Vec::with_capacity(opened.len() as usize + 1));
-    file.take(SOURCE_MAX + 1)
+    // Sized up front so the buffer never moves (a move would leave a copy);
+    // never larger than the limit, whatever the file says now.
+    let mut bytes = Zeroizing::new(Vec::with_capacity(opened.len().min(limit) as usize + 1));
+    file.take(limit.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(FileError::io("read", path))?;
-    if bytes.len() as u64 > SOURCE_MAX {
+    if bytes.len() as u64 > limit {
         return Err(ImportError::TooLarge(shown));
     }
     Ok(bytes)

@@ -420,3 +420,17 @@ fn a_source_the_disk_cannot_read_is_the_cores_file_error_with_its_code() {
         "and stays `io` once it is the core's error"
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_larger_than_its_size_said_is_read_no_further_than_the_limit() {
+    // /proc/self/status says it is 0 bytes long and holds about a kilobyte:
+    // a file that grew between the size check and the read.
+    let status = Path::new("/proc/self/status");
+    assert_eq!(std::fs::symlink_metadata(status).unwrap().len(), 0);
+    assert!(matches!(
+        read_source_within(status, 64),
+        Err(ImportError::TooLarge(_))
+    ));
+    assert!(read_source_within(status, 64 * 1024).unwrap().len() > 64);
+}
