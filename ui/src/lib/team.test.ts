@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { emptyTeamForm, overdueSummary, sharedAgo, teamFormProblem, teamRequest, vaultAddressProblem, windowToFetch, TEAM_WINDOW } from './team';
+import { countOf, daysOverdue, emptyTeamForm, groupLine, matchingLine, mostOverdueOf, overdueSummary, sharedAgo, teamFormProblem, teamRequest, vaultAddressProblem, windowToFetch, TEAM_WINDOW } from './team';
+import teamScreen from './screens/TeamScreen.svelte?raw';
 
 describe('the team vault address', () => {
   it('is https, or http to this computer only, like the back end', () => {
@@ -48,5 +49,28 @@ describe('the Team screen', () => {
     expect(overdueSummary(0, 0)).toBe('No key is overdue.');
     expect(sharedAgo(null)).toBe('never');
     expect(sharedAgo(9)).toBe('9 days ago');
+  });
+});
+
+describe("the Team screen's counts", () => {
+  it('group thousands, as every other count in Keyward', () => {
+    expect(overdueSummary(12_345, 1_200)).toBe('12,345 keys overdue across 1,200 people.');
+    expect(countOf(100_000, 'key', 'keys')).toBe('100,000 keys');
+    expect(countOf(1, 'desktop', 'desktops')).toBe('1 desktop');
+    expect(countOf(1_500, 'desktop', 'desktops')).toBe('1,500 desktops');
+    expect(groupLine({ name: 'ann', keys: 20_000, overdue: 1_024 })).toBe('ann: 20,000 keys, 1,024 overdue');
+    expect(groupLine({ name: 'stripe', keys: 1, overdue: 0 })).toBe('stripe: 1 key');
+    expect(matchingLine(12_000, 100_000)).toBe('12,000 of 100,000 keys.');
+    expect(mostOverdueOf(50, 2_000, 'people')).toBe('The 50 most overdue of 2,000 people.');
+    expect(daysOverdue(1_100)).toBe(', 1,100 days');
+    expect(daysOverdue(0)).toBe('');
+    expect(sharedAgo(1_000)).toBe('1,000 days ago');
+  });
+
+  it('are never written raw in the screen', () => {
+    const markup = teamScreen.replace(/<script[\s\S]*?<\/script>/, '').replace(/<style[\s\S]*?<\/style>/, '');
+    // A number put in the text as it is: `{desktop.keys}`, `{matching}`, `${group.overdue}`.
+    const raw = markup.match(/\$?\{(?:matching|(?:summary|desktop|group|key)\.(?:keys|overdue|people|services|days_overdue|desktops\.length|per_person\.length|per_service\.length))\}/g);
+    expect(raw, 'counts go through formatCount (lib/numbers.ts)').toBeNull();
   });
 });

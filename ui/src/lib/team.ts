@@ -7,7 +7,8 @@
  * the Team screen is shown as text by Svelte, never as markup (the back end has already removed
  * control and text-direction characters).
  */
-import type { Login, TeamConnectRequest } from './types';
+import { formatCount } from './numbers';
+import type { Login, TeamConnectRequest, TeamGroup } from './types';
 
 /** How the person logs in, as the form's radio buttons name it. */
 export type LoginMethod = Login['method'];
@@ -105,14 +106,38 @@ export function windowToFetch(start: number, end: number, heldStart: number, hel
 /** "12 keys overdue across 5 people", "No key is overdue". */
 export function overdueSummary(overdue: number, people: number): string {
   if (overdue === 0) return 'No key is overdue.';
-  const keys = overdue === 1 ? '1 key' : `${overdue} keys`;
-  const whom = people === 1 ? '1 person' : `${people} people`;
-  return `${keys} overdue across ${whom}.`;
+  return `${countOf(overdue, 'key', 'keys')} overdue across ${countOf(people, 'person', 'people')}.`;
+}
+
+/** "1 key", "100,000 keys": a count with its word, thousands grouped as every count in Keyward. */
+export function countOf(n: number, one: string, many: string): string {
+  return n === 1 ? `1 ${one}` : `${formatCount(n)} ${many}`;
+}
+
+/** A line of "Per person" or "Per service": "ann: 20,000 keys, 1,024 overdue". */
+export function groupLine(group: TeamGroup): string {
+  const overdue = group.overdue ? `, ${formatCount(group.overdue)} overdue` : '';
+  return `${group.name}: ${countOf(group.keys, 'key', 'keys')}${overdue}`;
+}
+
+/** Under the search box: "12,000 of 100,000 keys." */
+export function matchingLine(matching: number, keys: number): string {
+  return `${formatCount(matching)} of ${formatCount(keys)} keys.`;
+}
+
+/** Under a cut list: "The 50 most overdue of 2,000 people." */
+export function mostOverdueOf(shown: number, all: number, what: string): string {
+  return `The ${formatCount(shown)} most overdue of ${formatCount(all)} ${what}.`;
+}
+
+/** After a key's status: ", 12 days" overdue, or nothing. */
+export function daysOverdue(days: number): string {
+  return days > 0 ? `, ${formatCount(days)} days` : '';
 }
 
 /** "today", "1 day ago", "9 days ago", "never". */
 export function sharedAgo(days: number | null): string {
   if (days === null) return 'never';
   if (days === 0) return 'today';
-  return days === 1 ? '1 day ago' : `${days} days ago`;
+  return days === 1 ? '1 day ago' : `${formatCount(days)} days ago`;
 }
