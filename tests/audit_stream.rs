@@ -669,6 +669,51 @@ fn a_siem_that_requires_a_client_certificate_refuses_keyward_without_one_and_the
 }
 
 #[test]
+fn a_client_certificate_the_siem_does_not_accept_is_said_as_keywards_certificate_with_the_next_step()
+ {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls_requiring_client_certs();
+    // A certificate and its key from an authority rsyslog does not trust.
+    stream_with_certificates(
+        &app,
+        &rsyslog,
+        &[
+            "--ca",
+            rsyslog.ca_file().to_str().unwrap(),
+            "--client-cert",
+            rsyslog.other_ca_file().to_str().unwrap(),
+            "--client-key",
+            rsyslog.dir_file("other-ca.key").to_str().unwrap(),
+        ],
+    );
+    let child = background_trusting(&app, None);
+    assert!(
+        poll_until(Duration::from_secs(30), || status(&app)["last_error"]
+            .is_string()),
+        "{}",
+        status(&app)
+    );
+    stop(&app, child);
+    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    assert!(
+        why.contains("did not accept Keyward's client certificate")
+            && why.contains(
+                "Choose the certificate your security team gave you, and its key, again in Settings → Audit stream"
+            ),
+        "the client certificate's own sentence, with the next step: {why}"
+    );
+    assert!(
+        !why.contains("trusted by this computer"),
+        "nothing about the server's certificate, which is fine: {why}"
+    );
+    assert_eq!(rsyslog.received(), "", "nothing arrived");
+    app.ok(&["audit", "stream", "off"]);
+}
+
+#[test]
 fn with_the_wrong_ca_the_person_is_told_the_siems_certificate_is_not_trusted() {
     let app = App::new();
     let _alone = APP_RUNNING

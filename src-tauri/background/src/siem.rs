@@ -102,7 +102,8 @@ pub enum StreamError {
         /// The limit.
         seconds: u64,
     },
-    /// TLS failed (certificate, or a server without TLS).
+    /// TLS failed on the server's side (its certificate, or a server
+    /// without TLS).
     #[error(
         "The TLS connection to the SIEM at {address} failed ({detail}). Check that the server takes TLS on that port and that its certificate is trusted by this computer."
     )]
@@ -110,6 +111,27 @@ pub enum StreamError {
         /// host:port.
         address: String,
         /// What rustls said.
+        detail: String,
+    },
+    /// The server wants a client certificate and Keyward has none.
+    #[error(
+        "The SIEM at {address} takes entries only from senders with a client certificate ({detail}). Choose the certificate your security team gave you, and its key, in Settings → Audit stream, or with `keyward audit stream set --client-cert FILE --client-key FILE`. The entries wait in the audit log."
+    )]
+    ClientCertificateWanted {
+        /// host:port.
+        address: String,
+        /// What happened, in words, with what rustls said.
+        detail: String,
+    },
+    /// The server refused Keyward's client certificate (not signed by an
+    /// authority it trusts, expired, revoked, or its key does not match).
+    #[error(
+        "The SIEM at {address} did not accept Keyward's client certificate ({detail}). Choose the certificate your security team gave you, and its key, again in Settings → Audit stream, or with `keyward audit stream set --client-cert FILE --client-key FILE`. The entries wait in the audit log."
+    )]
+    ClientCertificateRefused {
+        /// host:port.
+        address: String,
+        /// What happened, in words, with what rustls said.
         detail: String,
     },
     /// The stream's certificate authority or client certificate could not
@@ -300,10 +322,12 @@ pub async fn test_connection(
     // A server that requires a certificate may close an empty connection
     // as politely as one that took it.
     match tls {
-        Some(tls) if tls.client.asked() && !tls.client.has_certificate() => Err(StreamError::Tls {
-            address: target.address(),
-            detail: "the server asks for a client certificate and Keyward has none: if the SIEM requires one, choose it and its key in Settings → Audit stream, or with --client-cert and --client-key".into(),
-        }),
+        Some(tls) if tls.client.asked() && !tls.client.has_certificate() => {
+            Err(StreamError::ClientCertificateWanted {
+                address: target.address(),
+                detail: "the server asks for a client certificate and Keyward has none".into(),
+            })
+        }
         _ => Ok(()),
     }
 }
@@ -357,10 +381,7 @@ pub async fn send(
             policy.timeout.as_secs()
         ),
     })?
-    .map_err(|e| StreamError::Tls {
-        address: address.clone(),
-        detail: words.say(&e.to_string()),
-    })?;
+    .map_err(|e| words.error(address.clone(), &e.to_string()))?;
     // In TLS 1.3 a server refuses a client certificate (or its absence)
     // after the handshake: its alert comes with the first read or write,
     // or (rsyslog) it just drops the connection after asking for one.
@@ -368,15 +389,11 @@ pub async fn send(
         .await
         .map_err(|e| match e {
             StreamError::Dropped { address, detail } if detail.contains("alert") => {
-                StreamError::Tls {
-                    address,
-                    detail: words.say(&detail),
-                }
+                words.error(address, &detail)
             }
-            StreamError::Dropped { address, detail } if client.asked() => StreamError::Tls {
-                address,
-                detail: words.dropped_after_asking(&detail),
-            },
+            StreamError::Dropped { address, detail } if client.asked() => {
+                words.dropped_after_asking(address, &detail)
+            }
             e => e,
         })
 }
@@ -390,23 +407,60 @@ struct Words {
     client_cert: bool,
 }
 
+/// Whose certificate a TLS failure is about, which says what the person
+/// can do about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Whose {
+    /// The server's certificate, or TLS itself: the server's side.
+    Server,
+    /// The server wants a client certificate and Keyward showed none.
+    ClientWanted,
+    /// The server refused Keyward's client certificate.
+    ClientRefused,
+}
+
+impl Whose {
+    /// The error that says it, with `detail` in words.
+    fn error(self, address: String, detail: String) -> StreamError {
+        match self {
+            Self::Server => StreamError::Tls { address, detail },
+            Self::ClientWanted => StreamError::ClientCertificateWanted { address, detail },
+            Self::ClientRefused => StreamError::ClientCertificateRefused { address, detail },
+        }
+    }
+}
+
 impl Words {
+    /// A TLS failure rustls reported as `detail`, as the error that says
+    /// whose certificate it is about.
+    fn error(self, address: String, detail: &str) -> StreamError {
+        let (whose, words) = self.say(detail);
+        whose.error(address, words)
+    }
+
     /// The server dropped the connection after it asked for a client
     /// certificate.
-    fn dropped_after_asking(self, detail: &str) -> String {
+    fn dropped_after_asking(self, address: String, detail: &str) -> StreamError {
         if self.client_cert {
-            format!(
-                "the server asked for Keyward's client certificate and then closed the connection: it probably does not accept it (not signed by an authority it trusts, expired, or revoked) ({detail})"
+            Whose::ClientRefused.error(
+                address,
+                format!(
+                    "it asked for the certificate and then closed the connection, probably because it is not signed by an authority it trusts, expired, or revoked: {detail}"
+                ),
             )
         } else {
-            format!(
-                "the server wants a client certificate: choose one and its key in Settings → Audit stream, or with --client-cert and --client-key (it asked for one and closed the connection: {detail})"
+            Whose::ClientWanted.error(
+                address,
+                format!(
+                    "the server wants a client certificate: it asked for one and closed the connection: {detail}"
+                ),
             )
         }
     }
 
-    /// What rustls said, in words where it is a common case.
-    fn say(self, detail: &str) -> String {
+    /// What rustls said, in words where it is a common case, and whose
+    /// certificate it is about.
+    fn say(self, detail: &str) -> (Whose, String) {
         const REFUSED: [&str; 6] = [
             "BadCertificate",
             "UnknownCA",
@@ -415,28 +469,49 @@ impl Words {
             "HandshakeFailure",
             "DecryptError",
         ];
-        let words = if detail.contains("UnknownIssuer") {
+        // The server's alert about Keyward's certificate ("received fatal
+        // alert: CertificateExpired") is not the server's own certificate
+        // ("invalid peer certificate: Expired").
+        let alert = detail.contains("alert");
+        let (whose, words) = if detail.contains("UnknownIssuer") {
             if self.own_ca {
-                "its certificate is not trusted: it is not signed by the certificate authority chosen for the audit stream"
+                (
+                    Whose::Server,
+                    "its certificate is not trusted: it is not signed by the certificate authority chosen for the audit stream",
+                )
             } else {
-                "its certificate is not from an authority this computer trusts"
+                (
+                    Whose::Server,
+                    "its certificate is not from an authority this computer trusts",
+                )
             }
         } else if detail.contains("NotValidForName") {
-            "its certificate is for another name"
-        } else if detail.contains("Expired") {
-            "its certificate has expired"
+            (Whose::Server, "its certificate is for another name")
+        } else if !alert && detail.contains("Expired") {
+            (Whose::Server, "its certificate has expired")
         } else if detail.contains("CertificateRequired")
             || (!self.client_cert && detail.contains("HandshakeFailure"))
         {
-            "the server wants a client certificate: choose one and its key in Settings → Audit stream, or with --client-cert and --client-key"
-        } else if self.client_cert && REFUSED.iter().any(|alert| detail.contains(alert)) {
-            "the server did not accept Keyward's client certificate (not signed by an authority it trusts, expired, or revoked)"
+            (Whose::ClientWanted, "the server wants a client certificate")
+        } else if self.client_cert
+            && (REFUSED.iter().any(|refusal| detail.contains(refusal))
+                || (alert
+                    && (detail.contains("CertificateExpired")
+                        || detail.contains("CertificateRevoked"))))
+        {
+            (
+                Whose::ClientRefused,
+                "not signed by an authority it trusts, expired, or revoked",
+            )
         } else if detail.contains("corrupt message") || detail.contains("InvalidContentType") {
-            "the server does not answer in TLS on that port"
+            (
+                Whose::Server,
+                "the server does not answer in TLS on that port",
+            )
         } else {
-            return detail.to_owned();
+            return (Whose::Server, detail.to_owned());
         };
-        format!("{words}: {detail}")
+        (whose, format!("{words}: {detail}"))
     }
 }
 
@@ -632,20 +707,24 @@ mod tests {
             own_ca: false,
             client_cert: false,
         };
+        let said = |words: Words, detail: &str| words.error("siem:6514".into(), detail).to_string();
         assert!(
             system
                 .say("invalid peer certificate: UnknownIssuer")
+                .1
                 .starts_with("its certificate is not from an authority")
         );
         assert!(
             system
                 .say("received corrupt message of type InvalidContentType")
+                .1
                 .starts_with("the server does not answer in TLS")
         );
-        assert_eq!(system.say("something else"), "something else");
+        assert_eq!(system.say("something else").1, "something else");
         assert!(
             system
                 .say("received fatal alert: CertificateRequired")
+                .1
                 .starts_with("the server wants a client certificate")
         );
         let own = Words {
@@ -654,12 +733,87 @@ mod tests {
         };
         assert!(
             own.say("invalid peer certificate: UnknownIssuer")
+                .1
                 .starts_with("its certificate is not trusted: it is not signed by the certificate authority chosen")
         );
+        let refused = said(own, "received fatal alert: UnknownCA");
         assert!(
-            own.say("received fatal alert: UnknownCA")
-                .starts_with("the server did not accept Keyward's client certificate")
+            refused
+                .starts_with("The SIEM at siem:6514 did not accept Keyward's client certificate"),
+            "{refused}"
         );
+        // The server's problems say to check the server.
+        for detail in [
+            "invalid peer certificate: UnknownIssuer",
+            "invalid peer certificate: Expired",
+            "received corrupt message of type InvalidContentType",
+        ] {
+            assert!(
+                said(own, detail).ends_with("its certificate is trusted by this computer."),
+                "{detail}: {}",
+                said(own, detail)
+            );
+        }
+    }
+
+    #[test]
+    fn a_client_certificate_problem_says_so_and_what_to_do_not_to_check_the_server() {
+        let own = Words {
+            own_ca: true,
+            client_cert: true,
+        };
+        let next = "Choose the certificate your security team gave you, and its key, again in Settings → Audit stream";
+        for detail in [
+            "received fatal alert: BadCertificate",
+            "received fatal alert: UnknownCA",
+            "received fatal alert: CertificateExpired",
+            "received fatal alert: CertificateRevoked",
+            "received fatal alert: DecryptError",
+        ] {
+            let error = own.error("siem:6514".into(), detail);
+            assert!(
+                matches!(error, StreamError::ClientCertificateRefused { .. }),
+                "{detail}: {error:?}"
+            );
+            let said = error.to_string();
+            assert!(
+                said.contains("did not accept Keyward's client certificate")
+                    && said.contains(next)
+                    && !said.contains("trusted by this computer"),
+                "{said}"
+            );
+        }
+        let dropped = own
+            .dropped_after_asking("siem:6514".into(), "Broken pipe (os error 32)")
+            .to_string();
+        assert!(
+            dropped.contains("did not accept Keyward's client certificate")
+                && dropped.contains(next),
+            "{dropped}"
+        );
+        let none = Words {
+            own_ca: true,
+            client_cert: false,
+        };
+        for error in [
+            none.error(
+                "siem:6514".into(),
+                "received fatal alert: CertificateRequired",
+            ),
+            none.error("siem:6514".into(), "received fatal alert: HandshakeFailure"),
+            none.dropped_after_asking("siem:6514".into(), "Broken pipe (os error 32)"),
+        ] {
+            let said = error.to_string();
+            assert!(
+                matches!(error, StreamError::ClientCertificateWanted { .. })
+                    && said.contains("the server wants a client certificate")
+                    && said.contains(
+                        "Choose the certificate your security team gave you, and its key, in Settings → Audit stream"
+                    )
+                    && !said.contains("trusted by this computer"),
+                "{said}"
+            );
+        }
     }
 
     #[test]
