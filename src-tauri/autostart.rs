@@ -16,6 +16,7 @@
 use std::path::{Path, PathBuf};
 
 use auto_launch::{AutoLaunch, AutoLaunchBuilder};
+use keyward_core::env::Environment;
 
 /// What the entry is called: the name shown in the desktop's list of
 /// programs started at login (Linux, Windows), or the LaunchAgent's label
@@ -113,19 +114,35 @@ pub fn set(enabled: bool) -> Result<(), Error> {
 }
 
 /// Where the Linux entry is (`~/.config/autostart/Keyward.desktop`, where
-/// `auto-launch` writes it).
+/// `auto-launch` writes it), for this process's environment.
 #[cfg(target_os = "linux")]
 pub fn entry_path() -> Option<PathBuf> {
-    dirs::home_dir().map(|home| {
+    entry_path_in(keyward_core::env::process())
+}
+
+/// Where the Linux entry is under `environment`'s home folder.
+#[cfg(target_os = "linux")]
+fn entry_path_in(environment: &Environment) -> Option<PathBuf> {
+    environment.home_folder.as_ref().map(|home| {
         home.join(".config")
             .join("autostart")
             .join(format!("{NAME}.desktop"))
     })
 }
 
-/// Where earlier versions wrote their entry by hand.
+/// Where earlier versions wrote their entry by hand, for this process's
+/// environment.
 pub fn hand_written_entry_path() -> Option<PathBuf> {
-    dirs::config_dir().map(|dir| dir.join("autostart").join(HAND_WRITTEN))
+    hand_written_entry_path_in(keyward_core::env::process())
+}
+
+/// Where earlier versions wrote their entry by hand, in `environment`'s
+/// settings folder (`$XDG_CONFIG_HOME/autostart`).
+fn hand_written_entry_path_in(environment: &Environment) -> Option<PathBuf> {
+    environment
+        .user_config_folder
+        .as_ref()
+        .map(|dir| dir.join("autostart").join(HAND_WRITTEN))
 }
 
 fn remove_hand_written_entry() -> std::io::Result<bool> {
@@ -158,6 +175,33 @@ pub fn migrate_hand_written_entry() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_entries_are_found_in_the_folders_the_environment_read() {
+        let environment = Environment {
+            home_folder: Some(PathBuf::from("/home/ann")),
+            user_config_folder: Some(PathBuf::from("/home/ann/.settings")),
+            ..Environment::default()
+        };
+        assert_eq!(
+            hand_written_entry_path_in(&environment),
+            Some(PathBuf::from(
+                "/home/ann/.settings/autostart/app.keyward.desktop.desktop"
+            )),
+            "the earlier entry is in $XDG_CONFIG_HOME/autostart"
+        );
+        #[cfg(target_os = "linux")]
+        assert_eq!(
+            entry_path_in(&environment),
+            Some(PathBuf::from("/home/ann/.config/autostart/Keyward.desktop")),
+            "auto-launch writes under the home folder's .config"
+        );
+        assert_eq!(
+            hand_written_entry_path_in(&Environment::default()),
+            None,
+            "no folder, no entry"
+        );
+    }
 
     #[test]
     fn a_path_with_spaces_and_specials_is_one_exec_argument() {

@@ -1,11 +1,17 @@
 //! The environment is read in one module: `keyward_core::env` reads every
 //! variable Keyward heeds once per process, and nothing else in the
-//! program's sources calls `std::env::var` (or `var_os`, `vars`).
+//! program's sources calls `std::env::var` (or `var_os`, `vars`), nor the
+//! `dirs` crate, which reads `HOME` and the `XDG_*` variables itself.
 
 use std::path::{Path, PathBuf};
 
 /// The one module that reads the environment.
 const READER: &str = "src-tauri/core/src/env.rs";
+
+/// Where the `dirs` crate may be called: the environment module, and the
+/// platform folders for Keyward that it calls (`default_data_dir`,
+/// `default_config_dir`).
+const FOLDER_READERS: &[&str] = &[READER, "src-tauri/core/src/lib.rs"];
 
 /// Test-only files that read their own test's variables, never Keyward's
 /// settings.
@@ -39,6 +45,19 @@ fn readings(text: &str) -> Vec<(usize, String)> {
         .collect()
 }
 
+/// Lines of `text` that call the `dirs` crate (`dirs::home_dir()`, `use dirs::…`).
+fn folder_readings(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            let code = line.split("//").next().unwrap_or_default();
+            code.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+                .any(|word| word.starts_with("dirs::"))
+        })
+        .map(|(n, line)| (n + 1, line.trim().to_owned()))
+        .collect()
+}
+
 #[test]
 fn only_the_environment_module_reads_environment_variables() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -46,6 +65,7 @@ fn only_the_environment_module_reads_environment_variables() {
     rust_files(&root.join("src-tauri"), &mut files);
     assert!(files.len() > 50, "the scan found the program's sources");
     let mut outside = Vec::new();
+    let mut folders_outside = Vec::new();
     let mut reader_reads = false;
     for file in files {
         let relative = file
@@ -55,6 +75,13 @@ fn only_the_environment_module_reads_environment_variables() {
             .replace('\\', "/");
         let text = std::fs::read_to_string(&file).expect("a source file reads");
         let found = readings(&text);
+        if !FOLDER_READERS.contains(&relative.as_str()) {
+            folders_outside.extend(
+                folder_readings(&text)
+                    .into_iter()
+                    .map(|(line, code)| format!("{relative}:{line}: {code}")),
+            );
+        }
         if relative == READER {
             reader_reads = !found.is_empty();
         } else if !TEST_ONLY.contains(&relative.as_str()) {
@@ -68,6 +95,12 @@ fn only_the_environment_module_reads_environment_variables() {
     assert!(
         reader_reads,
         "{READER} reads the environment (the scan looks for the right words)"
+    );
+    assert!(
+        folders_outside.is_empty(),
+        "find the home and config folders through keyward_core::env (Environment), \
+         not with the dirs crate, which reads HOME and XDG_* itself:\n{}",
+        folders_outside.join("\n")
     );
     assert!(
         outside.is_empty(),
@@ -94,5 +127,24 @@ fn the_scan_sees_every_way_of_reading_a_variable() {
         "// std::env::var in a comment",
     ] {
         assert!(readings(line).is_empty(), "{line} reads no variable");
+    }
+}
+
+#[test]
+fn the_scan_sees_the_dirs_crate_called() {
+    for line in [
+        "dirs::config_dir().map(|dir| dir.join(\"autostart\"))",
+        "    let home = dirs::home_dir();",
+        "use dirs::data_dir;",
+        "(dirs::home_dir())",
+    ] {
+        assert_eq!(folder_readings(line).len(), 1, "{line} reads HOME or XDG_*");
+    }
+    for line in [
+        "let data_dirs = 3;",
+        "// dirs::home_dir() in a comment",
+        "keyward_core::env::process().home_folder",
+    ] {
+        assert!(folder_readings(line).is_empty(), "{line} reads no folder");
     }
 }

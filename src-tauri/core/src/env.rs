@@ -39,6 +39,13 @@ pub struct Environment {
     /// `KEYWARD_CONFIG_DIR` if set, else the platform's config folder for
     /// Keyward; `None` when there is no home folder to find it in.
     pub config_folder: Option<PathBuf>,
+    /// The person's home folder, as the platform finds it (`HOME` on
+    /// Unix); `None` when there is none.
+    pub home_folder: Option<PathBuf>,
+    /// The platform's folder for programs' settings, not Keyward's own
+    /// (`$XDG_CONFIG_HOME`, else `~/.config`, on Linux): where the desktop
+    /// looks for programs started at login.
+    pub user_config_folder: Option<PathBuf>,
     /// `KEYWARD_KEYCHAIN_TIMEOUT_SECS`: a whole number of seconds above 0.
     pub keychain_timeout: Option<Duration>,
     /// `KEYWARD_WEBHOOK_TIMEOUT_SECS`: a whole number of seconds from 1 to 300.
@@ -85,9 +92,13 @@ impl LocaleVariables {
 
 impl Environment {
     /// Reads this process's environment, with the platform's folders for
-    /// Keyward where `KEYWARD_DATA_DIR` or `KEYWARD_CONFIG_DIR` is not set.
+    /// Keyward where `KEYWARD_DATA_DIR` or `KEYWARD_CONFIG_DIR` is not set,
+    /// and the person's home and settings folders (the `dirs` crate, which
+    /// reads `HOME` and `XDG_*`: called here only).
     pub fn from_process() -> Self {
         let mut environment = Self::from_variables(|name| std::env::var_os(name));
+        environment.home_folder = dirs::home_dir();
+        environment.user_config_folder = dirs::config_dir();
         if environment.data_folder.is_none() {
             environment.data_folder = crate::default_data_dir();
         }
@@ -109,6 +120,9 @@ impl Environment {
         Self {
             data_folder: var("KEYWARD_DATA_DIR").map(PathBuf::from),
             config_folder: var("KEYWARD_CONFIG_DIR").map(PathBuf::from),
+            // The platform's, from `from_process`.
+            home_folder: None,
+            user_config_folder: None,
             keychain_timeout: seconds("KEYWARD_KEYCHAIN_TIMEOUT_SECS")
                 .filter(|limit| !limit.is_zero()),
             webhook_timeout: seconds("KEYWARD_WEBHOOK_TIMEOUT_SECS")
