@@ -714,6 +714,52 @@ fn a_client_certificate_the_siem_does_not_accept_is_said_as_keywards_certificate
 }
 
 #[test]
+fn the_settings_entry_says_which_certificates_were_chosen_or_removed() {
+    let app = App::new();
+    let _alone = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let rsyslog = Rsyslog::start_tls_requiring_client_certs();
+    stream_with_certificates(
+        &app,
+        &rsyslog,
+        &[
+            "--ca",
+            rsyslog.ca_file().to_str().unwrap(),
+            "--client-cert",
+            rsyslog.client_cert_file().to_str().unwrap(),
+            "--client-key",
+            rsyslog.client_key_file().to_str().unwrap(),
+        ],
+    );
+    stream_with_certificates(&app, &rsyslog, &["--tls", "--no-client-cert"]);
+    stream_with_certificates(&app, &rsyslog, &["--tls"]);
+    let details: Vec<String> = crate::audit::entries(&app)
+        .iter()
+        .map(|e| e["detail"].as_str().unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(details.len(), 3, "{details:?}");
+    assert!(
+        details[0].starts_with("audit_stream: off → localhost:")
+            && details[0].contains("certificate authority chosen: ")
+            && details[0].contains("CN=Keyward test CA")
+            && details[0].contains("client certificate chosen: ")
+            && details[0].contains("CN=keyward-desktop-7"),
+        "the first set-up names both certificates: {details:?}"
+    );
+    assert!(
+        details[1].contains("client certificate removed")
+            && !details[1].contains("certificate authority"),
+        "only what changed: {details:?}"
+    );
+    assert!(
+        !details[2].contains("certificate"),
+        "nothing changed, nothing said: {details:?}"
+    );
+    app.ok(&["audit", "stream", "off"]);
+}
+
+#[test]
 fn with_the_wrong_ca_the_person_is_told_the_siems_certificate_is_not_trusted() {
     let app = App::new();
     let _alone = APP_RUNNING

@@ -154,17 +154,14 @@ fn stream<S: SecretStore>(
                 &chrono::Local::now(),
             )
             .map_err(setup_error)?;
-            let target = setup.target;
             if let Some(audit) = vault.audit() {
-                let was = setup
-                    .before
-                    .map_or_else(|| "off".to_owned(), |t| t.describe());
                 audit.note(
                     AuditAction::SettingsChanged,
                     None,
-                    Some(&format!("audit_stream: {was} → {}", target.describe())),
+                    Some(&setup.audit_detail()),
                 );
             }
+            let target = setup.target;
             say!(
                 "Audit entries are sent to {}{}.",
                 target.describe(),

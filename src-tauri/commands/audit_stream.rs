@@ -120,16 +120,10 @@ pub async fn set_audit_stream(
         )
         .map_err(setup_error)?;
         if let Some(audit) = audit {
-            let was = setup
-                .before
-                .map_or_else(|| "off".to_owned(), |t| t.describe());
             audit.note(
                 AuditAction::SettingsChanged,
                 None,
-                Some(&format!(
-                    "audit_stream: {was} → {}",
-                    setup.target.describe()
-                )),
+                Some(&setup.audit_detail()),
             );
         }
         // Warnings (an expired client certificate) the window says from

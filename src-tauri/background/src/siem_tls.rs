@@ -397,6 +397,43 @@ pub struct Setup {
     pub warnings: Vec<String>,
 }
 
+impl Setup {
+    /// The Settings change as the audit log says it: where entries went
+    /// and go, and each certificate chosen, changed or removed
+    /// ("audit_stream: off → siem:6514 over TLS; certificate authority
+    /// chosen: CN=SIEM CA; client certificate removed").
+    pub fn audit_detail(&self) -> String {
+        let was = self
+            .before
+            .as_ref()
+            .map_or_else(|| "off".to_owned(), StreamTarget::describe);
+        let mut detail = format!("audit_stream: {was} → {}", self.target.describe());
+        let before = self.before.as_ref();
+        for (what, old, new) in [
+            (
+                "certificate authority",
+                before.and_then(|t| t.ca.as_ref()),
+                self.target.ca.as_ref(),
+            ),
+            (
+                "client certificate",
+                before.and_then(|t| t.client_cert.as_ref()),
+                self.target.client_cert.as_ref(),
+            ),
+        ] {
+            match (old, new) {
+                (None, Some(new)) => detail.push_str(&format!("; {what} chosen: {}", new.subject)),
+                (Some(old), Some(new)) if old != new => {
+                    detail.push_str(&format!("; {what} changed: {}", new.subject));
+                }
+                (Some(_), None) => detail.push_str(&format!("; {what} removed")),
+                _ => {}
+            }
+        }
+        detail
+    }
+}
+
 /// Sets the stream's target with its certificates. Every file is read and
 /// checked before anything changes; a new client key goes into the
 /// keychain, then the settings are written; a removed one leaves the
@@ -990,6 +1027,46 @@ mod tests {
         )
         .unwrap();
         assert_eq!(store.get(CLIENT_KEY_ACCOUNT), Err(KeychainError::NotFound));
+    }
+
+    #[test]
+    fn the_audit_detail_says_a_certificate_changed() {
+        let pki = Pki::new();
+        let data = tempfile::tempdir().unwrap();
+        let files = StreamFiles::in_dir(data.path());
+        let store = MemoryStore::default();
+        let target = StreamTarget::parse("siem.example:6514", true, false).unwrap();
+        let client = |name: &str| {
+            Choice::Set((
+                pki.path(&format!("{name}.pem")),
+                pki.path(&format!("{name}.key")),
+            ))
+        };
+        set_up(
+            &files,
+            &store,
+            target.clone(),
+            Choice::Keep,
+            client("client"),
+            false,
+            &now(),
+        )
+        .unwrap();
+        let changed = set_up(
+            &files,
+            &store,
+            target,
+            Choice::Keep,
+            client("other"),
+            false,
+            &now(),
+        )
+        .unwrap()
+        .audit_detail();
+        assert_eq!(
+            changed,
+            "audit_stream: siem.example:6514 over TLS → siem.example:6514 over TLS; client certificate changed: CN=keyward-other"
+        );
     }
 
     #[test]
