@@ -189,9 +189,7 @@ pub fn date_locale(var: impl Fn(&str) -> Option<String>) -> Option<String> {
 /// nothing to do yet (`urgency` in `ui/src/lib/keyQuery.ts`).
 fn urgency(key: &KeyView, now: DateTime<Utc>) -> u8 {
     if key.replaced_by.is_some() {
-        let delete_due = key.delete_after.as_deref().is_none_or(|after| {
-            DateTime::parse_from_rfc3339(after).map_or(true, |after| after <= now)
-        });
+        let delete_due = key.delete_after.is_none_or(|after| after <= now);
         return if delete_due { 2 } else { 4 };
     }
     if key.leaked {
@@ -239,8 +237,8 @@ mod tests {
             application: Some("Billing & <Web>".into()),
             credential_id: "cid".into(),
             notes: notes.into(),
-            created_at: "2026-08-26T09:48:00Z".into(),
-            rotate_by: "2026-11-24T09:48:00Z".into(),
+            created_at: "2026-08-26T09:48:00Z".parse().unwrap(),
+            rotate_by: "2026-11-24T09:48:00Z".parse().unwrap(),
             age_days: 92,
             status: RotationStatus::Overdue,
             attention: keyward_core::attention::Attention::Rotate,
@@ -391,7 +389,9 @@ mod tests {
                     1 + minute / 60,
                     minute % 24,
                     minute % 60
-                );
+                )
+                .parse()
+                .unwrap();
                 key.status = RotationStatus::Ok;
                 key.days_until_due = 30;
                 key
@@ -421,12 +421,12 @@ mod tests {
         for (name, status, days, delete_after) in urgent {
             let mut key = key(name, "");
             key.id = name.into();
-            key.created_at = "2026-11-01T00:00:00Z".into();
+            key.created_at = "2026-11-01T00:00:00Z".parse().unwrap();
             key.status = status;
             key.days_until_due = days;
             if let Some(after) = delete_after {
                 key.replaced_by = Some("k000".into());
-                key.delete_after = Some(after.into());
+                key.delete_after = Some(after.parse().unwrap());
             }
             key.leaked = name == "leaked";
             keys.push(key);
@@ -454,9 +454,7 @@ mod tests {
             .iter()
             .filter(|k| k.status == RotationStatus::Ok || k.name == "grace")
             .collect();
-        rest.sort_by(|a, b| {
-            (a.created_at.as_str(), a.name.as_str()).cmp(&(b.created_at.as_str(), b.name.as_str()))
-        });
+        rest.sort_by(|a, b| (a.created_at, a.name.as_str()).cmp(&(b.created_at, b.name.as_str())));
         let expected: Vec<&str> = rest.iter().map(|k| k.name.as_str()).collect();
         assert_eq!(names[6..], expected[..FIRST_SCREEN_KEYS - 6]);
     }

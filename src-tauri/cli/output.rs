@@ -202,7 +202,7 @@ pub fn status_words(key: &KeyView) -> String {
         }
     };
     match key.status {
-        RotationStatus::Ok => format!("OK (rotate by {})", date_part(&key.rotate_by)),
+        RotationStatus::Ok => format!("OK (rotate by {})", date_part(key.rotate_by)),
         RotationStatus::DueSoon => format!("Rotate within {}", days(key.days_until_due)),
         RotationStatus::Overdue if key.days_until_due == 0 => "Rotate now — due today".to_owned(),
         RotationStatus::Overdue => format!(
@@ -216,7 +216,7 @@ pub fn status_words(key: &KeyView) -> String {
 /// replaced key, else [`status_words`].
 pub fn table_status(key: &KeyView) -> String {
     use keyward_core::record::RotationStep;
-    let state = match (key.rotation, &key.delete_after) {
+    let state = match (key.rotation, key.delete_after) {
         (Some(RotationStep::WaitingForNewKey), _) => {
             "Rotation in progress — waiting for the new key".to_owned()
         }
@@ -268,9 +268,9 @@ pub fn duration_words(days: i64) -> String {
     }
 }
 
-/// The local date of an RFC 3339 instant (people see dates in their own time zone).
-fn date_part(rfc3339: &str) -> String {
-    local_time::local_text(rfc3339, &chrono::Local, false)
+/// The local date of an instant (people see dates in their own time zone).
+fn date_part(instant: chrono::DateTime<chrono::Utc>) -> String {
+    local_time::local_text_of(instant, &chrono::Local, false)
 }
 
 /// A new or added key, with its secret when it was generated.
@@ -299,7 +299,7 @@ pub fn created(key: &KeyView, secret: Option<&Secret>, json: bool) {
     }
     say!(
         "Rotate it by {} (your local time).",
-        local_time::local_text(&key.rotate_by, &chrono::Local, true)
+        local_time::local_text_of(key.rotate_by, &chrono::Local, true)
     );
 }
 
@@ -502,8 +502,8 @@ mod tests {
             application: None,
             credential_id: "c".into(),
             notes: String::new(),
-            created_at: "2026-01-01T00:00:00Z".into(),
-            rotate_by: "2026-04-01T12:00:00Z".into(),
+            created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            rotate_by: "2026-04-01T12:00:00Z".parse().unwrap(),
             age_days: 0,
             status,
             attention: keyward_core::attention::Attention::None,
@@ -568,7 +568,7 @@ mod tests {
         );
         key.rotation = Some(RotationStep::WaitingForOldKeyRemoval);
         key.replaced_by = Some("new".into());
-        key.delete_after = Some("2026-04-01T12:00:00Z".into());
+        key.delete_after = Some("2026-04-01T12:00:00Z".parse().unwrap());
         assert_eq!(
             table_status(&key),
             "LEAKED — Replaced — delete after 2026-04-01"

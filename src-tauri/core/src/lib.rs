@@ -24,6 +24,7 @@
 //! - [`import`]: keys read from a spreadsheet, KeePassXC or Bitwarden export, previewed before anything is written;
 //! - [`env`]: the environment variables Keyward heeds, read once per process;
 //! - [`local_time`], [`reminders`] and [`secret`]: the person's calendar, reminder stages, and the redacting secret type;
+//! - [`rfc3339`]: instants in JSON as RFC 3339 UTC text to the second, for typed read models;
 //! - `memory_store` (feature `test-support`): an in-memory keychain for tests without a desktop session.
 
 /// Writes a line to standard error like `eprintln!`, but never panics: a
@@ -59,6 +60,7 @@ pub mod private_files;
 pub mod record;
 pub mod reminders;
 pub mod report;
+pub mod rfc3339;
 pub mod rotation;
 pub mod scan;
 pub mod secret;

@@ -56,20 +56,24 @@ fn shifted_past_gap<Tz: TimeZone>(tz: &Tz, local: NaiveDateTime) -> DateTime<Utc
 }
 
 /// An RFC 3339 instant as the person reads it in `tz`: `2026-05-28`, or
-/// `2026-05-28 22:00` `with_time`. Text that is not RFC 3339 is returned as is.
+/// `2026-05-28 22:00` `with_time`. Text that is not RFC 3339 is returned as
+/// is. For an instant already typed, use [`local_text_of`].
 pub fn local_text<Tz: TimeZone>(rfc3339: &str, tz: &Tz, with_time: bool) -> String {
     match DateTime::parse_from_rfc3339(rfc3339) {
-        Ok(instant) => {
-            let local = wall_time(tz, instant.with_timezone(&Utc));
-            let format = if with_time {
-                "%Y-%m-%d %H:%M"
-            } else {
-                "%Y-%m-%d"
-            };
-            local.format(format).to_string()
-        }
+        Ok(instant) => local_text_of(instant.with_timezone(&Utc), tz, with_time),
         Err(_) => rfc3339.to_owned(),
     }
+}
+
+/// `instant` as the person reads it in `tz`: `2026-05-28` (the date on
+/// their calendar), or `2026-05-28 22:00` `with_time`.
+pub fn local_text_of<Tz: TimeZone>(instant: DateTime<Utc>, tz: &Tz, with_time: bool) -> String {
+    let format = if with_time {
+        "%Y-%m-%d %H:%M"
+    } else {
+        "%Y-%m-%d"
+    };
+    wall_time(tz, instant).format(format).to_string()
 }
 
 /// The wall time of `instant` in `tz`.
@@ -151,6 +155,12 @@ mod tests {
         assert_eq!(local_text(instant, &America::St_Johns, false), "2023-05-28");
         assert_eq!(local_text(instant, &Utc, false), "2023-05-29");
         assert_eq!(local_text("soon", &Utc, false), "soon");
+        let typed = DateTime::parse_from_rfc3339(instant).unwrap().to_utc();
+        assert_eq!(
+            local_text_of(typed, &America::St_Johns, false),
+            "2023-05-28"
+        );
+        assert_eq!(local_text_of(typed, &Utc, true), "2023-05-29 00:30");
     }
 
     #[test]

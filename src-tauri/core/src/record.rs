@@ -4,7 +4,7 @@
 //! it has no field that could hold a secret. [`KeyView`] is the read model
 //! shown to people and scripts (`keyward list --json`, the window).
 
-use chrono::{DateTime, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, TimeZone, Utc};
 use serde::{Deserialize, Serialize};
 
 use std::collections::{BTreeMap, HashMap};
@@ -263,7 +263,8 @@ impl KeyRecord {
         context: &ViewContext,
     ) -> KeyView {
         let profile = self.vendor.as_ref().and_then(|v| context.vendors.get(v));
-        let rfc3339 = |t: DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Secs, true);
+        // The view holds what its JSON says: instants to the second.
+        let second = crate::rfc3339::to_the_second;
         let dates = policy.due_dates(self.created_at, tz);
         KeyView {
             id: self.id.clone(),
@@ -275,21 +276,17 @@ impl KeyRecord {
                 .map(std::string::ToString::to_string),
             credential_id: self.credential_id.clone(),
             notes: self.notes.to_string(),
-            created_at: rfc3339(self.created_at),
-            rotate_by: rfc3339(dates.due),
+            created_at: second(self.created_at),
+            rotate_by: second(dates.due),
             age_days: age_days(self.created_at, now, tz),
             status: dates.status(now),
             attention: crate::attention::Attention::of(self, dates.status(now), now),
             days_until_due: dates.days_until_due(now, tz),
-            last_copied_at: self.history.copied_at.map(rfc3339),
-            last_revealed_at: self.history.revealed_at.map(rfc3339),
+            last_copied_at: self.history.copied_at.map(second),
+            last_revealed_at: self.history.revealed_at.map(second),
             replaced_by: self.replaced_by.clone(),
-            delete_after: self.delete_after.map(rfc3339),
-            snoozed_until: self
-                .reminder
-                .snoozed_until
-                .filter(|t| *t > now)
-                .map(rfc3339),
+            delete_after: self.delete_after.map(second),
+            snoozed_until: self.reminder.snoozed_until.filter(|t| *t > now).map(second),
             issuer: self.issuer(),
             vendor: self.vendor.as_ref().map(std::string::ToString::to_string),
             vendor_display_name: match (profile, &self.vendor) {
@@ -301,7 +298,7 @@ impl KeyRecord {
                 .map(|u| u.as_str().to_owned()),
             owner: self.owner.as_ref().map(std::string::ToString::to_string),
             leaked: self.leaked_at.is_some(),
-            leaked_at: self.leaked_at.map(rfc3339),
+            leaked_at: self.leaked_at.map(second),
             rotation: self.rotation,
             replaced_by_name: self
                 .replaced_by
@@ -313,7 +310,7 @@ impl KeyRecord {
                 .as_ref()
                 .and_then(|r| r.shared_for.as_ref())
                 .map(std::string::ToString::to_string),
-            received_at: self.received.as_ref().map(|r| rfc3339(r.at)),
+            received_at: self.received.as_ref().map(|r| second(r.at)),
         }
     }
 }
@@ -367,9 +364,13 @@ pub struct KeyView {
     /// Notes.
     pub notes: String,
     /// Creation time, RFC 3339 UTC.
-    pub created_at: String,
+    #[serde(with = "crate::rfc3339")]
+    #[ts(type = "string")]
+    pub created_at: DateTime<Utc>,
     /// Rotation due time, RFC 3339 UTC.
-    pub rotate_by: String,
+    #[serde(with = "crate::rfc3339")]
+    #[ts(type = "string")]
+    pub rotate_by: DateTime<Utc>,
     /// Whole days since creation.
     pub age_days: i64,
     /// `ok`, `due_soon` or `overdue`.
@@ -379,15 +380,23 @@ pub struct KeyView {
     /// Whole days until due; negative when overdue.
     pub days_until_due: i64,
     /// Last copy of the secret, RFC 3339 UTC.
-    pub last_copied_at: Option<String>,
+    #[serde(default, with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_copied_at: Option<DateTime<Utc>>,
     /// Last reveal of the secret, RFC 3339 UTC.
-    pub last_revealed_at: Option<String>,
+    #[serde(default, with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_revealed_at: Option<DateTime<Utc>>,
     /// Id of the key that replaced this one, once rotated.
     pub replaced_by: Option<String>,
     /// When a replaced key should be deleted, RFC 3339 UTC.
-    pub delete_after: Option<String>,
+    #[serde(default, with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub delete_after: Option<DateTime<Utc>>,
     /// Reminders for this key are paused until then, RFC 3339 UTC.
-    pub snoozed_until: Option<String>,
+    #[serde(default, with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub snoozed_until: Option<DateTime<Utc>>,
     /// `keyward` (Keyward made it) or `vendor` (a vendor's dashboard did).
     pub issuer: Issuer,
     /// The vendor's profile name.
@@ -401,7 +410,9 @@ pub struct KeyView {
     /// Someone said the key leaked.
     pub leaked: bool,
     /// When it was said to have leaked, RFC 3339 UTC.
-    pub leaked_at: Option<String>,
+    #[serde(default, with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub leaked_at: Option<DateTime<Utc>>,
     /// How far a rotation of this key has come; `null` when none is in progress.
     pub rotation: Option<RotationStep>,
     /// Name of the key that replaced this one.
@@ -412,7 +423,9 @@ pub struct KeyView {
     /// Who the sender said it was for, for a key received from a shared file.
     pub received_for: Option<String>,
     /// When it was received from a shared file, RFC 3339 UTC.
-    pub received_at: Option<String>,
+    #[serde(default, with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 #[cfg(test)]
@@ -485,7 +498,10 @@ mod tests {
         let view = record.view(&RotationPolicy::default(), at, &Utc);
         assert_eq!(view.received_from.as_deref(), Some("sam on laptop-7"));
         assert_eq!(view.received_for.as_deref(), Some("Bob in Finance"));
-        assert_eq!(view.received_at.as_deref(), Some("2026-03-02T10:00:00Z"));
+        assert_eq!(
+            view.received_at.map(crate::rfc3339::text).as_deref(),
+            Some("2026-03-02T10:00:00Z")
+        );
     }
 
     #[test]
@@ -504,6 +520,42 @@ mod tests {
         let received = Received::from_file(at, None, Some("laptop-7"), Some("  "));
         assert_eq!(received.from_words(), "someone on laptop-7");
         assert_eq!(received.shared_for, None, "blank is nothing");
+    }
+
+    #[test]
+    fn a_views_json_keeps_every_date_as_rfc_3339_utc_text_to_the_second() {
+        let at = |d: u32, h: u32| {
+            Utc.with_ymd_and_hms(2026, 3, d, h, 0, 5).unwrap() + chrono::Duration::milliseconds(750)
+        };
+        let mut record = KeyRecord {
+            replaced_by: Some("new".into()),
+            delete_after: Some(at(20, 9)),
+            leaked_at: Some(at(3, 23)),
+            received: Some(Received::from_file(at(2, 10), Some("sam"), None, None)),
+            ..sample()
+        };
+        record.created_at += chrono::Duration::milliseconds(250);
+        record.history.copied_at = Some(at(4, 1));
+        record.history.revealed_at = Some(at(5, 2));
+        record.reminder.snoozed_until = Some(at(30, 12));
+        let view = record.view(&RotationPolicy::default(), at(10, 0), &Utc);
+        let json = serde_json::to_string(&view).unwrap();
+        assert_eq!(
+            json,
+            concat!(
+                r#"{"id":"id","name":"payments-api-26_08_2026-09_48","service":"payments-api","application":null,"#,
+                r#""credential_id":"cid","notes":"","created_at":"2026-08-26T09:48:00Z","rotate_by":"2026-11-26T09:48:00Z","#,
+                r#""age_days":0,"status":"ok","attention":"none","days_until_due":261,"#,
+                r#""last_copied_at":"2026-03-04T01:00:05Z","last_revealed_at":"2026-03-05T02:00:05Z","replaced_by":"new","#,
+                r#""delete_after":"2026-03-20T09:00:05Z","snoozed_until":"2026-03-30T12:00:05Z","issuer":"vendor","#,
+                r#""vendor":null,"vendor_display_name":null,"vendor_dashboard_url":null,"owner":null,"#,
+                r#""leaked":true,"leaked_at":"2026-03-03T23:00:05Z","rotation":null,"replaced_by_name":null,"#,
+                r#""received_from":"sam","received_for":null,"received_at":"2026-03-02T10:00:05Z"}"#
+            ),
+            "the JSON the window and `--json` read: instants in UTC to the second, with a Z"
+        );
+        let back: KeyView = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, view, "the view holds exactly what its JSON says");
     }
 
     fn sample() -> KeyRecord {

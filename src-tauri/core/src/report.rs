@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Serialize;
 
-use crate::local_time::local_text;
+use crate::local_time::local_text_of;
 use crate::record::{KeyRecord, KeyState, KeyView, RotationStep, ViewContext};
 use crate::rotation::{RotationPolicy, RotationStatus};
 use crate::settings::PeriodSource;
@@ -210,22 +210,22 @@ pub fn heading(column: &str) -> &str {
 /// The report as RFC 4180 CSV with a header row in words ([`heading`]),
 /// dates in the person's time zone `tz`.
 pub fn to_csv<Tz: TimeZone>(rows: &[ReportRow], tz: &Tz) -> String {
-    let local = |instant: &str| local_text(instant, tz, true);
-    let local_opt = |instant: &Option<String>| instant.as_deref().map(local).unwrap_or_default();
+    let local = |instant: DateTime<Utc>| local_text_of(instant, tz, true);
+    let local_opt = |instant: Option<DateTime<Utc>>| instant.map(local).unwrap_or_default();
     let mut out = String::new();
     let header: Vec<Cell> = COLUMNS.iter().map(|c| Cell::Text(heading(c))).collect();
     push_record(&mut out, &header);
     for row in rows {
         let k = &row.key;
         let dates = [
-            local(&k.created_at),
-            local(&k.rotate_by),
-            local_opt(&k.last_copied_at),
-            local_opt(&k.last_revealed_at),
-            local_opt(&k.delete_after),
-            local_opt(&k.snoozed_until),
-            local_opt(&k.leaked_at),
-            local_opt(&k.received_at),
+            local(k.created_at),
+            local(k.rotate_by),
+            local_opt(k.last_copied_at),
+            local_opt(k.last_revealed_at),
+            local_opt(k.delete_after),
+            local_opt(k.snoozed_until),
+            local_opt(k.leaked_at),
+            local_opt(k.received_at),
         ];
         let cells = [
             Cell::Text(&k.id),

@@ -199,10 +199,10 @@ impl Digest {
 /// with local dates in `tz`; a leaked key says so first ("LEAKED, revoke
 /// it at the vendor now; …").
 pub fn key_line<Tz: chrono::TimeZone>(row: &ReportRow, tz: &Tz) -> String {
-    use crate::local_time::local_text;
+    use crate::local_time::local_text_of;
     use crate::rotation::RotationStatus;
     let k = &row.key;
-    let date = local_text(&k.rotate_by, tz, false);
+    let date = local_text_of(k.rotate_by, tz, false);
     let days = |n: i64| {
         if n == 1 {
             "1 day".to_owned()
@@ -213,8 +213,7 @@ pub fn key_line<Tz: chrono::TimeZone>(row: &ReportRow, tz: &Tz) -> String {
     let status = if row.pending_deletion {
         let after = k
             .delete_after
-            .as_deref()
-            .map_or_else(|| "now".to_owned(), |d| local_text(d, tz, false));
+            .map_or_else(|| "now".to_owned(), |d| local_text_of(d, tz, false));
         if k.issuer == crate::record::Issuer::Vendor {
             // Deleting it in Keyward alone leaves it working at the vendor.
             format!("replaced; delete it at the vendor and in Keyward after {after}")
@@ -451,7 +450,7 @@ mod tests {
     fn a_replaced_vendor_key_is_to_be_deleted_at_the_vendor_too() {
         let mut row = digest().keys.remove(0);
         row.pending_deletion = true;
-        row.key.delete_after = Some("2026-04-20T09:00:00Z".into());
+        row.key.delete_after = Some("2026-04-20T09:00:00Z".parse().unwrap());
         assert!(
             key_line(&row, &Utc).ends_with(": replaced; delete it after 2026-04-20"),
             "{}",
