@@ -406,6 +406,50 @@ mod tests {
     }
 
     #[test]
+    fn csv_dates_are_on_the_persons_calendar_far_from_utc() {
+        // Every instant at 12:00 UTC: 02:00 the next day in Kiritimati (UTC+14),
+        // 05:00 the same day in Los Angeles (UTC−7).
+        let at = |d: u32| Utc.with_ymd_and_hms(2026, 5, d, 12, 0, 0).unwrap();
+        let mut key = record("a1", "old-key", at(1));
+        key.history.copied_at = Some(at(2));
+        key.history.revealed_at = Some(at(3));
+        key.replaced_by = Some("b2".into());
+        key.delete_after = Some(now() + chrono::Duration::days(3));
+        key.reminder.snoozed_until = Some(now() + chrono::Duration::days(9));
+        key.leaked_at = Some(at(4));
+        key.received = Some(crate::record::Received::from_file(at(5), None, None, None));
+        let col = |name: &str| COLUMNS.iter().position(|c| *c == name).unwrap();
+        let dated = [
+            ("created_at", "2026-05-02 02:00", "2026-05-01 05:00"),
+            ("rotate_by", "2026-08-02 02:00", "2026-08-01 05:00"),
+            ("last_copied_at", "2026-05-03 02:00", "2026-05-02 05:00"),
+            ("last_revealed_at", "2026-05-04 02:00", "2026-05-03 05:00"),
+            ("delete_after", "2026-06-05 02:00", "2026-06-04 05:00"),
+            ("snoozed_until", "2026-06-11 02:00", "2026-06-10 05:00"),
+            ("leaked_at", "2026-05-05 02:00", "2026-05-04 05:00"),
+            ("received_at", "2026-05-06 02:00", "2026-05-05 05:00"),
+        ];
+        let in_zone = |tz: chrono_tz::Tz| {
+            let rows = rows(
+                std::slice::from_ref(&key),
+                &RotationPolicy::default(),
+                PeriodSource::Person,
+                now(),
+                &tz,
+            );
+            let text = to_csv(&rows, &tz);
+            let mut reader = csv::Reader::from_reader(text.as_bytes());
+            reader.records().next().unwrap().unwrap()
+        };
+        let kiritimati = in_zone(chrono_tz::Pacific::Kiritimati);
+        let los_angeles = in_zone(chrono_tz::America::Los_Angeles);
+        for (column, there, here) in dated {
+            assert_eq!(&kiritimati[col(column)], there, "{column} in Kiritimati");
+            assert_eq!(&los_angeles[col(column)], here, "{column} in Los Angeles");
+        }
+    }
+
+    #[test]
     fn csv_headings_are_words_for_people_while_json_keeps_field_names() {
         let text = to_csv(&sample_rows(), &Utc);
         let first_line = text.lines().next().unwrap();
