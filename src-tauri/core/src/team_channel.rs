@@ -478,6 +478,24 @@ mod tests {
         assert!(line.ends_with("(rotate by 2026-04-01)"), "{line}");
     }
 
+    #[test]
+    fn a_replaced_keys_delete_after_date_is_the_senders_calendar_date() {
+        let mut row = digest().keys.remove(0);
+        row.pending_deletion = true;
+        // 12:00 UTC on 20 April is already 02:00 on the 21st in Kiritimati (UTC+14);
+        // 05:00 UTC is still 22:00 on the 19th in Los Angeles (UTC−7).
+        row.key.delete_after = Some(Utc.with_ymd_and_hms(2026, 4, 20, 12, 0, 0).unwrap());
+        let line = key_line(&row, &chrono_tz::Pacific::Kiritimati);
+        assert!(line.ends_with("delete it after 2026-04-21"), "{line}");
+        row.key.delete_after = Some(Utc.with_ymd_and_hms(2026, 4, 20, 5, 0, 0).unwrap());
+        let line = key_line(&row, &chrono_tz::America::Los_Angeles);
+        assert!(line.ends_with("delete it after 2026-04-19"), "{line}");
+        assert!(
+            key_line(&row, &Utc).ends_with("delete it after 2026-04-20"),
+            "the UTC date differs: the test means something"
+        );
+    }
+
     fn sender() -> Sender {
         Sender {
             machine: "lead-laptop".into(),
