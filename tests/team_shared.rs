@@ -253,3 +253,72 @@ fn a_key_can_be_shared_again_after_its_shared_name_was_deleted_but_never_over_a_
     );
     desk.ok(&["team", "disconnect"]);
 }
+
+/// The vault's instants (when a version was written, when the key was made)
+/// are said and kept as dates on the colleague's own calendar, in a zone
+/// where that date differs from the UTC date (the first 10 characters of the
+/// RFC 3339 text).
+#[test]
+fn shared_keys_dates_are_on_the_colleagues_calendar_not_the_utc_date() {
+    use chrono::{DateTime, Timelike, Utc};
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // Pago Pago (UTC−11) is still on yesterday until 11:00 UTC, Kiritimati
+    // (UTC+14) already on tomorrow from 10:00 UTC.
+    let (tz, zone) = if Utc::now().hour() < 10 {
+        ("Pacific/Pago_Pago", chrono_tz::Pacific::Pago_Pago)
+    } else {
+        ("Pacific/Kiritimati", chrono_tz::Pacific::Kiritimati)
+    };
+    let local_date = |at: DateTime<Utc>| at.with_timezone(&zone).date_naive().to_string();
+    let bao = OpenBao::start();
+    bao.policy("share", &share_policy());
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    let token = bao.token(&["staff-a", "share"], "1h");
+    let (desk_a, desk_b) = (App::new(), App::new());
+    let made = desk_a.generate(&unique("dated"));
+    let name = made["name"].as_str().unwrap().to_owned();
+    let made_at: DateTime<Utc> = made["created_at"].as_str().unwrap().parse().unwrap();
+    connect(&desk_a, &bao, &token, "ann@pc1");
+    desk_a.ok(&["team", "share", &name]);
+    desk_a.ok(&["team", "disconnect"]);
+
+    connect(&desk_b, &bao, &token, "ann@pc1");
+    let listed = json(&desk_b.ok(&["team", "shared", "--json", "--versions"]));
+    let written: DateTime<Utc> = listed[0]["updated_at"].as_str().unwrap().parse().unwrap();
+    assert_ne!(
+        local_date(written),
+        written.date_naive().to_string(),
+        "in {tz} the date differs from UTC's, so the test means something"
+    );
+    let out = desk_b
+        .cmd(&["team", "shared", "--versions"])
+        .env("TZ", tz)
+        .output()
+        .unwrap();
+    let said = text(&out.stdout);
+    assert!(
+        said.contains(&format!("version 1, written {}", local_date(written))),
+        "in {tz} the version's date is that zone's calendar date: {said} {}",
+        text(&out.stderr)
+    );
+
+    let out = desk_b
+        .cmd(&["team", "copy", &name])
+        .env("TZ", tz)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let copy = desk_b
+        .list()
+        .into_iter()
+        .find(|k| k["name"] == name.as_str())
+        .expect("B holds the copy");
+    let copied_at: DateTime<Utc> = copy["created_at"].as_str().unwrap().parse().unwrap();
+    assert_eq!(
+        local_date(copied_at),
+        local_date(made_at),
+        "the copy is dated the day the key was made on {tz}'s calendar: {copy}"
+    );
+}

@@ -335,7 +335,7 @@ pub fn run<S: SecretStore>(
                             super::output::shown(&entry.name),
                             entry
                                 .updated_at
-                                .map(|at| format!(", written {}", at.get(..10).unwrap_or(&at)))
+                                .map(|at| format!(", written {}", local_date(&at)))
                                 .unwrap_or_default()
                         ),
                         None => say!("{}", super::output::shown(&entry.name)),
@@ -434,6 +434,12 @@ fn share<S: SecretStore>(
     Ok(())
 }
 
+/// An RFC 3339 instant from the vault as the date on this person's
+/// calendar (`TZ`); text that is not one as it is.
+fn local_date(rfc3339: &str) -> String {
+    keyward_core::local_time::local_text(rfc3339, &chrono::Local, false)
+}
+
 /// `keyward team copy NAME`.
 fn copy<S: SecretStore>(vault: &Vault<S>, config_dir: &Path, name: &str) -> Result<()> {
     let (config, credential) = connected(config_dir)?;
@@ -441,12 +447,14 @@ fn copy<S: SecretStore>(vault: &Vault<S>, config_dir: &Path, name: &str) -> Resu
         .block_on(team::read_shared(&config, &credential, name))
         .map_err(team_error)?;
     let path = config.shared_path(name);
-    let created = shared
-        .key
-        .created_at
-        .get(..10)
-        .unwrap_or_default()
-        .to_owned();
+    // The day it was made on this person's calendar (a key made late on
+    // the 28th in UTC may be the 29th here).
+    let raw = &shared.key.created_at;
+    let created = match chrono::DateTime::parse_from_rfc3339(raw) {
+        Ok(at) => keyward_core::local_time::local_text_of(at.to_utc(), &chrono::Local, false),
+        // Not an instant (a date alone, or nothing): as before.
+        Err(_) => raw.get(..10).unwrap_or_default().to_owned(),
+    };
     let input = crate::input::KeyInput {
         service: &shared.key.service,
         application: shared.key.application.as_deref(),
