@@ -211,11 +211,7 @@ fn replaced_note<S: SecretStore>(vault: &Vault<S>, old_id: &str) -> Result<()> {
         .map(|after| {
             format!(
                 "after {}",
-                keyward_core::local_time::local_text(
-                    &after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                    &chrono::Local,
-                    false
-                )
+                keyward_core::local_time::local_text_of(after, &chrono::Local, false)
             )
         })
         .unwrap_or_else(|| "now".to_owned());
