@@ -167,6 +167,51 @@ fn a_dry_run_shows_the_plan_and_writes_nothing() {
     assert!(!app.catalog_path().exists(), "no catalog written");
 }
 
+/// The preview says each key's creation on the person's calendar, where the
+/// UTC date differs; `--json` keeps the instant as it always wrote it.
+#[test]
+fn a_previews_creation_dates_are_on_the_persons_calendar_far_from_utc() {
+    let app = App::new();
+    let file = app.root.path().join("dated.csv");
+    std::fs::write(
+        &file,
+        "service,credential_id,secret,created\n\
+         late,id-late,sec-late-VALUE-1,2026-05-28T23:30:00Z\n\
+         early,id-early,sec-early-VALUE-2,2026-05-28T05:30:00Z\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    for (zone, said) in [
+        // 23:30 UTC on the 28th is 13:30 on the 29th in Kiritimati (UTC+14);
+        // 05:30 UTC is 22:30 on the 27th in Los Angeles (UTC−7).
+        (
+            "Pacific/Kiritimati",
+            "(late, credential ID id-late, created 2026-05-29 13:30)",
+        ),
+        (
+            "America/Los_Angeles",
+            "(early, credential ID id-early, created 2026-05-27 22:30)",
+        ),
+    ] {
+        let out = app
+            .cmd(&["import", path, "--format", "csv", "--dry-run"])
+            .env("TZ", zone)
+            .output()
+            .unwrap();
+        let preview = text(&out.stdout);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            preview.contains(said),
+            "in {zone} the creation is on that zone's calendar: {preview}"
+        );
+    }
+    let preview = json(&app.ok(&["import", path, "--format", "csv", "--dry-run", "--json"]));
+    assert_eq!(
+        preview["ready"][0]["created_at"], "2026-05-28T23:30:00+00:00",
+        "{preview}"
+    );
+}
+
 #[test]
 fn columns_are_mapped_with_map_and_the_source_deleted_when_asked() {
     let app = App::new();

@@ -164,8 +164,8 @@ fn confirm(count: usize) -> Result<bool> {
     ))
 }
 
-fn local(rfc3339: &str) -> String {
-    local_time::local_text(rfc3339, &chrono::Local, true)
+fn local(instant: chrono::DateTime<chrono::Utc>) -> String {
+    local_time::local_text_of(instant, &chrono::Local, true)
 }
 
 fn print_preview(plan: &Plan) {
@@ -205,7 +205,7 @@ fn print_preview(plan: &Plan) {
             key.name,
             key.service,
             output::shown(&key.credential_id),
-            local(&key.created_at)
+            local(key.created_at)
         );
     }
     if preview.ready.len() > LISTED {

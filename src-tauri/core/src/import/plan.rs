@@ -109,7 +109,22 @@ pub struct PlannedView {
     /// Its credential ID.
     pub credential_id: String,
     /// When it was created (RFC 3339, UTC).
-    pub created_at: String,
+    #[serde(with = "offset_text")]
+    #[ts(type = "string")]
+    pub created_at: DateTime<Utc>,
+}
+
+/// The preview's instants as it has always written them: RFC 3339 with
+/// `+00:00` and any fraction of a second.
+mod offset_text {
+    use chrono::{DateTime, Utc};
+
+    pub(super) fn serialize<S: serde::Serializer>(
+        at: &DateTime<Utc>,
+        out: S,
+    ) -> Result<S::Ok, S::Error> {
+        out.serialize_str(&at.to_rfc3339())
+    }
 }
 
 /// What the preview shows and `--json` prints. Never a secret.
@@ -155,7 +170,7 @@ impl Plan {
                     service: p.key.service.to_string(),
                     application: p.key.application.as_ref().map(ToString::to_string),
                     credential_id: p.credential_id.to_string(),
-                    created_at: p.key.created_at.to_rfc3339(),
+                    created_at: p.key.created_at,
                 })
                 .collect(),
             refused: self.refused.clone(),
