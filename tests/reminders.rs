@@ -424,8 +424,8 @@ fn with_the_window_closed_a_light_process_keeps_the_tray_and_the_reminders() {
     );
     assert_eq!(app.pid_of("keyward-background"), Some(background));
     assert!(
-        !maps_webkit(background),
-        "the background process has no browser engine loaded"
+        !maps_webkit(background) && children_of(background).into_iter().all(|c| !maps_webkit(c)),
+        "the background process (and its worker) has no browser engine loaded"
     );
 
     // Open Keyward from the tray: the window opens and takes the reminders over.

@@ -25,6 +25,7 @@ mod vendor_ipc;
 // For security leads: audit log, report, team channel.
 mod audit;
 mod audit_stream;
+mod background_supervision;
 mod hook_server;
 mod lead_ipc;
 mod notifications;

@@ -10,6 +10,9 @@ use serde_json::Value;
 
 pub const SERVICE: &str = "app.keyward.desktop";
 
+/// The name [`App::processes`] gives the background program's worker.
+pub const WORKER: &str = "keyward-background --worker";
+
 /// Keyward is single-instance: tests that run the app (window or
 /// background) take this so only one runs at a time.
 pub static APP_RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
@@ -121,7 +124,9 @@ impl App {
     }
 
     /// Keyward processes (window or background) running with this test's
-    /// folders: (pid, program name).
+    /// folders: (pid, program name). The background program's worker (the
+    /// child of `keyward-background` that does the work) is named
+    /// [`WORKER`].
     pub fn processes(&self) -> Vec<(u32, String)> {
         let marker = format!(
             "XDG_DATA_HOME={}\0",
@@ -140,6 +145,9 @@ impl App {
                 }
                 let environ = std::fs::read(entry.path().join("environ")).ok()?;
                 let environ = String::from_utf8_lossy(&environ);
+                let worker = std::fs::read(entry.path().join("cmdline"))
+                    .is_ok_and(|cmdline| cmdline.split(|&b| b == 0).any(|arg| arg == b"--worker"));
+                let program = if worker { WORKER.to_owned() } else { program };
                 environ.contains(&marker).then_some((pid, program))
             })
             .collect()
@@ -420,19 +428,58 @@ fn dbus_send(args: &[&str]) -> Option<String> {
     out.status.success().then(|| text(&out.stdout))
 }
 
-/// The bus name of process `pid`'s tray icon (a StatusNotifierItem).
+/// The bus name of process `pid`'s tray icon (a StatusNotifierItem), or
+/// of its child's: `keyward-background`'s tray is its worker's.
 fn tray_item(pid: u32) -> Option<String> {
     let names = dbus_send(&[
         "--dest=org.freedesktop.DBus",
         "/org/freedesktop/DBus",
         "org.freedesktop.DBus.ListNames",
     ])?;
-    let prefix = format!("org.kde.StatusNotifierItem-{pid}-");
+    let prefixes: Vec<String> = std::iter::once(pid)
+        .chain(children_of(pid))
+        .map(|pid| format!("org.kde.StatusNotifierItem-{pid}-"))
+        .collect();
     names
         .lines()
         .filter_map(|line| line.trim().strip_prefix("string \"")?.strip_suffix('"'))
-        .find(|name| name.starts_with(&prefix))
+        .find(|name| prefixes.iter().any(|prefix| name.starts_with(prefix)))
         .map(str::to_owned)
+}
+
+/// The processes whose parent is `pid`.
+pub fn children_of(pid: u32) -> Vec<u32> {
+    std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let child: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            let parent: u32 = stat
+                .rsplit_once(')')?
+                .1
+                .split_whitespace()
+                .nth(1)?
+                .parse()
+                .ok()?;
+            (parent == pid).then_some(child)
+        })
+        .collect()
+}
+
+/// The process that owns bus name `name` on the session bus.
+pub fn bus_name_owner(name: &str) -> Option<u32> {
+    let reply = dbus_send(&[
+        "--dest=org.freedesktop.DBus",
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus.GetConnectionUnixProcessID",
+        &format!("string:{name}"),
+    ])?;
+    reply
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("uint32 "))
+        .and_then(|pid| pid.parse().ok())
 }
 
 /// The menu of process `pid`'s tray icon, read over D-Bus as a tray would

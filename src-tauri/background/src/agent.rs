@@ -7,6 +7,11 @@
 //! `keyward --background` (start at login). Opening Keyward — from the tray
 //! or by clicking a reminder — starts the window process, which takes the
 //! reminders over; this process then exits (see [`crate::handover`]).
+//!
+//! It runs as the worker of [`crate::supervisor`], which starts it again
+//! when it dies. A panic anywhere in it, in any task or thread, ends it
+//! (after the panic's message): a task that panicked would otherwise stop
+//! silently — the reminders gone while the tray stays.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -62,6 +67,7 @@ impl ReminderSink for Sink {
 
 /// Runs until Quit or until the window takes over.
 pub fn run() -> ExitCode {
+    end_on_panic();
     let claim = match crate::handover::join() {
         Ok(Some(claim)) => claim,
         Ok(None) => {
@@ -180,6 +186,16 @@ pub fn run() -> ExitCode {
         }
     });
     ExitCode::SUCCESS
+}
+
+/// Makes a panic end the process (abort, after the panic's message), in
+/// builds that unwind too, so the supervisor starts the work again.
+fn end_on_panic() {
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        report(info);
+        std::process::abort();
+    }));
 }
 
 /// Resolves `true` when the process is asked to stop (SIGTERM or SIGINT);

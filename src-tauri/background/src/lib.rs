@@ -6,7 +6,9 @@
 //! On Linux, closing the window hands reminders over to a small process
 //! (`keyward-background`, see [`agent`]) that links neither GTK nor WebKit,
 //! so keeping Keyward in the tray costs a few megabytes; [`handover`] makes
-//! sure only one process reminds at a time.
+//! sure only one process reminds at a time. That program is a small
+//! [`supervisor`] that runs the work in a child process and starts it
+//! again when it dies.
 
 #[cfg(target_os = "linux")]
 pub mod agent;
@@ -17,6 +19,8 @@ pub mod notifier;
 pub mod reminders;
 pub mod siem;
 pub mod siem_tls;
+#[cfg(target_os = "linux")]
+pub mod supervisor;
 pub mod team;
 pub mod tray;
 pub mod webhook;

@@ -154,6 +154,11 @@ impl ReminderTask {
             }
             let mut settle = Settle::default();
             loop {
+                // Debug builds: a test makes every look fail (a panic).
+                #[cfg(debug_assertions)]
+                if keyward_core::env::process().abort_at.as_deref() == Some("reminder-look") {
+                    panic!("a test asked the reminder task to fail here (reminder-look)");
+                }
                 let hold = settle.hold(Instant::now());
                 let started = Instant::now();
                 let until_next = look(&deps, hold.is_none(), &said).await;
