@@ -291,3 +291,30 @@ fn the_csv_report_shows_local_dates_while_the_json_report_keeps_utc_instants() {
     assert_eq!(report[0]["created_at"], "2023-03-01T01:30:00Z", "{report}");
     assert_eq!(report[0]["rotate_by"], "2023-05-29T00:30:00Z", "{report}");
 }
+
+#[test]
+fn list_text_says_a_replaced_keys_delete_after_date_on_the_local_calendar() {
+    let app = App::new();
+    std::fs::create_dir_all(app.data_dir()).unwrap();
+    // Midnight UTC on 1 March is still 28 February in Los Angeles.
+    let catalog = serde_json::json!({"format": 1, "keys": [
+        {"id": unique("new"), "name": "mailchimp-01_02_2026-10_00", "service": "mailchimp",
+         "application": null, "credential_id": "MC-NEW-1", "created_at": "2026-02-01T10:00:00Z",
+         "origin": "added", "notes": "", "state": "active", "history": {}, "reminder": {}},
+        {"id": unique("old"), "name": "mailchimp-15_01_2026-09_30", "service": "mailchimp",
+         "application": null, "credential_id": "MC-OLD-1", "created_at": "2026-01-15T09:30:00Z",
+         "origin": "added", "notes": "", "state": "active", "history": {}, "reminder": {},
+         "replaced_by": "someone", "delete_after": "2026-03-01T00:00:00Z"}
+    ]});
+    std::fs::write(app.catalog_path(), catalog.to_string()).unwrap();
+    for (tz, date) in [
+        ("America/Los_Angeles", "2026-02-28"),
+        ("Pacific/Kiritimati", "2026-03-01"),
+    ] {
+        let list = text(&run_in(&app, tz, &["list"], "").stdout);
+        assert!(
+            list.contains(&format!("Replaced — delete after {date}")),
+            "in {tz} the delete-after date is that zone's calendar date, {date}: {list}"
+        );
+    }
+}
