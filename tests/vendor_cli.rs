@@ -513,3 +513,56 @@ fn adding_the_same_vendor_key_twice_says_the_key_is_already_there_not_to_pick_an
         "the real problem is the credential ID: another name would only lead to a second refusal: {stderr}"
     );
 }
+
+/// The note after a vendor rotation says when to delete the old key on the
+/// person's calendar, in a zone where that date differs from the UTC date.
+#[test]
+fn the_replaced_keys_delete_date_after_a_vendor_rotation_is_on_the_persons_calendar() {
+    use chrono::{DateTime, Timelike, Utc};
+    use std::io::Write;
+    // Pago Pago (UTC−11) is still on yesterday until 11:00 UTC, Kiritimati
+    // (UTC+14) already on tomorrow from 10:00 UTC.
+    let (tz, zone) = if Utc::now().hour() < 10 {
+        ("Pacific/Pago_Pago", chrono_tz::Pacific::Pago_Pago)
+    } else {
+        ("Pacific/Kiritimati", chrono_tz::Pacific::Kiritimati)
+    };
+    let app = App::new();
+    app.ok(&["vendor", "set", "mailchimp", "--display-name", "Mailchimp"]);
+    let (old_id, old_name) = add_mailchimp(&app, "MC-TZ-OLD-1", "mc_old_SECRET_tz_0123456789");
+    app.ok(&["rotate", &old_name]);
+    let mut child = app
+        .cmd(&["rotate", &old_name, "--credential-id", "MC-TZ-NEW-2"])
+        .env("TZ", tz)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"mc_new_SECRET_tz_9876543210\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let said = text(&out.stdout);
+    let after: DateTime<Utc> = key_with_id(&app, &old_id)["delete_after"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let local = after.with_timezone(&zone).date_naive();
+    assert_ne!(
+        local,
+        after.date_naive(),
+        "in {tz} the date differs from UTC's, so the test means something"
+    );
+    assert!(
+        said.contains(&format!(
+            "delete it in the vendor's dashboard after {local}"
+        )),
+        "in {tz} the delete date is that zone's calendar date, {local}: {said}"
+    );
+}
