@@ -290,40 +290,101 @@ impl BackupError {
 /// Encrypts `contents` under `lock`. The JSON goes straight into age's
 /// stream; only ciphertext is returned.
 pub fn seal(contents: &Contents<'_>, lock: &Lock<'_>) -> Result<Vec<u8>, BackupError> {
-    let io_error = |source| BackupError::Io {
+    Sealer::new(lock)?.seal(contents)
+}
+
+/// A file's encryption, made ready before its contents are known: with a
+/// passphrase, making it is the scrypt work (about a second or two by
+/// age's tuning, whatever the file holds), so a backup starts it while it
+/// reads the keychain ([`Sealer::start`]).
+pub struct Sealer(age::Encryptor);
+
+impl Sealer {
+    /// Makes the encryption under `lock` now (with a passphrase: the scrypt work).
+    pub fn new(lock: &Lock<'_>) -> Result<Self, BackupError> {
+        let encryptor = match lock {
+            Lock::Passphrase(passphrase) => {
+                #[cfg_attr(not(test), expect(unused_mut, reason = "tests lower the work"))]
+                let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(
+                    passphrase.expose().to_owned(),
+                ));
+                // Unit tests share one process, whose peak memory another test
+                // measures: scrypt's usual 2^18 would take 256 MiB per file.
+                #[cfg(test)]
+                recipient.set_work_factor(TEST_WORK_FACTOR);
+                age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            }
+            Lock::AgeKey(recipient) => {
+                age::Encryptor::with_recipients(std::iter::once(*recipient as &dyn age::Recipient))
+            }
+        };
+        encryptor
+            .map(Self)
+            .map_err(|e| seal_error(io::Error::other(e.to_string())))
+    }
+
+    /// Starts making the encryption under `lock` on a thread of its own and
+    /// returns at once; [`Started::ready`] waits for it. An age key needs no
+    /// work and is made here.
+    pub fn start(lock: &Lock<'_>) -> Started {
+        match lock {
+            Lock::Passphrase(passphrase) => {
+                let passphrase = (*passphrase).clone();
+                match std::thread::Builder::new()
+                    .name("backup-seal".into())
+                    .spawn(move || Self::new(&Lock::Passphrase(&passphrase)))
+                {
+                    Ok(handle) => Started(Err(handle)),
+                    // No thread to be had: the work is done here instead.
+                    Err(_) => Started(Ok(Self::new(lock))),
+                }
+            }
+            Lock::AgeKey(_) => Started(Ok(Self::new(lock))),
+        }
+    }
+
+    /// Encrypts `contents`: the JSON goes straight into age's stream; only
+    /// ciphertext is returned.
+    pub fn seal(self, contents: &Contents<'_>) -> Result<Vec<u8>, BackupError> {
+        let estimate = contents.keys.len() * 700 + contents.audit.len() * 250 + 4096;
+        let mut sealed = Vec::with_capacity(estimate);
+        let mut stream = self.0.wrap_output(&mut sealed).map_err(seal_error)?;
+        {
+            let mut buffered = io::BufWriter::with_capacity(64 * 1024, &mut stream);
+            serde_json::to_writer(&mut buffered, &Document::of(contents))
+                .map_err(|e| seal_error(io::Error::other(e)))?;
+            buffered.flush().map_err(seal_error)?;
+        }
+        stream.finish().map_err(seal_error)?;
+        Ok(sealed)
+    }
+}
+
+/// A [`Sealer`] being made (see [`Sealer::start`]).
+pub struct Started(
+    Result<Result<Sealer, BackupError>, std::thread::JoinHandle<Result<Sealer, BackupError>>>,
+);
+
+impl Started {
+    /// The sealer, once made.
+    pub fn ready(self) -> Result<Sealer, BackupError> {
+        match self.0 {
+            Ok(made) => made,
+            Err(handle) => handle.join().unwrap_or_else(|_| {
+                Err(seal_error(io::Error::other(
+                    "the encryption stopped unexpectedly",
+                )))
+            }),
+        }
+    }
+}
+
+fn seal_error(source: io::Error) -> BackupError {
+    BackupError::Io {
         action: "encrypt",
         file: "the file".into(),
         source,
-    };
-    let encryptor = match lock {
-        Lock::Passphrase(passphrase) => {
-            #[cfg_attr(not(test), expect(unused_mut, reason = "tests lower the work"))]
-            let mut recipient = age::scrypt::Recipient::new(age::secrecy::SecretString::from(
-                passphrase.expose().to_owned(),
-            ));
-            // Unit tests share one process, whose peak memory another test
-            // measures: scrypt's usual 2^18 would take 256 MiB per file.
-            #[cfg(test)]
-            recipient.set_work_factor(TEST_WORK_FACTOR);
-            age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-                .map_err(|e| io_error(io::Error::other(e.to_string())))?
-        }
-        Lock::AgeKey(recipient) => {
-            age::Encryptor::with_recipients(std::iter::once(*recipient as &dyn age::Recipient))
-                .map_err(|e| io_error(io::Error::other(e.to_string())))?
-        }
-    };
-    let estimate = contents.keys.len() * 700 + contents.audit.len() * 250 + 4096;
-    let mut sealed = Vec::with_capacity(estimate);
-    let mut stream = encryptor.wrap_output(&mut sealed).map_err(io_error)?;
-    {
-        let mut buffered = io::BufWriter::with_capacity(64 * 1024, &mut stream);
-        serde_json::to_writer(&mut buffered, &Document::of(contents))
-            .map_err(|e| io_error(io::Error::other(e)))?;
-        buffered.flush().map_err(io_error)?;
     }
-    stream.finish().map_err(io_error)?;
-    Ok(sealed)
 }
 
 /// Encrypts any JSON `document` with `passphrase` as Keyward's files are

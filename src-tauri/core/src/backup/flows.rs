@@ -50,6 +50,8 @@ pub fn save_backup<S: SecretStore>(
     progress: impl FnMut(usize, usize),
     cancel: &AtomicBool,
 ) -> Result<usize> {
+    // The passphrase's scrypt work runs while the keychain is read.
+    let sealer = super::Sealer::start(lock);
     let keys = vault.secrets_for_backup(progress, cancel)?;
     let audit = match vault.audit() {
         Some(log) => log.read()?.entries,
@@ -67,7 +69,7 @@ pub fn save_backup<S: SecretStore>(
         settings: saved_settings,
         share: None,
     };
-    let sealed = super::seal(&contents, lock)?;
+    let sealed = sealer.ready()?.seal(&contents)?;
     super::write(path, &sealed)?;
     if let Some(log) = vault.audit() {
         log.note(
