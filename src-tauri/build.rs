@@ -11,6 +11,17 @@ use registry::{command_names, window_commands};
 const COMMANDS: &[&str] = window_commands!(command_names);
 
 fn main() {
+    // Optimised builds (`release`, and `dist`, which inherits it: the
+    // shipped binaries) fold identical functions as they are linked (lld's
+    // identical-code folding; Rust does not promise distinct functions
+    // distinct addresses), which keeps the package under 5 MB
+    // (docs/benchmarks.md). Cargo tells a build script its profile through
+    // the environment.
+    if std::env::var("PROFILE").as_deref() == Ok("release")
+        && std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux")
+    {
+        println!("cargo:rustc-link-arg-bins=-Wl,--icf=all");
+    }
     println!("cargo:rerun-if-changed=src-tauri/capabilities");
     println!("cargo:rerun-if-changed=src-tauri/commands/registry.rs");
     tauri_build::try_build(

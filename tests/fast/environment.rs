@@ -13,11 +13,13 @@ const READER: &str = "src-tauri/core/src/env.rs";
 /// `default_config_dir`).
 const FOLDER_READERS: &[&str] = &[READER, "src-tauri/core/src/lib.rs"];
 
-/// Test-only files that read their own test's variables, never Keyward's
-/// settings.
+/// Files that read variables that are never Keyward's settings: a test's
+/// own, or what Cargo tells a build script.
 const TEST_ONLY: &[&str] = &[
     // The leak-scan memory test re-runs itself alone, marked by `KEYWARD_ALONE`.
     "src-tauri/core/src/scan/tests.rs",
+    // The build script reads what Cargo tells build scripts (the profile, the target).
+    "src-tauri/build.rs",
 ];
 
 fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
