@@ -1044,6 +1044,22 @@ mod tests {
         (dir, vault)
     }
 
+    /// Checks that a scan finds `count` keys, each fingerprinted from its
+    /// secret in the keychain when it was stored: the scan reads none.
+    pub(super) fn assert_every_key_fingerprinted(vault: &Vault<MemoryStore>, count: usize) {
+        let mut later = 0;
+        let scan = vault.scan_fingerprints(|_, _| later += 1).unwrap();
+        assert_eq!(later, 0, "every key was fingerprinted as it was stored");
+        assert_eq!(scan.keys.len(), count);
+        for (id, _, fingerprint) in &scan.keys {
+            let secret = vault.store_for_tests().get(id).unwrap();
+            assert_eq!(
+                crate::fingerprint::unhex(&fingerprint.mac),
+                Some(scan.hasher.mac(secret.expose().as_bytes()))
+            );
+        }
+    }
+
     /// What the vault's audit log holds, oldest first.
     pub(super) fn audit_entries(vault: &Vault<MemoryStore>) -> Vec<crate::audit::AuditEntry> {
         vault.audit().unwrap().read().unwrap().entries

@@ -366,20 +366,7 @@ mod tests {
             250_usize.div_ceil(super::BATCH),
             "the fingerprint key is read once per batch, not once per key"
         );
-        let mut later = 0;
-        let scan = vault.scan_fingerprints(|_, _| later += 1).unwrap();
-        assert_eq!(
-            later, 0,
-            "every imported key was fingerprinted as it was stored"
-        );
-        assert_eq!(scan.keys.len(), 250);
-        for (id, _, fingerprint) in &scan.keys {
-            let secret = vault.store_for_tests().get(id).unwrap();
-            assert_eq!(
-                crate::fingerprint::unhex(&fingerprint.mac),
-                Some(scan.hasher.mac(secret.expose().as_bytes()))
-            );
-        }
+        crate::vault::tests::assert_every_key_fingerprinted(&vault, 250);
     }
 
     #[test]

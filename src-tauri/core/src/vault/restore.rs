@@ -470,20 +470,7 @@ mod tests {
             2,
             "the fingerprint key is read once per batch, not once per key"
         );
-        let mut later = 0;
-        let scan = to.scan_fingerprints(|_, _| later += 1).unwrap();
-        assert_eq!(
-            later, 0,
-            "every restored key was fingerprinted as it was stored"
-        );
-        assert_eq!(scan.keys.len(), BATCH + 50);
-        for (id, _, fingerprint) in &scan.keys {
-            let secret = to.store_for_tests().get(id).unwrap();
-            assert_eq!(
-                crate::fingerprint::unhex(&fingerprint.mac),
-                Some(scan.hasher.mac(secret.expose().as_bytes()))
-            );
-        }
+        crate::vault::tests::assert_every_key_fingerprinted(&to, BATCH + 50);
     }
 
     #[test]
