@@ -334,12 +334,12 @@ impl Sealer {
                     .name("backup-seal".into())
                     .spawn(move || Self::new(&Lock::Passphrase(&passphrase)))
                 {
-                    Ok(handle) => Started(Err(handle)),
+                    Ok(handle) => Started::Making(handle),
                     // No thread to be had: the work is done here instead.
-                    Err(_) => Started(Ok(Self::new(lock))),
+                    Err(_) => Started::Made(Self::new(lock)),
                 }
             }
-            Lock::AgeKey(_) => Started(Ok(Self::new(lock))),
+            Lock::AgeKey(_) => Started::Made(Self::new(lock)),
         }
     }
 
@@ -361,16 +361,19 @@ impl Sealer {
 }
 
 /// A [`Sealer`] being made (see [`Sealer::start`]).
-pub struct Started(
-    Result<Result<Sealer, BackupError>, std::thread::JoinHandle<Result<Sealer, BackupError>>>,
-);
+pub enum Started {
+    /// Made already (an age key, or no thread to be had).
+    Made(Result<Sealer, BackupError>),
+    /// Being made on its own thread.
+    Making(std::thread::JoinHandle<Result<Sealer, BackupError>>),
+}
 
 impl Started {
     /// The sealer, once made.
     pub fn ready(self) -> Result<Sealer, BackupError> {
-        match self.0 {
-            Ok(made) => made,
-            Err(handle) => handle.join().unwrap_or_else(|_| {
+        match self {
+            Self::Made(made) => made,
+            Self::Making(handle) => handle.join().unwrap_or_else(|_| {
                 Err(seal_error(io::Error::other(
                     "the encryption stopped unexpectedly",
                 )))
