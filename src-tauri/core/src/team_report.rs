@@ -115,19 +115,30 @@ pub struct TeamKey {
     /// Days past its rotate-by date (0 when not overdue).
     pub days_overdue: i64,
     /// When it must be rotated (RFC 3339, UTC).
-    pub rotate_by: String,
-    /// When it was made (RFC 3339, UTC).
-    pub created_at: String,
+    #[serde(with = "crate::rfc3339")]
+    #[ts(type = "string")]
+    pub rotate_by: DateTime<Utc>,
+    /// When it was made (RFC 3339, UTC; `""` when its document does not say
+    /// readably).
+    #[serde(with = "crate::rfc3339::or_empty")]
+    #[ts(type = "string")]
+    pub created_at: Option<DateTime<Utc>>,
     /// Replaced and waiting to be deleted.
     pub replaced: bool,
     /// Leaked.
     pub leaked: bool,
     /// When a leak check on its desktop last looked for it (RFC 3339, UTC).
-    pub leak_checked_at: Option<String>,
+    #[serde(with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub leak_checked_at: Option<DateTime<Utc>>,
     /// When a leak check on its desktop last found it (RFC 3339, UTC).
-    pub leak_found_at: Option<String>,
-    /// When its desktop last shared its inventory.
-    pub last_shared_at: Option<String>,
+    #[serde(with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub leak_found_at: Option<DateTime<Utc>>,
+    /// When its desktop last shared its inventory (RFC 3339, UTC).
+    #[serde(with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_shared_at: Option<DateTime<Utc>>,
     /// Whether its desktop has been silent for more than 7 days.
     pub desktop_silent: bool,
 }
@@ -141,8 +152,10 @@ pub struct TeamDesktop {
     pub user: String,
     /// The computer.
     pub computer: String,
-    /// When the vault last stored its document.
-    pub last_shared_at: Option<String>,
+    /// When the vault last stored its document (RFC 3339, UTC).
+    #[serde(with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_shared_at: Option<DateTime<Utc>>,
     /// Whole days since then.
     pub days_since_shared: Option<i64>,
     /// Silent for more than 7 days.
@@ -169,8 +182,10 @@ pub struct TeamGroup {
 /// The whole team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TeamReport {
-    /// When it was made (the lead's clock).
-    pub generated_at: String,
+    /// When it was made (the lead's clock; RFC 3339, UTC).
+    #[serde(with = "crate::rfc3339")]
+    #[ts(type = "string")]
+    pub generated_at: DateTime<Utc>,
     /// Every desktop, silent and troubled ones first.
     pub desktops: Vec<TeamDesktop>,
     /// Every key, overdue first.
@@ -181,10 +196,6 @@ pub struct TeamReport {
     pub per_service: Vec<TeamGroup>,
     /// What was refused, cut or odd, in words.
     pub warnings: Vec<String>,
-}
-
-fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// A key's state by the lead's clock.
@@ -257,13 +268,13 @@ impl KeySeen<'_> {
             owner: self.owner.clone().map(Cow::into_owned),
             status: self.status.as_str().to_owned(),
             days_overdue: self.days_overdue,
-            rotate_by: rfc3339(self.rotate_by),
-            created_at: self.created_at.map(rfc3339).unwrap_or_default(),
+            rotate_by: self.rotate_by,
+            created_at: self.created_at,
             replaced: self.replaced,
             leaked: self.leaked,
-            leak_checked_at: self.leak_checked_at.map(rfc3339),
-            leak_found_at: self.leak_found_at.map(rfc3339),
-            last_shared_at: desktop.last_shared_at.clone(),
+            leak_checked_at: self.leak_checked_at,
+            leak_found_at: self.leak_found_at,
+            last_shared_at: desktop.last_shared_at,
             desktop_silent: desktop.silent,
         }
     }
@@ -287,7 +298,7 @@ pub fn read_document(
         desktop: name.clone(),
         user: String::new(),
         computer: String::new(),
-        last_shared_at: shared.map(rfc3339),
+        last_shared_at: shared,
         days_since_shared: days,
         silent,
         keys: 0,
@@ -424,7 +435,7 @@ impl TeamReport {
         });
         let per_service = groups(&keys, |k| k.service.clone());
         Self {
-            generated_at: rfc3339(now),
+            generated_at: now,
             desktops,
             keys,
             per_person,
@@ -591,7 +602,7 @@ pub fn team_digest<Tz: TimeZone>(
     keys: &[&TeamKey],
     tz: &Tz,
 ) -> crate::team_channel::Digest {
-    use crate::local_time::local_text;
+    use crate::local_time::local_text_of;
     let overdue = report.overdue();
     let people = report.people_overdue();
     let title = if overdue == 0 {
@@ -623,7 +634,7 @@ pub fn team_digest<Tz: TimeZone>(
         .iter()
         .take(max)
         .map(|k| {
-            let date = local_text(&k.rotate_by, tz, false);
+            let date = local_text_of(k.rotate_by, tz, false);
             let state = match (k.status.as_str(), k.days_overdue) {
                 ("overdue", 0) => format!("due today ({date})"),
                 ("overdue", 1) => format!("1 day overdue (rotate by {date})"),
@@ -658,7 +669,7 @@ pub fn to_json(report: &TeamReport) -> String {
 
 /// The keys as RFC 4180 CSV, dates in the lead's time zone `tz`.
 pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
-    use crate::local_time::local_text;
+    use crate::local_time::local_text_of;
     let mut out = String::new();
     let header = [
         "Desktop",
@@ -685,12 +696,8 @@ pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
         header.iter().map(std::string::ToString::to_string),
     );
     for k in &report.keys {
-        let local = |s: &str| {
-            if s.is_empty() {
-                String::new()
-            } else {
-                local_text(s, tz, true)
-            }
+        let local = |at: Option<DateTime<Utc>>| {
+            at.map(|at| local_text_of(at, tz, true)).unwrap_or_default()
         };
         push_row(
             &mut out,
@@ -705,14 +712,14 @@ pub fn to_csv<Tz: TimeZone>(report: &TeamReport, tz: &Tz) -> String {
                 k.owner.clone().unwrap_or_default(),
                 k.status.clone(),
                 k.days_overdue.to_string(),
-                local(&k.rotate_by),
-                local(&k.created_at),
+                local(Some(k.rotate_by)),
+                local(k.created_at),
                 k.replaced.to_string(),
                 k.leaked.to_string(),
-                local(k.last_shared_at.as_deref().unwrap_or("")),
+                local(k.last_shared_at),
                 k.desktop_silent.to_string(),
-                local(k.leak_checked_at.as_deref().unwrap_or("")),
-                local(k.leak_found_at.as_deref().unwrap_or("")),
+                local(k.leak_checked_at),
+                local(k.leak_found_at),
             ]
             .into_iter(),
         );
@@ -828,6 +835,32 @@ mod tests {
     }
 
     #[test]
+    fn the_json_says_instants_as_utc_text_a_missing_creation_as_empty_and_no_time_as_null() {
+        let mut unsure = key("unsure", "2027-01-01T01:00:00+01:00");
+        unsure["created_at"] = json!("last week");
+        let report = TeamReport::build(
+            vec![read(
+                "ann@pc1",
+                doc("ann@pc1", json!([unsure]), "2026-11-27T11:00:00Z"),
+                "2026-11-27T11:00:00+00:00",
+            )],
+            now(),
+            14,
+        );
+        let json: serde_json::Value = serde_json::from_str(&to_json(&report)).unwrap();
+        assert_eq!(json["generated_at"], "2026-11-27T12:00:00Z");
+        assert_eq!(
+            json["desktops"][0]["last_shared_at"],
+            "2026-11-27T11:00:00Z"
+        );
+        let key = &json["keys"][0];
+        assert_eq!(key["rotate_by"], "2027-01-01T00:00:00Z");
+        assert_eq!(key["created_at"], "", "unreadable: empty, as always");
+        assert_eq!(key["last_shared_at"], "2026-11-27T11:00:00Z");
+        assert!(key["leak_checked_at"].is_null() && key["leak_found_at"].is_null());
+    }
+
+    #[test]
     fn a_keys_last_leak_check_is_shown_and_a_hostile_one_dropped() {
         let mut checked = key("checked", "2027-01-01T00:00:00Z");
         checked["leak_checked_at"] = json!("2026-11-26T08:00:00+01:00");
@@ -849,14 +882,9 @@ mod tests {
             14,
         );
         let by_name = |n: &str| report.keys.iter().find(|k| k.name == n).unwrap();
-        assert_eq!(
-            by_name("checked").leak_checked_at.as_deref(),
-            Some("2026-11-26T07:00:00Z")
-        );
-        assert_eq!(
-            by_name("checked").leak_found_at.as_deref(),
-            Some("2026-11-20T07:00:00Z")
-        );
+        let json = |n: &str| serde_json::to_value(by_name(n)).unwrap();
+        assert_eq!(json("checked")["leak_checked_at"], "2026-11-26T07:00:00Z");
+        assert_eq!(json("checked")["leak_found_at"], "2026-11-20T07:00:00Z");
         assert_eq!(by_name("evil").leak_checked_at, None, "not a time: dropped");
         assert_eq!(
             by_name("old").leak_checked_at,

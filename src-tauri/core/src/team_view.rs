@@ -35,8 +35,10 @@ pub const GROUPS_SHOWN: usize = 20;
 /// What the page shows above the key list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct TeamSummary {
-    /// When the report was made (the lead's clock).
-    pub generated_at: String,
+    /// When the report was made (the lead's clock; RFC 3339, UTC).
+    #[serde(with = "crate::rfc3339")]
+    #[ts(type = "string")]
+    pub generated_at: DateTime<Utc>,
     /// Every desktop, silent and troubled ones first.
     pub desktops: Vec<TeamDesktop>,
     /// Keys per person, the most overdue first (at most [`GROUPS_SHOWN`]).
@@ -116,7 +118,7 @@ struct Desktop {
     name: Box<str>,
     user: Box<str>,
     computer: Box<str>,
-    last_shared_at: Option<Box<str>>,
+    last_shared_at: Option<DateTime<Utc>>,
     silent: bool,
     /// The person its keys without an owner are counted for.
     person: u32,
@@ -146,11 +148,10 @@ fn seconds(at: DateTime<Utc>) -> i64 {
     at.timestamp()
 }
 
-fn time_text(seconds: i64) -> Option<String> {
+fn time_of(seconds: i64) -> Option<DateTime<Utc>> {
     (seconds != NO_TIME)
         .then(|| DateTime::<Utc>::from_timestamp(seconds, 0))
         .flatten()
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 #[derive(Default)]
@@ -245,7 +246,7 @@ impl TeamViewBuilder {
             name: desktop.desktop.as_str().into(),
             user: desktop.user.as_str().into(),
             computer: desktop.computer.as_str().into(),
-            last_shared_at: desktop.last_shared_at.as_deref().map(Into::into),
+            last_shared_at: desktop.last_shared_at,
             silent: desktop.silent,
             person: self.texts.add(person_of(None, &desktop.desktop)),
         });
@@ -343,7 +344,7 @@ impl TeamViewBuilder {
         haystack.shrink_to_fit();
 
         let summary = TeamSummary {
-            generated_at: now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            generated_at: now,
             people: per_person.len(),
             services: per_service.len(),
             people_overdue: per_person.iter().filter(|g| g.overdue > 0).count(),
@@ -414,13 +415,13 @@ impl TeamView {
             owner: self.text(row.owner),
             status: STATUSES[usize::from(row.status)].as_str().to_owned(),
             days_overdue: i64::from(row.days_overdue),
-            rotate_by: time_text(row.rotate_by).unwrap_or_default(),
-            created_at: time_text(row.created_at).unwrap_or_default(),
+            rotate_by: time_of(row.rotate_by).unwrap_or_default(),
+            created_at: time_of(row.created_at),
             replaced: row.replaced,
             leaked: row.leaked,
-            leak_checked_at: time_text(row.leak_checked_at),
-            leak_found_at: time_text(row.leak_found_at),
-            last_shared_at: desktop.and_then(|d| d.last_shared_at.as_deref().map(str::to_owned)),
+            leak_checked_at: time_of(row.leak_checked_at),
+            leak_found_at: time_of(row.leak_found_at),
+            last_shared_at: desktop.and_then(|d| d.last_shared_at),
             desktop_silent: desktop.is_some_and(|d| d.silent),
         }
     }

@@ -17,7 +17,7 @@ user: string,
  */
 computer: string, 
 /**
- * When the vault last stored its document.
+ * When the vault last stored its document (RFC 3339, UTC).
  */
 last_shared_at: string | null, 
 /**

@@ -49,7 +49,8 @@ days_overdue: number,
  */
 rotate_by: string, 
 /**
- * When it was made (RFC 3339, UTC).
+ * When it was made (RFC 3339, UTC; `""` when its document does not say
+ * readably).
  */
 created_at: string, 
 /**
@@ -69,7 +70,7 @@ leak_checked_at: string | null,
  */
 leak_found_at: string | null, 
 /**
- * When its desktop last shared its inventory.
+ * When its desktop last shared its inventory (RFC 3339, UTC).
  */
 last_shared_at: string | null, 
 /**

@@ -8,7 +8,7 @@ import type { TeamKey } from "./TeamKey";
  */
 export type TeamReport = { 
 /**
- * When it was made (the lead's clock).
+ * When it was made (the lead's clock; RFC 3339, UTC).
  */
 generated_at: string, 
 /**

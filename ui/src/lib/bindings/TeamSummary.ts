@@ -7,7 +7,7 @@ import type { TeamGroup } from "./TeamGroup";
  */
 export type TeamSummary = { 
 /**
- * When the report was made (the lead's clock).
+ * When the report was made (the lead's clock; RFC 3339, UTC).
  */
 generated_at: string, 
 /**
