@@ -226,23 +226,24 @@ fn setup_error(error: keyward_background::siem_tls::SetupError) -> Error {
 /// The stream's certificate authority and client certificate: subjects and
 /// expiry dates (never the key).
 fn say_certificates(target: &StreamTarget) {
-    let until = |at: &str| keyward_core::local_time::local_text(at, &Local, false);
+    let until = |at: chrono::DateTime<chrono::Utc>| {
+        keyward_core::local_time::local_text_of(at, &Local, false)
+    };
     if let Some(ca) = &target.ca {
         say!(
             "The SIEM's certificate must be signed by {} (valid until {}, from {}); no other authority is trusted for the stream.",
             output::shown(&ca.subject),
-            until(&ca.not_after),
+            until(ca.not_after),
             output::shown(&ca.path)
         );
     }
     if let Some(cert) = &target.client_cert {
-        let expired = chrono::DateTime::parse_from_rfc3339(&cert.not_after)
-            .is_ok_and(|t| t < chrono::Utc::now());
+        let expired = cert.not_after < chrono::Utc::now();
         say!(
             "Keyward shows the client certificate {} ({} {}, from {}); its private key is in {}.",
             output::shown(&cert.subject),
             if expired { "EXPIRED on" } else { "valid until" },
-            until(&cert.not_after),
+            until(cert.not_after),
             output::shown(&cert.path),
             keyward_core::keychain::store_name::YOUR_IN
         );
@@ -254,10 +255,8 @@ fn say_status(status: &StreamStatus) {
         say!("The audit stream is off. Turn it on with: keyward audit stream set HOST:PORT --tls");
         return;
     };
-    let when = |at: &Option<String>| {
-        at.as_deref()
-            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-            .map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
+    let when = |at: &Option<chrono::DateTime<chrono::Utc>>| {
+        at.map(|t| t.with_timezone(&Local).format("%Y-%m-%d %H:%M").to_string())
     };
     say!("Audit entries go to {}.", target.describe());
     say_certificates(target);

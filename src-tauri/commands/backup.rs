@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::AtomicBool;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use keyward_core::Secret;
 use keyward_core::backup::{self, Kind, Lock, SettingsRestore, ShareRequest, Unlock};
 use keyward_core::naming::KeyName;
@@ -75,8 +75,10 @@ pub struct Sealed {
     /// Keys in it.
     #[ts(type = "number")]
     pub keys: usize,
-    /// For a share: when it expires (RFC 3339).
-    pub expires_at: Option<String>,
+    /// For a share: when it expires (RFC 3339, UTC).
+    #[serde(with = "keyward_core::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// What the window's restore shows besides its state (`idle`,
@@ -256,10 +258,7 @@ pub async fn share_key(
             path: path.display().to_string(),
             passphrase: passphrase.expose().to_owned(),
             keys: 1,
-            expires_at: Some(
-                info.expires_at
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            ),
+            expires_at: Some(info.expires_at),
         })
     })
     .await

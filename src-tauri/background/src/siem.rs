@@ -35,7 +35,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::siem_tls::StreamTls;
-use chrono::{SecondsFormat, Utc};
+use chrono::Utc;
 use keyward_core::audit_chain::line_hash;
 use keyward_core::catalog::CatalogError;
 use keyward_core::keychain::SharedStore;
@@ -222,7 +222,7 @@ pub async fn deliver_pending(
         };
         let files = files.clone();
         let count = pending.lines.len();
-        let now = Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true);
+        let now = keyward_core::rfc3339::to_the_second(Utc::now());
         match sent {
             Ok(()) => {
                 let cursor = StreamCursor {

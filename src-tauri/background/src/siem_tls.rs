@@ -228,7 +228,7 @@ fn describe(
                 subject
             },
             sha256: CertificateFile::fingerprint(cert.as_ref()),
-            not_after: not_after.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            not_after,
         },
         not_before,
         not_after,
@@ -238,11 +238,7 @@ fn describe(
 /// The calendar day of `at` in `tz` (the person's), as `keyward audit
 /// stream status` says it.
 fn day<Tz: TimeZone>(at: DateTime<Utc>, tz: &Tz) -> String {
-    keyward_core::local_time::local_text(
-        &at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-        tz,
-        false,
-    )
+    keyward_core::local_time::local_text_of(at, tz, false)
 }
 
 /// Reads and checks a certificate authority file: PEM certificates that
@@ -754,7 +750,7 @@ mod tests {
         let (file, warnings) = read_ca(&pki.path("ca.pem"), &now()).unwrap();
         assert!(file.subject.contains("CN=Test SIEM CA"), "{file:?}");
         assert_eq!(file.sha256.len(), 64);
-        assert!(DateTime::parse_from_rfc3339(&file.not_after).unwrap() > now());
+        assert!(file.not_after > now());
         assert!(warnings.is_empty());
         let later = now() + chrono::Duration::days(30);
         let (_, warnings) = read_ca(&pki.path("ca.pem"), &later).unwrap();
@@ -766,9 +762,7 @@ mod tests {
         use chrono::Timelike as _;
         let pki = Pki::new();
         let (file, _) = read_ca(&pki.path("ca.pem"), &now()).unwrap();
-        let not_after = DateTime::parse_from_rfc3339(&file.not_after)
-            .unwrap()
-            .with_timezone(&Utc);
+        let not_after = file.not_after;
         // Kiritimati is UTC+14, Pago Pago UTC−11: at any hour one of them
         // is on another calendar day than UTC.
         let zone = if not_after.hour() >= 10 {
@@ -789,14 +783,12 @@ mod tests {
         let client = read_client(&pki.path("client.pem"), &pki.path("client.key"), &later)
             .unwrap()
             .warnings;
-        let client_not_after = DateTime::parse_from_rfc3339(
-            &read_client(&pki.path("client.pem"), &pki.path("client.key"), &now())
+        let client_not_after =
+            read_client(&pki.path("client.pem"), &pki.path("client.key"), &now())
                 .unwrap()
                 .file
-                .not_after,
-        )
-        .unwrap()
-        .with_timezone(&zone);
+                .not_after
+                .with_timezone(&zone);
         // openssl's `-days 2`: valid from two days before its expiry.
         let client_not_before = (client_not_after - chrono::Duration::days(2))
             .format("%Y-%m-%d")

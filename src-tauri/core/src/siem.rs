@@ -34,6 +34,7 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::{AuditAction, AuditEntry};
@@ -109,7 +110,9 @@ pub struct CertificateFile {
     /// SHA-256 of the (first) certificate's DER bytes, lowercase hex.
     pub sha256: String,
     /// When the certificate expires (RFC 3339, UTC).
-    pub not_after: String,
+    #[serde(with = "crate::rfc3339")]
+    #[ts(type = "string")]
+    pub not_after: DateTime<Utc>,
 }
 
 impl CertificateFile {
@@ -195,15 +198,15 @@ pub struct StreamCursor {
     /// Lines delivered since the stream was set up.
     #[serde(default)]
     pub delivered: u64,
-    /// When lines were last delivered (RFC 3339).
-    #[serde(default)]
-    pub last_delivered_at: Option<String>,
+    /// When lines were last delivered (RFC 3339, UTC).
+    #[serde(default, with = "crate::rfc3339::option")]
+    pub last_delivered_at: Option<DateTime<Utc>>,
     /// Why the last try failed, when it did (a sentence; never a secret).
     #[serde(default)]
     pub last_error: Option<String>,
-    /// When the last try failed (RFC 3339).
-    #[serde(default)]
-    pub last_error_at: Option<String>,
+    /// When the last try failed (RFC 3339, UTC).
+    #[serde(default, with = "crate::rfc3339::option")]
+    pub last_error_at: Option<DateTime<Utc>>,
 }
 
 /// Whether the stream is on, where it goes and how it is doing: what
@@ -218,12 +221,16 @@ pub struct StreamStatus {
     /// Entries in the audit log not delivered yet.
     #[ts(type = "number")]
     pub waiting: u64,
-    /// When entries were last delivered (RFC 3339).
-    pub last_delivered_at: Option<String>,
+    /// When entries were last delivered (RFC 3339, UTC).
+    #[serde(with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_delivered_at: Option<DateTime<Utc>>,
     /// Why the last try failed, when it did.
     pub last_error: Option<String>,
-    /// When the last try failed (RFC 3339).
-    pub last_error_at: Option<String>,
+    /// When the last try failed (RFC 3339, UTC).
+    #[serde(with = "crate::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_error_at: Option<DateTime<Utc>>,
 }
 
 /// The stream's files in one data folder.

@@ -199,16 +199,20 @@ pub struct TeamStatus {
     pub desktop: Option<String>,
     /// Where its document is, inside the mount.
     pub inventory_path: Option<String>,
-    /// When the vault last accepted this desktop's inventory (RFC 3339).
-    pub last_shared_at: Option<String>,
+    /// When the vault last accepted this desktop's inventory (RFC 3339, UTC).
+    #[serde(with = "keyward_core::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub last_shared_at: Option<DateTime<Utc>>,
     /// Whole days since then.
     pub days_since_shared: Option<i64>,
     /// "shared today", "last shared 3 days ago", "never shared".
     pub shared_words: String,
     /// Why the last try failed, if it did.
     pub last_error: Option<String>,
-    /// When the next try is due, after a failure (RFC 3339).
-    pub next_try_at: Option<String>,
+    /// When the next try is due, after a failure (RFC 3339, UTC).
+    #[serde(with = "keyward_core::rfc3339::option")]
+    #[ts(type = "string | null")]
+    pub next_try_at: Option<DateTime<Utc>>,
     /// For leads: whether this desktop sends the team digest to the team
     /// channel by itself (`keyward team digest --automatic on|off`).
     pub send_digest: bool,
@@ -231,16 +235,13 @@ pub fn status(
         login: config.as_ref().map(|c| c.login.describe()),
         desktop: config.as_ref().map(|c| c.desktop.clone()),
         inventory_path: config.as_ref().map(TeamConfig::inventory_path),
-        last_shared_at: state
-            .last_shared_at
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        last_shared_at: state.last_shared_at,
         days_since_shared: days,
         shared_words: keyward_core::team::shared_words(days),
         last_error: config.as_ref().and(state.last_error.clone()),
         next_try_at: (config.is_some() && state.failures > 0)
             .then(|| state.last_attempt_at.map(|at| at + state.backoff()))
-            .flatten()
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+            .flatten(),
         send_digest: config.as_ref().is_some_and(|c| c.send_digest),
     })
 }

@@ -17,6 +17,6 @@ passphrase: string,
  */
 keys: number, 
 /**
- * For a share: when it expires (RFC 3339).
+ * For a share: when it expires (RFC 3339, UTC).
  */
 expires_at: string | null, };

@@ -19,7 +19,7 @@ delivered: number,
  */
 waiting: number, 
 /**
- * When entries were last delivered (RFC 3339).
+ * When entries were last delivered (RFC 3339, UTC).
  */
 last_delivered_at: string | null, 
 /**
@@ -27,6 +27,6 @@ last_delivered_at: string | null,
  */
 last_error: string | null, 
 /**
- * When the last try failed (RFC 3339).
+ * When the last try failed (RFC 3339, UTC).
  */
 last_error_at: string | null, };

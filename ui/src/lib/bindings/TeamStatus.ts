@@ -34,7 +34,7 @@ desktop: string | null,
  */
 inventory_path: string | null, 
 /**
- * When the vault last accepted this desktop's inventory (RFC 3339).
+ * When the vault last accepted this desktop's inventory (RFC 3339, UTC).
  */
 last_shared_at: string | null, 
 /**
@@ -50,7 +50,7 @@ shared_words: string,
  */
 last_error: string | null, 
 /**
- * When the next try is due, after a failure (RFC 3339).
+ * When the next try is due, after a failure (RFC 3339, UTC).
  */
 next_try_at: string | null, 
 /**
