@@ -938,6 +938,54 @@ fn the_background_program_sends_the_leads_team_digest_once_per_stage_after_outag
     lead.ok(&["team", "disconnect"]);
 }
 
+/// Regression: the lead turns the automatic digest on while the background
+/// program runs (here from the command line; Settings saves the same file).
+/// The task looked again only hourly when the setting was off, so the first
+/// digest came up to an hour later; it now wakes when the team settings
+/// change and sends within seconds.
+#[test]
+fn turning_the_team_digest_on_while_the_background_program_runs_sends_it_within_seconds() {
+    use crate::hook_server::{HookServer, Reply};
+    let _team = take();
+    let _running = APP_RUNNING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let lead = App::new();
+    let channel = crate::webhook::Channel::take(&lead);
+    let server = HookServer::start(&[Reply::Status(200)]);
+    let bao = OpenBao::start();
+    let out = connect(&lead, &bao, &bao.root, "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    channel.set(&server.url("team"), &["--format", "json"]);
+    bao.write(
+        "keyward/inventory/bob@pc2",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
+            "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "mail-old", "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}]}).to_string()}),
+    );
+
+    let child = crate::reminders::start_in_background(&lead);
+    assert!(
+        lead.wait_for_process("keyward-background", Duration::from_secs(10))
+            .is_some()
+    );
+    std::thread::sleep(Duration::from_secs(3));
+    let before = server.received().len();
+    let said = lead.ok(&["team", "digest", "--automatic", "on"]);
+    assert!(said.contains("by itself"), "{said}");
+    let sent = poll_until(Duration::from_secs(20), || !server.received().is_empty());
+    let err = crate::reminders::stop(&lead, child);
+    assert_eq!(before, 0, "nothing sent while the setting was off; {err}");
+    assert!(sent, "the digest came within 20 s of the setting; {err}");
+    let bodies = server.bodies();
+    assert!(
+        bodies[0].contains("mail-old (mail) on bob@pc2"),
+        "{}",
+        bodies[0]
+    );
+    lead.ok(&["team", "disconnect"]);
+}
+
 /// Faults: a production-style OpenBao (data on disk, initialised and
 /// unsealed through its API) stopped while a desktop has a change to share
 /// and restarted with its data kept: the lead's view shows what survived at

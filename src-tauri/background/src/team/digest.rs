@@ -15,9 +15,13 @@
 //! - A vault or channel that is down is tried again after a back-off that
 //!   doubles from 30 seconds to an hour; the keys not delivered stay due,
 //!   so nothing announced is lost and nothing is announced twice.
+//! - A change to the team settings (connecting, the setting turned on, from
+//!   Settings or the command line) wakes it at once, so a digest turned on
+//!   is sent within seconds, not at the next hourly look.
 //! - It stops when its handle is dropped.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
@@ -27,6 +31,7 @@ use keyward_core::keychain::OsKeychain;
 use keyward_core::settings::{Settings, SettingsSource};
 use keyward_core::team::TeamConfig;
 use keyward_core::team_report::{TeamDigestState, TeamReport, team_digest};
+use tokio::sync::Notify;
 
 use super::TeamError;
 use crate::webhook::WebhookError;
@@ -124,7 +129,10 @@ impl TeamDigestTask {
         settings: SettingsSource,
         audit: Option<AuditLog>,
     ) -> Self {
+        let changed = Arc::new(Notify::new());
+        let watcher = watch_settings(&config_dir, Arc::clone(&changed));
         let task = runtime.spawn(async move {
+            let _watcher = watcher;
             let mut failures = 0u32;
             let mut said_not_lead = false;
             loop {
@@ -148,10 +156,47 @@ impl TeamDigestTask {
                         backoff(failures)
                     }
                 };
-                tokio::time::sleep(wait).await;
+                tokio::select! {
+                    () = tokio::time::sleep(wait) => {}
+                    () = changed.notified() => {}
+                }
             }
         });
         Self { task }
+    }
+}
+
+/// Wakes the task when the team settings file is written (every change is
+/// an atomic rename), whoever wrote it. `None` (with a note on standard
+/// error) when the folder cannot be watched: the hourly look remains.
+fn watch_settings(config_dir: &Path, changed: Arc<Notify>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let file = TeamConfig::path_in(config_dir);
+    let handler = move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && !matches!(event.kind, notify::EventKind::Access(_))
+            && event.paths.iter().any(|p| p == &file)
+        {
+            changed.notify_one();
+        }
+    };
+    let watched = keyward_core::private_files::private_dir(config_dir)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            let mut watcher = notify::recommended_watcher(handler).map_err(|e| e.to_string())?;
+            watcher
+                .watch(config_dir, notify::RecursiveMode::NonRecursive)
+                .map_err(|e| e.to_string())?;
+            Ok(watcher)
+        });
+    match watched {
+        Ok(watcher) => Some(watcher),
+        Err(error) => {
+            keyward_core::note!(
+                "keyward: a team digest turned on is sent within an hour (cannot watch the team settings: {error})"
+            );
+            None
+        }
     }
 }
 
