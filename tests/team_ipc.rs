@@ -79,6 +79,18 @@ fn settings_team_tests_connects_and_disconnects_and_the_credential_never_comes_b
             .contains("policy does not allow")
     );
 
+    // The example staff policy grants no shared keys, so the vault refuses
+    // the list: the code lets the Team screen say so calmly, not as a fault.
+    let shared = invoke(&win, "shared_keys", json!({})).expect_err("the policy grants no list");
+    assert_eq!(shared["code"], "team_shared_not_granted", "{shared}");
+    assert!(
+        shared["message"]
+            .as_str()
+            .unwrap()
+            .contains("ask your security lead"),
+        "{shared}"
+    );
+
     // Settings → Team's "Send the team digest" box: saved in team.json,
     // where the command line and the background program read it (this
     // mock window's config folder is `config`; see the window test for

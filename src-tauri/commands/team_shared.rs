@@ -102,7 +102,13 @@ pub async fn shared_keys(
     let (config, credential) = connected(&state).await?;
     team::shared::list(&config, &credential)
         .await
-        .map_err(shared_error)
+        .map_err(|error| match error {
+            TeamError::Permission { action: "list", .. } => IpcError::new(
+                keyward_core::Code::TeamSharedNotGranted,
+                "The team vault gives you no shared keys: its policy does not let this login list them. If you need one, ask your security lead.",
+            ),
+            other => shared_error(other),
+        })
 }
 
 /// Copies a shared key's secret from the vault to the clipboard (cleared

@@ -177,3 +177,44 @@ fn a_staff_member_opening_the_team_screen_sees_a_calm_line_and_the_shared_keys_n
     });
     desk.ok(&["team", "disconnect"]);
 }
+
+/// A staff member with the example policy as it is (no shared keys granted):
+/// the Team screen's "Shared keys" says calmly that none were given and who
+/// to ask, instead of a red permission error (the vault's refusal to list
+/// them is the policy working, not a fault).
+#[test]
+fn a_staff_member_granted_no_shared_keys_sees_a_calm_line_not_a_permission_error() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    bao.policy("staff-b", &staff_policy("bea@pc3"));
+    let desk = App::new();
+    desk.generate(&unique("mine"));
+    connect(&desk, &bao, &bao.token(&["staff-b"], "1h"), "bea@pc3");
+
+    in_window(&desk, async |client| {
+        nav(client, "Team").await;
+        heading(client, "Team").await;
+        let line = wait_for(client, Locator::Css("[data-testid=shared-not-granted]"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            line.contains("no shared keys") && line.contains("ask your security lead"),
+            "a calm line that says what to do: {line}"
+        );
+        let alerts = client
+            .execute(
+                "return [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.trim()).filter((t) => t).join(' / ');",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(alerts.as_str(), Some(""), "no error shown");
+        assert_accessible(client, "Shared keys, none granted").await;
+        screenshot(client, "team-screen-staff-no-shared-keys").await;
+    });
+    desk.ok(&["team", "disconnect"]);
+}

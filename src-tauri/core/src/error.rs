@@ -182,6 +182,9 @@ codes! {
     /// The team report is for security leads: this login may not read
     /// every desktop's inventory (a staff member's, as the policy says).
     TeamNotLead = "team_not_lead",
+    /// The team vault's policy grants this login no shared keys (it may not
+    /// list them): the policy working, not a fault.
+    TeamSharedNotGranted = "team_shared_not_granted",
 }
 
 impl std::fmt::Display for Code {

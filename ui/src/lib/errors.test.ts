@@ -5,7 +5,7 @@ import type { KeychainState } from './types';
 const JARGON = /d-?bus|secret service|ipc|json|invoke|serde|rust|tauri|backend|back end|stack|panic|errno|null|undefined/i;
 
 /** Codes whose sentence comes from the back end (it names the value or the keys concerned). */
-const BACK_END_WORDED = new Set<string>(['invalid_input', 'name_taken', 'unsafe_file', 'credential_id_taken', 'ambiguous_key', 'no_dashboard', 'team_vault', 'team_conflict', 'team_not_lead', 'backup_unreadable']);
+const BACK_END_WORDED = new Set<string>(['invalid_input', 'name_taken', 'unsafe_file', 'credential_id_taken', 'ambiguous_key', 'no_dashboard', 'team_vault', 'team_conflict', 'team_not_lead', 'team_shared_not_granted', 'backup_unreadable']);
 
 describe('explainError', () => {
   it('shows the back end message for invalid input, with what to do', () => {

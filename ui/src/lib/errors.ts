@@ -141,6 +141,11 @@ const WORDING: Record<ErrorCode, Wording> = {
     action: 'Nothing needs doing: your security lead sees your keys in the report.',
     backEnd: true,
   },
+  team_shared_not_granted: {
+    message: 'Your team has given you no shared keys.',
+    action: 'If you need one, ask your security lead.',
+    backEnd: true,
+  },
   team_conflict: {
     message: 'A colleague changed this shared key in the team vault first, so nothing was overwritten.',
     action: 'Look at the shared keys again, and repeat your change only if it should still replace theirs.',
