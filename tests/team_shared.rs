@@ -5,7 +5,7 @@
 //! audited on the actor's side. Two desktops are two `App`s connected one
 //! after the other (the credential's keychain account is one per session).
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::openbao::{OpenBao, staff_policy};
 use crate::util::*;
@@ -73,6 +73,11 @@ fn a_shared_key_rotated_on_one_desktop_reaches_the_other_and_a_delete_removes_it
     let listed = json(&desk_a.ok(&["team", "shared", "--json", "--versions"]));
     assert_eq!(listed[0]["name"], name.as_str(), "{listed}");
     assert_eq!(listed[0]["version"], 1, "{listed}");
+    assert_eq!(
+        (&listed[0]["may_rotate"], &listed[0]["may_delete"]),
+        (&json!(true), &json!(true)),
+        "the policy lets A change it, and the vault says so: {listed}"
+    );
     let new_secret = "kw_rotated_by_ann_0123456789abcdef0123456789abcdef";
     let out = desk_a.run_with_input(&["team", "rotate", &name], new_secret);
     assert!(out.status.success(), "{}", text(&out.stderr));

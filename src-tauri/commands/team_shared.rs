@@ -256,5 +256,7 @@ pub async fn share_with_team(
         name,
         version: Some(version),
         updated_at: None,
+        may_rotate: None,
+        may_delete: None,
     })
 }

@@ -148,13 +148,32 @@ fn a_staff_member_opening_the_team_screen_sees_a_calm_line_and_the_shared_keys_n
                 && line.contains("shared today"),
             "a calm, truthful line with this desktop's last share: {line}"
         );
-        wait_for(
+        let row = wait_for(
             client,
             Locator::XPath(
                 "//*[@data-testid='shared-keys']//tr[td[1][normalize-space()='payments-api']]",
             ),
         )
         .await;
+        // Read-only in the vault: Copy, and no Rotate or Delete to be
+        // refused after the person made a new key at the vendor.
+        let buttons: Vec<String> = {
+            let mut texts = Vec::new();
+            for button in row.find_all(Locator::Css("button")).await.unwrap() {
+                texts.push(button.text().await.unwrap());
+            }
+            texts
+        };
+        assert_eq!(buttons, ["Copy"], "only what the vault allows: {buttons:?}");
+        let hint = wait_for(client, Locator::Css("[data-testid=shared-copy-only]"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            hint.contains("security lead"),
+            "says who changes the others: {hint}"
+        );
         let alerts = client
             .execute(
                 "return [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.trim()).filter((t) => t).join(' / ');",

@@ -302,7 +302,9 @@ export function installFakeBackend(params: URLSearchParams): void {
   // What the newer screens read: vendors, a leak check, an import, the team vault, backups.
   const vendors: VendorView[] = [];
   const watched: WatchedFolder[] = [];
-  const shared: SharedEntry[] = [{ name: 'payments-api-shared', version: 3, updated_at: new Date(now().getTime() - 2 * DAY).toISOString() }];
+  const shared: SharedEntry[] = [
+    { name: 'payments-api-shared', version: 3, updated_at: new Date(now().getTime() - 2 * DAY).toISOString(), may_rotate: true, may_delete: true },
+  ];
   const team: TeamStatus = {
     connected: false,
     address: null,
@@ -659,7 +661,7 @@ export function installFakeBackend(params: URLSearchParams): void {
     },
     share_with_team: ({ id }) => {
       needTeam();
-      const entry: SharedEntry = { name: find(String(id)).view.name, version: 1, updated_at: now().toISOString() };
+      const entry: SharedEntry = { name: find(String(id)).view.name, version: 1, updated_at: now().toISOString(), may_rotate: null, may_delete: null };
       if (shared.some((e) => e.name === entry.name)) fail('team_conflict', 'The team vault already has a shared key with this name.');
       shared.push(entry);
       return entry;

@@ -332,6 +332,44 @@ impl Session {
         Ok(())
     }
 
+    /// What this login may do at each of `paths` (full API paths, mount
+    /// included: `secret/data/keyward/shared/NAME`), as the vault's policy
+    /// says (`sys/capabilities-self`, which every login's default policy
+    /// allows): per path, its capabilities (`read`, `update`, `delete`,
+    /// `root`, `deny`, …).
+    pub async fn capabilities(
+        &self,
+        paths: &[String],
+    ) -> Result<std::collections::HashMap<String, Vec<String>>, TeamError> {
+        let url = self.client.url("sys/capabilities-self");
+        let body = json!({ "paths": paths });
+        let response = self.send(self.client.http.post(url).json(&body)).await?;
+        let status = response.status().as_u16();
+        if !(200..=299).contains(&status) {
+            return Err(self.refused(status, Action::Read, "sys/capabilities-self"));
+        }
+        let answer: Value = response
+            .json()
+            .await
+            .map_err(|e| transport(&self.client.address, e))?;
+        let data = if answer["data"].is_object() {
+            &answer["data"]
+        } else {
+            &answer
+        };
+        Ok(paths
+            .iter()
+            .filter_map(|path| {
+                let granted = data[path.as_str()].as_array()?;
+                let granted = granted
+                    .iter()
+                    .filter_map(|c| c.as_str().map(str::to_owned))
+                    .collect();
+                Some((path.clone(), granted))
+            })
+            .collect())
+    }
+
     /// The names under the folder `path` (sub-folders end with `/`); none
     /// when the folder is empty or missing.
     pub async fn list(&self, path: &str) -> Result<Vec<String>, TeamError> {

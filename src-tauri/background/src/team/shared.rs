@@ -35,6 +35,12 @@ pub struct SharedEntry {
     pub version: Option<u64>,
     /// When that version was written (the vault's clock, RFC 3339).
     pub updated_at: Option<String>,
+    /// Whether the vault's policy lets this login rotate it (read and
+    /// update); `null` when the vault did not say.
+    pub may_rotate: Option<bool>,
+    /// Whether the vault's policy lets this login delete it; `null` when
+    /// the vault did not say.
+    pub may_delete: Option<bool>,
 }
 
 /// What a rotation did.
@@ -123,18 +129,45 @@ pub async fn list(config: &TeamConfig, credential: &Secret) -> Result<Vec<Shared
                 name,
                 version: Some(meta.current_version),
                 updated_at: meta.updated_time,
+                may_rotate: None,
+                may_delete: None,
             }),
             Ok(_) => {}
             Err(TeamError::Permission { .. }) => entries.push(SharedEntry {
                 name,
                 version: None,
                 updated_at: None,
+                may_rotate: None,
+                may_delete: None,
             }),
             Err(other) => return Err(other),
         }
     }
     entries.sort_by(|a, b| a.name.cmp(&b.name));
+    // What the policy lets this login change, so the window offers Rotate
+    // and Delete only where the vault would take them. A vault that does
+    // not say leaves both unknown: the vault still decides each change.
+    let paths: Vec<String> = entries
+        .iter()
+        .map(|e| format!("{}/data/{folder}/{}", config.mount, e.name))
+        .collect();
+    if !paths.is_empty()
+        && let Ok(granted) = session.capabilities(&paths).await
+    {
+        for (entry, path) in entries.iter_mut().zip(&paths) {
+            if let Some(granted) = granted.get(path) {
+                entry.may_rotate = Some(allows(granted, "read") && allows(granted, "update"));
+                entry.may_delete = Some(allows(granted, "delete"));
+            }
+        }
+    }
     Ok(entries)
+}
+
+/// Whether capabilities `granted` (as `sys/capabilities-self` says them)
+/// allow `capability`: `deny` wins, `root` allows everything.
+fn allows(granted: &[String], capability: &str) -> bool {
+    !granted.iter().any(|c| c == "deny") && granted.iter().any(|c| c == "root" || c == capability)
 }
 
 /// Rotates the shared key `name`: `secret` (and `credential_id`, when the
@@ -249,4 +282,19 @@ pub async fn delete(
     }
     session.delete(&path).await?;
     Ok(current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::allows;
+
+    #[test]
+    fn deny_wins_and_root_allows_everything() {
+        let caps = |c: &[&str]| c.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert!(allows(&caps(&["read", "update"]), "update"));
+        assert!(!allows(&caps(&["read"]), "update"));
+        assert!(allows(&caps(&["root"]), "delete"));
+        assert!(!allows(&caps(&["root", "deny"]), "read"));
+        assert!(!allows(&caps(&[]), "read"));
+    }
 }

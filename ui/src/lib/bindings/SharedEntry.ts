@@ -16,4 +16,14 @@ version: number | null,
 /**
  * When that version was written (the vault's clock, RFC 3339).
  */
-updated_at: string | null, };
+updated_at: string | null, 
+/**
+ * Whether the vault's policy lets this login rotate it (read and
+ * update); `null` when the vault did not say.
+ */
+may_rotate: boolean | null, 
+/**
+ * Whether the vault's policy lets this login delete it; `null` when
+ * the vault did not say.
+ */
+may_delete: boolean | null, };
