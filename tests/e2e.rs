@@ -158,6 +158,28 @@ async fn wait_for<'a>(client: &Client, locator: Locator<'a>) -> fantoccini::elem
         .unwrap_or_else(|e| panic!("{locator:?} did not appear: {e}"))
 }
 
+/// The text of the element `css`, once it is there.
+async fn text_of(client: &Client, css: &str) -> String {
+    wait_for(client, Locator::Css(css))
+        .await
+        .text()
+        .await
+        .unwrap()
+}
+
+/// What the page shows as errors now (`role=alert` with text), joined by
+/// " / ": empty when it shows none.
+async fn alerts_shown(client: &Client) -> String {
+    let shown = client
+        .execute(
+            "return [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.trim()).filter((t) => t).join(' / ');",
+            vec![],
+        )
+        .await
+        .unwrap();
+    shown.as_str().unwrap_or_default().to_owned()
+}
+
 async fn click_button(client: &Client, text: &str) {
     wait_for(client, Locator::XPath(&xpath_button(text)))
         .await

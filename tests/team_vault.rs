@@ -855,6 +855,30 @@ fn the_last_leak_check_of_each_key_reaches_the_leads_report() {
     desk.ok(&["team", "disconnect"]);
 }
 
+/// Connects `lead` to `bao` (its root token) as `lee@pc9` and sets its
+/// team channel to `server`; keep the channel while the test runs.
+fn connect_lead_with_channel<'a>(
+    lead: &'a App,
+    bao: &OpenBao,
+    server: &crate::hook_server::HookServer,
+) -> crate::webhook::Channel<'a> {
+    let channel = crate::webhook::Channel::take(lead);
+    let out = connect(lead, bao, &bao.root, "lee@pc9");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    channel.set(&server.url("team"), &["--format", "json"]);
+    channel
+}
+
+/// bob@pc2's inventory in `bao`, with one key overdue since April.
+fn publish_bobs_overdue_key(bao: &OpenBao) {
+    bao.write(
+        "keyward/inventory/bob@pc2",
+        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
+            "published_at": "2026-11-27T00:00:00Z",
+            "keys": [{"name": "mail-old", "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}]}).to_string()}),
+    );
+}
+
 /// §3: with "send the team digest" on, the lead's background program sends
 /// it by itself: after the vault and then the channel were down (each tried
 /// again after a back-off), once, and not again for the same stage after a
@@ -866,14 +890,11 @@ fn the_background_program_sends_the_leads_team_digest_once_per_stage_after_outag
     let _running = APP_RUNNING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let lead = App::new();
-    let channel = crate::webhook::Channel::take(&lead);
     let down = Reply::Status(503);
     let server = HookServer::start(&[down, down, down, Reply::Status(200)]);
     let mut bao = OpenBao::start();
-    let out = connect(&lead, &bao, &bao.root, "lee@pc9");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    channel.set(&server.url("team"), &["--format", "json"]);
+    let lead = App::new();
+    let _channel = connect_lead_with_channel(&lead, &bao, &server);
     let said = lead.ok(&["team", "digest", "--automatic", "on"]);
     assert!(said.contains("by itself"), "{said}");
 
@@ -890,12 +911,7 @@ fn the_background_program_sends_the_leads_team_digest_once_per_stage_after_outag
         "nothing to send without the vault"
     );
     bao.restart();
-    bao.write(
-        "keyward/inventory/bob@pc2",
-        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
-            "published_at": "2026-11-27T00:00:00Z",
-            "keys": [{"name": "mail-old", "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}]}).to_string()}),
-    );
+    publish_bobs_overdue_key(&bao);
     // Back-off 30 s: the channel answers 503 three times (one delivery's
     // tries); back-off 60 s: delivered.
     let delivered = poll_until(Duration::from_secs(150), || server.received().len() >= 4);
@@ -950,19 +966,11 @@ fn turning_the_team_digest_on_while_the_background_program_runs_sends_it_within_
     let _running = APP_RUNNING
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let lead = App::new();
-    let channel = crate::webhook::Channel::take(&lead);
     let server = HookServer::start(&[Reply::Status(200)]);
     let bao = OpenBao::start();
-    let out = connect(&lead, &bao, &bao.root, "lee@pc9");
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    channel.set(&server.url("team"), &["--format", "json"]);
-    bao.write(
-        "keyward/inventory/bob@pc2",
-        json!({"format": 1, "inventory": json!({"format": 1, "desktop": "bob@pc2", "user": "bob", "computer": "pc2",
-            "published_at": "2026-11-27T00:00:00Z",
-            "keys": [{"name": "mail-old", "service": "mail", "created_at": "2026-01-01T00:00:00Z", "rotate_by": "2026-04-01T00:00:00Z"}]}).to_string()}),
-    );
+    let lead = App::new();
+    let _channel = connect_lead_with_channel(&lead, &bao, &server);
+    publish_bobs_overdue_key(&bao);
 
     let child = crate::reminders::start_in_background(&lead);
     assert!(

@@ -5,20 +5,14 @@
 
 use std::time::Duration;
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 use serde_json::Value;
 
-use super::{assert_accessible, click_button, heading, in_window, screenshot, type_into, wait_for};
+use super::{
+    assert_accessible, click_button, heading, in_window, screenshot, text_of, type_into, wait_for,
+};
 use crate::rsyslog::Rsyslog;
 use crate::util::*;
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for(client, Locator::Css(css))
-        .await
-        .text()
-        .await
-        .unwrap()
-}
 
 #[test]
 fn check_the_log_names_an_edited_line_and_settings_starts_the_stream_to_rsyslog() {

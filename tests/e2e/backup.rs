@@ -9,7 +9,9 @@ use std::collections::HashMap;
 
 use fantoccini::{Client, Locator};
 
-use super::{assert_accessible, click_button, heading, in_window, screenshot, type_into, wait_for};
+use super::{
+    assert_accessible, click_button, heading, in_window, screenshot, text_of, type_into, wait_for,
+};
 use crate::backup_share::There;
 use crate::util::*;
 
@@ -17,14 +19,6 @@ use crate::util::*;
 const KEYS: usize = 500;
 
 const PASSPHRASE: &str = "Seven lanterns drift past the quiet ferry at dawn";
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for(client, Locator::Css(css))
-        .await
-        .text()
-        .await
-        .unwrap()
-}
 
 /// Scrolls the element `css` into the middle of the screen (for the screenshot).
 async fn show(client: &Client, css: &str) {

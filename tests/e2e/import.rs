@@ -5,7 +5,9 @@
 
 use fantoccini::{Client, Locator};
 
-use super::{assert_accessible, click_button, heading, in_window, screenshot, type_into, wait_for};
+use super::{
+    assert_accessible, click_button, heading, in_window, screenshot, text_of, type_into, wait_for,
+};
 use crate::util::*;
 
 /// Chooses `value` in the mapping list of column `at`, then waits for the
@@ -33,14 +35,6 @@ async fn scroll_to(client: &Client, id: &str) {
         )
         .await
         .unwrap();
-}
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for(client, Locator::Css(css))
-        .await
-        .text()
-        .await
-        .unwrap()
 }
 
 #[test]

@@ -3,20 +3,13 @@
 //! guidance; "Add from a shared file" (from "Add an existing key") opens
 //! it again; the secret is read back from the real keychain.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Locator;
 
 use super::{
-    assert_accessible, click_button, heading, in_window, open_key, screenshot, type_into, wait_for,
+    assert_accessible, click_button, heading, in_window, open_key, screenshot, text_of, type_into,
+    wait_for,
 };
 use crate::util::*;
-
-async fn text_of(client: &Client, css: &str) -> String {
-    wait_for(client, Locator::Css(css))
-        .await
-        .text()
-        .await
-        .unwrap()
-}
 
 #[test]
 fn a_key_is_shared_with_its_passphrase_shown_once_and_added_back_from_the_file() {

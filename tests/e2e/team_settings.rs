@@ -7,7 +7,7 @@
 use fantoccini::{Client, Locator};
 use serde_json::json;
 
-use super::{assert_accessible, heading, in_window, screenshot, wait_for};
+use super::{alerts_shown, assert_accessible, heading, in_window, screenshot, text_of, wait_for};
 use crate::openbao::{OpenBao, lead_policy, staff_policy};
 use crate::util::*;
 
@@ -55,11 +55,7 @@ fn the_lead_turns_on_the_team_digest_in_settings_and_the_command_line_sees_it() 
     in_window(&lead, async |client| {
         nav(client, "Settings").await;
         heading(client, "Settings").await;
-        let hint = wait_for(client, Locator::Css("#team-send-digest-hint"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let hint = text_of(client, "#team-send-digest-hint").await;
         assert!(
             hint.contains("security lead") && hint.contains("one computer only"),
             "says who turns it on: {hint}"
@@ -137,11 +133,7 @@ fn a_staff_member_opening_the_team_screen_sees_a_calm_line_and_the_shared_keys_n
     in_window(&desk, async |client| {
         nav(client, "Team").await;
         heading(client, "Team").await;
-        let line = wait_for(client, Locator::Css("[data-testid=team-not-lead]"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let line = text_of(client, "[data-testid=team-not-lead]").await;
         assert!(
             line.contains("The team report is for security leads")
                 && line.contains("your keys are shared with the team")
@@ -165,25 +157,14 @@ fn a_staff_member_opening_the_team_screen_sees_a_calm_line_and_the_shared_keys_n
             texts
         };
         assert_eq!(buttons, ["Copy"], "only what the vault allows: {buttons:?}");
-        let hint = wait_for(client, Locator::Css("[data-testid=shared-copy-only]"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let hint = text_of(client, "[data-testid=shared-copy-only]").await;
         assert!(
             hint.contains("security lead"),
             "says who changes the others: {hint}"
         );
-        let alerts = client
-            .execute(
-                "return [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.trim()).filter((t) => t).join(' / ');",
-                vec![],
-            )
-            .await
-            .unwrap();
         assert_eq!(
-            alerts.as_str(),
-            Some(""),
+            alerts_shown(client).await,
+            "",
             "no error shown for what the policy rightly refuses"
         );
         let page = client.source().await.unwrap();
@@ -215,23 +196,12 @@ fn a_staff_member_granted_no_shared_keys_sees_a_calm_line_not_a_permission_error
     in_window(&desk, async |client| {
         nav(client, "Team").await;
         heading(client, "Team").await;
-        let line = wait_for(client, Locator::Css("[data-testid=shared-not-granted]"))
-            .await
-            .text()
-            .await
-            .unwrap();
+        let line = text_of(client, "[data-testid=shared-not-granted]").await;
         assert!(
             line.contains("no shared keys") && line.contains("ask your security lead"),
             "a calm line that says what to do: {line}"
         );
-        let alerts = client
-            .execute(
-                "return [...document.querySelectorAll('[role=alert]')].map((e) => e.textContent.trim()).filter((t) => t).join(' / ');",
-                vec![],
-            )
-            .await
-            .unwrap();
-        assert_eq!(alerts.as_str(), Some(""), "no error shown");
+        assert_eq!(alerts_shown(client).await, "", "no error shown");
         assert_accessible(client, "Shared keys, none granted").await;
         screenshot(client, "team-screen-staff-no-shared-keys").await;
     });
