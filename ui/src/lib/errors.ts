@@ -142,7 +142,7 @@ const WORDING: Record<ErrorCode, Wording> = {
     backEnd: true,
   },
   team_shared_not_granted: {
-    message: 'Your team has given you no shared keys.',
+    message: 'The team vault shows you no shared keys.',
     action: 'If you need one, ask your security lead.',
     backEnd: true,
   },
