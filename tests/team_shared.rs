@@ -327,3 +327,44 @@ fn shared_keys_dates_are_on_the_colleagues_calendar_not_the_utc_date() {
         "the copy is dated the day the key was made on {tz}'s calendar: {copy}"
     );
 }
+
+/// The command line says what the window says: a login the policy lets
+/// list no shared keys (the example staff policy as it is) hears so calmly,
+/// with whom to ask, and no failure; a read-only shared key is marked
+/// "copy only".
+#[test]
+fn the_command_line_says_calmly_when_no_shared_keys_are_granted_and_marks_copy_only_ones() {
+    let _team = crate::team_vault::TEAM
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let bao = OpenBao::start();
+    bao.policy("staff-a", &staff_policy("ann@pc1"));
+    let read_only = format!(
+        "{}\npath \"secret/data/keyward/shared/payments-api\" {{\n  capabilities = [\"read\"]\n}}\npath \"secret/metadata/keyward/shared\" {{\n  capabilities = [\"list\"]\n}}\n",
+        staff_policy("bob@pc2")
+    );
+    bao.policy("staff-b", &read_only);
+    bao.write(
+        "keyward/shared/payments-api",
+        json!({"format": 1, "metadata": "{}", "secret": "kw_shared_read_only_0123456789abcdef"}),
+    );
+
+    let desk = App::new();
+    connect(&desk, &bao, &bao.token(&["staff-a"], "1h"), "ann@pc1");
+    let said = desk.ok(&["team", "shared"]);
+    assert!(
+        said.contains("shows you no shared keys") && said.contains("ask your security lead"),
+        "{said}"
+    );
+    assert_eq!(json(&desk.ok(&["team", "shared", "--json"])), json!([]));
+    desk.ok(&["team", "disconnect"]);
+
+    connect(&desk, &bao, &bao.token(&["staff-b"], "1h"), "bob@pc2");
+    let said = desk.ok(&["team", "shared"]);
+    assert!(said.contains("payments-api  (copy only)"), "{said}");
+    assert!(said.contains("ask your security lead"), "{said}");
+    let listed = json(&desk.ok(&["team", "shared", "--json", "--versions"]));
+    assert_eq!(listed[0]["may_rotate"], false, "{listed}");
+    assert_eq!(listed[0]["may_delete"], false, "{listed}");
+    desk.ok(&["team", "disconnect"]);
+}

@@ -315,34 +315,7 @@ pub fn run<S: SecretStore>(
             automatic: Some(on),
         } => automatic_digest(&config_dir, on == "on")?,
         TeamAction::Share { name_or_id } => share(vault, settings, &config_dir, &name_or_id)?,
-        TeamAction::Shared { json, versions } => {
-            let (config, credential) = connected(&config_dir)?;
-            let entries = runtime()?
-                .block_on(team::shared::list(&config, &credential))
-                .map_err(team_error)?;
-            if json && versions {
-                say!("{}", super::output::json_text(&entries, false));
-            } else if json {
-                let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
-                say!("{}", super::output::json_text(&names, false));
-            } else if entries.is_empty() {
-                say!("No shared keys that this desktop may see.");
-            } else {
-                for entry in entries {
-                    match entry.version.filter(|_| versions) {
-                        Some(version) => say!(
-                            "{}  version {version}{}",
-                            super::output::shown(&entry.name),
-                            entry
-                                .updated_at
-                                .map(|at| format!(", written {}", local_date(&at)))
-                                .unwrap_or_default()
-                        ),
-                        None => say!("{}", super::output::shown(&entry.name)),
-                    }
-                }
-            }
-        }
+        TeamAction::Shared { json, versions } => list_shared(&config_dir, json, versions)?,
         TeamAction::Rotate {
             name,
             version,
@@ -431,6 +404,62 @@ fn share<S: SecretStore>(
         config.mount,
         record.name
     );
+    Ok(())
+}
+
+/// `keyward team shared [--json] [--versions]`. A login the policy does
+/// not let list them hears so calmly (or gets `[]`), as in the window.
+fn list_shared(config_dir: &Path, json: bool, versions: bool) -> Result<()> {
+    let (config, credential) = connected(config_dir)?;
+    let entries = match runtime()?.block_on(team::shared::list(&config, &credential)) {
+        Ok(entries) => entries,
+        Err(TeamError::Permission { action: "list", .. }) => {
+            if json {
+                say!("[]");
+            } else {
+                say!("{}", team::shared::NONE_SHOWN);
+            }
+            return Ok(());
+        }
+        Err(error) => return Err(team_error(error)),
+    };
+    if json && versions {
+        say!("{}", super::output::json_text(&entries, false));
+    } else if json {
+        let names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
+        say!("{}", super::output::json_text(&names, false));
+    } else if entries.is_empty() {
+        say!("No shared keys that this desktop may see.");
+    } else {
+        let copy_only = |e: &team::shared::SharedEntry| {
+            e.may_rotate == Some(false) && e.may_delete == Some(false)
+        };
+        for entry in &entries {
+            let written = entry
+                .version
+                .filter(|_| versions)
+                .map(|version| {
+                    let at = entry
+                        .updated_at
+                        .as_deref()
+                        .map(|at| format!(", written {}", local_date(at)))
+                        .unwrap_or_default();
+                    format!("  version {version}{at}")
+                })
+                .unwrap_or_default();
+            let only = if copy_only(entry) {
+                "  (copy only)"
+            } else {
+                ""
+            };
+            say!("{}{written}{only}", super::output::shown(&entry.name));
+        }
+        if entries.iter().any(copy_only) {
+            say!(
+                "Keys marked \"copy only\" can be rotated or deleted only by those the team vault allows: ask your security lead."
+            );
+        }
+    }
     Ok(())
 }
 

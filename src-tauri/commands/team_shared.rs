@@ -105,7 +105,7 @@ pub async fn shared_keys(
         .map_err(|error| match error {
             TeamError::Permission { action: "list", .. } => IpcError::new(
                 keyward_core::Code::TeamSharedNotGranted,
-                "The team vault shows you no shared keys: its policy does not let this login list them. If you need one, ask your security lead.",
+                team::shared::NONE_SHOWN,
             ),
             other => shared_error(other),
         })

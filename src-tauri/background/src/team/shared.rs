@@ -43,6 +43,11 @@ pub struct SharedEntry {
     pub may_delete: Option<bool>,
 }
 
+/// What the window and the command line say when the vault's policy does
+/// not let this login list the shared keys (the example staff policy as it
+/// is): the policy working, not a fault.
+pub const NONE_SHOWN: &str = "The team vault shows you no shared keys: its policy does not let this login list them. If you need one, ask your security lead.";
+
 /// What a rotation did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ts_rs::TS)]
 pub struct SharedRotated {
