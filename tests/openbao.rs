@@ -399,6 +399,15 @@ pub fn staff_policy(desktop: &str) -> String {
     .replace("DESKTOP_NAME", desktop)
 }
 
+/// The staff policy from `docs/` with its commented example turned on for
+/// one shared key, `name`: read it (copy only) and list the shared keys.
+pub fn staff_policy_reading_shared(desktop: &str, name: &str) -> String {
+    format!(
+        "{}\npath \"secret/data/keyward/shared/{name}\" {{\n  capabilities = [\"read\"]\n}}\npath \"secret/metadata/keyward/shared\" {{\n  capabilities = [\"list\"]\n}}\n",
+        staff_policy(desktop)
+    )
+}
+
 /// The lead policy from `docs/`, the lead's own desktop being `desktop`.
 pub fn lead_policy(desktop: &str) -> String {
     std::fs::read_to_string(concat!(

@@ -7,7 +7,7 @@
 
 use serde_json::{Value, json};
 
-use crate::openbao::{OpenBao, staff_policy};
+use crate::openbao::{OpenBao, staff_policy, staff_policy_reading_shared};
 use crate::util::*;
 
 fn connect(app: &App, bao: &OpenBao, token: &str, desktop: &str) {
@@ -339,11 +339,10 @@ fn the_command_line_says_calmly_when_no_shared_keys_are_granted_and_marks_copy_o
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let bao = OpenBao::start();
     bao.policy("staff-a", &staff_policy("ann@pc1"));
-    let read_only = format!(
-        "{}\npath \"secret/data/keyward/shared/payments-api\" {{\n  capabilities = [\"read\"]\n}}\npath \"secret/metadata/keyward/shared\" {{\n  capabilities = [\"list\"]\n}}\n",
-        staff_policy("bob@pc2")
+    bao.policy(
+        "staff-b",
+        &staff_policy_reading_shared("bob@pc2", "payments-api"),
     );
-    bao.policy("staff-b", &read_only);
     bao.write(
         "keyward/shared/payments-api",
         json!({"format": 1, "metadata": "{}", "secret": "kw_shared_read_only_0123456789abcdef"}),

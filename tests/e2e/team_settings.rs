@@ -8,7 +8,7 @@ use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use super::{alerts_shown, assert_accessible, heading, in_window, screenshot, text_of, wait_for};
-use crate::openbao::{OpenBao, lead_policy, staff_policy};
+use crate::openbao::{OpenBao, lead_policy, staff_policy, staff_policy_reading_shared};
 use crate::util::*;
 
 async fn nav(client: &Client, label: &str) {
@@ -117,11 +117,10 @@ fn a_staff_member_opening_the_team_screen_sees_a_calm_line_and_the_shared_keys_n
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let bao = OpenBao::start();
     // A staff member as docs/keyward-staff.hcl describes, granted one shared key.
-    let granted = format!(
-        "{}\npath \"secret/data/keyward/shared/payments-api\" {{\n  capabilities = [\"read\"]\n}}\npath \"secret/metadata/keyward/shared\" {{\n  capabilities = [\"list\"]\n}}\n",
-        staff_policy("ann@pc1")
+    bao.policy(
+        "staff-a",
+        &staff_policy_reading_shared("ann@pc1", "payments-api"),
     );
-    bao.policy("staff-a", &granted);
     bao.write(
         "keyward/shared/payments-api",
         json!({"format": 1, "metadata": "{}", "secret": "kw_shared_for_staff_0123456789abcdef"}),
