@@ -240,7 +240,7 @@ pub struct KeySeen<'a> {
     pub status: KeyStatus,
     /// Days past its rotate-by date (0 when not overdue).
     pub days_overdue: i64,
-    /// When it must be rotated.
+    /// When it must be rotated (to the second, as every time here).
     pub rotate_by: DateTime<Utc>,
     /// When it was made, when the document says so readably.
     pub created_at: Option<DateTime<Utc>>,
@@ -298,7 +298,7 @@ pub fn read_document(
         desktop: name.clone(),
         user: String::new(),
         computer: String::new(),
-        last_shared_at: shared,
+        last_shared_at: shared.map(crate::rfc3339::to_the_second),
         days_since_shared: days,
         silent,
         keys: 0,
@@ -486,6 +486,12 @@ fn document_time(text: &str) -> Option<DateTime<Utc>> {
     (0..=9999).contains(&at.year()).then_some(at)
 }
 
+/// [`document_time`] as the report holds it: to the second, what its JSON
+/// says (and what the Team screen's compact rows keep).
+fn shown_time(text: &str) -> Option<DateTime<Utc>> {
+    document_time(text).map(crate::rfc3339::to_the_second)
+}
+
 fn key_seen(key: &InventoryKey, now: DateTime<Utc>, lead_days: u32) -> Option<KeySeen<'_>> {
     let rotate_by = document_time(&key.rotate_by)?;
     let until = rotate_by - now;
@@ -504,12 +510,13 @@ fn key_seen(key: &InventoryKey, now: DateTime<Utc>, lead_days: u32) -> Option<Ke
         owner: inert_opt(key.owner.as_deref()),
         status,
         days_overdue,
-        rotate_by,
-        created_at: document_time(&key.created_at),
+        // The status above is worked out from the instant as written.
+        rotate_by: crate::rfc3339::to_the_second(rotate_by),
+        created_at: shown_time(&key.created_at),
         replaced: key.replaced,
         leaked: key.leaked,
-        leak_checked_at: key.leak_checked_at.as_deref().and_then(document_time),
-        leak_found_at: key.leak_found_at.as_deref().and_then(document_time),
+        leak_checked_at: key.leak_checked_at.as_deref().and_then(shown_time),
+        leak_found_at: key.leak_found_at.as_deref().and_then(shown_time),
     })
 }
 

@@ -659,7 +659,7 @@ mod tests {
 
     /// Documents of every kind a team sends: keys with owners, vendors,
     /// leak checks, replaced keys, equal names on one desktop, an unreadable
-    /// date, a clock that is wrong, a document that is not an inventory and
+    /// date, times with fractions of a second, a clock that is wrong, a document that is not an inventory and
     /// one too large to read.
     fn mixed() -> Vec<DocumentRead> {
         let mut all = reads(6, 25);
@@ -682,6 +682,12 @@ mod tests {
                 }
                 if k == 6 {
                     key["owner"] = json!(format!("user{}", (d + 1) % 6));
+                }
+                if k == 7 {
+                    // Another writer's times, with fractions of a second.
+                    key["created_at"] = json!("2026-08-01T00:00:00.750Z");
+                    key["rotate_by"] = json!("2026-10-01T00:00:00.5+01:00");
+                    key["leak_checked_at"] = json!("2026-11-20T08:00:00.250Z");
                 }
             }
             if d == 2 {
