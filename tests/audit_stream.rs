@@ -460,14 +460,7 @@ fn tls_to_a_server_without_tls_is_said_plainly() {
         "--tls",
     ]);
     let child = start_in_background(&app);
-    assert!(
-        poll_until(Duration::from_secs(40), || status(&app)["last_error"]
-            .is_string()),
-        "{}",
-        status(&app)
-    );
-    stop(&app, child);
-    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    let why = first_failure(&app, child, Duration::from_secs(40));
     assert!(
         why.contains("TLS connection to the SIEM")
             && why.contains("it may not take TLS on that port"),
@@ -544,6 +537,36 @@ fn stream_with_certificates(app: &App, rsyslog: &Rsyslog, extra: &[&str]) -> Str
     app.ok(&args)
 }
 
+/// [`stream_with_certificates`] with the SIEM's own CA and a client
+/// certificate and its key.
+fn stream_with_client_certificate(
+    app: &App,
+    rsyslog: &Rsyslog,
+    ca: &std::path::Path,
+    cert: &std::path::Path,
+    key: &std::path::Path,
+) -> String {
+    let path = |p: &std::path::Path| p.to_str().unwrap().to_owned();
+    let (ca, cert, key) = (path(ca), path(cert), path(key));
+    stream_with_certificates(
+        app,
+        rsyslog,
+        &["--ca", &ca, "--client-cert", &cert, "--client-key", &key],
+    )
+}
+
+/// Runs `child` (`keyward --background`) until the stream says a try
+/// failed, within `limit`, stops it, and returns the sentence.
+fn first_failure(app: &App, child: std::process::Child, limit: Duration) -> String {
+    assert!(
+        poll_until(limit, || status(app)["last_error"].is_string()),
+        "{}",
+        status(app)
+    );
+    stop(app, child);
+    status(app)["last_error"].as_str().unwrap().to_owned()
+}
+
 #[test]
 fn with_its_own_ca_and_a_client_certificate_entries_reach_a_siem_that_requires_one_and_the_key_is_only_in_the_keychain()
  {
@@ -560,18 +583,7 @@ fn with_its_own_ca_and_a_client_certificate_entries_reach_a_siem_that_requires_o
     let pem = std::fs::read_to_string(&key).unwrap();
     let lines = key_lines(&key);
     assert!(!lines.is_empty());
-    let set = stream_with_certificates(
-        &app,
-        &rsyslog,
-        &[
-            "--ca",
-            rsyslog.ca_file().to_str().unwrap(),
-            "--client-cert",
-            cert.to_str().unwrap(),
-            "--client-key",
-            key.to_str().unwrap(),
-        ],
-    );
+    let set = stream_with_client_certificate(&app, &rsyslog, &rsyslog.ca_file(), &cert, &key);
     assert!(
         set.contains("over TLS")
             && set.contains("CN=Keyward test CA")
@@ -652,14 +664,7 @@ fn a_siem_that_requires_a_client_certificate_refuses_keyward_without_one_and_the
         &["--ca", rsyslog.ca_file().to_str().unwrap()],
     );
     let child = background_trusting(&app, None);
-    assert!(
-        poll_until(Duration::from_secs(30), || status(&app)["last_error"]
-            .is_string()),
-        "{}",
-        status(&app)
-    );
-    stop(&app, child);
-    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    let why = first_failure(&app, child, Duration::from_secs(30));
     assert!(
         why.contains("the server wants a client certificate"),
         "said in words: {why}"
@@ -677,27 +682,15 @@ fn a_client_certificate_the_siem_does_not_accept_is_said_as_keywards_certificate
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rsyslog = Rsyslog::start_tls_requiring_client_certs();
     // A certificate and its key from an authority rsyslog does not trust.
-    stream_with_certificates(
+    stream_with_client_certificate(
         &app,
         &rsyslog,
-        &[
-            "--ca",
-            rsyslog.ca_file().to_str().unwrap(),
-            "--client-cert",
-            rsyslog.other_ca_file().to_str().unwrap(),
-            "--client-key",
-            rsyslog.dir_file("other-ca.key").to_str().unwrap(),
-        ],
+        &rsyslog.ca_file(),
+        &rsyslog.other_ca_file(),
+        &rsyslog.dir_file("other-ca.key"),
     );
     let child = background_trusting(&app, None);
-    assert!(
-        poll_until(Duration::from_secs(30), || status(&app)["last_error"]
-            .is_string()),
-        "{}",
-        status(&app)
-    );
-    stop(&app, child);
-    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    let why = first_failure(&app, child, Duration::from_secs(30));
     assert!(
         why.contains("did not accept Keyward's client certificate")
             && why.contains(
@@ -720,17 +713,12 @@ fn the_settings_entry_says_which_certificates_were_chosen_or_removed() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rsyslog = Rsyslog::start_tls_requiring_client_certs();
-    stream_with_certificates(
+    stream_with_client_certificate(
         &app,
         &rsyslog,
-        &[
-            "--ca",
-            rsyslog.ca_file().to_str().unwrap(),
-            "--client-cert",
-            rsyslog.client_cert_file().to_str().unwrap(),
-            "--client-key",
-            rsyslog.client_key_file().to_str().unwrap(),
-        ],
+        &rsyslog.ca_file(),
+        &rsyslog.client_cert_file(),
+        &rsyslog.client_key_file(),
     );
     stream_with_certificates(&app, &rsyslog, &["--tls", "--no-client-cert"]);
     stream_with_certificates(&app, &rsyslog, &["--tls"]);
@@ -766,28 +754,16 @@ fn with_the_wrong_ca_the_person_is_told_the_siems_certificate_is_not_trusted() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let rsyslog = Rsyslog::start_tls_requiring_client_certs();
-    stream_with_certificates(
+    stream_with_client_certificate(
         &app,
         &rsyslog,
-        &[
-            "--ca",
-            rsyslog.other_ca_file().to_str().unwrap(),
-            "--client-cert",
-            rsyslog.client_cert_file().to_str().unwrap(),
-            "--client-key",
-            rsyslog.client_key_file().to_str().unwrap(),
-        ],
+        &rsyslog.other_ca_file(),
+        &rsyslog.client_cert_file(),
+        &rsyslog.client_key_file(),
     );
     // The system trusts the test CA here: only the chosen one counts.
     let child = background_trusting(&app, Some(&rsyslog.ca_file()));
-    assert!(
-        poll_until(Duration::from_secs(30), || status(&app)["last_error"]
-            .is_string()),
-        "{}",
-        status(&app)
-    );
-    stop(&app, child);
-    let why = status(&app)["last_error"].as_str().unwrap().to_owned();
+    let why = first_failure(&app, child, Duration::from_secs(30));
     assert!(
         why.contains("its certificate is not trusted")
             && why.contains("certificate authority chosen for the audit stream"),

@@ -77,23 +77,6 @@ impl There {
     }
 }
 
-fn with_input(mut cmd: Command, input: &str) -> Output {
-    use std::io::Write;
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 /// The passphrase printed once, indented on a line of its own.
 fn printed_passphrase(stdout: &str) -> String {
     let lines: Vec<&str> = stdout

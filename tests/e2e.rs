@@ -1036,32 +1036,17 @@ fn the_window_shows_a_st_johns_key_made_28_february_22_00_as_due_28_may_in_local
     let app = App::new();
     let tz = "America/St_Johns";
     let name = "legacy-28_02_2023-22_00";
-    let out = {
-        use std::io::Write;
-        let mut child = app
-            .cmd(&[
-                "add",
-                "--service",
-                "legacy",
-                "--credential-id",
-                "vendor-1",
-                "--name",
-                name,
-            ])
-            .env("TZ", tz)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"secret-value")
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    let mut add = app.cmd(&[
+        "add",
+        "--service",
+        "legacy",
+        "--credential-id",
+        "vendor-1",
+        "--name",
+        name,
+    ]);
+    add.env("TZ", tz);
+    let out = with_input(add, "secret-value");
     assert!(out.status.success(), "{}", text(&out.stderr));
     in_window_in_zone(&app, &[], Some(tz), async |client| {
         let (row, _) = first_row(client).await;

@@ -7,7 +7,7 @@ use std::process::Output;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 
-use crate::util::{App, json, text, unique};
+use crate::util::{App, json, text, unique, with_input};
 
 fn zoneinfo_has(tz: &str) {
     assert!(
@@ -21,22 +21,9 @@ fn zoneinfo_has(tz: &str) {
 /// `keyward ARGS` with `TZ=tz` and `input` on standard input.
 fn run_in(app: &App, tz: &str, args: &[&str], input: &str) -> Output {
     zoneinfo_has(tz);
-    use std::io::Write;
-    let mut child = app
-        .cmd(args)
-        .env("TZ", tz)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("keyward starts");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = app.cmd(args);
+    cmd.env("TZ", tz);
+    let out = with_input(cmd, input);
     assert!(
         out.status.success(),
         "keyward {args:?} under TZ={tz} failed: {}",

@@ -195,21 +195,7 @@ impl App {
 
     /// Runs `keyward ARGS` with `input` on standard input.
     pub fn run_with_input(&self, args: &[&str], input: &str) -> Output {
-        use std::io::Write;
-        let mut child = self
-            .cmd(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("keyward starts");
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+        with_input(self.cmd(args), input)
     }
 
     /// Runs `keyward ARGS`, asserting success, and returns standard output.
@@ -313,27 +299,22 @@ pub fn keychain_secret(id: &str) -> Option<String> {
 
 /// Puts an item straight into the keychain, as another program could.
 pub fn keychain_store(id: &str, secret: &str) {
-    use std::io::Write;
-    let mut child = Command::new("secret-tool")
-        .args([
-            "store",
-            "--label",
-            "stray item",
-            "service",
-            SERVICE,
-            "username",
-            id,
-        ])
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(secret.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success(), "secret-tool store failed");
+    let mut store = Command::new("secret-tool");
+    store.args([
+        "store",
+        "--label",
+        "stray item",
+        "service",
+        SERVICE,
+        "username",
+        id,
+    ]);
+    let out = with_input(store, secret);
+    assert!(
+        out.status.success(),
+        "secret-tool store failed: {}",
+        text(&out.stderr)
+    );
 }
 
 /// Runs one of the session helpers in tests/session/.
@@ -669,4 +650,23 @@ pub fn x_windows() -> String {
 /// Whether Keyward's main window (titled "Keyward") is on the display.
 pub fn keyward_window_open() -> bool {
     x_windows().contains("\"Keyward\": (")
+}
+
+/// Runs `cmd` with `input` on its standard input and returns what it did
+/// (standard output and error captured).
+pub fn with_input(mut cmd: Command, input: &str) -> Output {
+    use std::io::Write;
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
 }

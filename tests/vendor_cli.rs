@@ -279,23 +279,8 @@ fn a_vendor_rotation_interrupted_after_the_keychain_write_leaves_no_half_made_ke
     let (old_id, old_name) = add_mailchimp(&app, "MC-CRASH-OLD", "mc_crash_old");
     app.ok(&["rotate", &old_name]);
     let mut cmd = app.cmd(&["rotate", &old_name, "--credential-id", "MC-CRASH-NEW"]);
-    let out = {
-        use std::io::Write;
-        let mut child = cmd
-            .env("KEYWARD_TEST_ABORT_AT", "create:after-keychain")
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(b"mc_crash_new")
-            .unwrap();
-        child.wait_with_output().unwrap()
-    };
+    cmd.env("KEYWARD_TEST_ABORT_AT", "create:after-keychain");
+    let out = with_input(cmd, "mc_crash_new");
     assert_eq!(out.status.code(), None, "killed at the crash point");
     // The next start (any command) cleans up; the old key still waits.
     let keys = app.list();
@@ -519,7 +504,6 @@ fn adding_the_same_vendor_key_twice_says_the_key_is_already_there_not_to_pick_an
 #[test]
 fn the_replaced_keys_delete_date_after_a_vendor_rotation_is_on_the_persons_calendar() {
     use chrono::{DateTime, Timelike, Utc};
-    use std::io::Write;
     // Pago Pago (UTC−11) is still on yesterday until 11:00 UTC, Kiritimati
     // (UTC+14) already on tomorrow from 10:00 UTC.
     let (tz, zone) = if Utc::now().hour() < 10 {
@@ -531,21 +515,9 @@ fn the_replaced_keys_delete_date_after_a_vendor_rotation_is_on_the_persons_calen
     app.ok(&["vendor", "set", "mailchimp", "--display-name", "Mailchimp"]);
     let (old_id, old_name) = add_mailchimp(&app, "MC-TZ-OLD-1", "mc_old_SECRET_tz_0123456789");
     app.ok(&["rotate", &old_name]);
-    let mut child = app
-        .cmd(&["rotate", &old_name, "--credential-id", "MC-TZ-NEW-2"])
-        .env("TZ", tz)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"mc_new_SECRET_tz_9876543210\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let mut cmd = app.cmd(&["rotate", &old_name, "--credential-id", "MC-TZ-NEW-2"]);
+    cmd.env("TZ", tz);
+    let out = with_input(cmd, "mc_new_SECRET_tz_9876543210\n");
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     let after: DateTime<Utc> = key_with_id(&app, &old_id)["delete_after"]
